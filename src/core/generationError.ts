@@ -1,0 +1,67 @@
+import { APIConnectionError, APIConnectionTimeoutError, APIError } from '@anthropic-ai/sdk';
+import { IncompleteResponseError } from './generation';
+
+/** Something the user can do next, offered as a button beside the message. */
+export type ErrorAction = 'setApiKey' | 'retry' | 'showLastRequest' | 'openSettings';
+
+/** A failed generation explained: what happened, and what to do about it. */
+export interface ErrorDescription {
+  cause: string;
+  nextStep: string;
+  actions: ErrorAction[];
+}
+
+const RECEIVED_KEPT = 'The text received so far was kept.';
+
+/** Explains an error from a generation in words a user can act on. */
+export function describeGenerationError(e: unknown): ErrorDescription {
+  if (e instanceof APIConnectionTimeoutError) {
+    return {
+      cause: 'The API did not answer within the time limit.',
+      nextStep: 'Retry, or raise `prefillLoom.requestTimeoutSeconds`.',
+      actions: ['retry', 'openSettings'],
+    };
+  }
+  if (e instanceof APIConnectionError) {
+    const detail = e.cause instanceof Error ? ` (${e.cause.message})` : '';
+    return {
+      cause: `Could not reach the API${detail}.`,
+      nextStep: 'Check your connection and `prefillLoom.baseUrl`, then retry.',
+      actions: ['retry', 'openSettings'],
+    };
+  }
+  if (e instanceof APIError) return describeApiError(e);
+  if (e instanceof IncompleteResponseError) {
+    return { cause: `The connection was cut mid-response. ${RECEIVED_KEPT}`, nextStep: 'Continue again from the cursor.', actions: ['retry'] };
+  }
+  const message = e instanceof Error ? e.message : String(e);
+  return {
+    cause: `The server's reply could not be read as a Messages API response (${message}). ${RECEIVED_KEPT}`,
+    nextStep: 'Check that `prefillLoom.baseUrl` points at an Anthropic-compatible endpoint.',
+    actions: ['openSettings', 'showLastRequest'],
+  };
+}
+
+function describeApiError(e: APIError): ErrorDescription {
+  const what = `${e.status ?? 'stream'} ${e.type ?? 'error'}${e.apiMessage ? `: ${e.apiMessage}` : ''}`;
+  if (e.status === undefined) {
+    return { cause: `The API reported an error mid-response (${what}). ${RECEIVED_KEPT}`, nextStep: 'Retry in a moment.', actions: ['retry'] };
+  }
+  switch (e.status) {
+    case 401:
+      return { cause: `The API rejected the API key (${what}).`, nextStep: 'Set a valid key with "Prefill Loom: Set API Key".', actions: ['setApiKey'] };
+    case 403:
+      return { cause: `The API key may not do this (${what}).`, nextStep: "Check the key's permissions, or choose another model.", actions: ['setApiKey', 'showLastRequest'] };
+    case 404:
+      return { cause: `Not found (${what}).`, nextStep: 'Check the model name and `prefillLoom.baseUrl`.', actions: ['showLastRequest', 'openSettings'] };
+    case 429:
+      return { cause: `Rate limited, even after retrying (${what}).`, nextStep: 'Wait a little and retry, or generate fewer branches at once.', actions: ['retry'] };
+    case 529:
+      return { cause: `The API is overloaded, even after retrying (${what}).`, nextStep: 'Retry in a minute.', actions: ['retry'] };
+    default:
+      if (e.status >= 500) {
+        return { cause: `The API failed (${what}).`, nextStep: 'Retry in a moment.', actions: ['retry'] };
+      }
+      return { cause: `The API rejected the request (${what}).`, nextStep: 'Open the last request to see exactly what was sent.', actions: ['showLastRequest'] };
+  }
+}

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Installs a pinned code-server into .vscode-test/code-server so integration and e2e tests can run
+# inside a real VS Code without downloading one. Idempotent and quiet unless something fails.
+set -Eeuo pipefail
+
+VERSION=4.100.3
+# @vscode/ripgrep's postinstall looks for this cache before downloading (which fails offline).
+RIPGREP_PKG_VERSION=1.15.11
+RIPGREP_BIN_VERSION=v13.0.0-10
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BASE=$ROOT/.vscode-test/code-server
+LOG=$BASE/install.log
+
+installed_version() {
+  node -p "require('$BASE/node_modules/code-server/package.json').version" 2>/dev/null || true
+}
+
+missing_apt_packages() {
+  local missing=()
+  command -v rg >/dev/null || missing+=(ripgrep)
+  command -v chromium >/dev/null || missing+=(chromium)
+  # The kerberos native module includes this header while code-server installs.
+  [ -f /usr/include/gssapi/gssapi.h ] || missing+=(libkrb5-dev)
+  { command -v make >/dev/null && command -v g++ >/dev/null; } || missing+=(build-essential)
+  echo "${missing[@]}"
+}
+
+install_apt_packages() {
+  local missing
+  missing=$(missing_apt_packages)
+  [ -z "$missing" ] && return 0
+  if [ "$(id -u)" != 0 ]; then
+    echo "install-code-server: missing Debian packages: $missing (run as root or apt-get install them)" >&2
+    exit 1
+  fi
+  # shellcheck disable=SC2086 # one word per package
+  { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $missing; } >>"$LOG" 2>&1
+}
+
+ripgrep_target() {
+  case "$(uname -m)" in
+    x86_64) echo x86_64-unknown-linux-musl ;;
+    aarch64) echo aarch64-unknown-linux-musl ;;
+    *) echo "install-code-server: unsupported architecture $(uname -m)" >&2; exit 1 ;;
+  esac
+}
+
+seed_ripgrep_cache() {
+  local cache=$TMPDIR/vscode-ripgrep-cache-$RIPGREP_PKG_VERSION
+  mkdir -p "$cache"
+  tar -C "$(dirname "$(command -v rg)")" -czf "$cache/ripgrep-$RIPGREP_BIN_VERSION-$(ripgrep_target).tar.gz" rg
+}
+
+main() {
+  [ "$(installed_version)" = "$VERSION" ] && return 0
+  mkdir -p "$BASE"
+  : >"$LOG"
+  trap 'echo "install-code-server: failed, log follows" >&2; cat "$LOG" >&2' ERR
+  install_apt_packages
+  export TMPDIR=$BASE/tmp
+  seed_ripgrep_cache
+  # A package.json of its own keeps npm from walking up into the extension's project.
+  [ -f "$BASE/package.json" ] || echo '{"private":true}' >"$BASE/package.json"
+  # Native modules build against the running Node's own headers: node-gyp cannot download them here.
+  local nodedir
+  nodedir=$(node -p "require('path').resolve(process.execPath, '../..')")
+  (cd "$BASE" && npm_config_yes=true npm_config_nodedir=$nodedir npm_config_fund=false npm_config_audit=false \
+    npm install "code-server@$VERSION") >>"$LOG" 2>&1
+  [ "$(installed_version)" = "$VERSION" ] || { echo "install-code-server: code-server $VERSION not found after install" >&2; false; }
+  rm -rf "$TMPDIR"
+}
+
+main

@@ -1,0 +1,120 @@
+import * as vscode from 'vscode';
+import type { ContinuationEdit } from './core/continuationText';
+import { shiftedOffset } from './core/insertionPoint';
+
+/**
+ * Streams a continuation into a document at a moving insertion point.
+ *
+ * Edits are coalesced: while one edit is being applied, later text queues up and goes in as one
+ * edit, so the editor is never asked for more edits than it can apply. The insertion point follows
+ * the user's own edits, so typing elsewhere (or at the insertion point) never splits the stream or
+ * loses a character. While the document has a visible editor, all edits join one undo step.
+ */
+export class StreamingInsertion implements vscode.Disposable {
+  private offset: number;
+  private pendingReplace = 0;
+  private pendingText = '';
+  private expected: { start: number; length: number; text: string } | undefined;
+  private draining: Promise<void> | undefined;
+  private firstEdit = true;
+  private closed = false;
+  private readonly subscriptions: vscode.Disposable[];
+
+  constructor(
+    private readonly document: vscode.TextDocument,
+    insertionOffset: number,
+    private readonly onClosed: () => void,
+  ) {
+    this.offset = insertionOffset;
+    this.subscriptions = [
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.document === this.document) this.track(e.contentChanges);
+      }),
+      vscode.workspace.onDidCloseTextDocument((d) => {
+        if (d === this.document) {
+          this.closed = true;
+          this.onClosed();
+        }
+      }),
+    ];
+  }
+
+  /** Where the next streamed text goes. */
+  get insertionOffset(): number {
+    return this.offset;
+  }
+
+  push(edit: ContinuationEdit): void {
+    this.pendingReplace += edit.replace;
+    this.pendingText += edit.text;
+    this.draining ??= this.drain().finally(() => (this.draining = undefined));
+  }
+
+  /** Resolves once everything pushed so far is in the document (or the document is gone). */
+  async flushed(): Promise<void> {
+    while (this.draining) await this.draining;
+  }
+
+  dispose(): void {
+    for (const s of this.subscriptions) s.dispose();
+  }
+
+  private async drain(): Promise<void> {
+    while (!this.closed && (this.pendingText.length > 0 || this.pendingReplace > 0)) {
+      const replace = this.safeReplaceLength(this.pendingReplace);
+      const text = this.pendingText;
+      this.pendingReplace = 0;
+      this.pendingText = '';
+      await this.applyWithRetry(replace, text);
+    }
+  }
+
+  /** Only whitespace may be replaced: if the user edited it meanwhile, their text stays. */
+  private safeReplaceLength(length: number): number {
+    if (length === 0) return 0;
+    const start = this.document.positionAt(this.offset - length);
+    const existing = this.document.getText(new vscode.Range(start, this.document.positionAt(this.offset)));
+    return existing.length === length && existing.trim() === '' ? length : 0;
+  }
+
+  /** An edit is refused when the document changed after we computed the range; recompute and retry. */
+  private async applyWithRetry(replace: number, text: string): Promise<void> {
+    for (let attempt = 0; attempt < 50 && !this.closed; attempt++) {
+      if (await this.apply(replace, text)) return;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    if (!this.closed) throw new Error('The editor refused the streamed text 50 times in a row.');
+  }
+
+  private async apply(replace: number, text: string): Promise<boolean> {
+    const start = this.offset - replace;
+    const range = new vscode.Range(this.document.positionAt(start), this.document.positionAt(this.offset));
+    this.expected = { start, length: replace, text };
+    const editor = vscode.window.visibleTextEditors.find((e) => e.document === this.document);
+    try {
+      if (editor) {
+        const ok = await editor.edit((b) => b.replace(range, text), { undoStopBefore: this.firstEdit, undoStopAfter: false });
+        if (ok) this.firstEdit = false;
+        return ok;
+      }
+      const edit = new vscode.WorkspaceEdit();
+      edit.replace(this.document.uri, range, text);
+      return await vscode.workspace.applyEdit(edit);
+    } finally {
+      this.expected = undefined;
+    }
+  }
+
+  private track(changes: readonly vscode.TextDocumentContentChangeEvent[]): void {
+    for (const change of changes) {
+      this.offset = this.isOurs(change) ? change.rangeOffset + change.text.length : shiftedOffset(this.offset, change);
+    }
+  }
+
+  private isOurs(change: vscode.TextDocumentContentChangeEvent): boolean {
+    const ours = this.expected;
+    if (!ours || change.rangeOffset !== ours.start || change.rangeLength !== ours.length || change.text !== ours.text) return false;
+    this.expected = undefined;
+    return true;
+  }
+}

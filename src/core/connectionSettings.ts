@@ -1,0 +1,56 @@
+/** How requests are sent: where, how patiently, and how far a generation may run past max_tokens. */
+export interface ConnectionSettings {
+  /** '' means the SDK's default endpoint. */
+  baseUrl: string;
+  requestTimeoutSeconds: number;
+  maxRetries: number;
+  /** Output-token budget of one generation, across auto-continue requests. */
+  maxTotalTokens: number;
+}
+
+export const DEFAULT_CONNECTION_SETTINGS: ConnectionSettings = Object.freeze({
+  baseUrl: '',
+  requestTimeoutSeconds: 600,
+  maxRetries: 2,
+  maxTotalTokens: 4096,
+});
+
+type IntegerSetting = Exclude<keyof ConnectionSettings, 'baseUrl'>;
+const INTEGER_RANGES: Record<IntegerSetting, [number, number]> = {
+  requestTimeoutSeconds: [1, 3600],
+  maxRetries: [0, 10],
+  maxTotalTokens: [1, 1_000_000],
+};
+
+/**
+ * Checks connection settings read from the editor. A bad value is replaced by its default and named
+ * in `problems`, so the user hears about it instead of getting a silent fallback.
+ */
+export function validateConnectionSettings(raw: Partial<Record<keyof ConnectionSettings, unknown>>): {
+  settings: ConnectionSettings;
+  problems: string[];
+} {
+  const settings: ConnectionSettings = { ...DEFAULT_CONNECTION_SETTINGS };
+  const problems: string[] = [];
+  if (raw.baseUrl !== undefined && raw.baseUrl !== '') {
+    if (typeof raw.baseUrl === 'string' && isHttpUrl(raw.baseUrl)) settings.baseUrl = raw.baseUrl.replace(/\/+$/, '');
+    else problems.push(`\`prefillLoom.baseUrl\` must be an http(s) URL such as https://api.example.com; using the default endpoint instead.`);
+  }
+  for (const name of Object.keys(INTEGER_RANGES) as IntegerSetting[]) {
+    const value = raw[name];
+    if (value === undefined) continue;
+    const [min, max] = INTEGER_RANGES[name];
+    if (typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max) settings[name] = value;
+    else problems.push(`\`prefillLoom.${name}\` must be a whole number from ${min} to ${max}; using ${settings[name]}.`);
+  }
+  return { settings, problems };
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return url.protocol === 'https:' || url.protocol === 'http:';
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,34 @@
+import * as vscode from 'vscode';
+import { validateConnectionSettings, type ConnectionSettings } from './core/connectionSettings';
+import { validateGenerationDefaults, type GenerationDefaults } from './core/generationSettings';
+
+export interface LoomSettings {
+  defaults: GenerationDefaults;
+  connection: ConnectionSettings;
+  /** One sentence per setting that was malformed and replaced by its default. */
+  problems: string[];
+}
+
+const GENERATION_KEYS = ['model', 'user', 'system', 'temperature', 'maxTokens', 'topP', 'topK', 'stopSequences'] as const;
+const CONNECTION_KEYS = ['baseUrl', 'requestTimeoutSeconds', 'maxRetries', 'maxTotalTokens'] as const;
+
+/** Reads and checks the `prefillLoom.*` settings; unset optional values (null) are left out. */
+export function readLoomSettings(): LoomSettings {
+  const config = vscode.workspace.getConfiguration('prefillLoom');
+  const generation = validateGenerationDefaults(configuredValues(config, GENERATION_KEYS));
+  const connection = validateConnectionSettings(configuredValues(config, CONNECTION_KEYS));
+  return {
+    defaults: generation.defaults,
+    connection: connection.settings,
+    problems: [...generation.problems, ...connection.problems],
+  };
+}
+
+function configuredValues<K extends string>(config: vscode.WorkspaceConfiguration, keys: readonly K[]): Partial<Record<K, unknown>> {
+  const out: Partial<Record<K, unknown>> = {};
+  for (const key of keys) {
+    const value = config.get<unknown>(key);
+    if (value !== undefined && value !== null) out[key] = value;
+  }
+  return out;
+}

@@ -1,0 +1,84 @@
+import { parseArgs } from 'node:util';
+
+/** Command line options, still unchecked: the same validators as the editor's settings check them. */
+export interface CliOptions {
+  command: string | undefined;
+  prefillFile?: string;
+  apiKey?: string;
+  generation: Record<string, unknown>;
+  connection: Record<string, unknown>;
+  help: boolean;
+}
+
+export const USAGE = `Usage: prefill-loom continue [options] < prefill.txt
+
+Continues a prefill with Claude and prints one JSON object: the continuation ("text"), every
+request ("requests": prefill sent, stop_reason, usage) and "error" on failure (exit status 1).
+The prefill may start with the same front-matter header as an editor document.
+
+Options:
+  --prefill-file FILE        read the prefill from FILE instead of standard input
+  --user TEXT                the user turn before the prefill
+  --system TEXT              system prompt
+  --model ID                 model id (default claude-sonnet-4-5)
+  --temperature N            0 to 1
+  --max-tokens N             max_tokens of each request (default 1024)
+  --max-total-tokens N       output budget across auto-continue requests (default 4096)
+  --base-url URL             an Anthropic-compatible endpoint
+  --timeout SECONDS          per-request timeout (default 600)
+  --max-retries N            retries for 429/5xx/connection errors (default 2)
+  -h, --help                 this text
+
+The API key is read from ANTHROPIC_API_KEY.`;
+
+function numberOrText(value: string | undefined): unknown {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  return value.trim() !== '' && Number.isFinite(n) ? n : value;
+}
+
+/** Parses argv; unknown options throw, with a message naming them. */
+export function parseCliOptions(argv: string[], env: NodeJS.ProcessEnv): CliOptions {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      'prefill-file': { type: 'string' },
+      user: { type: 'string' },
+      system: { type: 'string' },
+      model: { type: 'string' },
+      temperature: { type: 'string' },
+      'max-tokens': { type: 'string' },
+      'max-total-tokens': { type: 'string' },
+      'base-url': { type: 'string' },
+      timeout: { type: 'string' },
+      'max-retries': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const generation: Record<string, unknown> = {
+    model: values.model,
+    user: values.user,
+    system: values.system,
+    temperature: numberOrText(values.temperature),
+    maxTokens: numberOrText(values['max-tokens']),
+  };
+  const connection: Record<string, unknown> = {
+    baseUrl: values['base-url'] ?? env.ANTHROPIC_BASE_URL,
+    requestTimeoutSeconds: numberOrText(values.timeout),
+    maxRetries: numberOrText(values['max-retries']),
+    maxTotalTokens: numberOrText(values['max-total-tokens']),
+  };
+  return {
+    command: positionals[0],
+    prefillFile: values['prefill-file'],
+    apiKey: env.ANTHROPIC_API_KEY,
+    generation: withoutUndefined(generation),
+    connection: withoutUndefined(connection),
+    help: values.help ?? false,
+  };
+}
+
+function withoutUndefined(o: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+}

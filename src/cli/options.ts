@@ -24,7 +24,7 @@ Options:
   --temperature N            0 to 1
   --max-tokens N             max_tokens of each request (default 1024)
   --max-total-tokens N       output budget across auto-continue requests (default 4096)
-  --base-url URL             an Anthropic-compatible endpoint
+  --base-url URL             an Anthropic-compatible endpoint (default: $ANTHROPIC_BASE_URL)
   --timeout SECONDS          per-request timeout (default 600)
   --max-retries N            retries for 429/5xx/connection errors (default 2)
   -h, --help                 this text

@@ -1,0 +1,50 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { GenerationOutcome } from '../../src/core/generation';
+import { startFakeAnthropic, type FakeAnthropic } from '../server/fakeAnthropic';
+
+export const TEST_KEY = 'sk-ant-integration-key';
+
+/** Starts the wire-compatible server in the extension host and points the extension at it. */
+export async function startServerForExtension(): Promise<FakeAnthropic> {
+  const server = await startFakeAnthropic({ apiKey: TEST_KEY });
+  process.env.ANTHROPIC_API_KEY = TEST_KEY;
+  await setSetting('baseUrl', server.url);
+  await vscode.extensions.getExtension('prefill-loom.prefill-loom')?.activate();
+  return server;
+}
+
+export async function setSetting(name: string, value: unknown): Promise<void> {
+  await vscode.workspace.getConfiguration('prefillLoom').update(name, value, vscode.ConfigurationTarget.Global);
+}
+
+/** Opens an untitled document with the text and puts the cursor at `cursor` (default: the end). */
+export async function openDocument(content: string, cursor = content.length): Promise<vscode.TextEditor> {
+  const document = await vscode.workspace.openTextDocument({ content, language: 'markdown' });
+  const editor = await vscode.window.showTextDocument(document);
+  const position = document.positionAt(cursor);
+  editor.selection = new vscode.Selection(position, position);
+  return editor;
+}
+
+/** Runs the real command and waits for the generation to end. */
+export async function continueAtCursor(): Promise<GenerationOutcome | undefined> {
+  return vscode.commands.executeCommand<GenerationOutcome | undefined>('prefillLoom.continueAtCursor');
+}
+
+/** Resolves when the document's text satisfies the predicate (polling, so it also sees edits in flight). */
+export async function waitForText(document: vscode.TextDocument, predicate: (text: string) => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate(document.getText())) {
+    if (Date.now() > deadline) assert.fail(`timed out waiting for the document; it holds ${JSON.stringify(document.getText().slice(0, 200))}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** Reverts and closes every editor without a save prompt, so one test's documents never leak into the next. */
+export async function closeAllEditors(): Promise<void> {
+  const openTabs = () => vscode.window.tabGroups.all.reduce((n, g) => n + g.tabs.length, 0);
+  for (let i = 0; i < 50 && openTabs() > 0; i++) {
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * The mocha entry VS Code loads into the extension host (extensionTestsPath). It runs every
+ * out/test/integration/**\/*.test.js and ends with the marker line the harness reads the counts from.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import Mocha from 'mocha';
+import { formatSuiteResult } from '../harness/suiteResult';
+
+/** Called by VS Code once the extension under development is loaded; rejecting fails the run. */
+export async function run(): Promise<void> {
+  // Colours would arrive as escape codes in the browser console.
+  const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', color: false, timeout: 20_000, slow: 5_000 });
+  for (const file of testFiles(__dirname)) {
+    mocha.addFile(file);
+  }
+  await mocha.loadFilesAsync();
+  const result = await new Promise<{ passed: number; failed: number }>((resolve) => {
+    const runner = mocha.run(() => resolve({ passed: runner.stats?.passes ?? 0, failed: runner.stats?.failures ?? 0 }));
+  });
+  console.log(formatSuiteResult(result));
+  if (result.failed > 0) {
+    throw new Error(`${result.failed} integration test(s) failed`);
+  }
+}
+
+function testFiles(dir: string): string[] {
+  return fs
+    .readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.test.js'))
+    .map((entry) => path.join(entry.parentPath, entry.name))
+    .sort();
+}

@@ -1,0 +1,238 @@
+/**
+ * A local, wire-compatible stand-in for the Anthropic Messages API, for tests that cannot reach the
+ * real one. Point the SDK at it with `new Anthropic({ apiKey, baseURL: server.url })`.
+ *
+ * It serves `POST /v1/messages` (streaming and not) and `POST /v1/messages/count_tokens` with the real
+ * validation, error bodies and SSE framing; a responder decides what the model says, and scripted
+ * faults break things the way networks and overloaded servers do. `/__control/*` lets another process
+ * script it (see control.ts).
+ */
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { complete } from './completion';
+import { contentText } from './content';
+import { handleControl } from './control';
+import { ApiError } from './errors';
+import { FaultQueue, type Fault } from './faults';
+import { readBody, sendError, sendJson } from './http';
+import { newMessageId, newRequestId } from './ids';
+import { sendReply } from './nonStreaming';
+import type { MessagesRequestBody, Responder } from './responder';
+import { createStoryResponder } from './storyResponder';
+import { streamReply } from './streaming';
+import { storyTokens } from './tokenizer';
+import { parseJsonBody, validateCountTokensRequest, validateMessagesRequest } from './validate';
+
+export type { Fault } from './faults';
+
+export const DEFAULT_API_KEY = 'sk-ant-test-key';
+
+export interface FakeAnthropicOptions {
+  /** Default 0: an ephemeral port. The server always binds 127.0.0.1. */
+  port?: number;
+  /** The key accepted in `x-api-key` or `Authorization: Bearer`; default DEFAULT_API_KEY. */
+  apiKey?: string;
+  /** Default: a fresh story responder (see storyResponder.ts). `reset()` returns to this. */
+  responder?: Responder;
+  /** Delay before each streamed text delta; default 0. `reset()` returns to this. */
+  tokenDelayMs?: number;
+}
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  headers: Record<string, string | string[] | undefined>;
+  /** The parsed JSON body, or the raw text when it is not JSON. */
+  body: unknown;
+}
+
+export interface FakeAnthropic {
+  /** e.g. http://127.0.0.1:PORT: the SDK's `baseURL`. */
+  readonly url: string;
+  /** Every API request received (control requests excluded), in arrival order. */
+  readonly requests: RecordedRequest[];
+  setResponder(responder: Responder): void;
+  setTokenDelay(ms: number): void;
+  /** Applies to the next `POST /v1/messages` request(s) that pass validation. */
+  enqueueFault(fault: Fault): void;
+  /** Clears faults and requests; responder and token delay go back to the configured defaults. */
+  reset(): void;
+  /** Stops the server, destroying open connections (hung and streaming ones too). */
+  close(): Promise<void>;
+}
+
+type Route = (res: ServerResponse, body: unknown) => Promise<void> | void;
+
+/** Prompt tokens as the fake counts them: the story tokenizer over the system prompt and every message. */
+function countInputTokens(request: Pick<MessagesRequestBody, 'messages' | 'system'>): number {
+  const texts = request.messages.map((message) => contentText(message.content));
+  if (request.system !== undefined) {
+    texts.push(contentText(request.system));
+  }
+  return texts.reduce((sum, text) => sum + storyTokens(text).length, 0);
+}
+
+function authenticate(headers: IncomingHttpHeaders, apiKey: string): void {
+  const key = headers['x-api-key'];
+  const authorization = headers.authorization;
+  if (key === undefined && authorization === undefined) {
+    throw new ApiError(401, 'x-api-key header is required');
+  }
+  if (key !== undefined) {
+    if (key !== apiKey) {
+      throw new ApiError(401, 'invalid x-api-key');
+    }
+    return;
+  }
+  if (authorization !== `Bearer ${apiKey}`) {
+    throw new ApiError(401, 'Invalid bearer token');
+  }
+}
+
+class FakeAnthropicServer implements FakeAnthropic {
+  readonly requests: RecordedRequest[] = [];
+  private readonly faults = new FaultQueue();
+  private readonly sockets = new Set<Socket>();
+  private readonly server: Server;
+  private readonly apiKey: string;
+  private readonly defaultResponder: () => Responder;
+  private readonly defaultTokenDelayMs: number;
+  private responder: Responder;
+  private tokenDelayMs: number;
+  private address = '';
+
+  private readonly routes: Record<string, Route> = {
+    'POST /v1/messages': (res, body) => this.messages(res, body),
+    'POST /v1/messages/count_tokens': (res, body) => this.countTokens(res, body),
+  };
+
+  constructor(options: FakeAnthropicOptions) {
+    this.apiKey = options.apiKey ?? DEFAULT_API_KEY;
+    const configured = options.responder;
+    this.defaultResponder = configured ? () => configured : createStoryResponder;
+    this.defaultTokenDelayMs = options.tokenDelayMs ?? 0;
+    this.responder = this.defaultResponder();
+    this.tokenDelayMs = this.defaultTokenDelayMs;
+    this.server = createServer((req, res) => void this.handle(req, res));
+    this.server.on('connection', (socket: Socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
+  }
+
+  get url(): string {
+    return this.address;
+  }
+
+  listen(port: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, '127.0.0.1', () => {
+        this.server.off('error', reject);
+        this.address = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+        resolve();
+      });
+    });
+  }
+
+  setResponder(responder: Responder): void {
+    this.responder = responder;
+  }
+
+  setTokenDelay(ms: number): void {
+    this.tokenDelayMs = ms;
+  }
+
+  enqueueFault(fault: Fault): void {
+    this.faults.enqueue(fault);
+  }
+
+  reset(): void {
+    this.faults.clear();
+    this.requests.length = 0;
+    this.responder = this.defaultResponder();
+    this.tokenDelayMs = this.defaultTokenDelayMs;
+  }
+
+  close(): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    for (const socket of this.sockets) {
+      socket.destroy();
+    }
+    return closed;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const requestId = newRequestId();
+    res.setHeader('request-id', requestId);
+    try {
+      const method = req.method ?? 'GET';
+      const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+      const raw = await readBody(req);
+      if (path.startsWith('/__control/')) {
+        handleControl(this, method, path, raw, res);
+        return;
+      }
+      this.requests.push({ method, path, headers: { ...req.headers }, body: bodyForRecord(raw) });
+      const route = this.routes[`${method} ${path}`];
+      if (!route) {
+        throw new ApiError(404);
+      }
+      authenticate(req.headers, this.apiKey);
+      await route(res, parseJsonBody(raw));
+    } catch (error) {
+      this.fail(res, error, requestId);
+    }
+  }
+
+  private fail(res: ServerResponse, error: unknown, requestId: string): void {
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    const apiError = error instanceof ApiError ? error : new ApiError(500, `Internal server error: ${(error as Error).message}`);
+    sendError(res, apiError, requestId);
+  }
+
+  private async messages(res: ServerResponse, body: unknown): Promise<void> {
+    const request = validateMessagesRequest(body);
+    const fault = this.faults.take();
+    switch (fault?.kind) {
+      case 'status':
+        throw new ApiError(fault.status, fault.message, fault.retryAfterSeconds);
+      case 'hang':
+        return;
+      case 'garbage':
+        res.writeHead(200, { 'content-type': 'text/html' });
+        res.end('<html><body><h1>Welcome to Harbour Wi-Fi</h1><p>Please sign in to continue.</p></body></html>');
+        return;
+    }
+    const plan = await this.responder(request);
+    const completion = complete(plan, request.max_tokens, request.stop_sequences);
+    const meta = { id: newMessageId(), model: request.model, inputTokens: plan.inputTokens ?? countInputTokens(request) };
+    if (request.stream) {
+      await streamReply(res, meta, completion, fault, () => this.tokenDelayMs);
+    } else {
+      await sendReply(res, meta, completion, fault);
+    }
+  }
+
+  private countTokens(res: ServerResponse, body: unknown): void {
+    sendJson(res, 200, { input_tokens: countInputTokens(validateCountTokensRequest(body)) });
+  }
+}
+
+function bodyForRecord(raw: string): unknown {
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch {
+    return raw;
+  }
+}
+
+/** Starts a fake Anthropic API on 127.0.0.1; resolves once it is listening. */
+export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Promise<FakeAnthropic> {
+  const server = new FakeAnthropicServer(options);
+  await server.listen(options.port ?? 0);
+  return server;
+}

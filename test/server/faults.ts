@@ -1,0 +1,139 @@
+/**
+ * Failures a test can script for the next `POST /v1/messages` request(s). Each applies to `times`
+ * consecutive requests (default 1); faults queue up and are used in the order they were enqueued.
+ */
+import { ApiError, ERROR_STATUSES, type ErrorStatus } from './errors';
+
+interface Repeat {
+  /** How many consecutive requests this fault applies to; default 1. */
+  times?: number;
+}
+
+/** An HTTP error response with the real body for its status; a 429 always carries `retry-after`. */
+export interface StatusFault extends Repeat {
+  kind: 'status';
+  status: ErrorStatus;
+  /** Sent as `retry-after` (seconds; fractions are honoured by the SDK). A 429 defaults to 1. */
+  retryAfterSeconds?: number;
+  message?: string;
+}
+
+/** Streams `afterTokens` text deltas, then drops the connection without `message_stop`. */
+export interface CutStreamFault extends Repeat {
+  kind: 'cutStream';
+  afterTokens: number;
+}
+
+/**
+ * Streams `afterTokens` text deltas (and any further ones that are pure ASCII), then sends the start of
+ * the next delta, ending in the middle of its first multi-byte UTF-8 character, and drops the
+ * connection. A test arranges for that character with a responder whose next token has non-ASCII
+ * text, e.g. `scriptedResponder([{ tokens: ['Hello', ' café'] }])` with `afterTokens: 1`, or the story
+ * responder, whose STORY has “curly quotes”, é and an emoji. With no such token left, the cut falls
+ * in the middle of the next event instead.
+ */
+export interface CutMidUtf8Fault extends Repeat {
+  kind: 'cutMidUtf8';
+  afterTokens: number;
+}
+
+/** Streams `afterTokens` text deltas, then an SSE `error` event (default `overloaded_error`), then ends. */
+export interface ErrorEventFault extends Repeat {
+  kind: 'errorEvent';
+  afterTokens: number;
+  errorType?: 'overloaded_error' | 'api_error';
+}
+
+/** Streams `afterTokens` text deltas, then an event whose data is not valid JSON, then ends. */
+export interface MalformedSseFault extends Repeat {
+  kind: 'malformedSse';
+  afterTokens: number;
+}
+
+/** Reads the request and never answers; `close()` destroys the connection. */
+export interface HangFault extends Repeat {
+  kind: 'hang';
+}
+
+/** A 200 whose body is neither JSON nor SSE, as from a captive portal or a broken proxy. */
+export interface GarbageFault extends Repeat {
+  kind: 'garbage';
+}
+
+/** Faults that strike after the reply has started streaming. */
+export type StreamFault = CutStreamFault | CutMidUtf8Fault | ErrorEventFault | MalformedSseFault;
+
+export type Fault = StatusFault | StreamFault | HangFault | GarbageFault;
+
+export class FaultQueue {
+  private readonly queue: Array<{ fault: Fault; remaining: number }> = [];
+
+  enqueue(fault: Fault): void {
+    this.queue.push({ fault, remaining: fault.times ?? 1 });
+  }
+
+  /** The fault for the request now arriving, if any. */
+  take(): Fault | undefined {
+    const head = this.queue[0];
+    if (!head) {
+      return undefined;
+    }
+    head.remaining -= 1;
+    if (head.remaining <= 0) {
+      this.queue.shift();
+    }
+    return head.fault;
+  }
+
+  clear(): void {
+    this.queue.length = 0;
+  }
+}
+
+function invalid(message: string): ApiError {
+  return new ApiError(400, `fault: ${message}`);
+}
+
+function isCount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0;
+}
+
+/** Checks a fault that arrived as JSON over the control API. */
+export function parseFault(value: unknown): Fault {
+  if (typeof value !== 'object' || value === null) {
+    throw invalid('expected a JSON object');
+  }
+  const fault = value as Partial<Record<string, unknown>>;
+  if (fault.times !== undefined && !(isCount(fault.times) && fault.times > 0)) {
+    throw invalid('times must be a positive integer');
+  }
+  switch (fault.kind) {
+    case 'status':
+      if (!ERROR_STATUSES.includes(fault.status as ErrorStatus)) {
+        throw invalid(`status must be one of ${ERROR_STATUSES.join(', ')}`);
+      }
+      if (fault.retryAfterSeconds !== undefined && !(typeof fault.retryAfterSeconds === 'number' && fault.retryAfterSeconds >= 0)) {
+        throw invalid('retryAfterSeconds must be a non-negative number');
+      }
+      if (fault.message !== undefined && typeof fault.message !== 'string') {
+        throw invalid('message must be a string');
+      }
+      return value as StatusFault;
+    case 'cutStream':
+    case 'cutMidUtf8':
+    case 'malformedSse':
+    case 'errorEvent':
+      if (!isCount(fault.afterTokens)) {
+        throw invalid('afterTokens must be a non-negative integer');
+      }
+      if (fault.kind === 'errorEvent' && fault.errorType !== undefined && fault.errorType !== 'overloaded_error' && fault.errorType !== 'api_error') {
+        throw invalid("errorType must be 'overloaded_error' or 'api_error'");
+      }
+      return value as StreamFault;
+    case 'hang':
+    case 'garbage':
+      return value as HangFault | GarbageFault;
+    default:
+      throw invalid(`unknown kind ${JSON.stringify(fault.kind)}`);
+  }
+}

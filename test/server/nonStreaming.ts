@@ -1,0 +1,43 @@
+/**
+ * Sends a reply as one JSON message. Stream faults have non-streaming counterparts, so a client's
+ * non-streaming calls can be tested against the same failures: the cuts send part of the body and
+ * drop the connection, `errorEvent` becomes the matching HTTP error (529 or 500) and `malformedSse`
+ * a 200 whose JSON is truncated.
+ */
+import type { ServerResponse } from 'node:http';
+import type { Completion } from './completion';
+import { ApiError } from './errors';
+import type { StreamFault } from './faults';
+import { dropConnection, sendJson, writeChunk } from './http';
+import { fullMessage, type MessageMeta } from './payloads';
+import { cutInsideMultibyte } from './utf8Cut';
+
+export async function sendReply(
+  res: ServerResponse,
+  meta: MessageMeta,
+  completion: Completion,
+  fault: StreamFault | undefined,
+): Promise<void> {
+  const message = fullMessage(meta, completion);
+  if (!fault) {
+    sendJson(res, 200, message);
+    return;
+  }
+  const text = JSON.stringify(message);
+  switch (fault.kind) {
+    case 'errorEvent':
+      throw new ApiError(fault.errorType === 'api_error' ? 500 : 529);
+    case 'malformedSse':
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(text.slice(0, Math.floor(text.length / 2)));
+      return;
+    case 'cutStream':
+    case 'cutMidUtf8': {
+      const bytes = Buffer.from(text, 'utf8');
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': bytes.length });
+      await writeChunk(res, fault.kind === 'cutMidUtf8' ? cutInsideMultibyte(text) : bytes.subarray(0, bytes.length >> 1));
+      dropConnection(res);
+      return;
+    }
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * Writes a reply as the Messages API streams it: `message_start`, `content_block_start`, `ping`, one
+ * `content_block_delta` per token, `content_block_stop`, `message_delta`, `message_stop`; and breaks
+ * it off the way a stream fault says.
+ */
+import type { ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Completion } from './completion';
+import { streamErrorPayload } from './errors';
+import type { StreamFault } from './faults';
+import { dropConnection, writeChunk } from './http';
+import * as payloads from './payloads';
+import { sseEvent, type EventPayload } from './sse';
+import { cutInsideMultibyte, hasNonAscii } from './utf8Cut';
+
+/** Data that the SDK's SSE decoder hands to JSON.parse, which fails on it. */
+const MALFORMED_EVENT = 'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"te\n\n';
+
+function strikesAt(fault: StreamFault, index: number, piece: string): boolean {
+  return index >= fault.afterTokens && (fault.kind !== 'cutMidUtf8' || hasNonAscii(piece));
+}
+
+/** Breaks the stream off; `next` is the event that would have come next. */
+async function strike(res: ServerResponse, fault: StreamFault, next: EventPayload): Promise<void> {
+  switch (fault.kind) {
+    case 'cutStream':
+      dropConnection(res);
+      return;
+    case 'cutMidUtf8':
+      await writeChunk(res, cutInsideMultibyte(sseEvent(next)));
+      dropConnection(res);
+      return;
+    case 'errorEvent':
+      await writeChunk(res, sseEvent(streamErrorPayload(fault.errorType ?? 'overloaded_error')));
+      res.end();
+      return;
+    case 'malformedSse':
+      await writeChunk(res, MALFORMED_EVENT);
+      res.end();
+      return;
+  }
+}
+
+/**
+ * Streams `completion`, waiting `tokenDelayMs()` before each text delta (read afresh each time, so a
+ * test can slow a stream that is already running). Stops quietly if the client goes away.
+ */
+export async function streamReply(
+  res: ServerResponse,
+  meta: payloads.MessageMeta,
+  completion: Completion,
+  fault: StreamFault | undefined,
+  tokenDelayMs: () => number,
+): Promise<void> {
+  res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
+  const send = (payload: EventPayload): Promise<void> => writeChunk(res, sseEvent(payload));
+  const hasText = completion.pieces.length > 0;
+  await send(payloads.messageStart(meta));
+  if (hasText) {
+    await send(payloads.contentBlockStart());
+  }
+  await send(payloads.ping());
+  for (const [index, piece] of completion.pieces.entries()) {
+    const delta = payloads.textDelta(piece);
+    if (fault && strikesAt(fault, index, piece)) {
+      await strike(res, fault, delta);
+      return;
+    }
+    const delay = tokenDelayMs();
+    if (delay > 0) {
+      await sleep(delay);
+    }
+    if (res.destroyed) {
+      return;
+    }
+    await send(delta);
+  }
+  const closing = [
+    ...(hasText ? [payloads.contentBlockStop()] : []),
+    payloads.messageDelta(meta, completion),
+    payloads.messageStop(),
+  ];
+  if (fault) {
+    await strike(res, fault, closing[0]);
+    return;
+  }
+  for (const payload of closing) {
+    await send(payload);
+  }
+  res.end();
+}

@@ -189,7 +189,7 @@ function unclosedDiagnostic(first: Line): HeaderDiagnostic {
 /** Reads the entry on line `i` and returns the index of the first line after it. */
 function parseLine(lines: Line[], i: number, close: number, state: ParseState): number {
   const text = lines[i].text;
-  if (text.trim() === '' || /^[ \t]*#/.test(text)) return i + 1;
+  if (isBlank(text) || /^[ \t]*#/.test(text)) return i + 1;
   const entry = matchEntry(text);
   if (typeof entry === 'string') {
     report(state, 'error', { line: i, start: 0, end: text.length }, entry);
@@ -287,7 +287,8 @@ function parseValue(lines: Line[], i: number, close: number, from: number): Pars
   const text = lines[i].text;
   const start = skipBlanks(text, from);
   const first = text.charAt(start);
-  if (first === '' || first === '#') return single({ kind: 'empty', span: { line: i, start: from, end: from } });
+  // A missing value has no columns of its own, so point at the whole entry.
+  if (first === '' || first === '#') return single({ kind: 'empty', span: { line: i, start: 0, end: text.trimEnd().length } });
   if (first === '|' || first === '>') return parseBlock(lines, i, close, start);
   if (first === '"' || first === "'") return single(parseQuoted(text, i, start));
   if (first === '[') return single(parseFlowList(text, i, start));
@@ -296,6 +297,11 @@ function parseValue(lines: Line[], i: number, close: number, from: number): Pars
   }
   const plain = plainText(text, start);
   return single({ kind: 'scalar', text: plain, plain: true, span: { line: i, start, end: start + plain.length } });
+}
+
+/** Blank for layout means spaces and tabs only: other whitespace (a no-break space) is text. */
+function isBlank(text: string): boolean {
+  return /^[ \t]*$/.test(text);
 }
 
 function single(result: RawValue | Problem): ParsedValue {
@@ -446,14 +452,14 @@ function parseBlock(lines: Line[], i: number, close: number, start: number): Par
 /** Block lines are the blank or indented lines right after the indicator. */
 function countBlockLines(lines: Line[], from: number, close: number): number {
   let j = from;
-  while (j < close && (lines[j].text.trim() === '' || /^[ \t]/.test(lines[j].text))) j++;
+  while (j < close && (isBlank(lines[j].text) || /^[ \t]/.test(lines[j].text))) j++;
   return j - from;
 }
 
 function tabIndentProblems(body: Line[], firstLine: number): Problem[] {
   const problems: Problem[] = [];
   body.forEach((l, k) => {
-    if (l.text.startsWith('\t') && l.text.trim() !== '') {
+    if (l.text.startsWith('\t') && !isBlank(l.text)) {
       problems.push({ span: { line: firstLine + k, start: 0, end: 1 }, message: 'Indent block lines with spaces, not tabs.' });
     }
   });
@@ -462,10 +468,10 @@ function tabIndentProblems(body: Line[], firstLine: number): Problem[] {
 
 /** YAML literal-block semantics with common indentation removed; `chomp` is '', '-' or '+'. */
 function literalBlock(raw: string[], chomp: string): string {
-  const content = raw.filter((l) => l.trim() !== '');
+  const content = raw.filter((l) => !isBlank(l));
   if (content.length === 0) return chomp === '+' ? '\n'.repeat(raw.length) : '';
   const indent = Math.min(...content.map((l) => /^ */.exec(l)?.[0].length ?? 0));
-  const lines = raw.map((l) => (l.trim() === '' ? '' : l.slice(indent)));
+  const lines = raw.map((l) => (isBlank(l) ? '' : l.slice(indent)));
   let last = lines.length - 1;
   while (lines[last] === '') last--;
   const body = lines.slice(0, last + 1).join('\n');

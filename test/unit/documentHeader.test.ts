@@ -1,0 +1,484 @@
+import * as assert from 'node:assert/strict';
+import {
+  hasHeaderErrors,
+  parseDocumentHeader,
+  renderDocumentHeader,
+  type DocumentHeader,
+  type HeaderDiagnostic,
+  type HeaderFields,
+} from '../../src/core/documentHeader';
+
+/** Joins lines with `\n` so a test reads like the document it describes. */
+function doc(...lines: string[]): string {
+  return lines.join('\n');
+}
+
+function errors(header: DocumentHeader): HeaderDiagnostic[] {
+  return header.diagnostics.filter((d) => d.severity === 'error');
+}
+
+/** Parses a header holding one entry and returns its only diagnostic. */
+function onlyDiagnostic(entry: string): HeaderDiagnostic {
+  const header = parseDocumentHeader(doc('---', entry, '---', 'body'));
+  assert.equal(header.diagnostics.length, 1, JSON.stringify(header.diagnostics));
+  return header.diagnostics[0];
+}
+
+function fieldsOf(...entries: string[]): HeaderFields {
+  const header = parseDocumentHeader(doc('---', ...entries, '---', ''));
+  assert.deepEqual(header.diagnostics, []);
+  return header.fields;
+}
+
+describe('parseDocumentHeader', () => {
+  describe('finding the block', () => {
+    it('reads the example header and starts the body after the closing line', () => {
+      const text = doc(
+        '---',
+        'model: claude-sonnet-4-5',
+        'system: You are a novelist.',
+        'user: Write the opening of a story.',
+        'temperature: 0',
+        'max_tokens: 512',
+        'top_p: 0.9',
+        'top_k: 40',
+        'stop_sequences: ["\\n\\nTHE END", "###"]',
+        '---',
+        'The prefill text starts here...',
+      );
+      const header = parseDocumentHeader(text);
+      assert.equal(header.present, true);
+      assert.deepEqual(header.fields, {
+        model: 'claude-sonnet-4-5',
+        system: 'You are a novelist.',
+        user: 'Write the opening of a story.',
+        temperature: 0,
+        max_tokens: 512,
+        top_p: 0.9,
+        top_k: 40,
+        stop_sequences: ['\n\nTHE END', '###'],
+      });
+      assert.equal(text.slice(header.bodyOffset), 'The prefill text starts here...');
+      // Both temperature and top_p: valid, but newer models refuse the pair.
+      assert.equal(header.diagnostics.length, 1);
+      assert.equal(header.diagnostics[0].severity, 'warning');
+      assert.equal(header.diagnostics[0].line, 6);
+    });
+
+    it('treats a document without a first-line fence as all body', () => {
+      for (const text of ['Once upon a time', '', 'x\n---\nmodel: a\n---\n', ' ---\nmodel: a\n---\n', '----\n---\n']) {
+        assert.deepEqual(parseDocumentHeader(text), { present: false, fields: {}, bodyOffset: 0, diagnostics: [] }, text);
+      }
+    });
+
+    it('handles CRLF documents', () => {
+      const text = '---\r\nmodel: claude-haiku-4-5\r\nsystem: |\r\n  a\r\n  b\r\n---\r\nBody\r\nmore';
+      const header = parseDocumentHeader(text);
+      assert.deepEqual(header.fields, { model: 'claude-haiku-4-5', system: 'a\nb\n' });
+      assert.equal(text.slice(header.bodyOffset), 'Body\r\nmore');
+      assert.deepEqual(header.diagnostics, []);
+    });
+
+    it('allows trailing blanks on the fences and a byte-order mark', () => {
+      const text = '\uFEFF--- \t\nmodel: m\n---   \nbody';
+      const header = parseDocumentHeader(text);
+      assert.deepEqual(header.fields, { model: 'm' });
+      assert.equal(text.slice(header.bodyOffset), 'body');
+    });
+
+    it('handles a header with no body, with and without a final newline', () => {
+      const withNewline = '---\nmodel: m\n---\n';
+      assert.equal(parseDocumentHeader(withNewline).bodyOffset, withNewline.length);
+      const without = '---\nmodel: m\n---';
+      const header = parseDocumentHeader(without);
+      assert.equal(header.bodyOffset, without.length);
+      assert.deepEqual(header.fields, { model: 'm' });
+    });
+
+    it('accepts an empty header, which lets a prefill itself start with ---', () => {
+      const text = '---\n---\n---\nA horizontal rule first.';
+      const header = parseDocumentHeader(text);
+      assert.equal(header.present, true);
+      assert.deepEqual(header.fields, {});
+      assert.equal(text.slice(header.bodyOffset), '---\nA horizontal rule first.');
+    });
+
+    it('refuses an unclosed header instead of guessing where it ends', () => {
+      const text = '---\nmodel: m\nThe story begins.';
+      const header = parseDocumentHeader(text);
+      assert.equal(header.present, true);
+      assert.deepEqual(header.fields, {});
+      assert.equal(header.bodyOffset, 0);
+      assert.equal(header.diagnostics.length, 1);
+      assert.deepEqual(
+        { ...header.diagnostics[0], message: '' },
+        { line: 0, startColumn: 0, endColumn: 3, severity: 'error', message: '' },
+      );
+      assert.match(header.diagnostics[0].message, /never closed/);
+      assert.equal(hasHeaderErrors(header), true);
+    });
+
+    it('does not close on indented or decorated fences', () => {
+      const header = parseDocumentHeader('---\nsystem: |\n  ---\n--- x\n');
+      assert.equal(header.bodyOffset, 0);
+      assert.match(header.diagnostics[0].message, /never closed/);
+    });
+  });
+
+  describe('lines', () => {
+    it('skips blank lines and # comments, indented or not', () => {
+      assert.deepEqual(fieldsOf('# the model', '', 'model: m', '   # aside', '\t', 'user: u'), { model: 'm', user: 'u' });
+    });
+
+    it('reports a line that is not key: value', () => {
+      const d = onlyDiagnostic('just some words');
+      assert.deepEqual([d.line, d.startColumn, d.endColumn, d.severity], [1, 0, 15, 'error']);
+    });
+
+    it('asks for a space after the colon', () => {
+      assert.match(onlyDiagnostic('model:claude').message, /space after/);
+    });
+
+    it('reports stray indented lines', () => {
+      assert.match(onlyDiagnostic('  model: m').message, /indented/);
+    });
+
+    it('explains that block lists are not supported', () => {
+      const header = parseDocumentHeader(doc('---', 'stop_sequences:', '  - a', '---'));
+      assert.equal(errors(header).length, 2);
+      assert.match(header.diagnostics[0].message, /needs a value/);
+      assert.match(header.diagnostics[1].message, /indented/);
+      const dash = onlyDiagnostic('- a');
+      assert.match(dash.message, /Block lists/);
+    });
+  });
+
+  describe('values', () => {
+    it('reads plain values up to a comment, keeping colons and # without a blank before', () => {
+      assert.deepEqual(fieldsOf('user: Title: the C# story # a comment', 'model: m   '), {
+        user: 'Title: the C# story',
+        model: 'm',
+      });
+    });
+
+    it('decodes JSON escapes in double quotes', () => {
+      assert.deepEqual(fieldsOf('system: "a\\nb\\tc \\"q\\" \\\\ \\/ \\u00e9\\ud83d\\ude00 \\r\\b\\f"'), {
+        system: 'a\nb\tc "q" \\ / é😀 \r\b\f',
+      });
+    });
+
+    it('keeps single-quoted text literally, with doubled quotes', () => {
+      assert.deepEqual(fieldsOf("user: 'It''s \\n # not a comment'"), { user: "It's \\n # not a comment" });
+    });
+
+    it('allows a comment after a quoted value but nothing else', () => {
+      assert.deepEqual(fieldsOf('model: "m" # pinned'), { model: 'm' });
+      const d = onlyDiagnostic('model: "m" extra');
+      assert.deepEqual([d.startColumn, d.endColumn], [10, 16]);
+      assert.match(d.message, /after the value/);
+    });
+
+    it('points at an unknown escape', () => {
+      const d = onlyDiagnostic('user: "a\\qb"');
+      assert.deepEqual([d.line, d.startColumn, d.endColumn, d.severity], [1, 8, 10, 'error']);
+      assert.match(d.message, /^user: Unknown escape/);
+      assert.match(onlyDiagnostic('user: "\\u12"').message, /Unknown escape/);
+    });
+
+    it('reports quotes that do not close on their line', () => {
+      assert.match(onlyDiagnostic('user: "abc').message, /closing quote/);
+      assert.match(onlyDiagnostic("user: 'abc").message, /closing quote/);
+    });
+
+    it('reads flow lists of quoted and plain items, with a trailing comma', () => {
+      assert.deepEqual(fieldsOf(`stop_sequences: [ "a,b" , 'c]' ,plain one, ]`), { stop_sequences: ['a,b', 'c]', 'plain one'] });
+      assert.deepEqual(fieldsOf('stop_sequences: []'), { stop_sequences: [] });
+    });
+
+    it('reports malformed lists', () => {
+      assert.match(onlyDiagnostic('stop_sequences: ["a"').message, /closing "\]"/);
+      assert.match(onlyDiagnostic('stop_sequences: ["a" "b"]').message, /Expected "," or "\]"/);
+      assert.match(onlyDiagnostic('stop_sequences: [a,,b]').message, /Empty list item/);
+      assert.match(onlyDiagnostic('stop_sequences: [[a]]').message, /Nested/);
+      assert.match(onlyDiagnostic('stop_sequences: [a] b').message, /after the value/);
+    });
+
+    it('rejects YAML syntax outside the subset', () => {
+      for (const value of ['{a: 1}', '&anchor x', '*alias', '!tag x', '@x', '`x`']) {
+        assert.match(onlyDiagnostic(`user: ${value}`).message, /not support/, value);
+      }
+      assert.match(onlyDiagnostic('user: >\n  folded').message, /Folded/);
+      assert.match(onlyDiagnostic('user: |2\n  x').message, /indentation numbers/);
+    });
+  });
+
+  describe('literal blocks', () => {
+    it('keeps newlines, strips common indentation and clips to one final newline', () => {
+      assert.deepEqual(fieldsOf('system: |', '    You are', '      a novelist.', '', '    Be brief.', '', '', 'user: u'), {
+        system: 'You are\n  a novelist.\n\nBe brief.\n',
+        user: 'u',
+      });
+    });
+
+    it('strips (|-) or keeps (|+) final newlines', () => {
+      assert.deepEqual(fieldsOf('system: |-', '  a', '', 'user: |+', '  b', '', ''), { system: 'a', user: 'b\n\n\n' });
+    });
+
+    it('treats # and --- inside a block as text', () => {
+      assert.deepEqual(fieldsOf('system: | # a comment on the indicator', '  # heading', '  ---', 'model: m'), {
+        system: '# heading\n---\n',
+        model: 'm',
+      });
+    });
+
+    it('reads a block that runs to the closing fence', () => {
+      const text = '---\nuser: |\n  last\n---\nbody';
+      const header = parseDocumentHeader(text);
+      assert.deepEqual(header.fields, { user: 'last\n' });
+      assert.equal(text.slice(header.bodyOffset), 'body');
+    });
+
+    it('rejects an empty block for text fields and tab indentation', () => {
+      assert.match(onlyDiagnostic('system: |').message, /must not be blank/);
+      const header = parseDocumentHeader(doc('---', 'system: |', '\tTabbed', '---'));
+      assert.equal(header.diagnostics[0].line, 2);
+      assert.match(header.diagnostics[0].message, /spaces, not tabs/);
+    });
+
+    it('points block diagnostics at the indicator', () => {
+      const d = onlyDiagnostic('temperature: |\n  0.5');
+      assert.deepEqual([d.line, d.startColumn, d.endColumn], [1, 13, 14]);
+      assert.match(d.message, /not quoted text/);
+    });
+  });
+
+  describe('field checks', () => {
+    it('accepts the edges of every range', () => {
+      assert.deepEqual(fieldsOf('temperature: 1', 'max_tokens: 128000', 'top_k: 1'), { temperature: 1, max_tokens: 128000, top_k: 1 });
+      assert.deepEqual(fieldsOf('top_p: 0', 'max_tokens: 1'), { top_p: 0, max_tokens: 1 });
+      assert.deepEqual(fieldsOf('temperature: .5e0', 'top_k: +7'), { temperature: 0.5, top_k: 7 });
+    });
+
+    const bad: Array<[string, RegExp]> = [
+      ['temperature: 1.01', /number from 0 to 1 \(got 1\.01\)/],
+      ['temperature: -0.1', /from 0 to 1/],
+      ['temperature: hot', /from 0 to 1 \(got hot\)/],
+      ['temperature: "0.5"', /not quoted text/],
+      ['temperature: [0.5]', /not a list/],
+      ['temperature: 0x1', /from 0 to 1/],
+      ['temperature: Infinity', /from 0 to 1/],
+      ['top_p: 2', /from 0 to 1/],
+      ['top_k: 0', /whole number from 1 up/],
+      ['top_k: 2.5', /whole number/],
+      ['max_tokens: 128001', /whole number from 1 to 128000/],
+      ['max_tokens: 0', /from 1 to 128000/],
+      ['max_tokens: 512.0', /whole number/],
+      ['max_tokens: 1e3', /whole number/],
+      ['max_tokens: 1_000', /whole number/],
+      ['model:', /needs a value/],
+      ['model: "  "', /needs a model id/],
+      ['model: null', /null is not a value/],
+      ['model: [a]', /must be text, not a list/],
+      ['system: ~', /null is not a value/],
+      ['user: "   "', /must not be blank/],
+      ['stop_sequences:', /needs a value/],
+      ['stop_sequences: ["a", "  "]', /visible character/],
+      ['stop_sequences: ""', /visible character/],
+      ['stop_sequences: "\\n\\n"', /visible character/],
+    ];
+    for (const [entry, message] of bad) {
+      it(`rejects ${entry}`, () => {
+        const header = parseDocumentHeader(doc('---', entry, '---', 'body'));
+        assert.equal(header.diagnostics.length, 1, JSON.stringify(header.diagnostics));
+        const d = header.diagnostics[0];
+        assert.equal(d.severity, 'error');
+        assert.equal(d.line, 1);
+        assert.match(d.message, message);
+        assert.ok(d.message.startsWith(entry.slice(0, entry.indexOf(':') + 1)), 'names the key');
+        assert.deepEqual(header.fields, {}, 'invalid values are left out, not defaulted');
+      });
+    }
+
+    it('points a missing value at its entry', () => {
+    const d = onlyDiagnostic('model:   # none');
+    assert.deepEqual([d.startColumn, d.endColumn], [0, 15]);
+  });
+
+  it('points at the value, or at the bad list item', () => {
+      const value = onlyDiagnostic('top_k:   zero # comment');
+      assert.deepEqual([value.startColumn, value.endColumn], [9, 13]);
+      const item = onlyDiagnostic('stop_sequences: ["ok", " ", "fine"]');
+      assert.deepEqual([item.startColumn, item.endColumn], [23, 26]);
+    });
+
+    it('accepts a single stop sequence written as a string', () => {
+      assert.deepEqual(fieldsOf('stop_sequences: "\\n\\nTHE END"'), { stop_sequences: ['\n\nTHE END'] });
+      assert.deepEqual(fieldsOf('stop_sequences: END'), { stop_sequences: ['END'] });
+      // As in YAML, " #" starts a comment, so this has no value at all.
+      assert.match(onlyDiagnostic('stop_sequences: ###').message, /needs a value/);
+    });
+
+    it('keeps the valid fields next to an invalid one', () => {
+      const header = parseDocumentHeader(doc('---', 'model: m', 'temperature: 7', 'user: u', '---'));
+      assert.deepEqual(header.fields, { model: 'm', user: 'u' });
+      assert.equal(hasHeaderErrors(header), true);
+    });
+
+    it('reads unicode text and counts columns in UTF-16 units', () => {
+      assert.deepEqual(fieldsOf('user: 日本語で書いて 😀', 'system: "Ünïcödé ✓"'), { user: '日本語で書いて 😀', system: 'Ünïcödé ✓' });
+      const d = onlyDiagnostic('user: "😀\\x"');
+      assert.deepEqual([d.startColumn, d.endColumn], [9, 11]);
+    });
+  });
+
+  describe('keys', () => {
+    it('warns about unknown keys, names the known ones and suggests a spelling', () => {
+      const d = onlyDiagnostic('maxTokens: 100');
+      assert.equal(d.severity, 'warning');
+      assert.deepEqual([d.startColumn, d.endColumn], [0, 14]);
+      assert.match(d.message, /Unknown key "maxTokens".*Did you mean "max_tokens"\?/);
+      assert.match(d.message, /model, system, user, temperature, max_tokens, top_p, top_k, stop_sequences/);
+      assert.match(onlyDiagnostic('stop: ["x"]').message, /Did you mean "stop_sequences"/);
+      assert.doesNotMatch(onlyDiagnostic('colour: blue').message, /Did you mean/);
+    });
+
+    it('ignores the value of an unknown key, including its block', () => {
+      const header = parseDocumentHeader(doc('---', 'notes: |', '  anything: at all', '  "unbalanced', 'model: m', '---'));
+      assert.deepEqual(header.fields, { model: 'm' });
+      assert.equal(header.diagnostics.length, 1);
+      assert.equal(hasHeaderErrors(header), false);
+    });
+
+    it('rejects duplicate keys and keeps the first value', () => {
+      const header = parseDocumentHeader(doc('---', 'model: a', 'user: u', 'model: b', '---'));
+      assert.deepEqual(header.fields, { model: 'a', user: 'u' });
+      assert.equal(header.diagnostics.length, 1);
+      const d = header.diagnostics[0];
+      assert.deepEqual([d.line, d.startColumn, d.endColumn, d.severity], [3, 0, 8, 'error']);
+      assert.match(d.message, /already set on line 2/);
+    });
+
+    for (const key of ['baseUrl', 'base_url', 'api_key', 'apiKey', 'x-api-key', 'ANTHROPIC_API_KEY', 'endpoint', 'proxy_url', 'auth_token', 'password', 'host']) {
+      it(`refuses the key ${key} without echoing its value`, () => {
+        const secret = 'sk-ant-do-not-echo';
+        const header = parseDocumentHeader(doc('---', `${key}: ${secret}`, '---', 'body'));
+        assert.equal(header.diagnostics.length, 1);
+        const d = header.diagnostics[0];
+        assert.equal(d.severity, 'error');
+        assert.deepEqual([d.line, d.startColumn, d.endColumn], [1, 0, key.length + 2 + secret.length]);
+        assert.match(d.message, /VS Code settings and SecretStorage/);
+        assert.ok(!d.message.includes(secret));
+        assert.deepEqual(header.fields, {});
+        assert.equal(hasHeaderErrors(header), true);
+      });
+    }
+
+    it('refuses a forbidden key even when its value is a block or empty', () => {
+      const header = parseDocumentHeader(doc('---', 'api_key: |', '  sk-secret', 'base_url:', '---'));
+      assert.equal(errors(header).length, 2);
+      assert.ok(header.diagnostics.every((d) => /cannot be set in a document/.test(d.message)));
+    });
+  });
+
+  it('hasHeaderErrors ignores warnings', () => {
+    assert.equal(hasHeaderErrors(parseDocumentHeader('---\nfoo: 1\n---\n')), false);
+    assert.equal(hasHeaderErrors(parseDocumentHeader('no header')), false);
+  });
+});
+
+describe('renderDocumentHeader', () => {
+  it('writes an empty header for no fields', () => {
+    assert.equal(renderDocumentHeader({}), '---\n---\n');
+  });
+
+  it('writes simple values plainly, in a fixed order', () => {
+    const rendered = renderDocumentHeader({ top_k: 40, model: 'claude-sonnet-4-5', user: 'Write a story.', temperature: 0.7, stop_sequences: ['###'] });
+    assert.equal(
+      rendered,
+      doc('---', 'model: claude-sonnet-4-5', 'user: Write a story.', 'temperature: 0.7', 'top_k: 40', 'stop_sequences: ["###"]', '---', ''),
+    );
+  });
+
+  it('uses blocks for multi-line text and quotes where plain would be ambiguous', () => {
+    const rendered = renderDocumentHeader({ system: 'Line one\n\nLine: two\n', user: 'Note: "quoted" # not a comment' });
+    assert.equal(
+      rendered,
+      doc('---', 'system: |', '  Line one', '', '  Line: two', 'user: "Note: \\"quoted\\" # not a comment"', '---', ''),
+    );
+  });
+
+  const cases: Array<[string, HeaderFields]> = [
+    ['quotes and colons', { user: `He said: "it's 5:30" \\ ok`, model: 'claude-opus-4-1' }],
+    ['newlines', { system: 'a\nb', user: 'a\n', model: '\nleading newline' }],
+    ['many trailing newlines', { system: 'a\n\n\n' }],
+    ['leading blanks on a multi-line value', { system: '  indented\nnext' }],
+    ['trailing blanks on a line', { system: 'trailing \nline' }],
+    ['CR and control characters', { user: 'a\r\nb\u0000c\u001b\u2028' }],
+    ['words YAML reads as other types', { model: 'null', user: 'true', system: '1.5' }],
+    ['a value that looks like a fence', { user: '---' }],
+    ['comment and indicator characters', { user: '# hash', system: '| pipe', model: '[not a list]' }],
+    ['unicode and a lone surrogate', { user: '日本語 😀 é', system: 'broken \ud800 pair' }],
+    ['stop sequences with escapes', { stop_sequences: ['\n\nTHE END', '"', '\\', '\t#'] }],
+    ['tiny and round numbers', { temperature: 1e-7, top_p: 1, max_tokens: 128000, top_k: 3 }],
+  ];
+  for (const [name, fields] of cases) {
+    it(`round-trips ${name}`, () => assertRoundTrip(fields));
+  }
+
+  it('round-trips a few hundred random headers', () => {
+    const random = mulberry32(0x5eed);
+    for (let n = 0; n < 400; n++) {
+      assertRoundTrip(randomFields(random));
+    }
+  });
+});
+
+function assertRoundTrip(fields: HeaderFields): void {
+  const rendered = renderDocumentHeader(fields);
+  const body = 'Body text\n---\nmore';
+  const header = parseDocumentHeader(rendered + body);
+  // The temperature + top_p warning is about the API, not the round trip.
+  assert.deepEqual(errors(header), [], rendered);
+  assert.deepEqual(header.fields, fields, rendered);
+  assert.equal((rendered + body).slice(header.bodyOffset), body, rendered);
+}
+
+/** A small seeded PRNG so failures reproduce. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const PIECES = [
+  'a', 'Z', '7', ' ', '  ', '\t', '\n', '\n\n', '\r', ':', ': ', ' #', '#', '"', "'", '\\', '\\n', '|', '>', '-', '---',
+  '[', ']', '{', ',', 'é', '日本', '😀', '\ud83d', '\u0000', '\u2028', 'null', 'true', '1.5', 'word', 'key: value',
+];
+
+function randomText(random: () => number): string {
+  for (;;) {
+    let s = '';
+    const length = 1 + Math.floor(random() * 8);
+    for (let i = 0; i < length; i++) s += PIECES[Math.floor(random() * PIECES.length)];
+    if (s.trim() !== '') return s;
+  }
+}
+
+function randomFields(random: () => number): HeaderFields {
+  const fields: HeaderFields = {};
+  const maybe = (): boolean => random() < 0.6;
+  if (maybe()) fields.model = randomText(random);
+  if (maybe()) fields.system = randomText(random);
+  if (maybe()) fields.user = randomText(random);
+  if (maybe()) fields.temperature = Math.round(random() * 1000) / 1000;
+  if (maybe()) fields.max_tokens = 1 + Math.floor(random() * 128000);
+  if (maybe()) fields.top_p = random();
+  if (maybe()) fields.top_k = 1 + Math.floor(random() * 500);
+  if (maybe()) fields.stop_sequences = Array.from({ length: Math.floor(random() * 4) }, () => randomText(random));
+  return fields;
+}

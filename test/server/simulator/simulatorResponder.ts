@@ -1,0 +1,36 @@
+import type { Responder } from '../responder';
+import { generateTokenIds } from './generation';
+import { promptContext } from './promptContext';
+import { hashText, mixSeed } from './random';
+import { textPieces } from './textPieces';
+
+export interface SimulatorOptions {
+  /** Fixes the sampling seed for every request, so tests can replay sampled replies. */
+  seed?: number;
+}
+
+/**
+ * A responder backed by the offline n-gram model over Claude's BPE ids. Temperature 0 is greedy
+ * and deterministic. Above 0 it samples with a seed drawn from the request and a per-responder
+ * counter, so parallel alternatives of one prompt differ, unless `options.seed` pins it.
+ */
+export function createSimulatorResponder(options: SimulatorOptions = {}): Responder {
+  let requestCount = 0;
+  return (request) => {
+    const prompt = promptContext(request);
+    const seed = options.seed ?? mixSeed(hashText(JSON.stringify([request.system, request.messages])), requestCount++);
+    const generation = generateTokenIds(prompt.contextIds, {
+      maxTokens: request.max_tokens,
+      // The API's default temperature is 1.
+      temperature: request.temperature ?? 1,
+      topK: request.top_k,
+      topP: request.top_p,
+      seed,
+    });
+    return {
+      tokens: textPieces(generation.ids),
+      naturalStop: generation.stopReason === 'end_turn' ? 'end_turn' : undefined,
+      inputTokens: prompt.inputTokens,
+    };
+  };
+}

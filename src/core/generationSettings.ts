@@ -117,7 +117,7 @@ class SettingChecker {
     const value = this.settings[name];
     if (isUnset(value) || value === '') return undefined;
     if (typeof value === 'string' && value.trim() !== '') return value;
-    this.problem(name, `must be text (got ${describe(value)})`, 'none');
+    this.problem(name, `must be text with a visible character, or empty for none (got ${describe(value)})`, 'none');
     return undefined;
   }
 

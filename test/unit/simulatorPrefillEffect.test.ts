@@ -58,6 +58,8 @@ describe('prefill versus generated tokenization in the simulator', () => {
     assert.ok(wordBoundaries(continuation).includes(k));
     const asGenerated = [...encode(prefill), ...generated];
     const asPrefilled = encode(prefill + continuation.slice(0, k));
+    // The responder itself tokenizes the prefill in one piece, exactly like this.
+    assert.deepEqual(promptContext(request(prefill + continuation.slice(0, k))).prefillIds, asPrefilled);
     assert.deepEqual(
       asPrefilled.slice(-3).map((id) => decode([id])),
       [' late', '),', ' and'],

@@ -3,6 +3,7 @@ import { generateTokenIds } from './generation';
 import { promptContext } from './promptContext';
 import { hashText, mixSeed } from './random';
 import { textPieces } from './textPieces';
+import { simulatorModel } from './trainedModel';
 
 export interface SimulatorOptions {
   /** Fixes the sampling seed for every request, so tests can replay sampled replies. */
@@ -15,18 +16,24 @@ export interface SimulatorOptions {
  * counter, so parallel alternatives of one prompt differ, unless `options.seed` pins it.
  */
 export function createSimulatorResponder(options: SimulatorOptions = {}): Responder {
+  // Train now, while the server starts, rather than stalling its first request for most of a second.
+  const model = simulatorModel();
   let requestCount = 0;
   return (request) => {
     const prompt = promptContext(request);
     const seed = options.seed ?? mixSeed(hashText(JSON.stringify([request.system, request.messages])), requestCount++);
-    const generation = generateTokenIds(prompt.contextIds, {
-      maxTokens: request.max_tokens,
-      // The API's default temperature is 1.
-      temperature: request.temperature ?? 1,
-      topK: request.top_k,
-      topP: request.top_p,
-      seed,
-    });
+    const generation = generateTokenIds(
+      prompt.contextIds,
+      {
+        maxTokens: request.max_tokens,
+        // The API's default temperature is 1.
+        temperature: request.temperature ?? 1,
+        topK: request.top_k,
+        topP: request.top_p,
+        seed,
+      },
+      model,
+    );
     return {
       tokens: textPieces(generation.ids),
       naturalStop: generation.stopReason === 'end_turn' ? 'end_turn' : undefined,

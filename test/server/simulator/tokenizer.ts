@@ -1,5 +1,4 @@
 import { getTokenizer } from '@anthropic-ai/tokenizer';
-import type { Tiktoken } from 'tiktoken/lite';
 
 /**
  * Claude's legacy BPE vocabulary (the one `@anthropic-ai/tokenizer` ships), wrapped so the simulator
@@ -11,10 +10,13 @@ export const END_OF_TEXT = 0;
 /** `<SOS>` in the vocabulary: marks where the assistant's turn starts, so an empty prefill begins a paragraph. */
 export const START_OF_TEXT = 4;
 
-let shared: Tiktoken | undefined;
+/** tiktoken's WASM `Tiktoken`, named through the package we depend on rather than its own dependency. */
+type Bpe = ReturnType<typeof getTokenizer>;
+
+let shared: Bpe | undefined;
 
 /** One WASM instance for the whole process: building it parses ~700 KB of ranks (~150 ms), and it is never freed. */
-function bpe(): Tiktoken {
+function bpe(): Bpe {
   shared ??= getTokenizer();
   return shared;
 }

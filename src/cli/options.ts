@@ -20,7 +20,7 @@ Options:
   --prefill-file FILE        read the prefill from FILE instead of standard input
   --user TEXT                the user turn before the prefill
   --system TEXT              system prompt
-  --model ID                 model id (default claude-sonnet-4-5)
+  --model ID                 model id (default claude-haiku-4-5)
   --temperature N            0 to 1
   --max-tokens N             max_tokens of each request (default 1024)
   --max-total-tokens N       output budget across auto-continue requests (default 4096)

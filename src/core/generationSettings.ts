@@ -36,7 +36,7 @@ export const DEFAULT_USER_TURN =
 
 /** Fallbacks for settings that are missing or invalid. */
 export const BUILT_IN_DEFAULTS: Readonly<GenerationDefaults> = Object.freeze({
-  model: 'claude-sonnet-4-5',
+  model: 'claude-haiku-4-5',
   user: DEFAULT_USER_TURN,
   maxTokens: 1024,
 });

@@ -75,10 +75,10 @@ describe('validateGenerationDefaults', () => {
   it('falls back to the built-in defaults silently when nothing is set', () => {
     for (const raw of [undefined, null, {}]) {
       const { defaults, problems } = validateGenerationDefaults(raw);
-      assert.deepEqual(defaults, { model: 'claude-sonnet-4-5', user: DEFAULT_USER_TURN, maxTokens: 1024 });
+      assert.deepEqual(defaults, { model: 'claude-haiku-4-5', user: DEFAULT_USER_TURN, maxTokens: 1024 });
       assert.deepEqual(problems, []);
     }
-    assert.deepEqual(BUILT_IN_DEFAULTS, { model: 'claude-sonnet-4-5', user: DEFAULT_USER_TURN, maxTokens: 1024 });
+    assert.deepEqual(BUILT_IN_DEFAULTS, { model: 'claude-haiku-4-5', user: DEFAULT_USER_TURN, maxTokens: 1024 });
   });
 
   it('accepts a complete, valid settings object and ignores other keys', () => {
@@ -116,8 +116,8 @@ describe('validateGenerationDefaults', () => {
   });
 
   const bad: Array<[string, unknown, RegExp, Partial<GenerationDefaults>]> = [
-    ['model', '', /^prefillLoom\.model must be non-blank text \(got blank text\); using "claude-sonnet-4-5" instead\.$/, { model: 'claude-sonnet-4-5' }],
-    ['model', 42, /prefillLoom\.model .*\(got 42\); using "claude-sonnet-4-5"/, { model: 'claude-sonnet-4-5' }],
+    ['model', '', /^prefillLoom\.model must be non-blank text \(got blank text\); using "claude-haiku-4-5" instead\.$/, { model: 'claude-haiku-4-5' }],
+    ['model', 42, /prefillLoom\.model .*\(got 42\); using "claude-haiku-4-5"/, { model: 'claude-haiku-4-5' }],
     ['user', '   ', /prefillLoom\.user must be non-blank text .*using "Write the text/, { user: DEFAULT_USER_TURN }],
     ['system', 7, /prefillLoom\.system must be text with a visible character, or empty for none \(got 7\); using none instead\./, {}],
     ['system', '  ', /prefillLoom\.system .*\(got blank text\)/, {}],

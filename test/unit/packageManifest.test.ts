@@ -1,0 +1,36 @@
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { DEFAULT_CONNECTION_SETTINGS } from '../../src/core/connectionSettings';
+import { BUILT_IN_DEFAULTS } from '../../src/core/generationSettings';
+
+const manifest = JSON.parse(readFileSync(path.resolve(__dirname, '../../../package.json'), 'utf8'));
+const properties: Record<string, { default: unknown; markdownDescription?: string }> = manifest.contributes.configuration.properties;
+
+describe('package.json contributions', () => {
+  it('declares the same defaults the core falls back to', () => {
+    assert.equal(properties['prefillLoom.model'].default, BUILT_IN_DEFAULTS.model);
+    assert.equal(properties['prefillLoom.user'].default, BUILT_IN_DEFAULTS.user);
+    assert.equal(properties['prefillLoom.maxTokens'].default, BUILT_IN_DEFAULTS.maxTokens);
+    for (const [name, value] of Object.entries(DEFAULT_CONNECTION_SETTINGS)) {
+      assert.equal(properties[`prefillLoom.${name}`].default, value, name);
+    }
+  });
+
+  it('describes every setting and puts every command in the Prefill Loom category', () => {
+    for (const [name, property] of Object.entries(properties)) {
+      assert.ok(property.markdownDescription, `${name} has no markdownDescription`);
+    }
+    for (const command of manifest.contributes.commands) {
+      assert.equal(command.category, 'Prefill Loom', command.command);
+      assert.match(command.command, /^prefillLoom\.[a-z][A-Za-z]+$/);
+    }
+  });
+
+  it('gives every keybinding a when clause and a mac key', () => {
+    for (const binding of manifest.contributes.keybindings) {
+      assert.ok(binding.when, `${binding.command} has no when clause`);
+      assert.ok(binding.mac, `${binding.command} has no mac key`);
+    }
+  });
+});

@@ -58,6 +58,15 @@ function describeApiError(e: APIError): ErrorDescription {
       return { cause: `Rate limited, even after retrying (${what}).`, nextStep: 'Wait a little and retry, or generate fewer branches at once.', actions: ['retry'] };
     case 529:
       return { cause: `The API is overloaded, even after retrying (${what}).`, nextStep: 'Retry in a minute.', actions: ['retry'] };
+    case 400:
+      if (/prefill/i.test(e.apiMessage ?? '')) {
+        return {
+          cause: `This model does not accept an assistant prefill (${what}).`,
+          nextStep: 'Choose a model that does, such as claude-haiku-4-5, with `model:` in the document header or `prefillLoom.model`.',
+          actions: ['openSettings', 'showLastRequest'],
+        };
+      }
+      return { cause: `The API rejected the request (${what}).`, nextStep: 'Open the last request to see exactly what was sent.', actions: ['showLastRequest'] };
     default:
       if (e.status >= 500) {
         return { cause: `The API failed (${what}).`, nextStep: 'Retry in a moment.', actions: ['retry'] };

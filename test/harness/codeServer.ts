@@ -49,11 +49,14 @@ export interface CodeServerOptions {
 export interface CodeServer {
   /** http://127.0.0.1:PORT */
   readonly origin: string;
-  /** Authority that vscode-remote URIs must use to reach this server's file system. */
-  readonly authority: string;
   readonly workspace: string;
   /** A directory that is removed with the server, for browser profiles and other leftovers. */
   readonly runDir: string;
+  /**
+   * The page that opens the workspace with this repository loaded as the extension under
+   * development, and, given `extensionTestsPath`, runs that mocha entry in the extension host.
+   */
+  workbenchUrl(extensionTestsPath?: string): string;
   /** Kills the server's whole process group and removes the run directory; safe to call twice. */
   stop(): Promise<void>;
 }
@@ -80,7 +83,16 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
     await stop();
     throw new Error(`${(e as Error).message}\n--- code-server output ---\n${output()}`);
   }
-  return { origin, authority: `127.0.0.1:${port}`, workspace, runDir, stop };
+  const workbenchUrl = (extensionTestsPath?: string): string => {
+    // These URIs name files on the server, so they must carry exactly the address it serves on.
+    const remote = (p: string): string => `vscode-remote://127.0.0.1:${port}${p}`;
+    const payload = [['extensionDevelopmentPath', remote(repoRoot)], ['skipWelcome', 'true']];
+    if (extensionTestsPath) {
+      payload.push(['extensionTestsPath', remote(extensionTestsPath)]);
+    }
+    return `${origin}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
+  };
+  return { origin, workspace, runDir, workbenchUrl, stop };
 }
 
 /** Unix socket paths are limited to about 100 characters, and VS Code keeps its IPC sockets here. */
@@ -197,7 +209,7 @@ async function killGroup(child: ChildProcess): Promise<void> {
   if (!signalGroup(child, 'SIGTERM')) {
     return;
   }
-  await Promise.race([exited, delay(STOP_GRACE_MS)]);
+  await valueWithin(exited, STOP_GRACE_MS);
   // The group may outlive its leader (extension hosts, file watchers): always finish it off.
   signalGroup(child, 'SIGKILL');
   await exited;
@@ -238,6 +250,13 @@ function signalGroup(child: ChildProcess, signal: NodeJS.Signals): boolean {
   }
 }
 
-export function delay(ms: number): Promise<void> {
+function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** `promise`'s value, or undefined once `ms` have passed; leaves no timer keeping Node alive. */
+export function valueWithin<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }

@@ -8,11 +8,11 @@ import * as path from 'node:path';
 import { runTests } from '@vscode/test-electron';
 import { launchBrowser, forwardConsole } from './browser';
 import {
-  delay,
   keepForDebugging,
   makeRunDir,
   repoRoot,
   startCodeServer,
+  valueWithin,
   writeUserSettings,
   type CodeServer,
   type CodeServerOptions,
@@ -62,24 +62,14 @@ async function driveSuite(server: CodeServer, timeoutMs: number): Promise<SuiteR
     const exited = new Promise<number>((resolve) => (exit = resolve));
     // The workbench calls this when the tests are done, as VS Code's own smoke tests expect.
     await page.exposeFunction('codeAutomationExit', (code: number) => exit(code));
-    await page.goto(suiteUrl(server));
+    await page.goto(server.workbenchUrl(extensionTestsPath));
     const code = await withTimeout(exited, timeoutMs);
-    return settle(code, await Promise.race([reported, delay(MARKER_GRACE_MS).then(() => undefined)]));
+    return settle(code, await valueWithin(reported, MARKER_GRACE_MS));
   } finally {
     if (!keepForDebugging) {
       await context.close();
     }
   }
-}
-
-function suiteUrl(server: CodeServer): string {
-  const remote = (p: string): string => `vscode-remote://${server.authority}${p}`;
-  const payload = [
-    ['extensionDevelopmentPath', remote(repoRoot)],
-    ['extensionTestsPath', remote(extensionTestsPath)],
-    ['skipWelcome', 'true'],
-  ];
-  return `${server.origin}/?folder=${encodeURIComponent(server.workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
 }
 
 async function runInElectron(vscodeExecutablePath: string, options: InHostOptions): Promise<SuiteResult> {

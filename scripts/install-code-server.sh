@@ -23,6 +23,8 @@ missing_apt_packages() {
   # The kerberos native module includes this header while code-server installs.
   [ -f /usr/include/gssapi/gssapi.h ] || missing+=(libkrb5-dev)
   { command -v make >/dev/null && command -v g++ >/dev/null; } || missing+=(build-essential)
+  # node-gyp runs on Python.
+  command -v python3 >/dev/null || missing+=(python3)
   echo "${missing[@]}"
 }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs a pinned code-server into .vscode-test/code-server so integration and e2e tests can run
 # inside a real VS Code without downloading one. Idempotent and quiet unless something fails.
-set -Eeuo pipefail
+set -euo pipefail
 
 VERSION=4.100.3
 # @vscode/ripgrep's postinstall looks for this cache before downloading (which fails offline).
@@ -14,6 +14,11 @@ LOG=$BASE/install.log
 
 installed_version() {
   node -p "require('$BASE/node_modules/code-server/package.json').version" 2>/dev/null || true
+}
+
+# The version alone could belong to an install whose postinstall (VS Code's own modules) failed.
+is_installed() {
+  [ "$(installed_version)" = "$VERSION" ] && [ -x "$BASE/node_modules/code-server/lib/vscode/node_modules/@vscode/ripgrep/bin/rg" ]
 }
 
 missing_apt_packages() {
@@ -55,10 +60,10 @@ seed_ripgrep_cache() {
 }
 
 main() {
-  [ "$(installed_version)" = "$VERSION" ] && return 0
+  is_installed && return 0
   mkdir -p "$BASE"
   : >"$LOG"
-  trap 'echo "install-code-server: failed, log follows" >&2; cat "$LOG" >&2' ERR
+  trap 'status=$?; [ "$status" = 0 ] || { echo "install-code-server: failed, log follows" >&2; cat "$LOG" >&2; }' EXIT
   install_apt_packages
   export TMPDIR=$BASE/tmp
   seed_ripgrep_cache
@@ -67,9 +72,10 @@ main() {
   # Native modules build against the running Node's own headers: node-gyp cannot download them here.
   local nodedir
   nodedir=$(node -p "require('path').resolve(process.execPath, '../..')")
+  # As root, code-server's postinstall refuses to run without --unsafe-perm.
   (cd "$BASE" && npm_config_yes=true npm_config_nodedir=$nodedir npm_config_fund=false npm_config_audit=false \
-    npm install "code-server@$VERSION") >>"$LOG" 2>&1
-  [ "$(installed_version)" = "$VERSION" ] || { echo "install-code-server: code-server $VERSION not found after install" >&2; false; }
+    npm install --unsafe-perm "code-server@$VERSION") >>"$LOG" 2>&1
+  is_installed || { echo "install-code-server: code-server $VERSION is incomplete after npm install" >&2; exit 1; }
   rm -rf "$TMPDIR"
 }
 

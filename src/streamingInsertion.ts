@@ -14,7 +14,8 @@ export class StreamingInsertion implements vscode.Disposable {
   private offset: number;
   private pendingReplace = 0;
   private pendingText = '';
-  private expected: { start: number; length: number; text: string } | undefined;
+  /** Changes seen while our own edit is in flight: which one is ours is only known when it lands. */
+  private heldChanges: vscode.TextDocumentChangeEvent[] | undefined;
   private draining: Promise<void> | undefined;
   private firstEdit = true;
   private closed = false;
@@ -28,7 +29,9 @@ export class StreamingInsertion implements vscode.Disposable {
     this.offset = insertionOffset;
     this.subscriptions = [
       vscode.workspace.onDidChangeTextDocument((e) => {
-        if (e.document === this.document) this.track(e.contentChanges);
+        if (e.document !== this.document || e.contentChanges.length === 0) return;
+        if (this.heldChanges) this.heldChanges.push(e);
+        else this.followForeignChange(e);
       }),
       vscode.workspace.onDidCloseTextDocument((d) => {
         if (d === this.document) {
@@ -79,17 +82,38 @@ export class StreamingInsertion implements vscode.Disposable {
 
   /** An edit is refused when the document changed after we computed the range; recompute and retry. */
   private async applyWithRetry(replace: number, text: string): Promise<void> {
-    for (let attempt = 0; attempt < 50 && !this.closed; attempt++) {
+    for (let attempt = 0; attempt < 100 && !this.closed; attempt++) {
       if (await this.apply(replace, text)) return;
       await new Promise((r) => setTimeout(r, 5));
     }
-    if (!this.closed) throw new Error('The editor refused the streamed text 50 times in a row.');
+    if (!this.closed) throw new Error('The editor refused the streamed text 100 times in a row.');
   }
 
+  /**
+   * VS Code applies an edit only to the document version it was computed against, so a successful
+   * edit is the change that produced exactly the next version; matching on that, rather than on the
+   * change's shape (which VS Code may minimise), tells our edit from the user's under any interleaving.
+   */
   private async apply(replace: number, text: string): Promise<boolean> {
     const start = this.offset - replace;
+    const ourVersion = this.document.version + 1;
     const range = new vscode.Range(this.document.positionAt(start), this.document.positionAt(this.offset));
-    this.expected = { start, length: replace, text };
+    this.heldChanges = [];
+    let applied = false;
+    try {
+      applied = await this.tryEdit(range, text);
+    } finally {
+      const held = this.heldChanges;
+      this.heldChanges = undefined;
+      for (const e of held) {
+        if (applied && e.document.version === ourVersion) this.offset = start + text.length;
+        else this.followForeignChange(e);
+      }
+    }
+    return applied;
+  }
+
+  private async tryEdit(range: vscode.Range, text: string): Promise<boolean> {
     const editor = vscode.window.visibleTextEditors.find((e) => e.document === this.document);
     try {
       if (editor) {
@@ -100,21 +124,16 @@ export class StreamingInsertion implements vscode.Disposable {
       const edit = new vscode.WorkspaceEdit();
       edit.replace(this.document.uri, range, text);
       return await vscode.workspace.applyEdit(edit);
-    } finally {
-      this.expected = undefined;
+    } catch {
+      // The editor was closed or hidden between finding it and editing; the retry finds the document again.
+      return false;
     }
   }
 
-  private track(changes: readonly vscode.TextDocumentContentChangeEvent[]): void {
-    for (const change of changes) {
-      this.offset = this.isOurs(change) ? change.rangeOffset + change.text.length : shiftedOffset(this.offset, change);
+  private followForeignChange(e: vscode.TextDocumentChangeEvent): void {
+    // Changes in one event are reported against the document before the event, last first.
+    for (const change of [...e.contentChanges].sort((a, b) => b.rangeOffset - a.rangeOffset)) {
+      this.offset = shiftedOffset(this.offset, change);
     }
-  }
-
-  private isOurs(change: vscode.TextDocumentContentChangeEvent): boolean {
-    const ours = this.expected;
-    if (!ours || change.rangeOffset !== ours.start || change.rangeLength !== ours.length || change.text !== ours.text) return false;
-    this.expected = undefined;
-    return true;
   }
 }

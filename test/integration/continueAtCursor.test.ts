@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { FakeAnthropic } from '../server/fakeAnthropic';
 import { STORY } from '../server/storyResponder';
-import { closeAllEditors, continueAtCursor, openDocument, setSetting, startServerForExtension, waitForText } from './loomTestKit';
+import { closeAllEditors, continueAtCursor, openDocument, setSetting, startServerForExtension, userEdit, waitForText } from './loomTestKit';
 
 const PREFIX = STORY.slice(0, 60).trimEnd();
 
@@ -110,10 +110,9 @@ describe('Continue at Cursor', () => {
     const editor = await openDocument(PREFIX + after, PREFIX.length);
     const running = continueAtCursor();
     await waitForText(editor.document, (t) => t.length > PREFIX.length + after.length + 5);
-    await editor.edit((b) => b.insert(new vscode.Position(0, 0), 'HEAD '));
+    await userEdit(editor, (_, b) => b.insert(new vscode.Position(0, 0), 'HEAD '));
     await waitForText(editor.document, (t) => t.length > PREFIX.length + after.length + 40);
-    const end = editor.document.positionAt(editor.document.getText().length);
-    await editor.edit((b) => b.insert(end, ' END'));
+    await userEdit(editor, (d, b) => b.insert(d.positionAt(d.getText().length), ' END'));
     await running;
     assert.equal(editor.document.getText(), 'HEAD ' + STORY + after + ' END');
   });

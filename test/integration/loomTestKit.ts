@@ -48,3 +48,15 @@ export async function closeAllEditors(): Promise<void> {
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   }
 }
+
+/**
+ * Edits as a user would, from the extension host: an API edit is refused while the stream changes
+ * the document under it (a keystroke in the editor never is), so try again until it lands.
+ */
+export async function userEdit(editor: vscode.TextEditor, change: (document: vscode.TextDocument, b: vscode.TextEditorEdit) => void): Promise<void> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    if (await editor.edit((b) => change(editor.document, b))) return;
+    await new Promise((r) => setTimeout(r, 2));
+  }
+  assert.fail('the edit was refused 200 times');
+}

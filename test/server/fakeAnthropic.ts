@@ -7,7 +7,7 @@
  * faults break things the way networks and overloaded servers do. `/__control/*` lets another process
  * script it (see control.ts).
  */
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { complete } from './completion';
 import { contentText } from './content';
@@ -17,6 +17,7 @@ import { FaultQueue, type Fault } from './faults';
 import { readBody, sendError, sendJson } from './http';
 import { newMessageId, newRequestId } from './ids';
 import { sendReply } from './nonStreaming';
+import { checkHeaders } from './requestHeaders';
 import type { MessagesRequestBody, Responder } from './responder';
 import { createStoryResponder } from './storyResponder';
 import { streamReply } from './streaming';
@@ -70,23 +71,6 @@ function countInputTokens(request: Pick<MessagesRequestBody, 'messages' | 'syste
     texts.push(contentText(request.system));
   }
   return texts.reduce((sum, text) => sum + storyTokens(text).length, 0);
-}
-
-function authenticate(headers: IncomingHttpHeaders, apiKey: string): void {
-  const key = headers['x-api-key'];
-  const authorization = headers.authorization;
-  if (key === undefined && authorization === undefined) {
-    throw new ApiError(401, 'x-api-key header is required');
-  }
-  if (key !== undefined) {
-    if (key !== apiKey) {
-      throw new ApiError(401, 'invalid x-api-key');
-    }
-    return;
-  }
-  if (authorization !== `Bearer ${apiKey}`) {
-    throw new ApiError(401, 'Invalid bearer token');
-  }
 }
 
 class FakeAnthropicServer implements FakeAnthropic {
@@ -178,7 +162,7 @@ class FakeAnthropicServer implements FakeAnthropic {
       if (!route) {
         throw new ApiError(404);
       }
-      authenticate(req.headers, this.apiKey);
+      checkHeaders(req.headers, this.apiKey);
       await route(res, parseJsonBody(raw));
     } catch (error) {
       this.fail(res, error, requestId);

@@ -5,6 +5,7 @@ import { scriptedResponder, STORY, storyTokens } from '../server/storyResponder'
 
 const KEY = 'sk-ant-fake-server-test';
 const MODEL = 'claude-test-model';
+const VERSION = '2023-06-01';
 const ASK: Anthropic.MessageParam = { role: 'user', content: 'Tell me the story of the weaver.' };
 
 function textOf(message: Anthropic.Message): string {
@@ -33,7 +34,7 @@ describe('fake Anthropic server: replies', () => {
     server.setResponder(scriptedResponder([{ tokens: ['Hello', ',', ' world'] }]));
     const response = await fetch(`${server.url}/v1/messages`, {
       method: 'POST',
-      headers: { 'x-api-key': KEY, 'content-type': 'application/json' },
+      headers: { 'x-api-key': KEY, 'anthropic-version': VERSION, 'content-type': 'application/json' },
       body: JSON.stringify({ model: MODEL, max_tokens: 50, stream: true, messages: [ASK] }),
     });
     const body = await response.text();

@@ -6,6 +6,7 @@ import { TRAILING_WHITESPACE_MESSAGE } from '../server/validate';
 
 const KEY = 'sk-ant-fake-server-errors';
 const MODEL = 'claude-test-model';
+const VERSION = '2023-06-01';
 const ASK = { role: 'user', content: 'Go on.' } as const;
 
 interface RawResponse {
@@ -19,7 +20,11 @@ describe('fake Anthropic server: errors', () => {
   let client: Anthropic;
 
   /** Posts a body as-is, so requests the SDK's types would refuse can be sent. */
-  async function post(path: string, body: unknown, headers: Record<string, string> = { 'x-api-key': KEY }): Promise<RawResponse> {
+  async function post(
+    path: string,
+    body: unknown,
+    headers: Record<string, string> = { 'x-api-key': KEY, 'anthropic-version': VERSION },
+  ): Promise<RawResponse> {
     const response = await fetch(`${server.url}${path}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...headers },
@@ -160,8 +165,12 @@ describe('fake Anthropic server: errors', () => {
   it('rejects a wrong key with AuthenticationError, and a missing one with the real messages', async () => {
     const wrong = new Anthropic({ apiKey: 'sk-ant-wrong', baseURL: server.url, maxRetries: 0 });
     const error = await rejection(wrong.messages.create({ model: MODEL, max_tokens: 5, messages: [ASK] }));
-    const missing = await post('/v1/messages', { model: MODEL, max_tokens: 5, messages: [ASK] }, {});
-    const wrongHeader = await post('/v1/messages', { model: MODEL, max_tokens: 5, messages: [ASK] }, { 'x-api-key': 'nope' });
+    const missing = await post('/v1/messages', { model: MODEL, max_tokens: 5, messages: [ASK] }, { 'anthropic-version': VERSION });
+    const wrongHeader = await post(
+      '/v1/messages',
+      { model: MODEL, max_tokens: 5, messages: [ASK] },
+      { 'x-api-key': 'nope', 'anthropic-version': VERSION },
+    );
 
     assert.ok(error instanceof Anthropic.AuthenticationError);
     assert.equal(error.status, 401);
@@ -172,10 +181,17 @@ describe('fake Anthropic server: errors', () => {
   });
 
   it('accepts the key in x-api-key as well as as a bearer token', async () => {
-    const response = await post('/v1/messages', { model: MODEL, max_tokens: 2, messages: [ASK] }, { 'x-api-key': KEY });
+    const response = await post('/v1/messages', { model: MODEL, max_tokens: 2, messages: [ASK] });
 
     assert.equal(response.status, 200);
     assert.equal(response.json.type, 'message');
+  });
+
+  it('requires an anthropic-version header', async () => {
+    const response = await post('/v1/messages/count_tokens', { model: MODEL, messages: [ASK] }, { 'x-api-key': KEY });
+
+    assert.equal(response.status, 400);
+    assert.deepEqual(response.json.error, { type: 'invalid_request_error', message: 'anthropic-version: header is required' });
   });
 
   for (const status of ERROR_STATUSES) {

@@ -9,6 +9,7 @@ import { scriptedResponder } from '../server/storyResponder';
 
 const KEY = 'sk-ant-fake-server-faults';
 const MODEL = 'claude-test-model';
+const VERSION = '2023-06-01';
 const ASK: Anthropic.MessageParam = { role: 'user', content: 'Go on.' };
 const TOKENS = ['Hello', ',', ' world', ' and', ' more'];
 
@@ -57,7 +58,7 @@ describe('fake Anthropic server: faults', () => {
   function postMessages(stream: boolean): Promise<Response> {
     return fetch(`${server.url}/v1/messages`, {
       method: 'POST',
-      headers: { 'x-api-key': KEY, 'content-type': 'application/json' },
+      headers: { 'x-api-key': KEY, 'anthropic-version': VERSION, 'content-type': 'application/json' },
       body: JSON.stringify({ model: MODEL, max_tokens: 50, stream, messages: [ASK] }),
     });
   }

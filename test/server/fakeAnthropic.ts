@@ -171,6 +171,7 @@ class FakeAnthropicServer implements FakeAnthropic {
 
   private fail(res: ServerResponse, error: unknown, requestId: string): void {
     if (res.headersSent) {
+      // Too late for an error response: a broken connection is all the client can be shown.
       res.destroy();
       return;
     }
@@ -185,6 +186,7 @@ class FakeAnthropicServer implements FakeAnthropic {
       case 'status':
         throw new ApiError(fault.status, fault.message, fault.retryAfterSeconds);
       case 'hang':
+        // Left unanswered on purpose; close() destroys the connection.
         return;
       case 'garbage':
         res.writeHead(200, { 'content-type': 'text/html' });

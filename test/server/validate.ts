@@ -8,6 +8,7 @@
  */
 import { ApiError } from './errors';
 import { contentText } from './content';
+import { PREFILL_REFUSED_MESSAGE, refusesPrefill } from './prefillSupport';
 import type { ContentParam, MessageParam, MessagesRequestBody } from './responder';
 
 export const TRAILING_WHITESPACE_MESSAGE = 'messages: final assistant content cannot end with trailing whitespace';
@@ -185,6 +186,9 @@ export function validateMessagesRequest(body: unknown): MessagesRequestBody {
   const model = validateModel(requireField(json, 'model'));
   const maxTokens = validateMaxTokens(requireField(json, 'max_tokens'));
   const messages = validateMessages(requireField(json, 'messages'));
+  if (messages[messages.length - 1].role === 'assistant' && refusesPrefill(model)) {
+    throw invalid(PREFILL_REFUSED_MESSAGE);
+  }
   const request: MessagesRequestBody = {
     model,
     max_tokens: maxTokens,

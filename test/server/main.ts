@@ -1,15 +1,16 @@
 /**
  * Runs the fake Anthropic API on its own:
  *
- *   node out/test/server/main.js [--port N] [--key K] [--delay MS]
+ *   node out/test/server/main.js [--port N] [--key K] [--delay MS] [--simulator]
  *
  * Prints `FAKE_ANTHROPIC_URL=http://127.0.0.1:PORT` once listening, and stops on SIGTERM or SIGINT.
  * Script it over HTTP with the control API (control.ts).
  */
 import { startFakeAnthropic, type FakeAnthropicOptions } from './fakeAnthropic';
+import { createSimulatorResponder } from './simulator/simulatorResponder';
 
 function usage(message: string): never {
-  process.stderr.write(`${message}\nusage: node out/test/server/main.js [--port N] [--key K] [--delay MS]\n`);
+  process.stderr.write(`${message}\nusage: node out/test/server/main.js [--port N] [--key K] [--delay MS] [--simulator]\n`);
   process.exit(2);
 }
 
@@ -38,6 +39,9 @@ function parseArgs(args: readonly string[]): FakeAnthropicOptions {
         break;
       case '--delay':
         options.tokenDelayMs = numberArg(flag, args[++i]);
+        break;
+      case '--simulator':
+        options.responder = createSimulatorResponder();
         break;
       default:
         usage(`unknown argument ${flag}`);

@@ -15,7 +15,9 @@ export interface Workbench {
 }
 
 const WORKBENCH_TIMEOUT_MS = 60_000;
-const STEP_TIMEOUT_MS = 10_000;
+// Generous: the first Quick Open waits for extension activation, and CI machines may be busy.
+const STEP_TIMEOUT_MS = 30_000;
+const PALETTE_ATTEMPT_MS = 5_000;
 const QUICK_INPUT = '.quick-input-widget';
 const QUICK_INPUT_BOX = `${QUICK_INPUT} .quick-input-box input`;
 const ACTIVE_EDITOR = '.editor-group-container.active .monaco-editor';
@@ -63,7 +65,7 @@ export async function runCommand(page: Page, title: string, timeoutMs = STEP_TIM
   for (;;) {
     await page.keyboard.press('F1');
     await page.locator(QUICK_INPUT_BOX).fill(`>${title}`);
-    const found = await row.first().waitFor({ state: 'visible', timeout: 2_000 }).then(() => true, () => false);
+    const found = await row.first().waitFor({ state: 'visible', timeout: PALETTE_ATTEMPT_MS }).then(() => true, () => false);
     if (found) {
       await row.first().click();
       await page.locator(QUICK_INPUT).waitFor({ state: 'hidden', timeout: STEP_TIMEOUT_MS });

@@ -44,6 +44,8 @@ export interface CodeServerOptions {
   settings?: Record<string, unknown>;
   /** Extra environment for code-server; the extension host inherits it (e.g. ANTHROPIC_API_KEY). */
   env?: Record<string, string>;
+  /** A fixed port, for an address a person types; a free one when omitted. */
+  port?: number;
 }
 
 export interface CodeServer {
@@ -67,7 +69,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
     throw new Error(`code-server is not installed at ${codeServerBin}; run scripts/install-code-server.sh`);
   }
   const runDir = makeRunDir();
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const workspace = options.workspace ?? path.join(runDir, 'ws');
   fs.mkdirSync(workspace, { recursive: true });
   writeConfig(runDir, port);

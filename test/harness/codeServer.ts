@@ -219,14 +219,21 @@ async function killGroup(child: ChildProcess): Promise<void> {
 
 let exitsOnSignals = false;
 
-/** Node skips 'exit' handlers when a signal kills it; exiting explicitly runs them. */
+/**
+ * Node skips 'exit' handlers when a signal kills it; exiting explicitly runs them. A program with
+ * its own handler for the signal (Playwright has one) is left to exit in its own way.
+ */
 function exitOnSignals(): void {
   if (exitsOnSignals) {
     return;
   }
   exitsOnSignals = true;
   for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
-    process.once(signal, () => process.exit(code));
+    process.once(signal, () => {
+      if (process.listenerCount(signal) === 0) {
+        process.exit(code);
+      }
+    });
   }
 }
 

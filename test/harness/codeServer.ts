@@ -125,6 +125,11 @@ export function writeUserSettings(userDataDir: string, extra: Record<string, unk
   fs.writeFileSync(path.join(userDir, 'settings.json'), JSON.stringify({ ...BASE_SETTINGS, ...extra }, null, 2));
 }
 
+/** A developer's own key or endpoint must never reach the tests: they set what they need explicitly. */
+function withoutAnthropicVariables(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith('ANTHROPIC_')));
+}
+
 function spawnServer(runDir: string, workspace: string, extraEnv: Record<string, string>): ChildProcess {
   const args = [
     '--config', path.join(runDir, 'config.yaml'),
@@ -139,7 +144,7 @@ function spawnServer(runDir: string, workspace: string, extraEnv: Record<string,
     workspace,
   ];
   const env = {
-    ...process.env,
+    ...withoutAnthropicVariables(process.env),
     XDG_CONFIG_HOME: path.join(runDir, 'config'),
     XDG_DATA_HOME: path.join(runDir, 'data'),
     XDG_CACHE_HOME: path.join(runDir, 'cache'),

@@ -1,0 +1,83 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Page } from 'playwright-core';
+import { openFile, openWorkbench, readEditorText, runCommand, typeInEditor, type Workbench } from '../harness/workbench';
+import { startFakeAnthropic, type FakeAnthropic } from '../server/fakeAnthropic';
+import { STORY, storyTokens } from '../server/storyResponder';
+
+const KEY = 'sk-ant-e2e-key';
+const MAX_TOKENS = 12;
+
+/** Waits until the editor shows text satisfying the predicate, returning it. */
+async function editorTextWhen(page: Page, predicate: (text: string) => boolean, timeoutMs = 20_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let text = await readEditorText(page);
+  while (!predicate(text)) {
+    if (Date.now() > deadline) assert.fail(`the editor shows ${JSON.stringify(text)}`);
+    await page.waitForTimeout(100);
+    text = await readEditorText(page);
+  }
+  return text;
+}
+
+describe('Continue at Cursor, as a person uses it', function () {
+  this.timeout(180_000);
+  let server: FakeAnthropic;
+  let workspace: string;
+  let workbench: Workbench;
+
+  before(async () => {
+    server = await startFakeAnthropic({ apiKey: KEY });
+    workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-e2e-'));
+    fs.writeFileSync(path.join(workspace, 'story.md'), '');
+    workbench = await openWorkbench({
+      workspace,
+      settings: {
+        'prefillLoom.baseUrl': server.url,
+        'prefillLoom.temperature': 0,
+        'prefillLoom.maxTokens': MAX_TOKENS,
+        'prefillLoom.maxTotalTokens': MAX_TOKENS,
+      },
+    });
+  });
+
+  after(async () => {
+    await workbench?.close();
+    await server?.close();
+    fs.rmSync(workspace, { recursive: true, force: true });
+  });
+
+  it('asks for a key when there is none, and the key set through the command is used', async () => {
+    const { page } = workbench;
+    await openFile(page, 'story.md');
+    await typeInEditor(page, 'The weaver');
+    await runCommand(page, 'Prefill Loom: Continue at Cursor');
+    const notification = page.locator('.notification-toast', { hasText: 'no Anthropic API key' });
+    await notification.waitFor({ timeout: 15_000 });
+    await notification.locator('a.monaco-button', { hasText: 'Set API Key' }).click();
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor({ timeout: 10_000 });
+    assert.equal(await input.getAttribute('type'), 'password', 'the key is typed into a password box');
+    await input.fill(KEY);
+    await page.keyboard.press('Enter');
+    await page.locator('.notification-toast', { hasText: 'API key saved' }).waitFor({ timeout: 10_000 });
+    assert.equal(server.requests.filter((r) => r.path === '/v1/messages').length, 0, 'nothing was sent without a key');
+  });
+
+  it('streams the continuation in at the cursor when run from the command palette', async () => {
+    const { page } = workbench;
+    await typeInEditor(page, ' of Salt Lane kept her');
+    const prefix = 'The weaver of Salt Lane kept her';
+    await runCommand(page, 'Prefill Loom: Continue at Cursor');
+    const expected = prefix + storyTokens(STORY.slice(prefix.length)).slice(0, MAX_TOKENS).join('');
+    const shown = await editorTextWhen(page, (t) => t.replace(/\n/g, '').length >= expected.length);
+    assert.equal(shown.replace(/\n/g, ''), expected, 'wrapped lines joined back');
+    const request = server.requests.find((r) => r.path === '/v1/messages');
+    assert.equal((request?.headers.authorization as string | undefined) ?? '', `Bearer ${KEY}`, 'the stored key was sent');
+    // The cursor follows the stream: typing goes on after the continuation.
+    await typeInEditor(page, '!');
+    await editorTextWhen(page, (t) => t.replace(/\n/g, '') === `${expected}!`);
+  });
+});

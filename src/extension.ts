@@ -4,6 +4,7 @@ import { GenerationController } from './generationController';
 import { GenerationStatusBar } from './generationStatusBar';
 import { HeaderDiagnostics } from './headerDiagnostics';
 import { LAST_REQUEST_SCHEME, LastRequestStore } from './lastRequest';
+import { SendGuard } from './sendGuard';
 
 /** What the extension exposes to other extensions and to its own integration tests. */
 export interface PrefillLoomApi {
@@ -17,7 +18,7 @@ export function activate(context: vscode.ExtensionContext): PrefillLoomApi {
   const lastRequest = new LastRequestStore();
   const statusBar = new GenerationStatusBar();
   const headers = new HeaderDiagnostics();
-  const generations = new GenerationController({ keys, log, lastRequest, statusBar, headers });
+  const generations = new GenerationController({ keys, log, lastRequest, statusBar, headers, guard: new SendGuard() });
 
   context.subscriptions.push(
     log,

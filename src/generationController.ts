@@ -10,6 +10,7 @@ import { reportGenerationError } from './errorNotifier';
 import type { GenerationStatusBar } from './generationStatusBar';
 import type { HeaderDiagnostics } from './headerDiagnostics';
 import type { LastRequestStore } from './lastRequest';
+import type { SendGuard } from './sendGuard';
 import { readLoomSettings, type LoomSettings } from './loomSettings';
 import { StreamingInsertion } from './streamingInsertion';
 
@@ -21,6 +22,7 @@ export interface GenerationControllerDeps {
   lastRequest: LastRequestStore;
   statusBar: GenerationStatusBar;
   headers: HeaderDiagnostics;
+  guard: SendGuard;
 }
 
 interface Running {
@@ -99,6 +101,7 @@ export class GenerationController implements vscode.Disposable {
       if (choice) await vscode.commands.executeCommand('prefillLoom.setApiKey');
       return undefined;
     }
+    if (!(await this.deps.guard.maySend(settings.connection.baseUrl))) return undefined;
     return {
       apiKey,
       settings,

@@ -13,6 +13,7 @@
 import { contentText, lastUserText, prefillOf } from './content';
 import type { ReplyPlan, Responder } from './responder';
 import { storyTokens } from './tokenizer';
+import { hashText, seededRandom } from './random';
 
 export { storyTokens };
 
@@ -38,31 +39,9 @@ const WORDS = [
   'under', 'across', 'beside', 'beyond', 'through', 'the', 'a', 'every', 'each', 'her',
 ];
 
-/** FNV-1a: a fixed, dependency-free hash, so seeds are the same on every machine and run. */
-function hash(text: string): number {
-  let h = 0x811c9dc5;
-  for (const byte of Buffer.from(text, 'utf8')) {
-    h ^= byte;
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h;
-}
-
-/** mulberry32: a tiny seeded generator; its sequence is all that makes a continuation. */
-function generator(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Sentences from the word list; each starts with a space because a prefill never ends in whitespace. */
 function continuation(seed: number): string {
-  const random = generator(seed);
+  const random = seededRandom(seed);
   const pick = (): string => WORDS[Math.floor(random() * WORDS.length)];
   const sentences: string[] = [];
   const count = 3 + Math.floor(random() * 4);
@@ -95,7 +74,7 @@ export function createStoryResponder(): Responder {
       variant += 1;
       key.push(String(variant));
     }
-    return { tokens: storyTokens(continuation(hash(key.join('\u0000')))) };
+    return { tokens: storyTokens(continuation(hashText(key.join('\u0000')))) };
   };
 }
 

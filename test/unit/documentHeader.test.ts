@@ -7,6 +7,7 @@ import {
   type HeaderDiagnostic,
   type HeaderFields,
 } from '../../src/core/documentHeader';
+import { seededRandom } from '../server/random';
 
 /** Joins lines with `\n` so a test reads like the document it describes. */
 function doc(...lines: string[]): string {
@@ -426,7 +427,7 @@ describe('renderDocumentHeader', () => {
   }
 
   it('round-trips a few hundred random headers', () => {
-    const random = mulberry32(0x5eed);
+    const random = seededRandom(0x5eed);
     for (let n = 0; n < 400; n++) {
       assertRoundTrip(randomFields(random));
     }
@@ -443,17 +444,6 @@ function assertRoundTrip(fields: HeaderFields): void {
   assert.equal((rendered + body).slice(header.bodyOffset), body, rendered);
 }
 
-/** A small seeded PRNG so failures reproduce. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PIECES = [
   'a', 'Z', '7', ' ', '  ', '\t', '\n', '\n\n', '\r', ':', ': ', ' #', '#', '"', "'", '\\', '\\n', '|', '>', '-', '---',

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { generateTokenIds } from '../server/simulator/generation';
 import { trainNgramModel } from '../server/simulator/ngramModel';
 import { pickToken } from '../server/simulator/sampling';
-import { seededRandom } from '../server/simulator/random';
+import { seededRandom } from '../server/random';
 import { simulatorModel } from '../server/simulator/trainedModel';
 import { decode, encode, END_OF_TEXT, START_OF_TEXT } from '../server/simulator/tokenizer';
 

@@ -1,5 +1,5 @@
 import type { NgramModel } from './ngramModel';
-import { seededRandom } from './random';
+import { seededRandom } from '../random';
 import { pickToken, type SamplingOptions } from './sampling';
 import { simulatorModel } from './trainedModel';
 import { END_OF_TEXT } from './tokenizer';

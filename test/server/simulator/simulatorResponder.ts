@@ -1,7 +1,7 @@
 import type { Responder } from '../responder';
 import { generateTokenIds } from './generation';
 import { promptContext } from './promptContext';
-import { hashText, mixSeed } from './random';
+import { hashText, mixSeed } from '../random';
 import { textPieces } from './textPieces';
 import { simulatorModel } from './trainedModel';
 

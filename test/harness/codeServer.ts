@@ -225,8 +225,8 @@ async function killGroup(child: ChildProcess): Promise<void> {
 let exitsOnSignals = false;
 
 /**
- * Node skips 'exit' handlers when a signal kills it; exiting explicitly runs them. A program with
- * its own handler for the signal (Playwright has one) is left to exit in its own way.
+ * Node skips 'exit' handlers when a signal kills it; exiting explicitly runs them. Playwright's own
+ * SIGTERM handler closes browsers but does not exit, and the server's pipes would keep us alive.
  */
 function exitOnSignals(): void {
   if (exitsOnSignals) {
@@ -234,11 +234,7 @@ function exitOnSignals(): void {
   }
   exitsOnSignals = true;
   for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
-    process.once(signal, () => {
-      if (process.listenerCount(signal) === 0) {
-        process.exit(code);
-      }
-    });
+    process.once(signal, () => process.exit(code));
   }
 }
 

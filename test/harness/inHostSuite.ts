@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runTests } from '@vscode/test-electron';
+import type { Page } from 'playwright-core';
 import { launchBrowser, forwardConsole } from './browser';
 import {
   keepForDebugging,
@@ -49,19 +50,8 @@ async function runInCodeServer(options: InHostOptions): Promise<SuiteResult> {
 async function driveSuite(server: CodeServer, timeoutMs: number): Promise<SuiteResult> {
   const { context, page } = await launchBrowser(server.runDir);
   try {
-    let report: (result: SuiteResult) => void = () => {};
-    const reported = new Promise<SuiteResult>((resolve) => (report = resolve));
-    forwardConsole(page, (line) => {
-      console.log(line);
-      const result = parseSuiteResult(line);
-      if (result) {
-        report(result);
-      }
-    });
-    let exit: (code: number) => void = () => {};
-    const exited = new Promise<number>((resolve) => (exit = resolve));
-    // The workbench calls this when the tests are done, as VS Code's own smoke tests expect.
-    await page.exposeFunction('codeAutomationExit', (code: number) => exit(code));
+    const reported = echoConsoleUntilReport(page);
+    const { exited } = await exposeExitCall(page);
     await page.goto(server.workbenchUrl(extensionTestsPath));
     const code = await withTimeout(exited, timeoutMs);
     return settle(code, await valueWithin(reported, MARKER_GRACE_MS));
@@ -70,6 +60,27 @@ async function driveSuite(server: CodeServer, timeoutMs: number): Promise<SuiteR
       await context.close();
     }
   }
+}
+
+/** Echoes the page console to stdout and resolves with the counts from the marker line. */
+function echoConsoleUntilReport(page: Page): Promise<SuiteResult> {
+  return new Promise((resolve) => {
+    forwardConsole(page, (line) => {
+      console.log(line);
+      const result = parseSuiteResult(line);
+      if (result) {
+        resolve(result);
+      }
+    });
+  });
+}
+
+/** `exited`: the code the workbench hands to `codeAutomationExit` once the tests are done. */
+async function exposeExitCall(page: Page): Promise<{ exited: Promise<number> }> {
+  let exit: (code: number) => void = () => {};
+  const exited = new Promise<number>((resolve) => (exit = resolve));
+  await page.exposeFunction('codeAutomationExit', (code: number) => exit(code));
+  return { exited };
 }
 
 async function runInElectron(vscodeExecutablePath: string, options: InHostOptions): Promise<SuiteResult> {

@@ -1,0 +1,76 @@
+import type { TokenUsage } from './tokenUsage';
+
+// The shapes of a loom tree's nodes and of the operations that change it. They are also the
+// persisted format (see treeFormat.ts and treeJournal.ts), so changing them means a new format version.
+
+/** Who wrote a node's text. */
+export type Author = 'user' | 'model';
+
+/** How a node came to be: a generation, a regeneration of another node, or a hand edit. */
+export type NodeKind = 'generation' | 'regeneration' | 'edit';
+
+export type NodeGenerationStatus = 'streaming' | 'completed' | 'cancelled' | 'failed';
+
+/** What produced a model node. */
+export interface GenerationInfo {
+  readonly model: string;
+  /** The request parameters: model, system, user, temperature, max_tokens, top_p, top_k, stop_sequences. */
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly stopReason: string | null;
+  /** Summed over every request of the generation (auto-continue makes several). */
+  readonly usage: Readonly<TokenUsage>;
+  readonly durationMs: number;
+  readonly requests: number;
+  readonly status: NodeGenerationStatus;
+  readonly error?: string;
+}
+
+/** A shallow patch of {@link GenerationInfo}; a key set to `undefined` (e.g. `error`) is removed. */
+export type GenerationPatch = { readonly [K in keyof GenerationInfo]?: GenerationInfo[K] | undefined };
+
+/**
+ * One node of a loom tree. The text a node stands for is its path's text: the root's text, then each
+ * node's `text` down to it ({@link LoomTree.textOf}). Offsets are UTF-16 code units, as in VS Code.
+ */
+export interface LoomNode {
+  readonly id: string;
+  /** `null` only for the root. */
+  readonly parentId: string | null;
+  /** The text this node adds to its parent's path. */
+  readonly text: string;
+  readonly author: Author;
+  /** Milliseconds since the epoch. */
+  readonly createdAt: number;
+  readonly bookmarked?: boolean;
+  readonly kind?: NodeKind;
+  /** Set on model nodes that a generation produced (not on the head half of a split, see splitNode). */
+  readonly generation?: GenerationInfo;
+  /** For `kind: 'regeneration'`: the id of the node this one generates again. */
+  readonly comparesTo?: string;
+}
+
+/** What {@link LoomTree.removeSubtree} took out, enough to put it back with restoreSubtree. */
+export interface RemovedSubtree {
+  readonly parentId: string;
+  /** Position among the parent's children. */
+  readonly index: number;
+  /** The length of the parent's path text then: where the subtree hangs, if the parent grows meanwhile. */
+  readonly parentPathLength: number;
+  /** The removed node first, then its descendants in preorder. */
+  readonly nodes: readonly LoomNode[];
+}
+
+/**
+ * A change to a tree. Every mutation is one op: listeners of `onDidChange` receive it (a webview can
+ * mirror the tree with `apply`), and the journal stores it as one line.
+ */
+export type TreeOp =
+  /** Adds `node` as the last child of `node.parentId`. */
+  | { readonly op: 'add'; readonly node: LoomNode }
+  | { readonly op: 'append'; readonly id: string; readonly text: string }
+  | { readonly op: 'generation'; readonly id: string; readonly patch: GenerationPatch }
+  | { readonly op: 'bookmark'; readonly id: string; readonly bookmarked: boolean }
+  /** Node `id` keeps its text from `offset` on; a new node `headId` takes its place with the text before. */
+  | { readonly op: 'split'; readonly id: string; readonly offset: number; readonly headId: string }
+  | { readonly op: 'remove'; readonly id: string }
+  | { readonly op: 'restore'; readonly removed: RemovedSubtree };

@@ -1,0 +1,220 @@
+import * as assert from 'node:assert/strict';
+import type { GenerationInfo, TreeOp } from '../../src/core/loomNode';
+import { LoomTree } from '../../src/core/loomTree';
+
+function counterIds(prefix = 'n'): () => string {
+  let i = 0;
+  return () => `${prefix}${i++}`;
+}
+
+const GENERATION: GenerationInfo = {
+  model: 'claude-haiku-4-5',
+  params: { model: 'claude-haiku-4-5', temperature: 0.7, max_tokens: 64 },
+  stopReason: 'end_turn',
+  usage: { input_tokens: 12, output_tokens: 5 },
+  durationMs: 800,
+  requests: 1,
+  status: 'completed',
+};
+
+/** root "Once" → a " upon" → b " a time"; a → c " more"; root → d "!" */
+function sample(): LoomTree {
+  const tree = LoomTree.create('Once', { newId: counterIds(), now: () => 1000 });
+  const a = tree.addChild(tree.rootId, ' upon', { author: 'model', kind: 'generation', generation: GENERATION });
+  tree.addChild(a.id, ' a time', { author: 'model', kind: 'generation', generation: GENERATION });
+  tree.addChild(a.id, ' more', { author: 'user', kind: 'edit' });
+  tree.addChild(tree.rootId, '!', { author: 'user', kind: 'edit' });
+  return tree;
+}
+
+describe('LoomTree', () => {
+  it('starts with a user root holding the text written before any generation', () => {
+    const tree = LoomTree.create('', { newId: () => 'r', now: () => 5 });
+    assert.deepEqual(tree.get(tree.rootId), { id: 'r', parentId: null, text: '', author: 'user', createdAt: 5 });
+    assert.equal(tree.size, 1);
+    assert.equal(tree.textOf('r'), '');
+  });
+
+  it('navigates: children in creation order, siblings, parent, path and its text', () => {
+    const tree = sample();
+    assert.deepEqual(tree.children('n0').map((n) => n.id), ['n1', 'n4']);
+    assert.deepEqual(tree.siblings('n2').map((n) => n.id), ['n2', 'n3']);
+    assert.deepEqual(tree.siblings('n0').map((n) => n.id), ['n0']);
+    assert.equal(tree.parent('n2')?.id, 'n1');
+    assert.equal(tree.parent('n0'), undefined);
+    assert.deepEqual(tree.pathTo('n2').map((n) => n.id), ['n0', 'n1', 'n2']);
+    assert.equal(tree.textOf('n2'), 'Once upon a time');
+    assert.equal(tree.textOf('n3'), 'Once upon more');
+    assert.equal(tree.size, 5);
+    assert.deepEqual([...tree.preorder()].map((n) => n.id), ['n0', 'n1', 'n2', 'n3', 'n4']);
+    assert.throws(() => tree.children('nope'), /no node nope/);
+  });
+
+  it('keeps the metadata given to a new child', () => {
+    const tree = sample();
+    const node = tree.addChild('n2', '.', { author: 'model', kind: 'regeneration', comparesTo: 'n2', generation: GENERATION, createdAt: 7 });
+    assert.deepEqual(tree.get(node.id), { id: 'n5', parentId: 'n2', text: '.', author: 'model', kind: 'regeneration', comparesTo: 'n2', generation: GENERATION, createdAt: 7 });
+  });
+
+  it('appends streamed text and updates generation info', () => {
+    const tree = sample();
+    const node = tree.addChild('n2', '', { author: 'model', generation: { ...GENERATION, status: 'streaming', error: 'x' } });
+    tree.appendText(node.id, ',');
+    tree.appendText(node.id, ' said');
+    tree.setGeneration(node.id, { status: 'failed', error: undefined, stopReason: null });
+    assert.equal(tree.textOf(node.id), 'Once upon a time, said');
+    assert.deepEqual(tree.get(node.id)?.generation, { ...GENERATION, status: 'failed', stopReason: null });
+    assert.throws(() => tree.setGeneration('n3', { status: 'failed' }), /no generation info/);
+  });
+
+  it('bookmarks and unbookmarks', () => {
+    const tree = sample();
+    tree.setBookmark('n2', true);
+    assert.equal(tree.get('n2')?.bookmarked, true);
+    tree.setBookmark('n2', false);
+    assert.equal('bookmarked' in tree.get('n2')!, false);
+  });
+
+  describe('splitNode', () => {
+    it('puts a new head above the node; the node keeps the rest, its children, id and generation info', () => {
+      const tree = sample();
+      tree.setBookmark('n1', true);
+      const before = new Map([...tree.preorder()].map((n) => [n.id, tree.textOf(n.id)]));
+      const { headId, tailId } = tree.splitNode('n1', 3);
+      assert.equal(tailId, 'n1');
+      assert.deepEqual(tree.get(headId), { id: headId, parentId: 'n0', text: ' up', author: 'model', kind: 'generation', createdAt: 1000 });
+      assert.equal(tree.get('n1')?.text, 'on');
+      assert.equal(tree.get('n1')?.generation, GENERATION);
+      assert.equal(tree.get('n1')?.bookmarked, true);
+      assert.deepEqual(tree.children('n0').map((n) => n.id), [headId, 'n4']);
+      assert.deepEqual(tree.children(headId).map((n) => n.id), ['n1']);
+      assert.deepEqual(tree.children('n1').map((n) => n.id), ['n2', 'n3']);
+      for (const [id, text] of before) assert.equal(tree.textOf(id), text);
+      assert.equal(tree.textOf(headId), 'Once up');
+    });
+
+    it('makes the head the new root when the root is split, at any offset including 0', () => {
+      const tree = sample();
+      const { headId } = tree.splitNode('n0', 0);
+      assert.equal(tree.rootId, headId);
+      assert.equal(tree.get(headId)?.text, '');
+      assert.equal(tree.get(headId)?.parentId, null);
+      assert.equal(tree.textOf('n2'), 'Once upon a time');
+      assert.throws(() => tree.splitNode('n1', 6), RangeError);
+    });
+  });
+
+  describe('nodeAtOffset', () => {
+    const tree = sample(); // "Once" " upon" " a time"
+    it('finds the node covering an offset and the offset inside it', () => {
+      assert.deepEqual(pos(tree, 'n2', 2), ['n0', 2]);
+      assert.deepEqual(pos(tree, 'n2', 6), ['n1', 2]);
+      assert.deepEqual(pos(tree, 'n2', 16), ['n2', 7]);
+    });
+    it('at a boundary picks the node ending there (before) or starting there (after)', () => {
+      assert.deepEqual(pos(tree, 'n2', 4), ['n0', 4]);
+      assert.deepEqual(pos(tree, 'n2', 4, 'after'), ['n1', 0]);
+      assert.deepEqual(pos(tree, 'n2', 0), ['n0', 0]);
+      assert.deepEqual(pos(tree, 'n2', 16, 'after'), ['n2', 7]);
+    });
+    it('rejects offsets outside the path', () => {
+      assert.throws(() => tree.nodeAtOffset('n2', 17), RangeError);
+      assert.throws(() => tree.nodeAtOffset('n2', -1), RangeError);
+    });
+  });
+
+  describe('removeSubtree and restoreSubtree', () => {
+    it('removes a node with its descendants and restores them at the same place', () => {
+      const tree = sample();
+      const removed = tree.removeSubtree('n1');
+      assert.equal(tree.size, 2);
+      assert.equal(tree.has('n2'), false);
+      assert.deepEqual(removed.nodes.map((n) => n.id), ['n1', 'n2', 'n3']);
+      assert.deepEqual({ parentId: removed.parentId, index: removed.index, parentPathLength: removed.parentPathLength }, { parentId: 'n0', index: 0, parentPathLength: 4 });
+      tree.restoreSubtree(removed);
+      assert.equal(tree.size, 5);
+      assert.deepEqual([...tree.preorder()].map((n) => n.id), ['n0', 'n1', 'n2', 'n3', 'n4']);
+      assert.equal(tree.textOf('n3'), 'Once upon more');
+    });
+    it('refuses to remove the root or to restore over existing ids', () => {
+      const tree = sample();
+      assert.throws(() => tree.removeSubtree('n0'), /root/);
+      const removed = tree.removeSubtree('n2');
+      tree.restoreSubtree(removed);
+      assert.throws(() => tree.restoreSubtree(removed), /taken/);
+      assert.equal(tree.size, 5);
+    });
+    it('restores at the same text point when the parent has grown since', () => {
+      const tree = LoomTree.create('Once', { newId: counterIds() });
+      tree.addChild('n0', ' upon', { author: 'model' });
+      const removed = tree.removeSubtree('n1');
+      tree.appendText('n0', ' more');
+      tree.restoreSubtree(removed);
+      assert.equal(tree.textOf('n1'), 'Once upon');
+      assert.equal(tree.textOf('n0'), 'Once more');
+      assert.equal(tree.get(tree.rootId)?.text, 'Once');
+    });
+    it('restores under a parent that has since been split at the same text point', () => {
+      const tree = sample();
+      const removed = tree.removeSubtree('n2');
+      tree.splitNode('n1', 2);
+      tree.restoreSubtree(removed);
+      assert.equal(tree.textOf('n2'), 'Once upon a time');
+    });
+  });
+
+  describe('ops', () => {
+    it('reports every change as an op that replays to the same tree', () => {
+      const tree = sample();
+      const ops: TreeOp[] = [];
+      const copy = LoomTree.fromNodes([...tree.preorder()], tree.rootId);
+      const sub = tree.onDidChange((op) => ops.push(op));
+      const s = tree.addChild('n2', '', { author: 'model', generation: { ...GENERATION, status: 'streaming' } });
+      tree.appendText(s.id, ' there');
+      tree.setGeneration(s.id, { status: 'completed' });
+      tree.splitNode('n1', 2);
+      tree.setBookmark('n3', true);
+      const removed = tree.removeSubtree('n4');
+      tree.restoreSubtree(removed);
+      tree.removeSubtree('n3');
+      sub.dispose();
+      tree.appendText('n2', 'unseen');
+      assert.deepEqual(ops.map((op) => op.op), ['add', 'append', 'generation', 'split', 'bookmark', 'remove', 'restore', 'remove']);
+      for (const op of ops) copy.apply(op);
+      const withoutLast = [...tree.preorder()].map((n) => (n.id === 'n2' ? { ...n, text: ' a time' } : n));
+      assert.deepEqual([...copy.preorder()], withoutLast);
+    });
+    it('records a snapshot of an added node, not the live node', () => {
+      const tree = sample();
+      const ops: TreeOp[] = [];
+      tree.onDidChange((op) => ops.push(op));
+      const node = tree.addChild('n2', 'a', { author: 'user' });
+      tree.appendText(node.id, 'b');
+      assert.equal(ops[0].op === 'add' && ops[0].node.text, 'a');
+    });
+    it('rejects an op that does not fit, changing nothing', () => {
+      const tree = sample();
+      assert.throws(() => tree.apply({ op: 'append', id: 'zz', text: 'x' }));
+      assert.throws(() => tree.apply({ op: 'add', node: { id: 'n1', parentId: 'n0', text: '', author: 'user', createdAt: 0 } }), /taken/);
+      assert.throws(() => tree.apply({ op: 'split', id: 'n1', offset: 2, headId: 'n2' }), /taken/);
+      assert.equal(tree.size, 5);
+      assert.equal(tree.textOf('n2'), 'Once upon a time');
+    });
+  });
+
+  describe('fromNodes', () => {
+    it('rejects dangling parents and cycles', () => {
+      const base = { text: '', author: 'user' as const, createdAt: 0 };
+      assert.throws(() => LoomTree.fromNodes([{ id: 'r', parentId: null, ...base }, { id: 'a', parentId: 'x', ...base }], 'r'), /no parent/);
+      assert.throws(
+        () => LoomTree.fromNodes([{ id: 'r', parentId: null, ...base }, { id: 'a', parentId: 'b', ...base }, { id: 'b', parentId: 'a', ...base }], 'r'),
+        /cycle/,
+      );
+    });
+  });
+});
+
+function pos(tree: LoomTree, end: string, offset: number, bias?: 'before' | 'after'): [string, number] {
+  const p = tree.nodeAtOffset(end, offset, bias);
+  return [p.node.id, p.offset];
+}

@@ -105,7 +105,7 @@ describe('Continue at Cursor', () => {
   });
 
   it('keeps both the stream and the user’s typing intact when the user edits during streaming', async () => {
-    server.setTokenDelay(10);
+    server.setTokenDelay(4);
     const after = '\nTAIL';
     const editor = await openDocument(PREFIX + after, PREFIX.length);
     const running = continueAtCursor();
@@ -118,7 +118,7 @@ describe('Continue at Cursor', () => {
   });
 
   it('keeps streaming into the document when the user switches to another editor', async () => {
-    server.setTokenDelay(10);
+    server.setTokenDelay(4);
     const editor = await openDocument(PREFIX);
     const running = continueAtCursor();
     await waitForText(editor.document, (t) => t.length > PREFIX.length + 5);

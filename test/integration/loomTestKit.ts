@@ -18,11 +18,17 @@ export async function setSetting(name: string, value: unknown): Promise<void> {
   await vscode.workspace.getConfiguration('prefillLoom').update(name, value, vscode.ConfigurationTarget.Global);
 }
 
-/** Opens an untitled document with the text and puts the cursor at `cursor` (default: the end). */
+let documentCount = 0;
+
+/**
+ * Opens a fresh untitled document with the text and puts the cursor at `cursor` (default: the end).
+ * Each gets a name of its own: a reused "Untitled-1" can hand back the closed document's object.
+ */
 export async function openDocument(content: string, cursor = content.length): Promise<vscode.TextEditor> {
-  const document = await vscode.workspace.openTextDocument({ content, language: 'markdown' });
-  const editor = await vscode.window.showTextDocument(document);
-  const position = document.positionAt(cursor);
+  const uri = vscode.Uri.from({ scheme: 'untitled', path: `/loom-test-${++documentCount}.md` });
+  const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+  await userEdit(editor, (_, b) => b.insert(new vscode.Position(0, 0), content));
+  const position = editor.document.positionAt(cursor);
   editor.selection = new vscode.Selection(position, position);
   return editor;
 }

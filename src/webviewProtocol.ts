@@ -1,0 +1,203 @@
+/**
+ * The one message protocol between the extension host and the loom tree webview. Both sides import
+ * it (esbuild bundles it into the client), so it imports neither `vscode` nor the DOM: plain data,
+ * and the validator the host runs on everything the webview posts.
+ */
+
+/** Who wrote a node's text. */
+export type NodeAuthor = 'user' | 'model';
+
+/** How a node came to be: the document's prefill, a generation, a regeneration of a node, or a hand edit. */
+export type NodeKind = 'root' | 'generation' | 'regeneration' | 'edit';
+
+/** Where a model node's generation stands; `undefined` for nodes no generation produced. */
+export type NodeStatus = 'streaming' | 'completed' | 'cancelled' | 'failed';
+
+/** What the view shows of one node. Plain data: the source builds it from its tree. */
+export interface NodeSummary {
+  /** Unique within the tree and stable for the node's life. */
+  readonly id: string;
+  /** Absent only for the root. */
+  readonly parentId?: string;
+  readonly author: NodeAuthor;
+  readonly kind: NodeKind;
+  /** The node's own text as plain text, possibly only its first few hundred characters. Never markup. */
+  readonly preview: string;
+  /** Length of the node's whole text (UTF-16 code units); more than `preview.length` when truncated. */
+  readonly textLength: number;
+  readonly bookmarked: boolean;
+  readonly status?: NodeStatus;
+  /** Children in display order. Authoritative: the view trusts this list over children's `parentId`. */
+  readonly childIds: readonly string[];
+  /** Model id, for model nodes. */
+  readonly model?: string;
+  /** Sampling temperature the request used, if it set one. */
+  readonly temperature?: number;
+  /** Input tokens over every request of the generation. */
+  readonly inputTokens?: number;
+  /** Output tokens over every request of the generation. */
+  readonly outputTokens?: number;
+  /** The API's last `stop_reason` (e.g. `end_turn`, `max_tokens`), `undefined` while streaming. */
+  readonly stopReason?: string;
+  /** Wall time of the generation in milliseconds. */
+  readonly durationMs?: number;
+  /** Milliseconds since the epoch. */
+  readonly createdAt?: number;
+}
+
+/** The whole tree of one document. */
+export interface TreeSnapshot {
+  readonly rootId: string;
+  /** Every node, in any order. */
+  readonly nodes: readonly NodeSummary[];
+  /** The path the editor shows: ids from the root to the current node. */
+  readonly currentPath: readonly string[];
+  /** Short name of the document, shown as the view's description. */
+  readonly label?: string;
+}
+
+/**
+ * An incremental change to the tree the view shows. A source batches its changes (e.g. one `upsert`
+ * per animation-frame-sized interval while streaming), and the view applies deltas in order.
+ */
+export type TreeDelta =
+  /** Nodes added or changed, as whole summaries: a streaming node's preview grew, a parent got a child. */
+  | { readonly type: 'upsert'; readonly nodes: readonly NodeSummary[] }
+  /** Nodes removed, each with its whole subtree. */
+  | { readonly type: 'remove'; readonly ids: readonly string[] }
+  /** The editor now shows another path: ids from the root to the current node. */
+  | { readonly type: 'current'; readonly path: readonly string[] }
+  /** Another tree replaces the whole view (the active document changed); `undefined` when none is active. */
+  | { readonly type: 'reset'; readonly tree: TreeSnapshot | undefined };
+
+/** Timings the client measured, sent on request (see `measure`). Durations in milliseconds. */
+export interface PerfReport {
+  /** Nodes the view holds. */
+  readonly nodeCount: number;
+  /** Rows of the flattened visible-row index (expanded nodes under the displayed root). */
+  readonly rowCount: number;
+  /** Row elements in the DOM now: bounded by the viewport, not by the tree. */
+  readonly renderedRowCount: number;
+  /** Last snapshot, from its message arriving to its rows laid out; `undefined` before any. */
+  readonly snapshotMs?: number;
+  /** Last `deltas` message, from arriving to its rows laid out; `undefined` before any. */
+  readonly deltasMs?: number;
+  /** Keypresses handled since the previous report. */
+  readonly keyCount: number;
+  /** Mean keypress-to-render time (event timestamp to the focused row laid out) over those keys. */
+  readonly keyMeanMs: number;
+  /** 95th percentile of the same. */
+  readonly keyP95Ms: number;
+  /** Slowest of the same. */
+  readonly keyMaxMs: number;
+}
+
+/** Messages the host posts to the webview. */
+export type ToWebview =
+  /** The whole tree (after `ready`, and whenever the view is shown again); `undefined` shows the empty state. */
+  | { readonly type: 'snapshot'; readonly tree: TreeSnapshot | undefined }
+  /** Changes since the last snapshot, in order. */
+  | { readonly type: 'deltas'; readonly deltas: readonly TreeDelta[] }
+  /** Asks for a `perf` report; the client answers with the same `requestId`. */
+  | { readonly type: 'measure'; readonly requestId: number };
+
+/** What the user asks the host to do with a node. Collapse, expand and hoist stay in the view. */
+export type ViewIntent =
+  /** Switch the editor to the path that ends at this node. */
+  | { readonly type: 'select'; readonly id: string }
+  /** Same as `select`, then focus the editor. */
+  | { readonly type: 'open'; readonly id: string }
+  /** Set (not toggle, so a repeated message is harmless) the node's bookmark. */
+  | { readonly type: 'bookmark'; readonly id: string; readonly bookmarked: boolean }
+  /** Delete the node's subtree; the host confirms or offers undo. */
+  | { readonly type: 'delete'; readonly id: string }
+  /** Copy the node's whole text (not the preview) to the clipboard. */
+  | { readonly type: 'copy'; readonly id: string }
+  /** Show the exact request that generated the node. */
+  | { readonly type: 'showRequest'; readonly id: string }
+  /** Generate the node again: a new sibling from the same request. */
+  | { readonly type: 'regenerate'; readonly id: string }
+  /** Generate alternative continuations as new children of the node. */
+  | { readonly type: 'generateAlternatives'; readonly id: string };
+
+/** Messages the webview posts to the host. */
+export type FromWebview =
+  /** The client has loaded and listens; the host sends nothing before this (it would be lost). */
+  | { readonly type: 'ready' }
+  /** The answer to `measure`. */
+  | { readonly type: 'perf'; readonly requestId: number; readonly report: PerfReport }
+  /** An uncaught error in the client, for the host's log. */
+  | { readonly type: 'clientError'; readonly message: string }
+  | ViewIntent;
+
+/** Longest node id the host accepts from the webview. */
+export const MAX_ID_LENGTH = 256;
+/** Longest client error message the host accepts (the client truncates to this). */
+export const MAX_ERROR_LENGTH = 4000;
+
+const ID_INTENTS: ReadonlySet<string> = new Set(['select', 'open', 'delete', 'copy', 'showRequest', 'regenerate', 'generateAlternatives']);
+
+/**
+ * Checks a message the webview posted. Returns it, typed, when it is exactly one of
+ * {@link FromWebview} with valid fields, else `undefined`: the webview is not trusted to be well-formed.
+ * Fields not in the protocol are dropped from the result.
+ */
+export function parseFromWebview(raw: unknown): FromWebview | undefined {
+  if (!isRecord(raw) || typeof raw.type !== 'string') {
+    return undefined;
+  }
+  const type = raw.type;
+  if (type === 'ready') {
+    return { type };
+  }
+  if (type === 'perf') {
+    const report = parsePerfReport(raw.report);
+    return isCount(raw.requestId) && report ? { type, requestId: raw.requestId, report } : undefined;
+  }
+  if (type === 'clientError') {
+    return typeof raw.message === 'string' && raw.message.length <= MAX_ERROR_LENGTH ? { type, message: raw.message } : undefined;
+  }
+  if (!isNodeId(raw.id)) {
+    return undefined;
+  }
+  if (type === 'bookmark') {
+    return typeof raw.bookmarked === 'boolean' ? { type, id: raw.id, bookmarked: raw.bookmarked } : undefined;
+  }
+  if (ID_INTENTS.has(type)) {
+    return { type: type as Exclude<ViewIntent['type'], 'bookmark'>, id: raw.id };
+  }
+  return undefined;
+}
+
+function parsePerfReport(raw: unknown): PerfReport | undefined {
+  if (!isRecord(raw)) {
+    return undefined;
+  }
+  const { nodeCount, rowCount, renderedRowCount, keyCount, keyMeanMs, keyP95Ms, keyMaxMs, snapshotMs, deltasMs } = raw;
+  if (!isCount(nodeCount) || !isCount(rowCount) || !isCount(renderedRowCount) || !isCount(keyCount)) {
+    return undefined;
+  }
+  if (!isDuration(keyMeanMs) || !isDuration(keyP95Ms) || !isDuration(keyMaxMs)) {
+    return undefined;
+  }
+  if ((snapshotMs !== undefined && !isDuration(snapshotMs)) || (deltasMs !== undefined && !isDuration(deltasMs))) {
+    return undefined;
+  }
+  return { nodeCount, rowCount, renderedRowCount, keyCount, keyMeanMs, keyP95Ms, keyMaxMs, snapshotMs, deltasMs };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isNodeId(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0 && value.length <= MAX_ID_LENGTH;
+}
+
+function isCount(value: unknown): value is number {
+  return Number.isSafeInteger(value) && (value as number) >= 0;
+}
+
+function isDuration(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0;
+}

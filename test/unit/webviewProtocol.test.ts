@@ -1,0 +1,106 @@
+import * as assert from 'node:assert/strict';
+import { MAX_ERROR_LENGTH, MAX_ID_LENGTH, parseFromWebview, type FromWebview, type PerfReport } from '../../src/webviewProtocol';
+
+const REPORT: PerfReport = {
+  nodeCount: 100_000,
+  rowCount: 100_000,
+  renderedRowCount: 42,
+  snapshotMs: 120.5,
+  deltasMs: 0.8,
+  keyCount: 50,
+  keyMeanMs: 1.2,
+  keyP95Ms: 2.5,
+  keyMaxMs: 4,
+};
+
+/** One of every message the webview may send. */
+const VALID: readonly FromWebview[] = [
+  { type: 'ready' },
+  { type: 'perf', requestId: 3, report: REPORT },
+  { type: 'perf', requestId: 0, report: { ...REPORT, snapshotMs: undefined, deltasMs: undefined } },
+  { type: 'clientError', message: 'TypeError: x is undefined' },
+  { type: 'select', id: 'n1' },
+  { type: 'open', id: 'n1' },
+  { type: 'bookmark', id: 'n1', bookmarked: true },
+  { type: 'bookmark', id: 'n1', bookmarked: false },
+  { type: 'delete', id: 'n1' },
+  { type: 'copy', id: 'n1' },
+  { type: 'showRequest', id: 'n1' },
+  { type: 'regenerate', id: 'n1' },
+  { type: 'generateAlternatives', id: 'n1' },
+];
+
+describe('parseFromWebview', () => {
+  it('accepts every message of the protocol as it is', () => {
+    for (const message of VALID) {
+      assert.deepEqual(parseFromWebview(message), message, message.type);
+    }
+  });
+
+  it('accepts a message that went through JSON (undefined fields dropped)', () => {
+    for (const message of VALID) {
+      assert.deepEqual(parseFromWebview(JSON.parse(JSON.stringify(message))), message, message.type);
+    }
+  });
+
+  it('drops fields the protocol does not have', () => {
+    assert.deepEqual(parseFromWebview({ type: 'select', id: 'n1', html: '<b>x</b>' }), { type: 'select', id: 'n1' });
+    assert.deepEqual(parseFromWebview({ type: 'ready', extra: 1 }), { type: 'ready' });
+  });
+
+  it('rejects what is not a message', () => {
+    for (const raw of [undefined, null, 0, 'ready', true, [], [{ type: 'ready' }], {}, { type: 1 }, { kind: 'ready' }]) {
+      assert.equal(parseFromWebview(raw), undefined, JSON.stringify(raw));
+    }
+  });
+
+  it('rejects unknown types, including inherited names and host-side ones', () => {
+    for (const type of ['hello', 'snapshot', 'deltas', 'measure', 'toString', '__proto__', 'constructor', 'SELECT', 'select ']) {
+      assert.equal(parseFromWebview({ type, id: 'n1' }), undefined, type);
+    }
+  });
+
+  it('rejects intents without a usable node id', () => {
+    for (const id of [undefined, null, '', 7, ['n1'], { id: 'n1' }, 'x'.repeat(MAX_ID_LENGTH + 1)]) {
+      assert.equal(parseFromWebview({ type: 'select', id }), undefined, String(id));
+      assert.equal(parseFromWebview({ type: 'delete', id }), undefined, String(id));
+    }
+    assert.ok(parseFromWebview({ type: 'select', id: 'x'.repeat(MAX_ID_LENGTH) }));
+  });
+
+  it('rejects a bookmark without a boolean', () => {
+    for (const bookmarked of [undefined, 'true', 1, null]) {
+      assert.equal(parseFromWebview({ type: 'bookmark', id: 'n1', bookmarked }), undefined, String(bookmarked));
+    }
+  });
+
+  it('rejects a client error that is not a string or too long', () => {
+    assert.equal(parseFromWebview({ type: 'clientError' }), undefined);
+    assert.equal(parseFromWebview({ type: 'clientError', message: { text: 'x' } }), undefined);
+    assert.equal(parseFromWebview({ type: 'clientError', message: 'x'.repeat(MAX_ERROR_LENGTH + 1) }), undefined);
+  });
+
+  it('rejects a perf report with a bad request id', () => {
+    for (const requestId of [undefined, -1, 1.5, NaN, Infinity, '3', 2 ** 53]) {
+      assert.equal(parseFromWebview({ type: 'perf', requestId, report: REPORT }), undefined, String(requestId));
+    }
+  });
+
+  it('rejects a perf report with missing, negative or non-finite numbers', () => {
+    assert.equal(parseFromWebview({ type: 'perf', requestId: 1 }), undefined);
+    assert.equal(parseFromWebview({ type: 'perf', requestId: 1, report: [] }), undefined);
+    for (const field of Object.keys(REPORT) as (keyof PerfReport)[]) {
+      for (const value of [-1, NaN, Infinity, '1', null]) {
+        const report = { ...REPORT, [field]: value };
+        assert.equal(parseFromWebview({ type: 'perf', requestId: 1, report }), undefined, `${field}: ${value}`);
+      }
+      if (field !== 'snapshotMs' && field !== 'deltasMs') {
+        const { [field]: _missing, ...rest } = REPORT;
+        assert.equal(parseFromWebview({ type: 'perf', requestId: 1, report: rest }), undefined, `without ${field}`);
+      }
+    }
+    for (const field of ['nodeCount', 'rowCount', 'renderedRowCount', 'keyCount'] as const) {
+      assert.equal(parseFromWebview({ type: 'perf', requestId: 1, report: { ...REPORT, [field]: 2.5 } }), undefined, `${field} not an integer`);
+    }
+  });
+});

@@ -23,9 +23,9 @@ export function describeGenerationError(e: unknown): ErrorDescription {
     };
   }
   if (e instanceof APIConnectionError) {
-    const detail = e.cause instanceof Error ? ` (${e.cause.message})` : '';
+    const detail = rootCause(e);
     return {
-      cause: `Could not reach the API${detail}.`,
+      cause: `Could not reach the API${detail ? ` (${detail})` : ''}.`,
       nextStep: 'Check your connection and `prefillLoom.baseUrl`, then retry.',
       actions: ['retry', 'openSettings'],
     };
@@ -40,6 +40,15 @@ export function describeGenerationError(e: unknown): ErrorDescription {
     nextStep: 'Check that `prefillLoom.baseUrl` points at an Anthropic-compatible endpoint.',
     actions: ['openSettings', 'showLastRequest'],
   };
+}
+
+/** Node's fetch reports "fetch failed" and hides the useful part (ECONNREFUSED, ENOTFOUND…) in its causes. */
+function rootCause(e: Error): string {
+  let deepest: unknown = e.cause;
+  while (deepest instanceof Error && deepest.cause instanceof Error) deepest = deepest.cause;
+  if (!(deepest instanceof Error)) return '';
+  const code = (deepest as Error & { code?: unknown }).code;
+  return typeof code === 'string' && !deepest.message.includes(code) ? `${code}: ${deepest.message}` : deepest.message;
 }
 
 function describeApiError(e: APIError): ErrorDescription {

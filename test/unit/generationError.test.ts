@@ -36,7 +36,9 @@ describe('describeGenerationError', () => {
 
   it('tells a timeout from an unreachable server, and both from a cut stream', () => {
     assert.match(describeGenerationError(new APIConnectionTimeoutError()).nextStep, /requestTimeoutSeconds/);
-    assert.match(describeGenerationError(new APIConnectionError({ cause: new Error('ECONNREFUSED') })).cause, /ECONNREFUSED/);
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' });
+    const fetchFailed = new TypeError('fetch failed', { cause: refused });
+    assert.match(describeGenerationError(new APIConnectionError({ cause: fetchFailed })).cause, /Could not reach the API \(connect ECONNREFUSED 127\.0\.0\.1:9\)/);
     assert.match(describeGenerationError(new IncompleteResponseError()).cause, /cut mid-response.*kept/);
   });
 

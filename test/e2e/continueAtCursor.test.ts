@@ -80,4 +80,34 @@ describe('Continue at Cursor, as a person uses it', function () {
     await typeInEditor(page, '!');
     await editorTextWhen(page, (t) => t.replace(/\n/g, '') === `${expected}!`);
   });
+
+  it('stops at Escape, keeping the text received', async () => {
+    const { page } = workbench;
+    await page.keyboard.press('Enter');
+    const before = (await readEditorText(page)).replace(/\n/g, '');
+    server.setTokenDelay(400);
+    try {
+      await runCommand(page, 'Prefill Loom: Continue at Cursor');
+      const partial = await editorTextWhen(page, (t) => t.replace(/\n/g, '').length > before.length);
+      await page.keyboard.press('Escape');
+      await page.waitForTimeout(1500);
+      const after = (await readEditorText(page)).replace(/\n/g, '');
+      assert.ok(after.length >= partial.replace(/\n/g, '').length, 'the text received stays');
+      assert.ok(after.length < before.length + 40, `the stream stopped early: ${JSON.stringify(after)}`);
+      await page.waitForTimeout(1000);
+      assert.equal((await readEditorText(page)).replace(/\n/g, ''), after, 'nothing arrives after Escape');
+    } finally {
+      server.setTokenDelay(0);
+    }
+  });
+
+  it('names the cause of an error and offers the next step', async () => {
+    const { page } = workbench;
+    server.enqueueFault({ kind: 'status', status: 401 });
+    await runCommand(page, 'Prefill Loom: Continue at Cursor');
+    const toast = page.locator('.notification-toast', { hasText: 'rejected the API key' });
+    await toast.waitFor({ timeout: 15_000 });
+    assert.match(await toast.innerText(), /401 authentication_error/);
+    await toast.locator('a.monaco-button', { hasText: 'Set API Key' }).waitFor({ timeout: 5_000 });
+  });
 });

@@ -104,6 +104,17 @@ describe('Continue at Cursor', () => {
     assert.equal(editor.document.getText(), text, 'nothing arrives after the stop');
   });
 
+  it('stops the generation when its document is closed', async () => {
+    server.setTokenDelay(25);
+    const editor = await openDocument(PREFIX);
+    const running = continueAtCursor();
+    await waitForText(editor.document, (t) => t.length > PREFIX.length + 10);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    const outcome = await running;
+    assert.equal(outcome?.status, 'cancelled');
+    assert.ok(STORY.startsWith(PREFIX + (outcome?.text ?? '')), 'what arrived is the start of the continuation');
+  });
+
   it('keeps both the stream and the user’s typing intact when the user edits during streaming', async () => {
     server.setTokenDelay(4);
     const after = '\nTAIL';

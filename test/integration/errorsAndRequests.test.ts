@@ -54,6 +54,26 @@ describe('Errors and the exact request', () => {
     assert.equal(editor.document.getText(), PREFIX);
   });
 
+  it('fails a rejected request (400) at once, with the API message, and sends it only once', async () => {
+    server.enqueueFault({ kind: 'status', status: 400, message: 'messages: something the API did not like' });
+    const editor = await openDocument(PREFIX);
+    const outcome = await continueAtCursor();
+    assert.equal(outcome?.status, 'failed');
+    assert.match(String((outcome?.error as Error).message), /something the API did not like/);
+    assert.equal(server.requests.filter((r) => r.path === '/v1/messages').length, 1);
+    assert.equal(editor.document.getText(), PREFIX);
+  });
+
+  it('retries a server error (500) and fails with it once retries are exhausted', async () => {
+    server.enqueueFault({ kind: 'status', status: 500, times: 3 });
+    const editor = await openDocument(PREFIX);
+    const outcome = await continueAtCursor();
+    assert.equal(outcome?.status, 'failed');
+    assert.equal((outcome?.error as { status?: number }).status, 500);
+    assert.equal(server.requests.filter((r) => r.path === '/v1/messages').length, 3);
+    assert.equal(editor.document.getText(), PREFIX);
+  });
+
   it('keeps the text received before the stream was cut', async () => {
     server.enqueueFault({ kind: 'cutStream', afterTokens: 6 });
     const editor = await openDocument(PREFIX);

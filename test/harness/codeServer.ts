@@ -14,7 +14,10 @@ export const repoRoot = path.resolve(__dirname, '..', '..', '..');
 /** Where scripts/install-code-server.sh puts code-server. */
 export const codeServerBin = path.join(repoRoot, '.vscode-test', 'code-server', 'node_modules', '.bin', 'code-server');
 
-/** Set to 1 to leave the server (and browser) running after a test, for debugging. */
+/**
+ * Set to 1 to leave the server and browser running after the tests, for debugging, until the test
+ * process ends (Ctrl+C; run one suite with mocha directly, since scripts/test.js exits at once).
+ */
 export const keepForDebugging = process.env.PREFILL_LOOM_KEEP === '1';
 
 const HEALTH_TIMEOUT_MS = 60_000;
@@ -77,8 +80,8 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
 
   const child = spawnServer(runDir, workspace, options.env ?? {});
   const output = collectOutput(child);
-  const stop = stopper(child, runDir);
   const origin = `http://127.0.0.1:${port}`;
+  const stop = stopper(child, runDir, origin);
   try {
     await waitForHealth(origin, child);
   } catch (e) {
@@ -191,24 +194,22 @@ async function isHealthy(origin: string): Promise<boolean> {
   }
 }
 
-function stopper(child: ChildProcess, runDir: string): () => Promise<void> {
+function stopper(child: ChildProcess, runDir: string, origin: string): () => Promise<void> {
   // A test runner killed by Ctrl+C or process.exit still must not leave servers behind.
   const onExit = (): void => killGroupNow(child, runDir);
   process.on('exit', onExit);
   exitOnSignals();
   let stopped: Promise<void> | undefined;
-  return () => {
-    stopped ??= (async () => {
-      process.off('exit', onExit);
-      if (keepForDebugging) {
-        console.log(`[harness] kept code-server pid ${child.pid}, run dir ${runDir}`);
-        return;
-      }
-      await killGroup(child);
-      fs.rmSync(runDir, { recursive: true, force: true });
-    })();
-    return stopped;
+  const stop = async (): Promise<void> => {
+    if (keepForDebugging) {
+      console.log(`[harness] PREFILL_LOOM_KEEP: code-server stays at ${origin} (run dir ${runDir}) until this process ends`);
+      return;
+    }
+    process.off('exit', onExit);
+    await killGroup(child);
+    fs.rmSync(runDir, { recursive: true, force: true });
   };
+  return () => (stopped ??= stop());
 }
 
 async function killGroup(child: ChildProcess): Promise<void> {
@@ -239,11 +240,13 @@ function exitOnSignals(): void {
 }
 
 function killGroupNow(child: ChildProcess, runDir: string): void {
-  if (keepForDebugging) {
-    return;
-  }
   signalGroup(child, 'SIGKILL');
-  fs.rmSync(runDir, { recursive: true, force: true });
+  try {
+    // Chromium may still be writing its profile in here until Playwright's own exit handler kills it.
+    fs.rmSync(runDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+  } catch (e) {
+    console.error(`[harness] could not remove ${runDir}: ${(e as Error).message}`);
+  }
 }
 
 function hasExited(child: ChildProcess): boolean {

@@ -60,11 +60,12 @@ seed_ripgrep_cache() {
 }
 
 main() {
-  is_installed && return 0
   mkdir -p "$BASE"
   : >"$LOG"
   trap 'status=$?; [ "$status" = 0 ] || { echo "install-code-server: failed, log follows" >&2; cat "$LOG" >&2; }' EXIT
+  # Checked on every run: the tests need Chromium and ripgrep even when code-server is cached.
   install_apt_packages
+  is_installed && return 0
   export TMPDIR=$BASE/tmp
   seed_ripgrep_cache
   # A package.json of its own keeps npm from walking up into the extension's project.

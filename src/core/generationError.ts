@@ -31,7 +31,7 @@ export function describeGenerationError(e: unknown): ErrorDescription {
     };
   }
   if (e instanceof APIError) return describeApiError(e);
-  if (e instanceof IncompleteResponseError) {
+  if (e instanceof IncompleteResponseError || isConnectionCut(e)) {
     return { cause: `The connection was cut mid-response. ${RECEIVED_KEPT}`, nextStep: 'Continue again from the cursor.', actions: ['retry'] };
   }
   const message = e instanceof Error ? e.message : String(e);
@@ -40,6 +40,13 @@ export function describeGenerationError(e: unknown): ErrorDescription {
     nextStep: 'Check that `prefillLoom.baseUrl` points at an Anthropic-compatible endpoint.',
     actions: ['openSettings', 'showLastRequest'],
   };
+}
+
+/** undici ends a body whose socket closed early with "terminated", the socket error as its cause. */
+function isConnectionCut(e: unknown): boolean {
+  if (!(e instanceof Error)) return false;
+  const code = (e.cause as { code?: unknown } | undefined)?.code;
+  return e.message === 'terminated' || code === 'ECONNRESET' || code === 'UND_ERR_SOCKET';
 }
 
 /** Node's fetch reports "fetch failed" and hides the useful part (ECONNREFUSED, ENOTFOUND…) in its causes. */

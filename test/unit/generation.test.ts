@@ -4,6 +4,7 @@ import { createAnthropicClient } from '../../src/core/anthropicClient';
 import type { CapturedRequest } from '../../src/core/capturedRequest';
 import type { ContinuationEdit } from '../../src/core/continuationText';
 import { runGeneration, type GenerationInput } from '../../src/core/generation';
+import { describeGenerationError } from '../../src/core/generationError';
 import type { GenerationParams } from '../../src/core/generationSettings';
 import { startFakeAnthropic, type FakeAnthropic } from '../server/fakeAnthropic';
 import { STORY } from '../server/storyResponder';
@@ -122,6 +123,7 @@ describe('runGeneration against the wire-compatible server', () => {
     assert.ok(STORY.startsWith(prefill + outcome.text));
     assert.ok(outcome.error instanceof Error);
     assert.ok(outcome.requests[0].error, 'the failed request is marked');
+    assert.match(describeGenerationError(outcome.error).cause, /cut mid-response/);
   });
 
   it('retries 429 and 529 per the SDK and then succeeds', async () => {

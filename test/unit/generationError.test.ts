@@ -40,6 +40,8 @@ describe('describeGenerationError', () => {
     const fetchFailed = new TypeError('fetch failed', { cause: refused });
     assert.match(describeGenerationError(new APIConnectionError({ cause: fetchFailed })).cause, /Could not reach the API \(connect ECONNREFUSED 127\.0\.0\.1:9\)/);
     assert.match(describeGenerationError(new IncompleteResponseError()).cause, /cut mid-response.*kept/);
+    const reset = Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' });
+    assert.match(describeGenerationError(new TypeError('terminated', { cause: reset })).cause, /cut mid-response.*kept/);
   });
 
   it('points at baseUrl when the reply is not the Messages API at all', () => {

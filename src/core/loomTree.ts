@@ -71,30 +71,38 @@ export class LoomTree {
   }
 
   /**
-   * Builds a tree from nodes in any order: the root first or not, children in array order. The
-   * input must be consistent (one root, unique ids, existing parents, no cycles); treeFormat.ts
-   * checks and repairs files before calling this. Throws otherwise.
+   * Builds a tree from nodes in any order, children in array order, taking the node objects as its
+   * own (they must not be used afterwards; pass copies to keep them). A node whose parent is missing,
+   * or that hangs in a cycle, is attached under the root and reported to `onOrphan`, so that a
+   * damaged file still loads everything it has. Throws for a missing root or a duplicate id.
    */
-  static fromNodes(nodes: readonly LoomNode[], rootId: string, options: TreeOptions = {}): LoomTree {
-    const rootNode = nodes.find((n) => n.id === rootId);
-    if (!rootNode || rootNode.parentId !== null) throw new Error(`no root node ${rootId}`);
-    const tree = new LoomTree({ ...rootNode }, options);
-    for (const node of nodes) {
+  static fromNodes(nodes: readonly LoomNode[], rootId: string, options: TreeOptions & { onOrphan?: (node: LoomNode, why: string) => void } = {}): LoomTree {
+    const rootNode = nodes.find((n) => n.id === rootId) as Mutable<LoomNode> | undefined;
+    if (!rootNode) throw new Error(`no root node ${rootId}`);
+    rootNode.parentId = null;
+    const tree = new LoomTree(rootNode, options);
+    const entries: Entry[] = new Array(nodes.length);
+    for (let i = 0; i < nodes.length; i++) {
+      const node = nodes[i] as Mutable<LoomNode>;
       if (node === rootNode) continue;
-      if (tree.entries.has(node.id)) throw new Error(`duplicate node id ${node.id}`);
-      tree.entries.set(node.id, { node: { ...node }, parent: undefined, children: [] });
+      const size = tree.entries.size;
+      tree.entries.set(node.id, (entries[i] = { node, parent: undefined, children: [] }));
+      if (tree.entries.size === size) throw new Error(`two nodes have the id ${JSON.stringify(node.id)}`);
     }
-    for (const node of nodes) {
-      if (node === rootNode) continue;
-      const entry = tree.entries.get(node.id)!;
-      const parent = node.parentId === null ? undefined : tree.entries.get(node.parentId);
-      if (!parent) throw new Error(`node ${node.id} has no parent ${node.parentId}`);
-      entry.parent = parent;
-      parent.children.push(entry);
+    const adopt = (entry: Entry, why: string) => {
+      entry.node.parentId = rootId;
+      entry.parent = tree.root;
+      tree.root.children.push(entry);
+      options.onOrphan?.(entry.node, why);
+    };
+    for (const entry of entries) {
+      if (!entry) continue;
+      const { parentId } = entry.node;
+      const parent = parentId === null ? undefined : tree.entries.get(parentId);
+      if (!parent || parent === entry) adopt(entry, parentId === null ? 'has no parent' : parent ? 'is its own parent' : `has a missing parent ${parentId}`);
+      else (entry.parent = parent).children.push(entry);
     }
-    let reachable = 0;
-    for (const _ of tree.preorder()) reachable++;
-    if (reachable !== tree.entries.size) throw new Error('nodes form a cycle');
+    if (tree.countFrom(tree.root) < tree.entries.size) tree.breakCycles(entries, adopt);
     return tree;
   }
 
@@ -284,6 +292,37 @@ export class LoomTree {
     return entry;
   }
 
+  private countFrom(top: Entry, seen?: Set<Entry>): number {
+    let count = 0;
+    const stack = [top];
+    while (stack.length > 0) {
+      const e = stack.pop()!;
+      seen?.add(e);
+      count++;
+      for (const c of e.children) stack.push(c);
+    }
+    return count;
+  }
+
+  /** Nodes not reachable from the root hang in cycles: cut each cycle at one node, which goes under the root. */
+  private breakCycles(entries: readonly Entry[], adopt: (entry: Entry, why: string) => void): void {
+    const reached = new Set<Entry>();
+    this.countFrom(this.root, reached);
+    for (const start of entries) {
+      if (!start || reached.has(start)) continue;
+      const walked = new Set<Entry>();
+      let e = start;
+      while (!walked.has(e)) {
+        walked.add(e);
+        e = e.parent!;
+      }
+      const siblings = e.parent!.children;
+      siblings.splice(siblings.indexOf(e), 1);
+      adopt(e, 'is in a cycle');
+      this.countFrom(e, reached);
+    }
+  }
+
   private pathLength(id: string): number {
     let length = 0;
     for (let e: Entry | undefined = this.entry(id); e; e = e.parent) length += e.node.text.length;
@@ -300,7 +339,9 @@ export class LoomTree {
   private patchGeneration(id: string, patch: GenerationPatch): void {
     const node = this.entry(id).node;
     if (!node.generation) throw new Error(`node ${id} has no generation info to update`);
-    node.generation = dropUndefined({ ...node.generation, ...patch }) as GenerationInfo;
+    const merged: { error?: string | null } = dropUndefined({ ...node.generation, ...patch });
+    if (merged.error === null) delete merged.error; // how a journal line says "clear the error"
+    node.generation = merged as GenerationInfo;
   }
 
   private split(id: string, offset: number, headId: string): void {

@@ -167,7 +167,7 @@ describe('LoomTree', () => {
     it('reports every change as an op that replays to the same tree', () => {
       const tree = sample();
       const ops: TreeOp[] = [];
-      const copy = LoomTree.fromNodes([...tree.preorder()], tree.rootId);
+      const copy = LoomTree.fromNodes([...tree.preorder()].map((n) => ({ ...n })), tree.rootId);
       const sub = tree.onDidChange((op) => ops.push(op));
       const s = tree.addChild('n2', '', { author: 'model', generation: { ...GENERATION, status: 'streaming' } });
       tree.appendText(s.id, ' there');
@@ -203,13 +203,40 @@ describe('LoomTree', () => {
   });
 
   describe('fromNodes', () => {
-    it('rejects dangling parents and cycles', () => {
-      const base = { text: '', author: 'user' as const, createdAt: 0 };
-      assert.throws(() => LoomTree.fromNodes([{ id: 'r', parentId: null, ...base }, { id: 'a', parentId: 'x', ...base }], 'r'), /no parent/);
-      assert.throws(
-        () => LoomTree.fromNodes([{ id: 'r', parentId: null, ...base }, { id: 'a', parentId: 'b', ...base }, { id: 'b', parentId: 'a', ...base }], 'r'),
-        /cycle/,
+    const base = { text: '', author: 'user' as const, createdAt: 0 };
+    it('builds a tree from nodes in any order, children in array order', () => {
+      const tree = LoomTree.fromNodes(
+        [
+          { id: 'b', parentId: 'a', ...base },
+          { id: 'r', parentId: null, ...base },
+          { id: 'a', parentId: 'r', ...base },
+          { id: 'c', parentId: 'r', ...base },
+        ],
+        'r',
       );
+      assert.deepEqual([...tree.preorder()].map((n) => n.id), ['r', 'a', 'b', 'c']);
+    });
+    it('attaches nodes with a missing parent, or in a cycle, under the root and says so', () => {
+      const orphans: string[] = [];
+      const tree = LoomTree.fromNodes(
+        [
+          { id: 'r', parentId: null, ...base },
+          { id: 'a', parentId: 'x', ...base },
+          { id: 'b', parentId: 'c', ...base },
+          { id: 'c', parentId: 'b', ...base },
+          { id: 'd', parentId: 'c', ...base },
+          { id: 'e', parentId: 'e', ...base },
+        ],
+        'r',
+        { onOrphan: (node, why) => orphans.push(`${node.id} ${why}`) },
+      );
+      assert.deepEqual(orphans, ['a has a missing parent x', 'e is its own parent', 'b is in a cycle']);
+      assert.deepEqual([...tree.preorder()].map((n) => n.id), ['r', 'a', 'e', 'b', 'c', 'd']);
+      assert.equal(tree.size, 6);
+    });
+    it('refuses a missing root or a duplicate id', () => {
+      assert.throws(() => LoomTree.fromNodes([{ id: 'a', parentId: null, ...base }], 'r'), /no root node r/);
+      assert.throws(() => LoomTree.fromNodes([{ id: 'r', parentId: null, ...base }, { id: 'a', parentId: 'r', ...base }, { id: 'a', parentId: 'r', ...base }], 'r'), /two nodes have the id "a"/);
     });
   });
 });

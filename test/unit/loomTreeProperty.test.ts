@@ -178,7 +178,7 @@ describe('LoomTree properties (seeded random edits, generations, switches, split
       const rootText = seed % 5 === 0 ? '' : steps.text(8);
       let n = 0;
       const tree = LoomTree.create(rootText, { newId: () => `s${seed}n${n++}`, now: () => seed });
-      const initial = LoomTree.fromNodes([...tree.preorder()], tree.rootId);
+      const initial = LoomTree.fromNodes([...tree.preorder()].map((n) => ({ ...n })), tree.rootId);
       const ops: TreeOp[] = [];
       tree.onDidChange((op) => ops.push(op));
       const w: World = { tree, current: tree.rootId, buffer: rootText, expected: new Map(), undo: [] };

@@ -1,0 +1,244 @@
+import { LoomTree, type TreeOptions } from './loomTree';
+import { fail, fileName, parseTreeFile, serializeTree, type TreeFileError } from './treeFormat';
+import { encodeEntries, JOURNAL_HEADER, parseJournal, replayJournal, type JournalEntry, type JournalOp } from './treeJournal';
+import { tempPath, type TreePaths, type TreeStorage } from './treeStorage';
+
+export type LoadResult =
+  | { kind: 'missing' }
+  | { kind: 'loaded'; tree: LoomTree; currentId: string; document: string; warnings: string[]; state: FileState }
+  | { kind: 'error'; error: TreeFileError };
+
+/** What the store needs to know about the files it continues. */
+export interface FileState {
+  seq: number;
+  snapshotBytes: number;
+  journalBytes: number;
+  /** The snapshot must be rewritten before anything is appended (a cut journal line, an old format). */
+  needsCompaction: boolean;
+  /** The snapshot's text when it was in an older format, to keep as a backup. */
+  migratedFrom?: { version: number; text: string };
+}
+
+/**
+ * Reads a tree: the snapshot, then the journal replayed over it. Never writes. A generation that
+ * was still streaming when its writer stopped is marked cancelled.
+ */
+export async function loadTree(storage: TreeStorage, paths: TreePaths, options: TreeOptions = {}): Promise<LoadResult> {
+  const snapshotText = await readOrError(storage, paths.snapshot);
+  if (typeof snapshotText === 'object') return snapshotText;
+  const journalText = await readOrError(storage, paths.journal);
+  if (typeof journalText === 'object') return journalText;
+  if (snapshotText === undefined) {
+    if (!journalText) return { kind: 'missing' };
+    return { kind: 'error', error: fail('corrupt', paths.journal, `there is no ${fileName(paths.snapshot)} for it to apply to`).error };
+  }
+  const snapshot = parseTreeFile(snapshotText, paths.snapshot, options);
+  if (!snapshot.ok) return { kind: 'error', error: snapshot.error };
+  const journal = parseJournal(journalText ?? '', paths.journal);
+  if (!journal.ok) return { kind: 'error', error: journal.error };
+  const { tree, migratedFrom } = snapshot.value;
+  const replay = replayJournal(tree, journal.value.entries, snapshot.value.journalSeq, snapshot.value.currentId);
+  for (const node of tree.preorder()) {
+    if (node.generation?.status === 'streaming') {
+      tree.setGeneration(node.id, { status: 'cancelled', error: 'interrupted: Prefill Loom stopped while this was streaming' });
+    }
+  }
+  return {
+    kind: 'loaded',
+    tree,
+    currentId: replay.currentId,
+    document: snapshot.value.document,
+    warnings: [...snapshot.value.warnings, ...journal.value.warnings, ...replay.warnings],
+    state: {
+      seq: replay.seq,
+      snapshotBytes: byteLength(snapshotText),
+      journalBytes: byteLength(journalText ?? ''),
+      needsCompaction: journal.value.needsRepair || migratedFrom !== undefined,
+      migratedFrom: migratedFrom === undefined ? undefined : { version: migratedFrom, text: snapshotText },
+    },
+  };
+}
+
+export interface StoreOptions {
+  /** The document's file name, recorded in the snapshot. */
+  document: string;
+  /** The root text of a new tree, when there is no tree file yet (the buffer's text). */
+  initialText: string;
+  /** Rewrite the snapshot once the journal exceeds max(minBytes, ratio × snapshot size). */
+  compaction?: { minBytes: number; ratio: number };
+  tree?: TreeOptions;
+}
+
+export type OpenResult =
+  | { ok: true; store: TreeStore; created: boolean; warnings: string[] }
+  | { ok: false; error: TreeFileError };
+
+/**
+ * Keeps a tree saved: every change is queued as a journal entry; `flush()` appends the queued
+ * entries (one append, one fsync) or, once the journal has grown past a fraction of the snapshot,
+ * rewrites the snapshot atomically (temp file, fsync, rename) and clears the journal, so saving
+ * costs amortised O(change), not O(tree).
+ *
+ * A store exists only for files that loaded: an unreadable or newer-version file yields an error
+ * from {@link TreeStore.open}, and stays untouched until the user moves it aside (moveAside).
+ * A new tree writes nothing until the first flush with changes, so callers decide when a document
+ * deserves a tree file. Callers choose when to flush (debounced while streaming, and on close).
+ */
+export class TreeStore {
+  private pending: JournalOp[] = [];
+  private queue: Promise<void> = Promise.resolve();
+  private subscription: { dispose(): void };
+  private snapshotExists: boolean;
+
+  private constructor(
+    private readonly storage: TreeStorage,
+    readonly paths: TreePaths,
+    private currentTree: LoomTree,
+    private current: string,
+    private readonly options: StoreOptions,
+    private state: FileState,
+  ) {
+    this.snapshotExists = state.snapshotBytes > 0;
+    this.subscription = currentTree.onDidChange((op) => this.push(op));
+  }
+
+  static async open(storage: TreeStorage, paths: TreePaths, options: StoreOptions): Promise<OpenResult> {
+    const loaded = await loadTree(storage, paths, options.tree);
+    if (loaded.kind === 'error') return { ok: false, error: loaded.error };
+    if (loaded.kind === 'missing') {
+      const tree = LoomTree.create(options.initialText, options.tree);
+      const state = { seq: 0, snapshotBytes: 0, journalBytes: 0, needsCompaction: false };
+      return { ok: true, store: new TreeStore(storage, paths, tree, tree.rootId, options, state), created: true, warnings: [] };
+    }
+    const store = new TreeStore(storage, paths, loaded.tree, loaded.currentId, options, loaded.state);
+    if (loaded.state.needsCompaction) {
+      try {
+        await store.flush();
+      } catch (e) {
+        return { ok: false, error: { ...fail('io', paths.snapshot, (e as Error).message).error } };
+      }
+    }
+    return { ok: true, store, created: false, warnings: loaded.warnings };
+  }
+
+  get tree(): LoomTree {
+    return this.currentTree;
+  }
+
+  get currentId(): string {
+    return this.current;
+  }
+
+  /** Entries waiting for {@link flush}. */
+  get pendingCount(): number {
+    return this.pending.length;
+  }
+
+  setCurrent(id: string): void {
+    if (!this.currentTree.has(id)) throw new Error(`no node ${id} in the tree`);
+    if (id === this.current) return;
+    this.current = id;
+    this.push({ op: 'current', id });
+  }
+
+  /** Writes what changed since the last flush. Flushes run one after another. */
+  flush(): Promise<void> {
+    return this.enqueue(() => this.write());
+  }
+
+  /** Rewrites the snapshot now and clears the journal. */
+  compact(): Promise<void> {
+    return this.enqueue(() => this.writeSnapshot());
+  }
+
+  /** Replaces the whole tree (an import) and writes it as the new snapshot. */
+  replaceTree(tree: LoomTree, currentId: string): Promise<void> {
+    this.subscription.dispose();
+    this.currentTree = tree;
+    this.current = currentId;
+    this.subscription = tree.onDidChange((op) => this.push(op));
+    return this.compact();
+  }
+
+  /** Stops following the tree. Flush first: changes still pending are dropped. */
+  dispose(): void {
+    this.subscription.dispose();
+  }
+
+  private enqueue(work: () => Promise<void>): Promise<void> {
+    const run = this.queue.then(work);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private push(op: JournalOp): void {
+    const last = this.pending.length - 1;
+    const merged = last >= 0 ? merge(this.pending[last], op) : undefined;
+    if (merged) this.pending[last] = merged;
+    else this.pending.push(op);
+  }
+
+  private async write(): Promise<void> {
+    if (this.pending.length === 0 && !this.state.needsCompaction) return;
+    const threshold = Math.max(this.compaction.minBytes, this.compaction.ratio * this.state.snapshotBytes);
+    const entries: JournalEntry[] = this.pending.map((op) => ({ seq: ++this.state.seq, op }));
+    const data = (this.state.journalBytes === 0 ? JOURNAL_HEADER + '\n' : '') + encodeEntries(entries);
+    const bytes = byteLength(data);
+    if (!this.snapshotExists || this.state.needsCompaction || this.state.journalBytes + bytes > threshold) {
+      return this.writeSnapshot();
+    }
+    this.pending = [];
+    try {
+      await this.storage.append(this.paths.journal, data);
+      this.state.journalBytes += bytes;
+    } catch (e) {
+      // The journal may now end with part of a line; the tree is safe in memory, so the next flush
+      // rewrites the snapshot instead of appending.
+      this.state.needsCompaction = true;
+      throw e;
+    }
+  }
+
+  private async writeSnapshot(): Promise<void> {
+    this.pending = [];
+    this.state.needsCompaction = true;
+    const { snapshot, journal } = this.paths;
+    const text = serializeTree(this.currentTree, { currentId: this.current, document: this.options.document, journalSeq: this.state.seq });
+    const old = this.state.migratedFrom;
+    if (old) await this.storage.write(snapshot.replace(/\.json$/, `.v${old.version}.json`), old.text);
+    const temp = tempPath(snapshot);
+    await this.storage.write(temp, text);
+    await this.storage.rename(temp, snapshot);
+    this.snapshotExists = true;
+    this.state.snapshotBytes = byteLength(text);
+    this.state.migratedFrom = undefined;
+    // Entries still in the journal are all ≤ journalSeq, so a crash before this point loses nothing.
+    await this.storage.remove(journal);
+    this.state.journalBytes = 0;
+    this.state.needsCompaction = false;
+  }
+
+  private get compaction(): { minBytes: number; ratio: number } {
+    return this.options.compaction ?? { minBytes: 64 * 1024, ratio: 0.5 };
+  }
+}
+
+/** One entry for a run of appends, generation patches or moves of the same node (a stream makes many). */
+function merge(last: JournalOp, op: JournalOp): JournalOp | undefined {
+  if (last.op === 'append' && op.op === 'append' && last.id === op.id) return { ...op, text: last.text + op.text };
+  if (last.op === 'generation' && op.op === 'generation' && last.id === op.id) return { ...op, patch: { ...last.patch, ...op.patch } };
+  if (last.op === 'current' && op.op === 'current') return op;
+  return undefined;
+}
+
+async function readOrError(storage: TreeStorage, path: string): Promise<string | undefined | { kind: 'error'; error: TreeFileError }> {
+  try {
+    return await storage.read(path);
+  } catch (e) {
+    return { kind: 'error', error: fail('io', path, (e as Error).message).error };
+  }
+}
+
+function byteLength(text: string): number {
+  return Buffer.byteLength(text, 'utf8');
+}

@@ -1,0 +1,216 @@
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import type { GenerationInfo } from '../../src/core/loomNode';
+import { LoomTree } from '../../src/core/loomTree';
+import { serializeTree } from '../../src/core/treeFormat';
+import { loadTree, TreeStore } from '../../src/core/treePersistence';
+import { reconcile } from '../../src/core/treeReconcile';
+import { nodeTreeStorage, treePathsIn } from '../../src/core/treeStorage';
+
+/** What one tree size measured. Times in milliseconds, except navigation (microseconds per call). */
+export interface TreeScaleResult {
+  nodes: number;
+  fileBytes: number;
+  /** Nodes on the deepest path, and the characters of its text. */
+  depth: number;
+  pathChars: number;
+  /** Serializing the whole tree (what a compaction costs, before the disk). */
+  serializeMs: number;
+  /** Reading the snapshot from disk, parsing it and building the tree (median of 3). */
+  loadMs: number;
+  /** One small change (a node added, text appended) and a flush (median of 20). */
+  saveOneChangeMs: number;
+  /** A full snapshot rewrite through the store (temp file, fsync, rename). */
+  compactMs: number;
+  navigationUs: { children: number; siblings: number; parent: number; pathToDeepest: number; textOfDeepest: number; nodeAtOffsetDeepest: number };
+  /** Reconciling one character typed at the end of the deepest path. */
+  reconcileKeystrokeMs: number;
+}
+
+/**
+ * Generates trees of each size, saves them to a temporary directory and measures loading, saving
+ * after one change and navigation. Returns the numbers; asserts nothing.
+ */
+export async function benchTreeScale(sizes: readonly number[] = [1000, 10000, 100000]): Promise<TreeScaleResult[]> {
+  const results: TreeScaleResult[] = [];
+  const dir = mkdtempSync(path.join(tmpdir(), 'loom-bench-'));
+  try {
+    for (const n of sizes) results.push(await benchOne(n, dir));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return results;
+}
+
+async function benchOne(n: number, dir: string): Promise<TreeScaleResult> {
+  const { tree, deepestId } = generateTree(n, 42);
+  const paths = treePathsIn(dir, `tree-${n}.md`);
+  let text = '';
+  const serializeMs = time(() => (text = serializeTree(tree, { currentId: deepestId, document: `tree-${n}.md` })));
+  await nodeTreeStorage.write(paths.snapshot, text);
+  text = '';
+
+  const loads: number[] = [];
+  let loaded: LoomTree | undefined;
+  for (let i = 0; i < 3; i++) {
+    const start = performance.now();
+    const result = await loadTree(nodeTreeStorage, paths);
+    loads.push(performance.now() - start);
+    if (result.kind !== 'loaded') throw new Error(`bench tree did not load: ${result.kind}`);
+    loaded = result.tree;
+  }
+
+  const opened = await TreeStore.open(nodeTreeStorage, paths, { document: `tree-${n}.md`, initialText: '' });
+  if (!opened.ok) throw new Error(opened.error.message);
+  const store = opened.store;
+  const saves: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    const start = performance.now();
+    const node = store.tree.addChild(store.currentId, ' and then', { author: 'user', kind: 'edit' });
+    store.tree.appendText(node.id, ' more');
+    store.setCurrent(node.id);
+    await store.flush();
+    saves.push(performance.now() - start);
+  }
+  let start = performance.now();
+  await store.compact();
+  const compactMs = performance.now() - start;
+  store.dispose();
+
+  const t = loaded!;
+  const ids = [...t.preorder()].map((node) => node.id);
+  const pick = seeded(7);
+  const sample = Array.from({ length: 10_000 }, () => ids[Math.floor(pick() * ids.length)]);
+  const per = (fn: (id: string) => unknown, calls = sample.length) => {
+    const s = performance.now();
+    for (let i = 0; i < calls; i++) fn(sample[i % sample.length]);
+    return ((performance.now() - s) * 1000) / calls;
+  };
+  const pathText = t.textOf(deepestId);
+  const navigationUs = {
+    children: per((id) => t.children(id)),
+    siblings: per((id) => t.siblings(id)),
+    parent: per((id) => t.parent(id)),
+    pathToDeepest: per(() => t.pathTo(deepestId), 200),
+    textOfDeepest: per(() => t.textOf(deepestId), 200),
+    nodeAtOffsetDeepest: per(() => t.nodeAtOffset(deepestId, pathText.length >> 1), 200),
+  };
+  start = performance.now();
+  reconcile(t, deepestId, pathText + 'x');
+  const reconcileKeystrokeMs = performance.now() - start;
+
+  return {
+    nodes: n,
+    fileBytes: statSync(paths.snapshot).size,
+    depth: t.pathTo(deepestId).length,
+    pathChars: pathText.length,
+    serializeMs,
+    loadMs: median(loads),
+    saveOneChangeMs: median(saves),
+    compactMs,
+    navigationUs,
+    reconcileKeystrokeMs,
+  };
+}
+
+/**
+ * A loom of `n` nodes, the same for the same seed: a root of ~800 characters; mostly chains of
+ * continuations with alternatives off recent nodes and a few anywhere; 80% model nodes with full
+ * generation info; text lengths mostly 10–300 characters, some to 1,500 and 1% up to 20,000.
+ * Returns the deepest node too.
+ */
+export function generateTree(n: number, seed: number): { tree: LoomTree; deepestId: string } {
+  const random = seeded(seed);
+  let next = 0;
+  let clock = Date.UTC(2026, 0, 1);
+  const tree = LoomTree.create(words(random, 800), { newId: () => (next++).toString(36).padStart(6, '0'), now: () => (clock += 1000) });
+  const ids = [tree.rootId];
+  const depth = new Map([[tree.rootId, 1]]);
+  let deepestId = tree.rootId;
+  while (ids.length < n) {
+    const r = random();
+    const parentId =
+      r < 0.6 ? ids[ids.length - 1] : r < 0.9 ? ids[Math.max(0, ids.length - 1 - Math.floor(random() * 50))] : ids[Math.floor(random() * ids.length)];
+    const size = random();
+    const length = size < 0.85 ? 10 + random() * 290 : size < 0.99 ? 300 + random() * 1200 : 5000 + random() * 15000;
+    const model = random() < 0.8;
+    const node = tree.addChild(parentId, words(random, length), {
+      author: model ? 'model' : 'user',
+      kind: model ? (random() < 0.2 ? 'regeneration' : 'generation') : 'edit',
+      generation: model ? generationInfo(random, length) : undefined,
+      bookmarked: random() < 0.01 || undefined,
+    });
+    ids.push(node.id);
+    const d = depth.get(parentId)! + 1;
+    depth.set(node.id, d);
+    if (d > depth.get(deepestId)!) deepestId = node.id;
+  }
+  return { tree, deepestId };
+}
+
+const PARAMS = [0, 0.7, 1].map((temperature) => ({
+  model: 'claude-haiku-4-5',
+  system: 'You are a novelist.',
+  user: 'Write the text, continuing seamlessly from wherever your reply begins, with no preamble or commentary.',
+  temperature,
+  max_tokens: 256,
+  stop_sequences: ['\n\nTHE END'],
+}));
+
+function generationInfo(random: () => number, length: number): GenerationInfo {
+  const output = Math.max(1, Math.round(length / 4));
+  return {
+    model: 'claude-haiku-4-5',
+    params: PARAMS[Math.floor(random() * PARAMS.length)],
+    stopReason: random() < 0.7 ? 'max_tokens' : 'end_turn',
+    usage: { input_tokens: 200 + Math.floor(random() * 4000), output_tokens: output },
+    durationMs: Math.round(output * 12 + random() * 400),
+    requests: output > 256 ? Math.ceil(output / 256) : 1,
+    status: 'completed',
+  };
+}
+
+const CORPUS = (
+  'the keeper climbed the stairs of the old lighthouse while the sea argued with the rocks below and ' +
+  'somewhere a gull laughed at nothing in particular; she counted the steps, as she always did, and ' +
+  'lost count at ninety-one, as she always did. "Again," she said to the lamp. The lamp said nothing.\n\n'
+).repeat(80);
+
+/** `length` characters of prose-like text. */
+function words(random: () => number, length: number): string {
+  const start = Math.floor(random() * (CORPUS.length - 20_001));
+  return CORPUS.slice(start, start + Math.round(length));
+}
+
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function time(fn: () => void): number {
+  const start = performance.now();
+  fn();
+  return performance.now() - start;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+if (require.main === module) {
+  benchTreeScale().then(
+    (results) => console.log(JSON.stringify(results, null, 2)),
+    (e) => {
+      console.error(e);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,244 @@
+import * as assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import type { GenerationInfo } from '../../src/core/loomNode';
+import type { LoomTree } from '../../src/core/loomTree';
+import { loadTree, TreeStore, type StoreOptions } from '../../src/core/treePersistence';
+import { moveAside, nodeTreeStorage, sidecarPaths, tempPath, treePathsIn, type TreePaths, type TreeStorage } from '../../src/core/treeStorage';
+
+const GENERATION: GenerationInfo = {
+  model: 'claude-haiku-4-5',
+  params: { model: 'claude-haiku-4-5', temperature: 1 },
+  stopReason: null,
+  usage: { input_tokens: 1, output_tokens: 0 },
+  durationMs: 0,
+  requests: 1,
+  status: 'streaming',
+};
+
+let dir: string;
+let paths: TreePaths;
+
+const OPTIONS: StoreOptions = { document: 'story.md', initialText: 'Once' };
+
+async function open(storage: TreeStorage = nodeTreeStorage, options: Partial<StoreOptions> = {}): Promise<TreeStore> {
+  const result = await TreeStore.open(storage, paths, { ...OPTIONS, ...options });
+  assert.ok(result.ok, result.ok ? '' : result.error.message);
+  return result.store;
+}
+
+async function reload(): Promise<{ tree: LoomTree; currentId: string; warnings: string[] }> {
+  const result = await loadTree(nodeTreeStorage, paths);
+  assert.equal(result.kind, 'loaded', result.kind === 'error' ? result.error.message : result.kind);
+  return result as { tree: LoomTree; currentId: string; warnings: string[] };
+}
+
+function nodes(tree: LoomTree) {
+  return [...tree.preorder()];
+}
+
+function read(file: string): string {
+  return readFileSync(file, 'utf8');
+}
+
+/** A storage whose named operation fails once, after `skip` calls, as a crash or a full disk would leave things. */
+function failing(op: keyof TreeStorage, skip = 0): TreeStorage {
+  let calls = 0;
+  return {
+    ...nodeTreeStorage,
+    [op]: async (file: string, data: string) => {
+      if (calls++ === skip) throw new Error(`simulated ${op} failure`);
+      return (nodeTreeStorage[op] as (a: string, b: string) => Promise<unknown>)(file, data);
+    },
+  };
+}
+
+describe('TreeStore', () => {
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'loom-store-'));
+    paths = sidecarPaths(path.join(dir, 'story.md'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('names sidecar files after the document, and workspace-storage files after a given name', () => {
+    assert.deepEqual(sidecarPaths('/w/notes/story.md'), { snapshot: '/w/notes/story.md.loom.json', journal: '/w/notes/story.md.loom.journal.jsonl' });
+    assert.deepEqual(treePathsIn('/ws', 'Untitled-1'), { snapshot: '/ws/Untitled-1.loom.json', journal: '/ws/Untitled-1.loom.journal.jsonl' });
+  });
+
+  it('starts a new tree from the buffer and writes nothing until there is a change to flush', async () => {
+    const result = await TreeStore.open(nodeTreeStorage, paths, OPTIONS);
+    assert.ok(result.ok && result.created);
+    assert.equal(result.store.tree.textOf(result.store.currentId), 'Once');
+    await result.store.flush();
+    assert.deepEqual(readdirSync(dir), []);
+  });
+
+  it('writes a snapshot first, then appends one journal line per flush; a reload sees it all', async () => {
+    const store = await open();
+    const a = store.tree.addChild(store.tree.rootId, ' upon', { author: 'model', generation: GENERATION });
+    store.setCurrent(a.id);
+    await store.flush();
+    assert.deepEqual(readdirSync(dir), ['story.md.loom.json']);
+    const snapshot = read(paths.snapshot);
+    for (const word of [' a', ' time']) store.tree.appendText(a.id, word);
+    store.tree.setGeneration(a.id, { status: 'completed', stopReason: 'end_turn' });
+    store.tree.setGeneration(a.id, { usage: { input_tokens: 1, output_tokens: 3 } });
+    await store.flush();
+    assert.equal(read(paths.snapshot), snapshot);
+    const lines = read(paths.journal).trimEnd().split('\n');
+    assert.deepEqual(lines.map((l) => JSON.parse(l).op ?? 'header'), ['header', 'append', 'generation']);
+    assert.equal(JSON.parse(lines[1]).text, ' a time');
+    const back = await reload();
+    assert.deepEqual(nodes(back.tree), nodes(store.tree));
+    assert.equal(back.currentId, a.id);
+    assert.deepEqual(back.warnings, []);
+  });
+
+  it('folds the journal into the snapshot once it outgrows a fraction of it', async () => {
+    const store = await open(nodeTreeStorage, { compaction: { minBytes: 0, ratio: 0.5 } });
+    const a = store.tree.addChild(store.tree.rootId, '', { author: 'user' });
+    await store.flush();
+    let compactions = 0;
+    for (let i = 0; i < 40; i++) {
+      store.tree.appendText(a.id, `chunk ${i} `.repeat(3));
+      await store.flush();
+      if (!existsSync(paths.journal)) compactions++;
+    }
+    assert.ok(compactions >= 3 && compactions <= 20, `${compactions} compactions`);
+    assert.deepEqual(nodes((await reload()).tree), nodes(store.tree));
+  });
+
+  it('ignores a journal line cut short by a crash, with a warning, and repairs the journal on open', async () => {
+    const store = await open();
+    const a = store.tree.addChild(store.tree.rootId, ' upon', { author: 'user' });
+    await store.flush();
+    store.tree.appendText(a.id, ' a time');
+    await store.flush();
+    writeFileSync(paths.journal, read(paths.journal) + '{"seq":9,"op":"append","id":"' + a.id + '","te', { flag: 'w' });
+    const { warnings, tree } = await reload();
+    assert.match(warnings.join(), /ignored an incomplete last line/);
+    assert.equal(tree.textOf(a.id), 'Once upon a time');
+    const reopened = await open();
+    assert.equal(existsSync(paths.journal), false);
+    reopened.tree.appendText(a.id, '.');
+    await reopened.flush();
+    const again = await reload();
+    assert.deepEqual(again.warnings, []);
+    assert.equal(again.tree.textOf(a.id), 'Once upon a time.');
+  });
+
+  it('keeps the old snapshot when a crash comes between writing the temp file and renaming it', async () => {
+    const store = await open();
+    store.tree.addChild(store.tree.rootId, ' upon', { author: 'user' });
+    await store.flush();
+    const before = nodes(store.tree);
+    // As if the process died after writing the temp file: a half-written temp file, no rename.
+    writeFileSync(tempPath(paths.snapshot), '{"format": "prefill-loom-tree", "vers');
+    assert.deepEqual(nodes((await reload()).tree), before);
+    // The same through the store: the rename fails, the next flush writes it all.
+    const crashing = await open(failing('rename'));
+    crashing.tree.addChild(crashing.tree.rootId, ' more', { author: 'user' });
+    await assert.rejects(crashing.compact(), /simulated rename failure/);
+    assert.deepEqual(nodes((await reload()).tree), before);
+    await crashing.flush();
+    assert.deepEqual(nodes((await reload()).tree), nodes(crashing.tree));
+  });
+
+  it('does not apply journal entries twice after a crash between a new snapshot and clearing the journal', async () => {
+    const store = await open(failing('remove', 1));
+    const a = store.tree.addChild(store.tree.rootId, '', { author: 'user' });
+    await store.flush();
+    store.tree.appendText(a.id, ' upon');
+    await store.flush();
+    store.tree.appendText(a.id, ' a time');
+    await assert.rejects(store.compact(), /simulated remove failure/);
+    assert.ok(existsSync(paths.journal));
+    assert.equal((await reload()).tree.textOf(a.id), 'Once upon a time');
+    store.tree.appendText(a.id, '!');
+    await store.flush();
+    assert.equal((await reload()).tree.textOf(a.id), 'Once upon a time!');
+  });
+
+  it('rewrites the snapshot after an append fails, instead of appending after a partial line', async () => {
+    const store = await open(failing('append'));
+    const a = store.tree.addChild(store.tree.rootId, '', { author: 'user' });
+    await store.flush();
+    store.tree.appendText(a.id, ' upon');
+    await assert.rejects(store.flush(), /simulated append failure/);
+    store.tree.appendText(a.id, ' a time');
+    await store.flush();
+    assert.equal((await reload()).tree.textOf(a.id), 'Once upon a time');
+  });
+
+  it('marks a generation that was streaming when its writer stopped as cancelled', async () => {
+    const store = await open();
+    const a = store.tree.addChild(store.tree.rootId, ' up', { author: 'model', generation: GENERATION });
+    await store.flush();
+    const node = (await reload()).tree.get(a.id)!;
+    assert.equal(node.generation?.status, 'cancelled');
+    assert.match(node.generation?.error ?? '', /interrupted/);
+  });
+
+  it('replaces the whole tree on import', async () => {
+    const store = await open();
+    store.tree.addChild(store.tree.rootId, ' upon', { author: 'user' });
+    await store.flush();
+    const other = await open();
+    other.tree.addChild(other.tree.rootId, ' more', { author: 'user' });
+    await store.replaceTree(other.tree, other.tree.rootId);
+    assert.equal(existsSync(paths.journal), false);
+    assert.deepEqual(nodes((await reload()).tree), nodes(other.tree));
+  });
+
+  describe('never writes over a file it cannot read', () => {
+    for (const [name, file, content, kind] of [
+      ['a corrupt snapshot', 'snapshot', '{"format": "prefill-loom-tree", "version": 1, "nodes": [', 'corrupt'],
+      ['a newer snapshot', 'snapshot', '{"format": "prefill-loom-tree", "version": 2, "nodes": "new shape"}', 'newerVersion'],
+      ['a journal without its snapshot', 'journal', '{"format":"prefill-loom-journal","version":1}\n', 'corrupt'],
+    ] as const) {
+      it(`${name}: open fails with a typed error, the file stays as it is until moved aside`, async () => {
+        writeFileSync(paths[file], content);
+        const result = await TreeStore.open(nodeTreeStorage, paths, OPTIONS);
+        assert.ok(!result.ok);
+        assert.equal(result.error.kind, kind);
+        assert.equal(result.error.path, paths[file]);
+        assert.equal(read(paths[file]), content);
+        const moved = await moveAside(nodeTreeStorage, paths, Date.UTC(2026, 0, 2, 3, 4, 5));
+        const expected = file === 'snapshot' ? 'story.md.loom.corrupt-20260102T030405Z.json' : 'story.md.loom.journal.corrupt-20260102T030405Z.jsonl';
+        assert.equal(moved[file], path.join(dir, expected));
+        assert.equal(read(path.join(dir, expected)), content);
+        const fresh = await TreeStore.open(nodeTreeStorage, paths, OPTIONS);
+        assert.ok(fresh.ok && fresh.created);
+      });
+    }
+
+    it('a journal with an unreadable line in the middle', async () => {
+      const store = await open();
+      store.tree.addChild(store.tree.rootId, ' upon', { author: 'user' });
+      await store.flush();
+      const journal = '{"format":"prefill-loom-journal","version":1}\nnot json\n{"seq":5,"op":"current","id":"x"}\n';
+      writeFileSync(paths.journal, journal);
+      const result = await TreeStore.open(nodeTreeStorage, paths, OPTIONS);
+      assert.ok(!result.ok && result.error.kind === 'corrupt' && /line 2 is not valid JSON/.test(result.error.message));
+      assert.equal(read(paths.journal), journal);
+    });
+
+    it('keeps a second file moved aside in the same second', async () => {
+      writeFileSync(paths.snapshot, 'one');
+      await moveAside(nodeTreeStorage, paths, 0);
+      writeFileSync(paths.snapshot, 'two');
+      const moved = await moveAside(nodeTreeStorage, paths, 0);
+      assert.equal(moved.snapshot, path.join(dir, 'story.md.loom.corrupt-19700101T000000Z-2.json'));
+    });
+  });
+
+  it('upgrades an older format on open, keeping the original as a backup', async () => {
+    const v0 = JSON.stringify({ format: 'prefill-loom-tree', version: 0, root: 'r', current: 'r', nodes: { r: { parent: null, text: 'Once', author: 'human' } } });
+    writeFileSync(paths.snapshot, v0);
+    const store = await open();
+    assert.equal(read(path.join(dir, 'story.md.loom.v0.json')), v0);
+    assert.equal(JSON.parse(read(paths.snapshot)).version, 1);
+    assert.equal(store.tree.textOf('r'), 'Once');
+  });
+});

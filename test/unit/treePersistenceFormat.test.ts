@@ -1,0 +1,245 @@
+import * as assert from 'node:assert/strict';
+import type { GenerationInfo } from '../../src/core/loomNode';
+import { LoomTree } from '../../src/core/loomTree';
+import { exportPathMarkdown, exportPathText, exportTreeJson, importTreeJson } from '../../src/core/treeExport';
+import { parseTreeFile, serializeTree, TREE_FORMAT_VERSION, type TreeSnapshot } from '../../src/core/treeFormat';
+
+const GENERATION: GenerationInfo = {
+  model: 'claude-haiku-4-5',
+  params: { model: 'claude-haiku-4-5', system: 'You are a novelist.', temperature: 0.7, max_tokens: 64, stop_sequences: ['\n\nTHE END'] },
+  stopReason: 'end_turn',
+  usage: { input_tokens: 12, output_tokens: 5 },
+  durationMs: 800,
+  requests: 1,
+  status: 'completed',
+};
+
+function sample(): LoomTree {
+  let i = 0;
+  const tree = LoomTree.create('Once', { newId: () => `n${i++}`, now: () => 1000 });
+  const a = tree.addChild('n0', ' upon a time', { author: 'model', kind: 'generation', generation: GENERATION, createdAt: 2000 });
+  tree.addChild(a.id, '\n"Quote | pipe" 😀', { author: 'user', kind: 'edit', createdAt: 3000 });
+  tree.addChild('n0', ' more', { author: 'model', kind: 'regeneration', comparesTo: 'n1', bookmarked: true, generation: GENERATION });
+  return tree;
+}
+
+function parsed(text: string, path = '/d/story.md.loom.json'): TreeSnapshot {
+  const result = parseTreeFile(text, path);
+  assert.ok(result.ok, result.ok ? '' : result.error.message);
+  return result.value;
+}
+
+function snapshotOf(tree: LoomTree) {
+  return [...tree.preorder()];
+}
+
+describe('tree file format', () => {
+  it('writes one node per line inside a readable versioned envelope', () => {
+    const text = serializeTree(sample(), { currentId: 'n2', document: 'story.md', journalSeq: 4 });
+    const lines = text.split('\n');
+    assert.deepEqual(lines.slice(0, 11), [
+      '{',
+      '  "format": "prefill-loom-tree",',
+      '  "version": 1,',
+      '  "document": "story.md",',
+      '  "rootId": "n0",',
+      '  "currentId": "n2",',
+      '  "journalSeq": 4,',
+      '  "params": {',
+      `    "p0": ${JSON.stringify(GENERATION.params)}`,
+      '  },',
+      '  "nodes": [',
+    ]);
+    assert.equal(lines[11], '    {"id":"n0","parentId":null,"author":"user","createdAt":1000,"text":"Once"},');
+    assert.equal(
+      lines[12],
+      '    {"id":"n1","parentId":"n0","author":"model","kind":"generation","createdAt":2000,"text":" upon a time",' +
+        '"generation":{"model":"claude-haiku-4-5","params":"p0","stopReason":"end_turn","usage":{"input_tokens":12,"output_tokens":5},"durationMs":800,"requests":1,"status":"completed"}},',
+    );
+    assert.equal(lines.length, 18);
+    JSON.parse(text);
+  });
+
+  it('writes request parameters once, shares them on load, and reads inline parameters too', () => {
+    const back = parsed(serializeTree(sample(), { currentId: 'n2', document: '' }));
+    assert.equal(back.tree.get('n1')?.generation?.params, back.tree.get('n3')?.generation?.params);
+    const inline = parsed(
+      JSON.stringify({
+        format: 'prefill-loom-tree',
+        version: 1,
+        rootId: 'r',
+        nodes: [{ id: 'r', text: '' }, { id: 'm', parentId: 'r', text: 'x', generation: { ...GENERATION, params: { temperature: 0 } } }],
+      }),
+    );
+    assert.deepEqual(inline.tree.get('m')?.generation?.params, { temperature: 0 });
+    assert.deepEqual(inline.warnings, []);
+    const missing = parsed(serializeTree(sample(), { currentId: 'n2', document: '' }).replace('"p0": {', '"p9": {'));
+    assert.deepEqual(missing.tree.get('n1')?.generation?.params, {});
+    assert.match(missing.warnings[0], /node n1: generation info without a valid params/);
+  });
+
+  it('reads back exactly what it wrote', () => {
+    const tree = sample();
+    const back = parsed(serializeTree(tree, { currentId: 'n2', document: 'story.md', journalSeq: 4 }));
+    assert.deepEqual(snapshotOf(back.tree), snapshotOf(tree));
+    assert.deepEqual([back.currentId, back.document, back.journalSeq, back.warnings], ['n2', 'story.md', 4, []]);
+    assert.equal(back.tree.textOf('n2'), 'Once upon a time\n"Quote | pipe" 😀');
+  });
+
+  it('keeps lone surrogates and control characters intact', () => {
+    const tree = LoomTree.create('a\ud83d', { newId: () => 'r' });
+    tree.addChild('r', '\ude00\u0000\u2028', { author: 'user', id: 'c' });
+    assert.equal(parsed(serializeTree(tree, { currentId: 'c', document: '' })).tree.textOf('c'), 'a😀\u0000\u2028');
+  });
+
+  describe('refuses, with an actionable message,', () => {
+    for (const [name, text, kind, pattern] of [
+      ['invalid JSON', '{"format": "prefill-loom-tree", "version": 1, "nodes": [', 'corrupt', /not valid JSON/],
+      ['another JSON file', '{"name": "package"}', 'corrupt', /not a Prefill Loom tree/],
+      ['a bad version', '{"format": "prefill-loom-tree", "version": "one"}', 'corrupt', /version/],
+      ['nodes that are not a list', '{"format": "prefill-loom-tree", "version": 1, "nodes": {}}', 'corrupt', /"nodes" is not a list/],
+      ['a node without text', '{"format": "prefill-loom-tree", "version": 1, "rootId": "r", "nodes": [{"id": "r"}]}', 'corrupt', /node r has no "text"/],
+      ['duplicate ids', '{"format": "prefill-loom-tree", "version": 1, "rootId": "r", "nodes": [{"id": "r", "text": ""}, {"id": "r", "text": ""}]}', 'corrupt', /two nodes have the id "r"/],
+      ['a newer version', '{"format": "prefill-loom-tree", "version": 7, "whatever": true}', 'newerVersion', /newer version of Prefill Loom \(tree format 7; this version of Prefill Loom reads up to 1\)\. Update Prefill Loom/],
+    ] as const) {
+      it(name, () => {
+        const result = parseTreeFile(text, '/d/story.md.loom.json');
+        assert.ok(!result.ok);
+        assert.equal(result.error.kind, kind);
+        assert.equal(result.error.path, '/d/story.md.loom.json');
+        assert.match(result.error.message, pattern);
+        assert.match(result.error.message, /^story\.md\.loom\.json /);
+        assert.match(result.error.message, kind === 'corrupt' ? /left unchanged.*move it aside/ : /left unchanged/);
+      });
+    }
+  });
+
+  describe('loads what it can from a hand-edited file', () => {
+    it('reattaches nodes whose parent is missing under the root, with a warning', () => {
+      const text = serializeTree(sample(), { currentId: 'n2', document: 'story.md' }).replace(/\n.*"id":"n1".*\n/, '\n');
+      const back = parsed(text);
+      assert.equal(back.tree.size, 3);
+      assert.equal(back.tree.parent('n2')?.id, 'n0');
+      assert.deepEqual(back.tree.children('n0').map((n) => n.id), ['n2', 'n3']);
+      assert.deepEqual(back.warnings, ['node n2 has a missing parent n1; it was attached under the root']);
+    });
+
+    it('breaks cycles, makes an empty root if the root is gone, and falls back to the root as current', () => {
+      const text = JSON.stringify({
+        format: 'prefill-loom-tree',
+        version: 1,
+        rootId: 'gone',
+        currentId: 'nowhere',
+        nodes: [
+          { id: 'a', parentId: 'b', text: 'A' },
+          { id: 'b', parentId: 'a', text: 'B', author: 'robot', createdAt: 'yesterday', generation: { model: 'm', usage: 5 } },
+        ],
+      });
+      const back = parsed(text);
+      const root = back.tree.get(back.tree.rootId)!;
+      assert.equal(root.text, '');
+      assert.equal(back.currentId, root.id);
+      assert.equal(back.tree.textOf('b'), 'AB');
+      assert.equal(back.tree.get('b')?.author, 'user');
+      assert.equal(back.tree.get('b')?.createdAt, 0);
+      assert.deepEqual(back.tree.get('b')?.generation?.usage, { input_tokens: 0, output_tokens: 0 });
+      assert.equal(back.tree.get('b')?.generation?.model, 'm');
+      assert.equal(back.warnings.length, 5, back.warnings.join('\n'));
+      assert.match(back.warnings.join('\n'), /root node "gone" is missing/);
+      assert.match(back.warnings.join('\n'), /is in a cycle/);
+      assert.match(back.warnings.join('\n'), /generation info without a valid params, stopReason, usage, durationMs, requests, status/);
+    });
+  });
+
+  it('migrates version 0 (nodes as an object map) to version 1', () => {
+    // The hand-made shape of version 0, as documented in treeFormat.ts.
+    const v0 = {
+      format: 'prefill-loom-tree',
+      version: 0,
+      document: 'story.md',
+      root: 'r',
+      current: 'm',
+      nodes: {
+        r: { parent: null, text: 'Once', author: 'human', created: '2025-01-02T03:04:05.000Z' },
+        m: {
+          parent: 'r',
+          text: ' upon',
+          author: 'model',
+          created: '2025-01-02T03:04:06.000Z',
+          model: 'claude-3-5-haiku-latest',
+          params: { temperature: 1 },
+          stop_reason: 'max_tokens',
+          usage: { input_tokens: 3, output_tokens: 2 },
+          duration_ms: 321,
+          starred: true,
+        },
+        e: { parent: 'r', text: ' more', author: 'human', created: 'not a date' },
+      },
+    };
+    const back = parsed(JSON.stringify(v0, null, 2));
+    assert.equal(back.migratedFrom, 0);
+    assert.equal(TREE_FORMAT_VERSION, 1);
+    assert.deepEqual(back.warnings, []);
+    assert.equal(back.currentId, 'm');
+    assert.deepEqual(snapshotOf(back.tree), [
+      { id: 'r', parentId: null, author: 'user', createdAt: Date.parse('2025-01-02T03:04:05.000Z'), text: 'Once' },
+      {
+        id: 'm',
+        parentId: 'r',
+        author: 'model',
+        kind: 'generation',
+        createdAt: Date.parse('2025-01-02T03:04:06.000Z'),
+        bookmarked: true,
+        text: ' upon',
+        generation: {
+          model: 'claude-3-5-haiku-latest',
+          params: { temperature: 1 },
+          stopReason: 'max_tokens',
+          usage: { input_tokens: 3, output_tokens: 2 },
+          durationMs: 321,
+          requests: 1,
+          status: 'completed',
+        },
+      },
+      { id: 'e', parentId: 'r', author: 'user', kind: 'edit', createdAt: 0, text: ' more' },
+    ]);
+    const bad = parseTreeFile(JSON.stringify({ ...v0, nodes: [] }), 'x.loom.json');
+    assert.ok(!bad.ok && bad.error.kind === 'corrupt' && /format version 0/.test(bad.error.message));
+  });
+});
+
+describe('export and import', () => {
+  it('exports a tree as JSON in the file format and imports it back', () => {
+    const tree = sample();
+    const json = exportTreeJson(tree, 'n2', 'story.md');
+    const back = importTreeJson(json, 'story.loom.json');
+    assert.ok(back.ok);
+    assert.deepEqual(snapshotOf(back.value.tree), snapshotOf(tree));
+    assert.equal(back.value.currentId, 'n2');
+    const bad = importTreeJson('nonsense', 'dropped.json');
+    assert.ok(!bad.ok && bad.error.message.startsWith('dropped.json cannot be read'));
+  });
+
+  it('exports a path as plain text', () => {
+    assert.equal(exportPathText(sample(), 'n2'), 'Once upon a time\n"Quote | pipe" 😀');
+  });
+
+  it('exports a path as Markdown: a table of its nodes, then the text unchanged', () => {
+    assert.equal(
+      exportPathMarkdown(sample(), 'n2', 'story.md'),
+      [
+        '# story.md',
+        '',
+        '| # | Author | Model | Temperature | Stop reason | Output tokens | Starts with |',
+        '| --: | --- | --- | --: | --- | --: | --- |',
+        '| 1 | user |  |  |  |  | Once |',
+        '| 2 | model | claude-haiku-4-5 | 0.7 | end_turn | 5 | upon a time |',
+        '| 3 | user |  |  |  |  | "Quote \\| pipe" 😀 |',
+        '',
+        '---',
+        '',
+        'Once upon a time\n"Quote | pipe" 😀',
+      ].join('\n'),
+    );
+  });
+});

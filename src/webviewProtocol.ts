@@ -58,17 +58,160 @@ export interface TreeSnapshot {
 
 /**
  * An incremental change to the tree the view shows. A source batches its changes (e.g. one `upsert`
- * per animation-frame-sized interval while streaming), and the view applies deltas in order.
+ * per animation-frame-sized interval while streaming), and the view applies them in order.
  */
-export type TreeDelta =
+export type TreeChange =
   /** Nodes added or changed, as whole summaries: a streaming node's preview grew, a parent got a child. */
   | { readonly type: 'upsert'; readonly nodes: readonly NodeSummary[] }
   /** Nodes removed, each with its whole subtree. */
   | { readonly type: 'remove'; readonly ids: readonly string[] }
   /** The editor now shows another path: ids from the root to the current node. */
-  | { readonly type: 'current'; readonly path: readonly string[] }
+  | { readonly type: 'current'; readonly path: readonly string[] };
+
+/** What a source reports: a change, or another tree altogether. */
+export type TreeDelta =
+  | TreeChange
   /** Another tree replaces the whole view (the active document changed); `undefined` when none is active. */
   | { readonly type: 'reset'; readonly tree: TreeSnapshot | undefined };
+
+/**
+ * JSON text of a `T`. A whole tree crosses into the webview as one string: the structured clone of
+ * 100,000 small objects (done twice on the way into a VS Code webview) costs many times a
+ * `JSON.parse` of the same data.
+ */
+export type JsonOf<T> = string & { readonly __jsonOf?: T };
+
+/**
+ * The most of a node's text a summary needs: a row shows one line of it. A source may send more (the
+ * view cuts it), but every character is sent for every node of a snapshot.
+ */
+export const PREVIEW_CHARS = 120;
+
+/**
+ * A tree snapshot as it crosses into the webview: nodes as arrays, in preorder, parents by index. It
+ * is less than half the size of the same nodes as objects (names repeat in every object; ids repeat
+ * as parentId and in childIds), and the view's rows are the nodes in this order when nothing is folded.
+ */
+export interface WireTree {
+  /** Nodes in preorder from the root (index 0): children follow their parent, siblings in order. */
+  readonly nodes: readonly WireNode[];
+  readonly currentPath: readonly string[];
+  readonly label?: string;
+  /** Strings several nodes share (model ids, stop reasons), referred to by index. */
+  readonly strings: readonly string[];
+}
+
+/** One node of a {@link WireTree}; fields after `textLength` may be cut off the end or `null` when absent. */
+export type WireNode = readonly [
+  id: string,
+  /** Index of the parent in `nodes`; -1 for the root. */
+  parent: number,
+  /** Author, kind, bookmark and status, see {@link FLAGS}. */
+  flags: number,
+  preview: string,
+  textLength: number,
+  /** Index into `strings`. */
+  model?: number | null,
+  temperature?: number | null,
+  inputTokens?: number | null,
+  outputTokens?: number | null,
+  /** Index into `strings`. */
+  stopReason?: number | null,
+  durationMs?: number | null,
+  createdAt?: number | null,
+];
+
+const KINDS: readonly NodeKind[] = ['root', 'generation', 'regeneration', 'edit'];
+const STATUSES: readonly (NodeStatus | undefined)[] = [undefined, 'streaming', 'completed', 'cancelled', 'failed'];
+/** Bit layout of a wire node's flags: bit 0 model author, bit 1 bookmarked, bits 2–3 kind, bits 4–6 status. */
+const FLAGS = { model: 1, bookmarked: 2, kindShift: 2, statusShift: 4 } as const;
+
+/** Encodes a snapshot for the webview. Nodes the root does not reach are left out, as the view could not show them. */
+export function encodeTree(tree: TreeSnapshot): JsonOf<WireTree> {
+  const byId = new Map(tree.nodes.map((node) => [node.id, node]));
+  const strings: string[] = [];
+  const stringIndex = new Map<string, number>();
+  const intern = (value: string | undefined): number | undefined => {
+    if (value === undefined) {
+      return undefined;
+    }
+    let index = stringIndex.get(value);
+    if (index === undefined) {
+      index = strings.push(value) - 1;
+      stringIndex.set(value, index);
+    }
+    return index;
+  };
+  const nodes: WireNode[] = [];
+  const seen = new Set<string>();
+  const stack: { id: string; parent: number }[] = [{ id: tree.rootId, parent: -1 }];
+  while (stack.length > 0) {
+    const { id, parent } = stack.pop() as { id: string; parent: number };
+    const node = byId.get(id);
+    if (!node || seen.has(id)) {
+      continue;
+    }
+    seen.add(id);
+    const index = nodes.length;
+    nodes.push(encodeNode(node, parent, intern));
+    for (let i = node.childIds.length - 1; i >= 0; i--) {
+      stack.push({ id: node.childIds[i], parent: index });
+    }
+  }
+  const wire: WireTree = { nodes, currentPath: tree.currentPath, label: tree.label, strings };
+  return JSON.stringify(wire) as JsonOf<WireTree>;
+}
+
+function encodeNode(node: NodeSummary, parent: number, intern: (value: string | undefined) => number | undefined): WireNode {
+  const flags =
+    (node.author === 'model' ? FLAGS.model : 0) |
+    (node.bookmarked ? FLAGS.bookmarked : 0) |
+    (Math.max(0, KINDS.indexOf(node.kind)) << FLAGS.kindShift) |
+    (Math.max(0, STATUSES.indexOf(node.status)) << FLAGS.statusShift);
+  const wire: (string | number | null | undefined)[] = [
+    node.id,
+    parent,
+    flags,
+    node.preview,
+    node.textLength,
+    intern(node.model),
+    node.temperature,
+    node.inputTokens,
+    node.outputTokens,
+    intern(node.stopReason),
+    node.durationMs,
+    node.createdAt,
+  ];
+  while (wire.length > 5 && wire[wire.length - 1] === undefined) {
+    wire.pop();
+  }
+  return wire.map((value) => (value === undefined ? null : value)) as unknown as WireNode;
+}
+
+/** The summary a wire node stands for, given its parent's and children's ids. */
+export function decodeNode(wire: WireNode, parentId: string | undefined, childIds: readonly string[], strings: readonly string[]): NodeSummary {
+  const [id, , flags, preview, textLength, model, temperature, inputTokens, outputTokens, stopReason, durationMs, createdAt] = wire;
+  const summary: { -readonly [K in keyof NodeSummary]: NodeSummary[K] } = {
+    id,
+    author: flags & FLAGS.model ? 'model' : 'user',
+    kind: KINDS[(flags >> FLAGS.kindShift) & 3],
+    preview,
+    textLength,
+    bookmarked: (flags & FLAGS.bookmarked) !== 0,
+    childIds,
+  };
+  if (parentId !== undefined) summary.parentId = parentId;
+  const status = STATUSES[(flags >> FLAGS.statusShift) & 7];
+  if (status !== undefined) summary.status = status;
+  if (model != null) summary.model = strings[model];
+  if (temperature != null) summary.temperature = temperature;
+  if (inputTokens != null) summary.inputTokens = inputTokens;
+  if (outputTokens != null) summary.outputTokens = outputTokens;
+  if (stopReason != null) summary.stopReason = strings[stopReason];
+  if (durationMs != null) summary.durationMs = durationMs;
+  if (createdAt != null) summary.createdAt = createdAt;
+  return summary;
+}
 
 /** Timings the client measured, sent on request (see `measure`). Durations in milliseconds. */
 export interface PerfReport {
@@ -94,10 +237,13 @@ export interface PerfReport {
 
 /** Messages the host posts to the webview. */
 export type ToWebview =
-  /** The whole tree (after `ready`, and whenever the view is shown again); `undefined` shows the empty state. */
-  | { readonly type: 'snapshot'; readonly tree: TreeSnapshot | undefined }
+  /**
+   * The whole tree (after `ready`, when the view is shown again, and when another document becomes
+   * active); `undefined` shows the empty state.
+   */
+  | { readonly type: 'snapshot'; readonly tree: JsonOf<WireTree> | undefined }
   /** Changes since the last snapshot, in order. */
-  | { readonly type: 'deltas'; readonly deltas: readonly TreeDelta[] }
+  | { readonly type: 'deltas'; readonly deltas: readonly TreeChange[] }
   /** Asks for a `perf` report; the client answers with the same `requestId`. */
   | { readonly type: 'measure'; readonly requestId: number };
 

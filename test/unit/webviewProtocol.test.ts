@@ -1,5 +1,16 @@
 import * as assert from 'node:assert/strict';
-import { MAX_ERROR_LENGTH, MAX_ID_LENGTH, parseFromWebview, type FromWebview, type PerfReport } from '../../src/webviewProtocol';
+import {
+  decodeNode,
+  encodeTree,
+  MAX_ERROR_LENGTH,
+  MAX_ID_LENGTH,
+  parseFromWebview,
+  type FromWebview,
+  type NodeSummary,
+  type PerfReport,
+  type TreeSnapshot,
+  type WireTree,
+} from '../../src/webviewProtocol';
 
 const REPORT: PerfReport = {
   nodeCount: 100_000,
@@ -102,5 +113,47 @@ describe('parseFromWebview', () => {
     for (const field of ['nodeCount', 'rowCount', 'renderedRowCount', 'keyCount'] as const) {
       assert.equal(parseFromWebview({ type: 'perf', requestId: 1, report: { ...REPORT, [field]: 2.5 } }), undefined, `${field} not an integer`);
     }
+  });
+});
+
+describe('the snapshot wire format', () => {
+  const nodes: NodeSummary[] = [
+    { id: 'b', parentId: 'r', author: 'model', kind: 'regeneration', preview: ' b', textLength: 900, bookmarked: true, status: 'failed', childIds: [], model: 'claude-haiku-4-5', stopReason: 'max_tokens' },
+    { id: 'r', author: 'user', kind: 'root', preview: '<b>root</b>\n', textLength: 12, bookmarked: false, childIds: ['a', 'b'], createdAt: 1 },
+    { id: 'a', parentId: 'r', author: 'model', kind: 'generation', preview: ' a', textLength: 2, bookmarked: false, status: 'streaming', childIds: ['a1'], model: 'claude-haiku-4-5', temperature: 0, inputTokens: 0, outputTokens: 7, durationMs: 12.5, createdAt: 2 },
+    { id: 'a1', parentId: 'a', author: 'user', kind: 'edit', preview: '', textLength: 0, bookmarked: false, status: 'completed', childIds: [] },
+    { id: 'stray', parentId: 'nowhere', author: 'model', kind: 'generation', preview: 'unreachable', textLength: 11, bookmarked: false, childIds: [] },
+  ];
+  const tree: TreeSnapshot = { rootId: 'r', nodes, currentPath: ['r', 'a'], label: 'story.md' };
+
+  it('lists the nodes the root reaches in preorder, parents by index, shared strings once', () => {
+    const wire = JSON.parse(encodeTree(tree)) as WireTree;
+    assert.deepEqual(
+      wire.nodes.map((n) => [n[0], n[1]]),
+      [
+        ['r', -1],
+        ['a', 0],
+        ['a1', 1],
+        ['b', 0],
+      ],
+    );
+    assert.deepEqual(wire.strings, ['claude-haiku-4-5', 'max_tokens']);
+    assert.deepEqual(wire.currentPath, ['r', 'a']);
+    assert.equal(wire.label, 'story.md');
+  });
+
+  it('decodes every reachable node to the summary it was made from', () => {
+    const wire = JSON.parse(encodeTree(tree)) as WireTree;
+    const ids = wire.nodes.map((n) => n[0]);
+    const children = (index: number): string[] => wire.nodes.filter((n) => n[1] === index).map((n) => n[0]);
+    const decoded = wire.nodes.map((n, i) => decodeNode(n, n[1] >= 0 ? ids[n[1]] : undefined, children(i), wire.strings));
+    const byId = new Map(nodes.map((n) => [n.id, n]));
+    for (const summary of decoded) {
+      assert.deepEqual(summary, byId.get(summary.id), summary.id);
+    }
+  });
+
+  it('is smaller than the same nodes as objects', () => {
+    assert.ok(encodeTree(tree).length < JSON.stringify(tree).length * 0.7);
   });
 });

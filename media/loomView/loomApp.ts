@@ -1,0 +1,539 @@
+import type { FromWebview, NodeSummary, ToWebview, TreeChange, ViewIntent, WireTree } from '../../src/webviewProtocol';
+import { previewString } from './displayText';
+import { icon } from './icons';
+import { PerfRecorder } from './perfRecorder';
+import { RowIndex, type TreeShape } from './rowIndex';
+import { TreeData, type Slot } from './treeData';
+import { TreeView, type RowAction } from './treeView';
+import type { ViewStateStore } from './viewState';
+
+/** Delay before UI state is written, so holding a key down does not write on every row. */
+const SAVE_DELAY_MS = 200;
+
+/**
+ * The loom tree view: holds the tree the host sent, the flattened visible rows and the UI state
+ * (folds, hoist, focus), turns keys and clicks into view changes or intents for the host, and
+ * measures itself. Collapse, expand and hoist never leave the view.
+ */
+export class LoomApp {
+  private readonly tree = new TreeData();
+  private readonly rows = new RowIndex();
+  private readonly perf = new PerfRecorder();
+  private collapsed = new Set<Slot>();
+  private hoisted: Slot = -1;
+  private focused: Slot = -1;
+  private readonly view: TreeView;
+  private readonly hoistBar: HTMLElement;
+  private readonly hoistText: HTMLElement;
+  private readonly empty: HTMLElement;
+  private saveTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly shape: TreeShape;
+
+  constructor(
+    root: HTMLElement,
+    private readonly post: (message: FromWebview) => void,
+    private readonly store: ViewStateStore,
+  ) {
+    const tree = this.tree;
+    const collapsed = (slot: Slot): boolean => this.collapsed.has(slot);
+    this.shape = {
+      children: (slot) => tree.children(slot),
+      isCollapsed: collapsed,
+      get size() {
+        return tree.size;
+      },
+    };
+    ({ bar: this.hoistBar, text: this.hoistText } = this.buildHoistBar());
+    const element = document.createElement('div');
+    element.className = 'tree';
+    element.tabIndex = 0;
+    element.setAttribute('role', 'tree');
+    element.setAttribute('aria-label', 'Loom tree');
+    this.empty = document.createElement('div');
+    this.empty.className = 'empty';
+    this.empty.textContent = 'No loom tree: the active editor has no loom document.';
+    root.append(this.hoistBar, element, this.empty);
+    this.view = new TreeView(
+      element,
+      {
+        rows: this.rows,
+        summary: (slot) => tree.summary(slot),
+        children: (slot) => tree.children(slot),
+        parentOf: (slot) => tree.parentOf(slot),
+        isCollapsed: collapsed,
+        isOnPath: (slot) => tree.isOnPath(slot),
+        isCurrent: (slot) => slot === tree.currentSlot,
+        isRoot: (slot) => slot === tree.rootSlot,
+      },
+      {
+        click: (index) => {
+          this.focusIndex(index);
+          this.view.render();
+          this.intent('select');
+        },
+        doubleClick: (index) => {
+          this.focusIndex(index);
+          this.view.render();
+          this.intent('open');
+        },
+        action: (action, index) => {
+          this.rowAction(action, index);
+          this.view.render();
+        },
+        scrolled: () => this.scheduleSave(),
+      },
+    );
+    element.addEventListener('keydown', (e) => this.onKeyDown(e));
+    // Focusing the webview (e.g. the view's keyboard shortcut) puts the keyboard on the tree: one tab stop.
+    window.addEventListener('focus', () => element.focus());
+    this.showTree(false);
+  }
+
+  /** Handles one host message; `receivedAt` is when its event arrived (performance.now()). */
+  receive(message: ToWebview, receivedAt: number): void {
+    switch (message.type) {
+      case 'snapshot':
+        this.load(message.tree === undefined ? undefined : (JSON.parse(message.tree) as WireTree));
+        this.perf.snapshotMs = this.settled(receivedAt);
+        return;
+      case 'deltas':
+        for (const delta of message.deltas) {
+          this.apply(delta);
+        }
+        this.afterChange();
+        this.perf.deltasMs = this.settled(receivedAt);
+        return;
+      case 'measure':
+        this.post({
+          type: 'perf',
+          requestId: message.requestId,
+          report: this.perf.report({ nodeCount: this.tree.size, rowCount: this.rows.length, renderedRowCount: this.view.renderedCount }),
+        });
+        return;
+    }
+  }
+
+  // ---- tree changes ----
+
+  private load(wire: WireTree | undefined): void {
+    if (this.saveTimer !== undefined) {
+      // The outgoing tree's last changes are saved under its own key.
+      this.save();
+    }
+    const tree = this.tree;
+    tree.load(wire);
+    const rootId = tree.idOf(tree.rootSlot);
+    const ui = rootId === undefined ? undefined : this.store.load(rootId);
+    this.collapsed = new Set(ui?.collapsed.map((id) => tree.slotOf(id)).filter((slot) => slot >= 0));
+    this.hoisted = tree.slotOf(ui?.hoisted);
+    this.focused = ui?.focused !== undefined && tree.slotOf(ui.focused) >= 0 ? tree.slotOf(ui.focused) : tree.currentSlot;
+    if (this.collapsed.size === 0 && this.hoisted < 0) {
+      // Nothing folded: the rows are the snapshot's preorder as it came.
+      this.rows.adoptPreorder(tree.slotCount, (slot) => tree.parentOf(slot));
+    } else {
+      this.rows.rebuild(this.displayRoot, this.shape);
+    }
+    this.showTree(tree.rootSlot >= 0);
+    this.updateHoistBar();
+    this.syncFocus();
+    if (ui) {
+      this.view.scrollTo(ui.scrollTop);
+    } else {
+      this.view.reveal(this.view.focusIndex);
+    }
+    this.view.render();
+  }
+
+  private apply(delta: TreeChange): void {
+    switch (delta.type) {
+      case 'upsert':
+        this.upsert(delta.nodes);
+        return;
+      case 'remove':
+        this.remove(delta.ids);
+        return;
+      case 'current':
+        this.setCurrent(delta.path);
+        return;
+    }
+  }
+
+  private upsert(nodes: readonly NodeSummary[]): void {
+    if (this.tree.rootSlot < 0) {
+      return;
+    }
+    const change = this.tree.upsert(nodes);
+    if (change.moved) {
+      this.rows.rebuild(this.displayRoot, this.shape);
+      return;
+    }
+    for (const [slot, before] of change.children) {
+      const index = this.rows.indexOf(slot);
+      if (index < 0) {
+        continue;
+      }
+      const now = this.tree.children(slot);
+      if (before !== null && before.length < now.length && before.every((child, i) => now[i] === child)) {
+        this.rows.appendChildren(index, now.slice(before.length), this.shape);
+      } else {
+        this.rows.relayoutChildren(index, this.shape);
+      }
+    }
+  }
+
+  private remove(ids: readonly string[]): void {
+    const focusLine = this.ancestorsOf(this.focused);
+    for (const slot of this.tree.remove(ids)) {
+      const index = this.rows.indexOf(slot);
+      if (index >= 0) {
+        this.rows.removeSubtree(index);
+      }
+    }
+    for (const slot of [...this.collapsed]) {
+      if (!this.tree.has(slot)) {
+        this.collapsed.delete(slot);
+      }
+    }
+    if (this.hoisted >= 0 && !this.tree.has(this.hoisted)) {
+      this.hoisted = -1;
+      this.rows.rebuild(this.displayRoot, this.shape);
+    }
+    if (this.tree.rootSlot < 0) {
+      this.rows.rebuild(-1, this.shape);
+    }
+    // The focus falls back to the nearest ancestor that survived.
+    this.focused = focusLine.find((slot) => this.tree.has(slot)) ?? -1;
+  }
+
+  /** The editor moved to another path. A focus that sat on the old current node follows it. */
+  private setCurrent(path: readonly string[]): void {
+    const follow = this.focused < 0 || this.focused === this.tree.currentSlot;
+    this.tree.setCurrent(path);
+    const current = this.tree.currentSlot;
+    if (!follow || current < 0) {
+      return;
+    }
+    this.expandAncestors(path);
+    this.focused = current;
+    this.syncFocus();
+    this.view.reveal(this.view.focusIndex);
+  }
+
+  /** Unfolds the path down to its last node, within the displayed subtree. */
+  private expandAncestors(path: readonly string[]): void {
+    const slots = path.map((id) => this.tree.slotOf(id));
+    const start = slots.indexOf(this.displayRoot);
+    if (start < 0) {
+      return;
+    }
+    let topmost = -1;
+    for (const slot of slots.slice(start, -1)) {
+      if (this.collapsed.delete(slot) && topmost < 0) {
+        topmost = slot;
+      }
+    }
+    const index = this.rows.indexOf(topmost);
+    if (index >= 0) {
+      this.rows.relayoutChildren(index, this.shape);
+    }
+  }
+
+  private afterChange(): void {
+    this.showTree(this.tree.rootSlot >= 0);
+    this.updateHoistBar();
+    this.syncFocus();
+    this.view.render();
+    this.scheduleSave();
+  }
+
+  // ---- keyboard and mouse ----
+
+  private onKeyDown(e: KeyboardEvent): void {
+    const start = performance.now();
+    if (e.ctrlKey || e.metaKey || e.altKey || e.isComposing || !this.handleKey(e.key)) {
+      return;
+    }
+    e.preventDefault();
+    e.stopPropagation();
+    this.view.render();
+    // Force style and layout of the focused row: the time to a row the user can see.
+    this.view.focusedElement?.getBoundingClientRect();
+    const from = e.timeStamp > 0 && e.timeStamp <= start ? e.timeStamp : start;
+    this.perf.recordKey(performance.now() - from);
+    this.scheduleSave();
+  }
+
+  /** Runs the key's command; false when the key means nothing here. */
+  private handleKey(key: string): boolean {
+    const index = this.view.focusIndex;
+    switch (key) {
+      case 'ArrowDown':
+      case 'j':
+        this.focusIndex(index < 0 ? 0 : index + 1);
+        return true;
+      case 'ArrowUp':
+      case 'k':
+        this.focusIndex(index < 0 ? 0 : index - 1);
+        return true;
+      case 'ArrowLeft':
+      case 'h':
+        this.collapseOrParent(index);
+        return true;
+      case 'ArrowRight':
+      case 'l':
+        this.expandOrFirstChild(index);
+        return true;
+      case 'Home':
+        this.focusIndex(0);
+        return true;
+      case 'End':
+        this.focusIndex(this.rows.length - 1);
+        return true;
+      case 'PageDown':
+        this.focusIndex(index + this.view.pageRows);
+        return true;
+      case 'PageUp':
+        this.focusIndex(index - this.view.pageRows);
+        return true;
+      case 'Enter':
+        this.intent('open');
+        return true;
+      case ' ':
+        this.intent('select');
+        return true;
+      case 'b':
+        this.rowAction('bookmark', index);
+        return true;
+      case 'Delete':
+      case 'Backspace':
+        this.rowAction('delete', index);
+        return true;
+      case 'c':
+        this.intent('copy');
+        return true;
+      case 'r':
+        this.rowAction('regenerate', index);
+        return true;
+      case 'a':
+        this.intent('generateAlternatives');
+        return true;
+      case 'z':
+        this.toggleHoist();
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  private rowAction(action: RowAction, index: number): void {
+    const slot = this.rows.slot(index);
+    const node = this.tree.summary(slot);
+    if (!node) {
+      return;
+    }
+    this.focusIndex(index);
+    switch (action) {
+      case 'toggle':
+        this.setCollapsed(index, !this.collapsed.has(slot));
+        return;
+      case 'bookmark':
+        this.post({ type: 'bookmark', id: node.id, bookmarked: !node.bookmarked });
+        return;
+      case 'delete':
+        // The tree's root is the document's prefill: there is nothing to delete it from.
+        if (slot !== this.tree.rootSlot) {
+          this.intent('delete');
+        }
+        return;
+      case 'regenerate':
+      case 'showRequest':
+        // Only a generation has a request to show or run again.
+        if (node.author === 'model' && node.kind !== 'root') {
+          this.intent(action);
+        }
+        return;
+      case 'copy':
+      case 'generateAlternatives':
+        this.intent(action);
+        return;
+    }
+  }
+
+  /** Posts an intent about the focused node. */
+  private intent(type: Exclude<ViewIntent['type'], 'bookmark'>): void {
+    const id = this.tree.idOf(this.focused);
+    if (id !== undefined) {
+      this.post({ type, id });
+    }
+  }
+
+  private collapseOrParent(index: number): void {
+    const slot = this.rows.slot(index);
+    if (slot < 0) {
+      return;
+    }
+    if (this.tree.children(slot).length > 0 && !this.collapsed.has(slot)) {
+      this.setCollapsed(index, true);
+      return;
+    }
+    const depth = this.rows.depth(index);
+    for (let i = index - 1; i >= 0; i--) {
+      if (this.rows.depth(i) < depth) {
+        this.focusIndex(i);
+        return;
+      }
+    }
+  }
+
+  private expandOrFirstChild(index: number): void {
+    const slot = this.rows.slot(index);
+    if (slot < 0 || this.tree.children(slot).length === 0) {
+      return;
+    }
+    if (this.collapsed.has(slot)) {
+      this.setCollapsed(index, false);
+    } else {
+      this.focusIndex(index + 1);
+    }
+  }
+
+  private setCollapsed(index: number, collapse: boolean): void {
+    const slot = this.rows.slot(index);
+    if (slot < 0) {
+      return;
+    }
+    if (collapse) {
+      this.collapsed.add(slot);
+      this.rows.removeChildren(index);
+      // A focus inside the folded subtree moves to its top.
+      if (this.focused >= 0 && this.rows.indexOf(this.focused) < 0) {
+        this.focused = slot;
+      }
+    } else {
+      this.collapsed.delete(slot);
+      this.rows.relayoutChildren(index, this.shape);
+    }
+    this.syncFocus();
+    this.view.render();
+    this.scheduleSave();
+  }
+
+  /** Shows the focused node's subtree as the whole tree, or the whole tree again. */
+  private toggleHoist(): void {
+    if (this.hoisted >= 0) {
+      this.hoisted = -1;
+    } else if (this.focused >= 0 && this.focused !== this.tree.rootSlot) {
+      this.hoisted = this.focused;
+    } else {
+      return;
+    }
+    this.rows.rebuild(this.displayRoot, this.shape);
+    this.updateHoistBar();
+    this.syncFocus();
+    this.view.reveal(this.view.focusIndex);
+    this.view.render();
+    this.scheduleSave();
+  }
+
+  // ---- focus ----
+
+  /** Moves the focus to the row (clamped) and scrolls it into view; rendering is the caller's. */
+  private focusIndex(index: number): void {
+    if (this.rows.length === 0) {
+      return;
+    }
+    const clamped = Math.max(0, Math.min(this.rows.length - 1, index));
+    this.view.focusIndex = clamped;
+    this.focused = this.rows.slot(clamped);
+    this.view.reveal(clamped);
+  }
+
+  /** Finds the focused node's row again after rows changed; a node without a row gives way to its nearest shown ancestor. */
+  private syncFocus(): void {
+    let index = this.rows.indexOf(this.focused);
+    if (index < 0 && this.focused >= 0) {
+      const shown = this.ancestorsOf(this.focused).find((slot) => this.rows.indexOf(slot) >= 0);
+      index = shown === undefined ? -1 : this.rows.indexOf(shown);
+    }
+    if (index < 0 && this.rows.length > 0) {
+      index = 0;
+    }
+    this.view.focusIndex = index;
+    this.focused = this.rows.slot(index);
+  }
+
+  // ---- helpers ----
+
+  private get displayRoot(): Slot {
+    return this.hoisted >= 0 ? this.hoisted : this.tree.rootSlot;
+  }
+
+  /** The node and its ancestors, nearest first. */
+  private ancestorsOf(slot: Slot): Slot[] {
+    const line: Slot[] = [];
+    for (let at = slot; at >= 0 && line.length <= this.tree.size; at = this.tree.parentOf(at)) {
+      line.push(at);
+    }
+    return line;
+  }
+
+  /** Milliseconds since `since`, after forcing layout of what is on screen. */
+  private settled(since: number): number {
+    this.view.focusedElement?.getBoundingClientRect();
+    this.view.element.getBoundingClientRect();
+    return performance.now() - since;
+  }
+
+  private showTree(show: boolean): void {
+    this.view.element.hidden = !show;
+    this.empty.hidden = show;
+  }
+
+  private buildHoistBar(): { bar: HTMLElement; text: HTMLElement } {
+    const bar = document.createElement('div');
+    bar.className = 'hoist-bar';
+    const label = document.createElement('span');
+    label.className = 'hoist-label';
+    label.textContent = 'Hoisted:';
+    const text = document.createElement('span');
+    text.className = 'hoist-text';
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'hoist-button';
+    button.title = 'Show the whole tree (z)';
+    button.append(icon('hoist'), document.createTextNode('Whole tree'));
+    button.addEventListener('click', () => {
+      this.toggleHoist();
+      this.view.element.focus();
+    });
+    bar.append(label, text, button);
+    return { bar, text };
+  }
+
+  private updateHoistBar(): void {
+    const node = this.hoisted >= 0 ? this.tree.summary(this.hoisted) : undefined;
+    this.hoistBar.hidden = !node;
+    this.hoistText.textContent = node ? previewString(node.preview, node.textLength > node.preview.length) : '';
+  }
+
+  private scheduleSave(): void {
+    clearTimeout(this.saveTimer);
+    this.saveTimer = setTimeout(() => this.save(), SAVE_DELAY_MS);
+  }
+
+  private save(): void {
+    clearTimeout(this.saveTimer);
+    this.saveTimer = undefined;
+    const tree = this.tree;
+    const rootId = tree.idOf(tree.rootSlot);
+    if (rootId === undefined) {
+      return;
+    }
+    this.store.save(rootId, {
+      collapsed: [...this.collapsed].map((slot) => tree.idOf(slot)).filter((id): id is string => id !== undefined),
+      hoisted: tree.idOf(this.hoisted),
+      focused: tree.idOf(this.focused),
+      scrollTop: this.view.currentScrollTop,
+    });
+  }
+}

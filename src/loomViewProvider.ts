@@ -1,0 +1,298 @@
+import * as crypto from 'node:crypto';
+import * as vscode from 'vscode';
+import type { LoomViewSource } from './loomViewSource';
+import { encodeTree, parseFromWebview, type FromWebview, type PerfReport, type ToWebview, type TreeChange, type TreeDelta, type TreeSnapshot } from './webviewProtocol';
+
+/** The webview view in the Prefill Loom activity bar container (package.json `contributes.views`). */
+export const LOOM_VIEW_ID = 'prefillLoom.tree';
+/** The panel that shows the same tree beside the editor. */
+export const LOOM_PANEL_TYPE = 'prefillLoom.treePanel';
+
+const PANEL_TITLE = 'Loom Tree';
+const MEASURE_TIMEOUT_MS = 10_000;
+
+export interface LoomViewOptions {
+  /** The extension's root: the webview may load `media/` and `dist/` below it, nothing else. */
+  readonly extensionUri: vscode.Uri;
+  readonly source: LoomViewSource;
+  /** Where invalid messages and client errors are reported. */
+  readonly log: vscode.LogOutputChannel;
+}
+
+/**
+ * Shows the loom tree of the active document in webviews: the view in the activity bar, and a panel
+ * beside the editor (`showBeside`), both fed from one {@link LoomViewSource}. Register it as the
+ * `prefillLoom.tree` view provider and as the serializer of `prefillLoom.treePanel` panels.
+ */
+export class LoomViewProvider implements vscode.WebviewViewProvider, vscode.WebviewPanelSerializer, vscode.Disposable {
+  private readonly connections = new Set<WebviewConnection>();
+  private panel: vscode.WebviewPanel | undefined;
+  private readonly subscription: vscode.Disposable;
+  private readonly measurements = new Map<number, (report: PerfReport) => void>();
+  private nextRequestId = 1;
+
+  constructor(private readonly options: LoomViewOptions) {
+    this.subscription = options.source.onDidChange((delta) => {
+      for (const connection of this.connections) {
+        connection.forward(delta);
+      }
+    });
+  }
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    const connection = this.connect(view.webview, (label) => (view.description = label));
+    connection.track(
+      view.onDidChangeVisibility(() => connection.setVisible(view.visible)),
+      view.onDidDispose(() => this.disconnect(connection)),
+    );
+  }
+
+  /** Opens the tree in a panel beside the editor, or reveals the one already open. */
+  showBeside(options: { preserveFocus?: boolean } = {}): vscode.WebviewPanel {
+    const preserveFocus = options.preserveFocus ?? false;
+    if (this.panel) {
+      this.panel.reveal(this.panel.viewColumn ?? vscode.ViewColumn.Beside, preserveFocus);
+      return this.panel;
+    }
+    const panel = vscode.window.createWebviewPanel(LOOM_PANEL_TYPE, PANEL_TITLE, { viewColumn: vscode.ViewColumn.Beside, preserveFocus }, this.webviewOptions());
+    this.adoptPanel(panel);
+    return panel;
+  }
+
+  /** Restores the panel after a window reload; the tree comes from the source, not from `state`. */
+  async deserializeWebviewPanel(panel: vscode.WebviewPanel): Promise<void> {
+    panel.webview.options = this.webviewOptions();
+    this.adoptPanel(panel);
+  }
+
+  /** Timings from every webview showing the tree (see `PerfReport`); waits for those still loading. */
+  async measure(): Promise<PerfReport[]> {
+    const reports = [...this.connections].map((connection) => {
+      const requestId = this.nextRequestId++;
+      return new Promise<PerfReport | undefined>((resolve) => {
+        const timer = setTimeout(() => {
+          this.measurements.delete(requestId);
+          resolve(undefined);
+        }, MEASURE_TIMEOUT_MS);
+        this.measurements.set(requestId, (report) => {
+          clearTimeout(timer);
+          this.measurements.delete(requestId);
+          resolve(report);
+        });
+        connection.post({ type: 'measure', requestId });
+      });
+    });
+    return (await Promise.all(reports)).filter((report): report is PerfReport => report !== undefined);
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.panel?.dispose();
+    for (const connection of [...this.connections]) {
+      this.disconnect(connection);
+    }
+  }
+
+  private adoptPanel(panel: vscode.WebviewPanel): void {
+    this.panel = panel;
+    panel.iconPath = vscode.Uri.joinPath(this.options.extensionUri, 'media', 'loom.svg');
+    const connection = this.connect(panel.webview, (label) => (panel.title = label ? `${PANEL_TITLE}: ${label}` : PANEL_TITLE));
+    connection.track(
+      panel.onDidChangeViewState(() => connection.setVisible(panel.visible)),
+      panel.onDidDispose(() => {
+        if (this.panel === panel) {
+          this.panel = undefined;
+        }
+        this.disconnect(connection);
+      }),
+    );
+  }
+
+  private connect(webview: vscode.Webview, describe: (label: string | undefined) => void): WebviewConnection {
+    webview.options = this.webviewOptions();
+    const connection = new WebviewConnection(webview, this.options, describe, (message) => this.receive(message));
+    webview.html = loomViewHtml(webview, this.options.extensionUri);
+    this.connections.add(connection);
+    return connection;
+  }
+
+  private disconnect(connection: WebviewConnection): void {
+    this.connections.delete(connection);
+    connection.dispose();
+  }
+
+  /** Messages every connection passes up once validated, apart from the handshake. */
+  private receive(message: Exclude<FromWebview, { type: 'ready' }>): void {
+    const log = this.options.log;
+    switch (message.type) {
+      case 'perf':
+        this.measurements.get(message.requestId)?.(message.report);
+        return;
+      case 'clientError':
+        log.error(`Loom view: error in the webview: ${message.message}`);
+        return;
+      default:
+        void Promise.resolve()
+          .then(() => this.options.source.handle(message))
+          .catch((e: unknown) => log.error(`Loom view: ${message.type} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`));
+    }
+  }
+
+  private webviewOptions(): vscode.WebviewOptions & vscode.WebviewPanelOptions {
+    const root = this.options.extensionUri;
+    return {
+      enableScripts: true,
+      localResourceRoots: [vscode.Uri.joinPath(root, 'media'), vscode.Uri.joinPath(root, 'dist')],
+      // The client keeps its UI state with setState, so a hidden view may be torn down.
+      retainContextWhenHidden: false,
+    };
+  }
+}
+
+/**
+ * One webview showing the tree. Until the client posts `ready`, nothing is sent (it would be lost):
+ * tree changes are dropped, since `ready` is answered with a fresh snapshot, and other messages wait.
+ */
+class WebviewConnection implements vscode.Disposable {
+  private ready = false;
+  private readonly waiting: ToWebview[] = [];
+  private pendingChanges: TreeChange[] = [];
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly webview: vscode.Webview,
+    private readonly options: Pick<LoomViewOptions, 'source' | 'log'>,
+    private readonly describe: (label: string | undefined) => void,
+    private readonly receive: (message: Exclude<FromWebview, { type: 'ready' }>) => void,
+  ) {
+    this.disposables.push(webview.onDidReceiveMessage((raw: unknown) => this.onMessage(raw)));
+  }
+
+  track(...disposables: vscode.Disposable[]): void {
+    this.disposables.push(...disposables);
+  }
+
+  post(message: ToWebview): void {
+    if (this.ready) {
+      void this.webview.postMessage(message);
+    } else {
+      this.waiting.push(message);
+    }
+  }
+
+  /** Passes a tree change on; changes fired in the same tick go out as one message. */
+  forward(delta: TreeDelta): void {
+    if (delta.type === 'reset') {
+      this.describe(delta.tree?.label);
+      if (this.ready) {
+        this.flushChanges();
+        this.postSnapshot(delta.tree);
+      }
+      return;
+    }
+    if (!this.ready) {
+      return;
+    }
+    this.pendingChanges.push(delta);
+    if (this.pendingChanges.length === 1) {
+      queueMicrotask(() => this.flushChanges());
+    }
+  }
+
+  /**
+   * A hidden webview loses its page (`retainContextWhenHidden` is off) and posts `ready` again when
+   * shown. Should the page have survived, the snapshot sent on showing brings it up to date.
+   */
+  setVisible(visible: boolean): void {
+    if (!visible) {
+      this.ready = false;
+      this.pendingChanges = [];
+    } else if (!this.ready) {
+      this.sync();
+    }
+  }
+
+  dispose(): void {
+    this.ready = false;
+    for (const disposable of this.disposables.splice(0)) {
+      disposable.dispose();
+    }
+  }
+
+  private onMessage(raw: unknown): void {
+    const message = parseFromWebview(raw);
+    if (!message) {
+      this.options.log.warn(`Loom view: ignored a message that is not in the protocol: ${brief(raw)}`);
+      return;
+    }
+    if (message.type === 'ready') {
+      this.sync();
+      return;
+    }
+    this.receive(message);
+  }
+
+  /** Sends the whole tree, then whatever waited for the client. */
+  private sync(): void {
+    this.ready = true;
+    this.pendingChanges = [];
+    const tree = this.options.source.snapshot();
+    this.describe(tree?.label);
+    this.postSnapshot(tree);
+    for (const message of this.waiting.splice(0)) {
+      void this.webview.postMessage(message);
+    }
+  }
+
+  private postSnapshot(tree: TreeSnapshot | undefined): void {
+    void this.webview.postMessage({ type: 'snapshot', tree: tree && encodeTree(tree) } satisfies ToWebview);
+  }
+
+  private flushChanges(): void {
+    const deltas = this.pendingChanges;
+    this.pendingChanges = [];
+    if (this.ready && deltas.length > 0) {
+      void this.webview.postMessage({ type: 'deltas', deltas } satisfies ToWebview);
+    }
+  }
+}
+
+/**
+ * The page of both webviews: a strict CSP with a fresh nonce, the bundled client and its stylesheet,
+ * no inline script or style. The client builds the rest of the DOM.
+ */
+function loomViewHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
+  const nonce = crypto.randomBytes(18).toString('base64');
+  const source = webview.cspSource;
+  const csp = [`default-src 'none'`, `style-src ${source}`, `img-src ${source}`, `font-src ${source}`, `script-src 'nonce-${nonce}'`].join('; ');
+  const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.js')).toString();
+  const style = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'loomView.css')).toString();
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${attribute(csp)}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${attribute(style)}">
+<title>${PANEL_TITLE}</title>
+</head>
+<body>
+<script nonce="${attribute(nonce)}" src="${attribute(script)}"></script>
+</body>
+</html>`;
+}
+
+function attribute(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** A short, safe rendering of an untrusted value for the log. */
+function brief(raw: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(raw) ?? String(raw);
+  } catch {
+    text = Object.prototype.toString.call(raw);
+  }
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+}

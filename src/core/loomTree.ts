@@ -1,4 +1,5 @@
 import type { GenerationInfo, GenerationPatch, LoomNode, NodeKind, RemovedSubtree, TreeOp } from './loomNode';
+import { dropUndefined, TreeIndex, type Entry } from './treeIndex';
 
 export type { Author, GenerationInfo, GenerationPatch, LoomNode, NodeKind, RemovedSubtree, TreeOp } from './loomNode';
 
@@ -34,14 +35,6 @@ export interface SplitResult {
   tailId: string;
 }
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-
-interface Entry {
-  node: Mutable<LoomNode>;
-  parent: Entry | undefined;
-  children: Entry[];
-}
-
 /**
  * A loom: every generation or hand edit is a node, and a document shows one path from the root.
  *
@@ -51,23 +44,22 @@ interface Entry {
  * O(path depth) or O(children), never O(tree size). Nodes returned are live, read-only views.
  */
 export class LoomTree {
-  private readonly entries = new Map<string, Entry>();
-  private root: Entry;
   private readonly listeners = new Set<(op: TreeOp) => void>();
   private readonly makeId: () => string;
   private readonly now: () => number;
 
-  private constructor(root: Mutable<LoomNode>, options: TreeOptions) {
+  private constructor(
+    private readonly index: TreeIndex,
+    options: TreeOptions,
+  ) {
     this.makeId = options.newId ?? randomId;
     this.now = options.now ?? Date.now;
-    this.root = { node: root, parent: undefined, children: [] };
-    this.entries.set(root.id, this.root);
   }
 
   /** A tree whose root holds the text written before any generation (it may be ''). */
   static create(rootText: string, options: TreeOptions = {}): LoomTree {
     const id = (options.newId ?? randomId)();
-    return new LoomTree({ id, parentId: null, text: rootText, author: 'user', createdAt: (options.now ?? Date.now)() }, options);
+    return new LoomTree(new TreeIndex({ id, parentId: null, text: rootText, author: 'user', createdAt: (options.now ?? Date.now)() }), options);
   }
 
   /**
@@ -77,49 +69,23 @@ export class LoomTree {
    * damaged file still loads everything it has. Throws for a missing root or a duplicate id.
    */
   static fromNodes(nodes: readonly LoomNode[], rootId: string, options: TreeOptions & { onOrphan?: (node: LoomNode, why: string) => void } = {}): LoomTree {
-    const rootNode = nodes.find((n) => n.id === rootId) as Mutable<LoomNode> | undefined;
-    if (!rootNode) throw new Error(`no root node ${rootId}`);
-    rootNode.parentId = null;
-    const tree = new LoomTree(rootNode, options);
-    const entries: Entry[] = new Array(nodes.length);
-    for (let i = 0; i < nodes.length; i++) {
-      const node = nodes[i] as Mutable<LoomNode>;
-      if (node === rootNode) continue;
-      const size = tree.entries.size;
-      tree.entries.set(node.id, (entries[i] = { node, parent: undefined, children: [] }));
-      if (tree.entries.size === size) throw new Error(`two nodes have the id ${JSON.stringify(node.id)}`);
-    }
-    const adopt = (entry: Entry, why: string) => {
-      entry.node.parentId = rootId;
-      entry.parent = tree.root;
-      tree.root.children.push(entry);
-      options.onOrphan?.(entry.node, why);
-    };
-    for (const entry of entries) {
-      if (!entry) continue;
-      const { parentId } = entry.node;
-      const parent = parentId === null ? undefined : tree.entries.get(parentId);
-      if (!parent || parent === entry) adopt(entry, parentId === null ? 'has no parent' : parent ? 'is its own parent' : `has a missing parent ${parentId}`);
-      else (entry.parent = parent).children.push(entry);
-    }
-    if (tree.countFrom(tree.root) < tree.entries.size) tree.breakCycles(entries, adopt);
-    return tree;
+    return new LoomTree(TreeIndex.build(nodes, rootId, options.onOrphan), options);
   }
 
   get rootId(): string {
-    return this.root.node.id;
+    return this.index.root.node.id;
   }
 
   get size(): number {
-    return this.entries.size;
+    return this.index.entries.size;
   }
 
   has(id: string): boolean {
-    return this.entries.has(id);
+    return this.index.entries.has(id);
   }
 
   get(id: string): LoomNode | undefined {
-    return this.entries.get(id)?.node;
+    return this.index.entries.get(id)?.node;
   }
 
   /** The parent, or undefined for the root. */
@@ -175,12 +141,7 @@ export class LoomTree {
 
   /** Nodes of the subtree at `fromId` (default: all), parents before children, children in order. */
   *preorder(fromId: string = this.rootId): IterableIterator<LoomNode> {
-    const stack: Entry[] = [this.entry(fromId)];
-    while (stack.length > 0) {
-      const e = stack.pop()!;
-      yield e.node;
-      for (let i = e.children.length - 1; i >= 0; i--) stack.push(e.children[i]);
-    }
+    for (const e of this.index.preorder(this.entry(fromId))) yield e.node;
   }
 
   /** Adds a last child of `parentId`. */
@@ -225,7 +186,7 @@ export class LoomTree {
 
   /** Removes a node and its descendants (not the root). Keep the result to undo with restoreSubtree. */
   removeSubtree(id: string): RemovedSubtree {
-    const removed = this.remove(id);
+    const removed = this.index.remove(id);
     this.emit({ op: 'remove', id });
     return removed;
   }
@@ -236,8 +197,8 @@ export class LoomTree {
    * typing), the parent is split where it used to end and the subtree hangs there.
    */
   restoreSubtree(removed: RemovedSubtree): void {
-    for (const node of removed.nodes) if (this.entries.has(node.id)) throw new Error(`node id ${node.id} is taken`);
-    if (this.pathLength(removed.parentId) === removed.parentPathLength) {
+    for (const node of removed.nodes) if (this.has(node.id)) throw new Error(`node id ${node.id} is taken`);
+    if (this.index.pathLength(removed.parentId) === removed.parentPathLength) {
       this.apply({ op: 'restore', removed });
       return;
     }
@@ -251,7 +212,7 @@ export class LoomTree {
   apply(op: TreeOp): void {
     switch (op.op) {
       case 'add':
-        this.insert(op.node.parentId, [op.node], Infinity);
+        this.index.insert(op.node.parentId, [op.node], Infinity);
         break;
       case 'append':
         this.entry(op.id).node.text += op.text;
@@ -264,13 +225,13 @@ export class LoomTree {
         else delete this.entry(op.id).node.bookmarked;
         break;
       case 'split':
-        this.split(op.id, op.offset, op.headId);
+        this.index.split(op.id, op.offset, op.headId);
         break;
       case 'remove':
-        this.remove(op.id);
+        this.index.remove(op.id);
         break;
       case 'restore':
-        this.insert(op.removed.parentId, op.removed.nodes, op.removed.index);
+        this.index.insert(op.removed.parentId, op.removed.nodes, op.removed.index);
         break;
     }
     this.emit(op);
@@ -287,52 +248,13 @@ export class LoomTree {
   }
 
   private entry(id: string): Entry {
-    const entry = this.entries.get(id);
-    if (!entry) throw new Error(`no node ${id} in the tree`);
-    return entry;
-  }
-
-  private countFrom(top: Entry, seen?: Set<Entry>): number {
-    let count = 0;
-    const stack = [top];
-    while (stack.length > 0) {
-      const e = stack.pop()!;
-      seen?.add(e);
-      count++;
-      for (const c of e.children) stack.push(c);
-    }
-    return count;
-  }
-
-  /** Nodes not reachable from the root hang in cycles: cut each cycle at one node, which goes under the root. */
-  private breakCycles(entries: readonly Entry[], adopt: (entry: Entry, why: string) => void): void {
-    const reached = new Set<Entry>();
-    this.countFrom(this.root, reached);
-    for (const start of entries) {
-      if (!start || reached.has(start)) continue;
-      const walked = new Set<Entry>();
-      let e = start;
-      while (!walked.has(e)) {
-        walked.add(e);
-        e = e.parent!;
-      }
-      const siblings = e.parent!.children;
-      siblings.splice(siblings.indexOf(e), 1);
-      adopt(e, 'is in a cycle');
-      this.countFrom(e, reached);
-    }
-  }
-
-  private pathLength(id: string): number {
-    let length = 0;
-    for (let e: Entry | undefined = this.entry(id); e; e = e.parent) length += e.node.text.length;
-    return length;
+    return this.index.entry(id);
   }
 
   private freshId(): string {
     for (;;) {
       const id = this.makeId();
-      if (!this.entries.has(id)) return id;
+      if (!this.has(id)) return id;
     }
   }
 
@@ -343,60 +265,6 @@ export class LoomTree {
     if (merged.error === null) delete merged.error; // how a journal line says "clear the error"
     node.generation = merged as GenerationInfo;
   }
-
-  private split(id: string, offset: number, headId: string): void {
-    const tail = this.entry(id);
-    const { node } = tail;
-    if (offset < 0 || offset > node.text.length) throw new RangeError(`cannot split node ${id} at ${offset}`);
-    if (this.entries.has(headId)) throw new Error(`node id ${headId} is taken`);
-    const head: Entry = {
-      node: dropUndefined({ id: headId, parentId: node.parentId, text: node.text.slice(0, offset), author: node.author, createdAt: node.createdAt, kind: node.kind }),
-      parent: tail.parent,
-      children: [tail],
-    };
-    if (tail.parent) tail.parent.children[tail.parent.children.indexOf(tail)] = head;
-    else this.root = head;
-    this.entries.set(headId, head);
-    tail.parent = head;
-    node.parentId = headId;
-    node.text = node.text.slice(offset);
-  }
-
-  private remove(id: string): RemovedSubtree {
-    const entry = this.entry(id);
-    const parent = entry.parent;
-    if (!parent) throw new Error('cannot remove the root');
-    const nodes = [...this.preorder(id)];
-    for (const node of nodes) this.entries.delete(node.id);
-    const index = parent.children.indexOf(entry);
-    parent.children.splice(index, 1);
-    return { parentId: parent.node.id, index, parentPathLength: this.pathLength(parent.node.id), nodes };
-  }
-
-  /** Inserts nodes (a subtree root first, then descendants in preorder) as copies, all or nothing. */
-  private insert(parentId: string | null, nodes: readonly LoomNode[], index: number): void {
-    const parent = parentId === null ? undefined : this.entries.get(parentId);
-    if (!parent) throw new Error(`no parent node ${parentId} to insert under`);
-    const added = new Map<string, Entry>();
-    for (const [i, node] of nodes.entries()) {
-      if (this.entries.has(node.id) || added.has(node.id)) throw new Error(`node id ${node.id} is taken`);
-      const above = i === 0 ? (node.parentId === parentId ? parent : undefined) : added.get(node.parentId ?? '');
-      if (!above) throw new Error(`node ${node.id} does not hang under the inserted subtree`);
-      added.set(node.id, { node: { ...node }, parent: above, children: [] });
-    }
-    for (const entry of added.values()) {
-      if (entry.parent !== parent) entry.parent!.children.push(entry);
-      this.entries.set(entry.node.id, entry);
-    }
-    const top = added.values().next().value;
-    if (top) parent.children.splice(Math.min(index, parent.children.length), 0, top);
-  }
-}
-
-/** The object without its `undefined`-valued keys, so persisted nodes stay tidy. */
-function dropUndefined<T extends object>(value: T): T {
-  for (const key of Object.keys(value) as (keyof T)[]) if (value[key] === undefined) delete value[key];
-  return value;
 }
 
 function randomId(): string {

@@ -171,6 +171,16 @@ describe('TreeStore', () => {
     assert.equal((await reload()).tree.textOf(a.id), 'Once upon a time');
   });
 
+  it('journals a cleared error so that it stays cleared', async () => {
+    const store = await open();
+    const a = store.tree.addChild(store.tree.rootId, ' up', { author: 'model', generation: { ...GENERATION, status: 'failed', error: '529 overloaded' } });
+    await store.flush();
+    store.tree.setGeneration(a.id, { status: 'completed', error: undefined });
+    await store.flush();
+    assert.match(read(paths.journal), /"error":null/);
+    assert.deepEqual((await reload()).tree.get(a.id)?.generation, { ...GENERATION, status: 'completed' });
+  });
+
   it('marks a generation that was streaming when its writer stopped as cancelled', async () => {
     const store = await open();
     const a = store.tree.addChild(store.tree.rootId, ' up', { author: 'model', generation: GENERATION });

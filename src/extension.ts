@@ -4,13 +4,23 @@ import { GenerationController } from './generationController';
 import { GenerationStatusBar } from './generationStatusBar';
 import { HeaderDiagnostics } from './headerDiagnostics';
 import { LAST_REQUEST_SCHEME, LastRequestStore } from './lastRequest';
+import { handleViewIntent } from './loomIntents';
+import { navigate } from './loomNavigation';
+import { LoomSessions } from './loomSessions';
+import { LOOM_PANEL_TYPE, LOOM_VIEW_ID, LoomViewProvider } from './loomViewProvider';
+import { LoomViewModel } from './loomViewModel';
 import { SendGuard } from './sendGuard';
 
 /** What the extension exposes to other extensions and to its own integration tests. */
 export interface PrefillLoomApi {
   generations: GenerationController;
   lastRequest: LastRequestStore;
+  sessions: LoomSessions;
+  view: LoomViewProvider;
+  viewModel: LoomViewModel;
 }
+
+let sessionsToFlush: LoomSessions | undefined;
 
 export function activate(context: vscode.ExtensionContext): PrefillLoomApi {
   const log = vscode.window.createOutputChannel('Prefill Loom', { log: true });
@@ -18,22 +28,45 @@ export function activate(context: vscode.ExtensionContext): PrefillLoomApi {
   const lastRequest = new LastRequestStore();
   const statusBar = new GenerationStatusBar();
   const headers = new HeaderDiagnostics();
-  const generations = new GenerationController({ keys, log, lastRequest, statusBar, headers, guard: new SendGuard() });
+  const sessions = new LoomSessions(context.storageUri ?? context.globalStorageUri, log);
+  const generations = new GenerationController({ keys, log, lastRequest, statusBar, headers, guard: new SendGuard(), sessions });
+  const model = new LoomViewModel(sessions, (session, intent) => handleViewIntent(session, intent, generations));
+  const view = new LoomViewProvider({ extensionUri: context.extensionUri, source: model, log });
+  sessionsToFlush = sessions;
 
+  const command = (id: string, run: () => unknown) => vscode.commands.registerCommand(`prefillLoom.${id}`, run);
   context.subscriptions.push(
     log,
     lastRequest,
     statusBar,
     headers,
     generations,
+    sessions,
+    model,
+    view,
     vscode.workspace.registerTextDocumentContentProvider(LAST_REQUEST_SCHEME, lastRequest),
-    vscode.commands.registerCommand('prefillLoom.continueAtCursor', () => generations.continueAtCursor()),
-    vscode.commands.registerCommand('prefillLoom.stopGeneration', () => generations.stop(vscode.window.activeTextEditor?.document) || generations.stop()),
-    vscode.commands.registerCommand('prefillLoom.setApiKey', () => keys.promptAndStore()),
-    vscode.commands.registerCommand('prefillLoom.showLastRequest', () => lastRequest.show()),
-    vscode.commands.registerCommand('prefillLoom.copyLastRequestAsCurl', () => lastRequest.copyAsCurl()),
+    vscode.window.registerWebviewViewProvider(LOOM_VIEW_ID, view),
+    vscode.window.registerWebviewPanelSerializer(LOOM_PANEL_TYPE, view),
+    command('continueAtCursor', () => generations.continueAtCursor()),
+    command('generateAlternatives', () => generations.generateAlternatives()),
+    command('stopGeneration', () => generations.stop(vscode.window.activeTextEditor?.document) || generations.stop()),
+    command('setApiKey', () => keys.promptAndStore()),
+    command('showLastRequest', () => lastRequest.show()),
+    command('copyLastRequestAsCurl', () => lastRequest.copyAsCurl()),
+    command('showTree', async () => {
+      const editor = vscode.window.activeTextEditor;
+      if (editor) await sessions.sessionFor(editor.document);
+      view.showBeside({ preserveFocus: true });
+    }),
+    command('nextSibling', () => navigate(sessions, 'nextSibling')),
+    command('previousSibling', () => navigate(sessions, 'previousSibling')),
+    command('goToParent', () => navigate(sessions, 'parent')),
+    command('goToChild', () => navigate(sessions, 'child')),
   );
-  return { generations, lastRequest };
+  return { generations, lastRequest, sessions, view, viewModel: model };
 }
 
-export function deactivate(): void {}
+/** Saves every loom before the window goes: a reload or a quit must not lose the last changes. */
+export async function deactivate(): Promise<void> {
+  await sessionsToFlush?.flushAll();
+}

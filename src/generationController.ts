@@ -1,17 +1,22 @@
 import * as vscode from 'vscode';
 import { createAnthropicClient } from './core/anthropicClient';
-import { runGeneration, type GenerationOutcome, type RequestRecord } from './core/generation';
+import { concurrencyLimit } from './core/concurrencyLimit';
+import type { DocumentHeader } from './core/documentHeader';
+import { runGeneration, type GenerationInput, type GenerationOutcome, type RequestRecord } from './core/generation';
 import { describeGenerationError } from './core/generationError';
-import { resolveGenerationParams } from './core/generationSettings';
+import { resolveGenerationParams, type GenerationParams } from './core/generationSettings';
 import { splitTrailingWhitespace } from './core/prefill';
 import { ZERO_USAGE, addUsage } from './core/tokenUsage';
 import type { ApiKeyStore } from './apiKeyStore';
 import { reportGenerationError } from './errorNotifier';
+import { GenerationRecorder } from './generationRecorder';
 import type { GenerationStatusBar } from './generationStatusBar';
 import type { HeaderDiagnostics } from './headerDiagnostics';
 import type { LastRequestStore } from './lastRequest';
-import type { SendGuard } from './sendGuard';
+import type { LoomSession } from './loomSession';
+import type { LoomSessions } from './loomSessions';
 import { readLoomSettings, type LoomSettings } from './loomSettings';
+import type { SendGuard } from './sendGuard';
 import { StreamingInsertion } from './streamingInsertion';
 
 export const GENERATING_CONTEXT_KEY = 'prefillLoom.generating';
@@ -23,48 +28,89 @@ export interface GenerationControllerDeps {
   statusBar: GenerationStatusBar;
   headers: HeaderDiagnostics;
   guard: SendGuard;
+  sessions: LoomSessions;
 }
 
-interface Running {
-  abort: AbortController;
+/** Everything a request needs that does not depend on where the cursor is. */
+interface RequestContext {
+  apiKey: string;
+  settings: LoomSettings;
+  params: GenerationParams;
+  header: DocumentHeader;
 }
 
-/** Runs generations into editors: one at a time per document, any number across documents. */
+/** Which tree-only generations to run, hanging where. */
+interface TreeGenerationPlan {
+  session: LoomSession;
+  parentId: string;
+  count: number;
+  params: GenerationParams;
+  kind: 'generation' | 'regeneration';
+  comparesTo?: string;
+}
+
+/** Runs generations into editors and looms: one editor stream per document, branches alongside. */
 export class GenerationController implements vscode.Disposable {
-  private readonly running = new Map<string, Running>();
+  private readonly running = new Map<string, AbortController>();
   private readonly subscriptions: vscode.Disposable[];
 
   constructor(private readonly deps: GenerationControllerDeps) {
     this.subscriptions = [vscode.window.onDidChangeActiveTextEditor(() => this.updateContextKey())];
   }
 
-  /** Continues the text before the cursor; resolves when the generation has ended, however it ended. */
-  async continueAtCursor(editor: vscode.TextEditor | undefined = vscode.window.activeTextEditor): Promise<GenerationOutcome | undefined> {
+  /**
+   * Continues the text before the cursor, streaming into the editor; with `alternatives` > 1 the
+   * others stream into the loom as sibling branches. Resolves when all have ended.
+   */
+  async continueAtCursor(editor: vscode.TextEditor | undefined = vscode.window.activeTextEditor, alternatives = 1): Promise<GenerationOutcome | undefined> {
     if (!editor) {
       void vscode.window.showInformationMessage('Prefill Loom: open a text file and place the cursor where the model should continue.');
       return undefined;
     }
     const document = editor.document;
-    if (this.running.has(document.uri.toString())) {
-      void vscode.window.showWarningMessage('Prefill Loom: a generation is already running in this document. Stop it first (Escape).');
+    if (this.isBusy(document)) return undefined;
+    const header = this.checkHeader(document);
+    if (!header) return undefined;
+    const cursor = document.offsetAt(editor.selection.active);
+    if (cursor < header.bodyOffset) {
+      void vscode.window.showWarningMessage('Prefill Loom: the cursor is inside the document header. Place it in the text after the header.');
       return undefined;
     }
-    const prepared = await this.prepare(editor);
-    if (!prepared) return undefined;
-    return this.generate(document, prepared);
+    const context = await this.requestContext(header);
+    if (!context) return undefined;
+    return this.track(document, (abort) => this.streamIntoEditor(document, context, cursor, alternatives, abort));
   }
 
-  /** Stops the generation in the given document, or every generation when none is given. */
+  /** Asks for several continuations at the cursor (the setting's count, or one the user picks). */
+  async generateAlternatives(editor: vscode.TextEditor | undefined = vscode.window.activeTextEditor, count?: number): Promise<GenerationOutcome | undefined> {
+    const n = count ?? (await this.pickCount());
+    return n === undefined ? undefined : this.continueAtCursor(editor, n);
+  }
+
+  /**
+   * Grows the tree without touching the editor: new children of `nodeId` ('alternatives'), or a
+   * regeneration of `nodeId` from its own original request, as its sibling ('regenerate').
+   */
+  async generateFromNode(session: LoomSession, nodeId: string, mode: 'alternatives' | 'regenerate'): Promise<void> {
+    const node = session.tree.get(nodeId);
+    const header = this.checkHeader(session.document);
+    if (!node || !header || this.isBusy(session.document)) return;
+    const context = await this.requestContext(header);
+    if (!context) return;
+    const original = node.generation?.params as GenerationParams | undefined;
+    const plan: TreeGenerationPlan =
+      mode === 'regenerate' && node.parentId !== null
+        ? { session, parentId: node.parentId, count: 1, params: original ?? context.params, kind: 'regeneration', comparesTo: nodeId }
+        : { session, parentId: nodeId, count: context.settings.connection.alternatives, params: context.params, kind: 'generation' };
+    await this.track(session.document, (abort) => Promise.all(this.startTreeGenerations(plan, context, abort)));
+  }
+
+  /** Stops the generations of the given document, or every generation when none is given. */
   stop(document?: vscode.TextDocument): boolean {
     const targets = document ? [this.running.get(document.uri.toString())] : [...this.running.values()];
-    let stopped = false;
-    for (const run of targets) {
-      if (run) {
-        run.abort.abort();
-        stopped = true;
-      }
-    }
-    return stopped;
+    const live = targets.filter((t): t is AbortController => t !== undefined);
+    for (const abort of live) abort.abort();
+    return live.length > 0;
   }
 
   dispose(): void {
@@ -72,19 +118,21 @@ export class GenerationController implements vscode.Disposable {
     for (const s of this.subscriptions) s.dispose();
   }
 
-  private async prepare(editor: vscode.TextEditor): Promise<Prepared | undefined> {
-    const document = editor.document;
+  private isBusy(document: vscode.TextDocument): boolean {
+    if (!this.running.has(document.uri.toString())) return false;
+    void vscode.window.showWarningMessage('Prefill Loom: a generation is already running in this document. Stop it first (Escape).');
+    return true;
+  }
+
+  private checkHeader(document: vscode.TextDocument): DocumentHeader | undefined {
     const header = this.deps.headers.check(document);
     const firstError = header.diagnostics.find((d) => d.severity === 'error');
-    if (firstError) {
-      void vscode.window.showErrorMessage(`Prefill Loom: the document header has an error on line ${firstError.line + 1}: ${firstError.message}`);
-      return undefined;
-    }
-    const cursor = document.offsetAt(editor.selection.active);
-    if (cursor < header.bodyOffset) {
-      void vscode.window.showWarningMessage('Prefill Loom: the cursor is inside the document header. Place it in the text after the header.');
-      return undefined;
-    }
+    if (!firstError) return header;
+    void vscode.window.showErrorMessage(`Prefill Loom: the document header has an error on line ${firstError.line + 1}: ${firstError.message}`);
+    return undefined;
+  }
+
+  private async requestContext(header: DocumentHeader): Promise<RequestContext | undefined> {
     const settings = readLoomSettings();
     for (const problem of settings.problems) this.deps.log.warn(problem);
     if (settings.problems.length > 0) {
@@ -102,66 +150,101 @@ export class GenerationController implements vscode.Disposable {
       return undefined;
     }
     if (!(await this.deps.guard.maySend(settings.connection.baseUrl))) return undefined;
-    return {
-      apiKey,
-      settings,
-      params: resolveGenerationParams(settings.defaults, header.fields),
-      prefill: document.getText().slice(header.bodyOffset, cursor),
-      cursor,
-    };
+    return { apiKey, settings, params: resolveGenerationParams(settings.defaults, header.fields), header };
   }
 
-  private async generate(document: vscode.TextDocument, prepared: Prepared): Promise<GenerationOutcome> {
-    const { log, statusBar, lastRequest } = this.deps;
+  private async pickCount(): Promise<number | undefined> {
+    const configured = readLoomSettings().connection.alternatives;
+    const counts = [...new Set([configured, 2, 3, 4, 8])].sort((a, b) => a - b);
+    const picked = await vscode.window.showQuickPick(
+      counts.map((n) => ({ label: String(n), description: n === configured ? 'prefillLoom.alternatives' : undefined, n })),
+      { title: 'Prefill Loom: how many alternatives?', placeHolder: 'The first streams into the editor; the others become branches in the loom' },
+    );
+    return picked?.n;
+  }
+
+  /** Registers the document's generations so Stop and Escape reach them, for as long as they run. */
+  private async track<T>(document: vscode.TextDocument, work: (abort: AbortController) => Promise<T>): Promise<T> {
     const key = document.uri.toString();
     const abort = new AbortController();
-    this.running.set(key, { abort });
+    this.running.set(key, abort);
     this.updateContextKey();
-    const insertion = new StreamingInsertion(document, prepared.cursor, () => {
-      log.info('The document was closed; stopping its generation.');
-      abort.abort();
-    });
-    logTrailingWhitespace(log, prepared.prefill);
-    let usage = ZERO_USAGE;
-    let requestCount = 0;
-    const model = prepared.params.model;
-    statusBar.show(model, usage, 0, true);
     try {
-      const client = createAnthropicClient({
-        apiKey: prepared.apiKey,
-        baseUrl: prepared.settings.connection.baseUrl,
-        timeoutMs: prepared.settings.connection.requestTimeoutSeconds * 1000,
-        maxRetries: prepared.settings.connection.maxRetries,
-        onRequest: (r) => lastRequest.record(r),
-      });
-      const outcome = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Window, title: 'Prefill Loom: generating' },
-        () =>
-          runGeneration({
-            client,
-            params: prepared.params,
-            prefill: prepared.prefill,
-            maxTotalTokens: Math.max(prepared.settings.connection.maxTotalTokens, prepared.params.max_tokens),
-            signal: abort.signal,
-            onEdit: (edit) => insertion.push(edit),
-            onRequestStart: (record) => logRequestStart(log, record, requestCount),
-            onRequestEnd: (record) => {
-              requestCount++;
-              usage = addUsage(usage, record.usage);
-              statusBar.show(model, usage, requestCount, true);
-              logRequestEnd(log, record);
-            },
-          }),
-      );
-      await insertion.flushed();
-      statusBar.show(model, outcome.usage, outcome.requests.length, false);
-      this.report(outcome);
-      return outcome;
+      return await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Prefill Loom: generating' }, () => work(abort));
     } finally {
-      insertion.dispose();
       this.running.delete(key);
       this.updateContextKey();
     }
+  }
+
+  private async streamIntoEditor(document: vscode.TextDocument, context: RequestContext, cursor: number, alternatives: number, abort: AbortController): Promise<GenerationOutcome> {
+    const { log, statusBar } = this.deps;
+    const prefill = document.getText().slice(context.header.bodyOffset, cursor);
+    logTrailingWhitespace(log, prefill);
+    const insertion = new StreamingInsertion(document, cursor, () => {
+      log.info('The document was closed; stopping its generation.');
+      abort.abort();
+    });
+    const recorder = await GenerationRecorder.forEditor(this.deps.sessions, document, context.params, prefill.trimEnd().length);
+    const branches =
+      recorder && alternatives > 1
+        ? this.startTreeGenerations({ session: recorder.session, parentId: recorder.parentId, count: alternatives - 1, params: context.params, kind: 'generation' }, context, abort)
+        : [];
+    let usage = ZERO_USAGE;
+    let requestCount = 0;
+    const model = context.params.model;
+    statusBar.show(model, usage, 0, true);
+    try {
+      const outcome = await this.run(context, context.params, prefill, abort.signal, {
+        onEdit: (edit) => {
+          insertion.push(edit);
+          recorder?.append(edit.text);
+        },
+        onRequestStart: (record) => logRequestStart(log, record, requestCount),
+        onRequestEnd: (record) => {
+          requestCount++;
+          usage = addUsage(usage, record.usage);
+          statusBar.show(model, usage, requestCount, true);
+          logRequestEnd(log, record);
+        },
+      });
+      await insertion.flushed();
+      recorder?.finish(outcome);
+      statusBar.show(model, outcome.usage, outcome.requests.length, false);
+      this.report(outcome);
+      await Promise.all(branches);
+      return outcome;
+    } finally {
+      recorder?.release();
+      insertion.dispose();
+    }
+  }
+
+  /** Starts `plan.count` generations into the tree, at most `concurrency` at a time; one failing spares the rest. */
+  private startTreeGenerations(plan: TreeGenerationPlan, context: RequestContext, abort: AbortController): Array<Promise<void>> {
+    const limited = concurrencyLimit(context.settings.connection.concurrency);
+    const prefill = plan.session.tree.textOf(plan.parentId);
+    return Array.from({ length: plan.count }, () =>
+      limited(async () => {
+        if (abort.signal.aborted) return;
+        const recorder = GenerationRecorder.forTree(plan.session, plan.parentId, prefill.trimEnd().length, plan.params, plan.kind, plan.comparesTo);
+        const outcome = await this.run(context, plan.params, prefill, abort.signal, { onEdit: (edit) => recorder.append(edit.text) });
+        recorder.finish(outcome);
+        if (outcome.status === 'failed') this.deps.log.warn(`A branch failed: ${describeGenerationError(outcome.error).cause}`);
+      }),
+    );
+  }
+
+  private run(context: RequestContext, params: GenerationParams, prefill: string, signal: AbortSignal, hooks: Pick<GenerationInput, 'onEdit' | 'onRequestStart' | 'onRequestEnd'>): Promise<GenerationOutcome> {
+    const { connection } = context.settings;
+    const client = createAnthropicClient({
+      apiKey: context.apiKey,
+      baseUrl: connection.baseUrl,
+      timeoutMs: connection.requestTimeoutSeconds * 1000,
+      maxRetries: connection.maxRetries,
+      onRequest: (r) => this.deps.lastRequest.record(r),
+    });
+    return runGeneration({ client, params, prefill, maxTotalTokens: Math.max(connection.maxTotalTokens, params.max_tokens), signal, ...hooks });
   }
 
   private report(outcome: GenerationOutcome): void {
@@ -178,14 +261,6 @@ export class GenerationController implements vscode.Disposable {
     const active = vscode.window.activeTextEditor?.document.uri.toString();
     void vscode.commands.executeCommand('setContext', GENERATING_CONTEXT_KEY, active !== undefined && this.running.has(active));
   }
-}
-
-interface Prepared {
-  apiKey: string;
-  settings: LoomSettings;
-  params: ReturnType<typeof resolveGenerationParams>;
-  prefill: string;
-  cursor: number;
 }
 
 function logTrailingWhitespace(log: vscode.LogOutputChannel, prefill: string): void {

@@ -10,7 +10,7 @@ export interface LoomSettings {
 }
 
 const GENERATION_KEYS = ['model', 'user', 'system', 'temperature', 'maxTokens', 'topP', 'topK', 'stopSequences'] as const;
-const CONNECTION_KEYS = ['baseUrl', 'requestTimeoutSeconds', 'maxRetries', 'maxTotalTokens'] as const;
+const CONNECTION_KEYS = ['baseUrl', 'requestTimeoutSeconds', 'maxRetries', 'maxTotalTokens', 'concurrency', 'alternatives'] as const;
 
 /** Reads and checks the `prefillLoom.*` settings; unset optional values (null) are left out. */
 export function readLoomSettings(): LoomSettings {

@@ -6,6 +6,10 @@ export interface ConnectionSettings {
   maxRetries: number;
   /** Output-token budget of one generation, across auto-continue requests. */
   maxTotalTokens: number;
+  /** Generations of one document that may stream at once (alternatives, regenerations). */
+  concurrency: number;
+  /** How many alternatives Generate Alternatives asks for. */
+  alternatives: number;
 }
 
 export const DEFAULT_CONNECTION_SETTINGS: ConnectionSettings = Object.freeze({
@@ -13,6 +17,8 @@ export const DEFAULT_CONNECTION_SETTINGS: ConnectionSettings = Object.freeze({
   requestTimeoutSeconds: 600,
   maxRetries: 2,
   maxTotalTokens: 4096,
+  concurrency: 4,
+  alternatives: 4,
 });
 
 type IntegerSetting = Exclude<keyof ConnectionSettings, 'baseUrl'>;
@@ -20,6 +26,8 @@ const INTEGER_RANGES: Record<IntegerSetting, [number, number]> = {
   requestTimeoutSeconds: [1, 3600],
   maxRetries: [0, 10],
   maxTotalTokens: [1, 1_000_000],
+  concurrency: [1, 32],
+  alternatives: [1, 64],
 };
 
 /**

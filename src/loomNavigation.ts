@@ -1,0 +1,50 @@
+import * as vscode from 'vscode';
+import type { LoomSession } from './loomSession';
+import type { LoomSessions } from './loomSessions';
+
+export type Direction = 'nextSibling' | 'previousSibling' | 'parent' | 'child';
+
+/**
+ * Moves the editor along the tree from the node under the cursor, without the webview: to a
+ * sibling (cycling), to the parent, or to the first child. The cursor lands where the target's own
+ * text starts, so repeated moves keep working from the same place.
+ */
+export async function navigate(sessions: LoomSessions, direction: Direction): Promise<void> {
+  const editor = vscode.window.activeTextEditor;
+  const session = editor && (await sessions.sessionFor(editor.document));
+  if (!editor || !session) return;
+  session.reconcile();
+  const offset = editor.document.offsetAt(editor.selection.active) - session.bodyOffset();
+  const { node } = session.tree.nodeAtOffset(session.currentId, Math.max(0, offset), 'after');
+  const target = targetOf(session, node.id, direction);
+  if (!target) {
+    void vscode.window.setStatusBarMessage(`Prefill Loom: no ${describe(direction)} here`, 2500);
+    return;
+  }
+  await session.switchTo(target);
+  const start = session.bodyOffset() + session.tree.textOf(target).length - (session.tree.get(target)?.text.length ?? 0);
+  const position = editor.document.positionAt(start);
+  editor.selection = new vscode.Selection(position, position);
+  editor.revealRange(new vscode.Range(position, position), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+}
+
+function targetOf(session: LoomSession, id: string, direction: Direction): string | undefined {
+  const tree = session.tree;
+  switch (direction) {
+    case 'parent':
+      return tree.get(id)?.parentId ?? undefined;
+    case 'child':
+      return tree.children(id)[0]?.id;
+    default: {
+      const siblings = tree.siblings(id);
+      if (siblings.length < 2) return undefined;
+      const index = siblings.findIndex((s) => s.id === id);
+      const step = direction === 'nextSibling' ? 1 : siblings.length - 1;
+      return siblings[(index + step) % siblings.length].id;
+    }
+  }
+}
+
+function describe(direction: Direction): string {
+  return direction === 'parent' ? 'parent' : direction === 'child' ? 'child' : 'other branch';
+}

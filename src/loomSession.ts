@@ -1,0 +1,99 @@
+import * as vscode from 'vscode';
+import { parseDocumentHeader } from './core/documentHeader';
+import type { LoomTree } from './core/loomTree';
+import type { TreeStore } from './core/treePersistence';
+import { prepareGenerationAt, reconcile } from './core/treeReconcile';
+
+/**
+ * One document's loom: its tree, the node the editor shows, and the link between the two. The
+ * editor's body (the text after the header) is always the text of the path to the current node.
+ */
+export class LoomSession {
+  /** Generations streaming into this document; reconciling waits for them, as their text is theirs. */
+  private streaming = 0;
+  private readonly currentChanged = new vscode.EventEmitter<string>();
+  /** Fires with the new current node whenever the editor comes to show another path. */
+  readonly onDidChangeCurrent = this.currentChanged.event;
+
+  constructor(
+    readonly document: vscode.TextDocument,
+    readonly store: TreeStore,
+  ) {}
+
+  get tree(): LoomTree {
+    return this.store.tree;
+  }
+
+  get currentId(): string {
+    return this.store.currentId;
+  }
+
+  /** Where the body starts: the tree never holds the header. */
+  bodyOffset(): number {
+    return parseDocumentHeader(this.document.getText()).bodyOffset;
+  }
+
+  body(): string {
+    return this.document.getText().slice(this.bodyOffset());
+  }
+
+  /** Makes the tree follow the buffer (hand edits become user nodes); a no-op while text streams in. */
+  reconcile(): void {
+    if (this.streaming > 0) return;
+    this.setCurrent(reconcile(this.tree, this.currentId, this.body()).currentId);
+  }
+
+  /**
+   * Readies the tree for a generation whose continuation goes in at body offset `offset`: the
+   * tree first catches up with the buffer up to there, then the new node hangs exactly at that point.
+   */
+  beginGeneration(offset: number): string {
+    this.reconcile();
+    this.streaming++;
+    return prepareGenerationAt(this.tree, this.currentId, offset);
+  }
+
+  /** The generation into the editor ended: `nodeId` is what the editor now shows up to the insertion point. */
+  endGeneration(nodeId: string | undefined): void {
+    this.streaming--;
+    if (nodeId && this.tree.has(nodeId) && this.streaming === 0) this.setCurrent(nodeId);
+    this.reconcile();
+  }
+
+  /** Shows the path to `id` in the editor, as one undoable edit of only the part that differs. */
+  async switchTo(id: string): Promise<boolean> {
+    this.reconcile();
+    const target = this.tree.textOf(id);
+    const start = this.bodyOffset();
+    const current = this.body();
+    const prefix = commonPrefixLength(current, target);
+    const suffix = commonSuffixLength(current.slice(prefix), target.slice(prefix));
+    const range = new vscode.Range(this.document.positionAt(start + prefix), this.document.positionAt(start + current.length - suffix));
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(this.document.uri, range, target.slice(prefix, target.length - suffix));
+    this.setCurrent(id);
+    const applied = await vscode.workspace.applyEdit(edit);
+    this.reconcile();
+    return applied;
+  }
+
+  private setCurrent(id: string): void {
+    if (id === this.currentId) return;
+    this.store.setCurrent(id);
+    this.currentChanged.fire(id);
+  }
+}
+
+function commonPrefixLength(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  return i;
+}
+
+function commonSuffixLength(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < n && a.charCodeAt(a.length - 1 - i) === b.charCodeAt(b.length - 1 - i)) i++;
+  return i;
+}

@@ -1,0 +1,132 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { loadTree } from '../../src/core/treePersistence';
+import { nodeTreeStorage, sidecarPaths } from '../../src/core/treeStorage';
+import type { PrefillLoomApi } from '../../src/extension';
+import type { LoomSession } from '../../src/loomSession';
+import type { FakeAnthropic } from '../server/fakeAnthropic';
+import { closeAllEditors, openDocument, setSetting, startServerForExtension, userEdit, waitForText } from './loomTestKit';
+
+/** Not the start of the story, so each sample at temperature 1 is a different continuation. */
+const PREFIX = 'Once upon a tide';
+
+async function api(): Promise<PrefillLoomApi> {
+  return (await vscode.extensions.getExtension<PrefillLoomApi>('prefill-loom.prefill-loom')!.activate()) as PrefillLoomApi;
+}
+
+function modelChildren(session: LoomSession, parentId: string) {
+  return session.tree.children(parentId).filter((n) => n.author === 'model');
+}
+
+async function until(predicate: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('The loom', () => {
+  let server: FakeAnthropic;
+  let loom: PrefillLoomApi;
+  before(async () => {
+    server = await startServerForExtension();
+    loom = await api();
+    await setSetting('temperature', 1);
+    await setSetting('maxTokens', 20);
+    await setSetting('maxTotalTokens', 20);
+  });
+  afterEach(async () => {
+    server.reset();
+    await closeAllEditors();
+  });
+  after(async () => {
+    for (const name of ['temperature', 'maxTokens', 'maxTotalTokens', 'baseUrl']) await setSetting(name, undefined);
+    await server.close();
+  });
+
+  it('streams 4 alternatives into the tree, the first into the editor', async () => {
+    const editor = await openDocument(PREFIX);
+    const outcome = await loom.generations.generateAlternatives(editor, 4);
+    const session = loom.sessions.get(editor.document)!;
+    const parent = session.tree.pathTo(session.currentId).find((n) => session.tree.textOf(n.id) === PREFIX)!;
+    const branches = modelChildren(session, parent.id);
+    assert.equal(branches.length, 4);
+    assert.equal(new Set(branches.map((b) => b.text)).size, 4, 'four different continuations');
+    assert.ok(branches.every((b) => b.generation?.status === 'completed' && b.generation.usage.output_tokens > 0));
+    assert.equal(editor.document.getText(), PREFIX + outcome!.text);
+    assert.equal(session.tree.textOf(session.currentId), editor.document.getText());
+  });
+
+  it('switches the editor between branches from the keyboard, each switch one undo step', async () => {
+    const editor = await openDocument(PREFIX);
+    await loom.generations.generateAlternatives(editor, 3);
+    const session = loom.sessions.get(editor.document)!;
+    const first = editor.document.getText();
+    const seen = new Set([first]);
+    for (let i = 0; i < 2; i++) {
+      await vscode.commands.executeCommand('prefillLoom.nextSibling');
+      seen.add(editor.document.getText());
+      assert.equal(session.tree.textOf(session.currentId), editor.document.getText());
+    }
+    assert.equal(seen.size, 3, 'three branches shown in turn');
+    await vscode.commands.executeCommand('prefillLoom.nextSibling');
+    assert.equal(editor.document.getText(), first, 'cycling comes back to the first');
+    await vscode.commands.executeCommand('undo');
+    assert.notEqual(editor.document.getText(), first);
+    assert.ok(seen.has(editor.document.getText()), 'undo goes back to the previous branch');
+  });
+
+  it('switches branches from the view and follows hand edits without losing anything', async () => {
+    const editor = await openDocument(PREFIX);
+    await loom.generations.generateAlternatives(editor, 2);
+    const session = loom.sessions.get(editor.document)!;
+    const parentId = session.tree.get(session.currentId)!.parentId!;
+    const other = modelChildren(session, parentId).find((n) => n.id !== session.currentId)!;
+    await loom.viewModel.handle({ type: 'select', id: other.id });
+    assert.equal(editor.document.getText(), session.tree.textOf(other.id));
+    await userEdit(editor, (d, b) => b.insert(d.positionAt(d.getText().length), ' and then'));
+    await until(() => session.tree.textOf(session.currentId) === editor.document.getText(), 'the tree to follow the edit');
+    const edited = session.tree.get(session.currentId)!;
+    assert.equal(edited.author, 'user');
+    assert.equal(edited.text, ' and then');
+    assert.equal(modelChildren(session, parentId).length, 2, 'both branches are still there');
+  });
+
+  it('saves the tree beside the file, readable as it was', async () => {
+    const folder = vscode.workspace.workspaceFolders![0].uri.fsPath;
+    const file = path.join(folder, `story-${Date.now()}.md`);
+    fs.writeFileSync(file, PREFIX);
+    const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(file));
+    editor.selection = new vscode.Selection(editor.document.positionAt(PREFIX.length), editor.document.positionAt(PREFIX.length));
+    await loom.generations.generateAlternatives(editor, 2);
+    await loom.sessions.flushAll();
+    const saved = JSON.parse(fs.readFileSync(`${file}.loom.json`, 'utf8'));
+    assert.equal(saved.format, 'prefill-loom-tree');
+    const session = loom.sessions.get(editor.document)!;
+    const loaded = await loadTree(nodeTreeStorage, sidecarPaths(file));
+    assert.equal(loaded.kind, 'loaded');
+    if (loaded.kind !== 'loaded') return;
+    assert.equal(loaded.tree.size, session.tree.size);
+    assert.equal(loaded.tree.textOf(loaded.currentId), editor.document.getText());
+    assert.ok(!fs.readFileSync(`${file}.loom.json`, 'utf8').includes('sk-ant-'), 'no key in the tree file');
+  });
+
+  it('never overwrites a corrupt tree file, and still generates', async () => {
+    const folder = vscode.workspace.workspaceFolders![0].uri.fsPath;
+    const file = path.join(folder, `corrupt-${Date.now()}.md`);
+    fs.writeFileSync(file, PREFIX);
+    const garbage = '{ "format": "prefill-loom-tree", "version": 1, "nodes": [ this is not json';
+    fs.writeFileSync(`${file}.loom.json`, garbage);
+    const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(file));
+    editor.selection = new vscode.Selection(editor.document.positionAt(PREFIX.length), editor.document.positionAt(PREFIX.length));
+    const outcome = await vscode.commands.executeCommand<{ status: string; text: string }>('prefillLoom.continueAtCursor');
+    assert.equal(outcome?.status, 'completed');
+    await waitForText(editor.document, (t) => t === PREFIX + outcome!.text);
+    assert.equal(loom.sessions.get(editor.document), undefined, 'no tree is kept for it');
+    await loom.sessions.flushAll();
+    assert.equal(fs.readFileSync(`${file}.loom.json`, 'utf8'), garbage, 'the file is untouched');
+  });
+});

@@ -4,6 +4,7 @@ import { GenerationController } from './generationController';
 import { GenerationStatusBar } from './generationStatusBar';
 import { HeaderDiagnostics } from './headerDiagnostics';
 import { LAST_REQUEST_SCHEME, LastRequestStore } from './lastRequest';
+import { exportPath, exportTree, importTree } from './loomExport';
 import { handleViewIntent } from './loomIntents';
 import { navigate } from './loomNavigation';
 import { LoomSessions } from './loomSessions';
@@ -58,6 +59,9 @@ export function activate(context: vscode.ExtensionContext): PrefillLoomApi {
       if (editor) await sessions.sessionFor(editor.document);
       view.showBeside({ preserveFocus: true });
     }),
+    command('exportTree', () => exportTree(sessions)),
+    command('importTree', () => importTree(sessions)),
+    command('exportPath', () => exportPath(sessions)),
     command('nextSibling', () => navigate(sessions, 'nextSibling')),
     command('previousSibling', () => navigate(sessions, 'previousSibling')),
     command('goToParent', () => navigate(sessions, 'parent')),

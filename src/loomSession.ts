@@ -14,6 +14,9 @@ export class LoomSession {
   private readonly currentChanged = new vscode.EventEmitter<string>();
   /** Fires with the new current node whenever the editor comes to show another path. */
   readonly onDidChangeCurrent = this.currentChanged.event;
+  private readonly treeReplaced = new vscode.EventEmitter<LoomTree>();
+  /** Fires when an import put another tree object in place; listeners of the old one must move over. */
+  readonly onDidReplaceTree = this.treeReplaced.event;
 
   constructor(
     readonly document: vscode.TextDocument,
@@ -58,6 +61,13 @@ export class LoomSession {
     this.streaming--;
     if (nodeId && this.tree.has(nodeId) && this.streaming === 0) this.setCurrent(nodeId);
     this.reconcile();
+  }
+
+  /** Puts an imported tree in place of this one (saved at once) and shows its current path. */
+  async replaceTree(tree: LoomTree, currentId: string): Promise<void> {
+    await this.store.replaceTree(tree, currentId);
+    this.treeReplaced.fire(tree);
+    await this.switchTo(currentId);
   }
 
   /** Shows the path to `id` in the editor, as one undoable edit of only the part that differs. */

@@ -101,7 +101,12 @@ export class LoomSessions implements vscode.Disposable {
     for (const warning of opened.warnings) this.log.warn(`${path.basename(paths.snapshot)}: ${warning}`);
     const session = new LoomSession(document, opened.store);
     this.sessions.set(document.uri.toString(), session);
-    opened.store.tree.onDidChange(() => this.scheduleFlush(session));
+    const followTree = (): { dispose(): void } => session.tree.onDidChange(() => this.scheduleFlush(session));
+    let treeSubscription = followTree();
+    session.onDidReplaceTree(() => {
+      treeSubscription.dispose();
+      treeSubscription = followTree();
+    });
     session.reconcile();
     this.changed.fire(session);
     return session;

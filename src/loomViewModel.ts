@@ -61,7 +61,14 @@ export class LoomViewModel implements LoomViewSource, vscode.Disposable {
     for (const s of this.activeSubscriptions) s.dispose();
     this.active = session;
     const disposable = session.tree.onDidChange((op) => this.collect(session.tree, op));
-    this.activeSubscriptions = [{ dispose: () => disposable.dispose() }, session.onDidChangeCurrent(() => this.markCurrent())];
+    this.activeSubscriptions = [
+      { dispose: () => disposable.dispose() },
+      session.onDidChangeCurrent(() => this.markCurrent()),
+      session.onDidReplaceTree(() => {
+        this.active = undefined;
+        this.follow(session);
+      }),
+    ];
     this.dirty.clear();
     this.removed.clear();
     this.changed.fire({ type: 'reset', tree: snapshotOf(session) });

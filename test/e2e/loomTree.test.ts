@@ -1,0 +1,103 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Page } from 'playwright-core';
+import { openFile, openWorkbench, readEditorText, runCommand, waitForWorkbench, webviewFrame, type Workbench } from '../harness/workbench';
+import { startFakeAnthropic, type FakeAnthropic } from '../server/fakeAnthropic';
+
+const KEY = 'sk-ant-e2e-key';
+const PREFIX = 'Once upon a tide';
+
+/** The editor's text without any whitespace: a wrapped line may lose its space at the wrap. */
+async function editorText(page: Page): Promise<string> {
+  return squeeze(await readEditorText(page));
+}
+
+function squeeze(text: string): string {
+  return text.replace(/\s+/g, '');
+}
+
+async function until(check: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('The loom tree, as a person uses it', function () {
+  this.timeout(240_000);
+  let server: FakeAnthropic;
+  let workspace: string;
+  let workbench: Workbench;
+
+  before(async () => {
+    server = await startFakeAnthropic({ apiKey: KEY });
+    workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-e2e-'));
+    fs.writeFileSync(path.join(workspace, 'tide.md'), PREFIX);
+    workbench = await openWorkbench({
+      workspace,
+      env: { ANTHROPIC_API_KEY: KEY },
+      settings: {
+        'prefillLoom.baseUrl': server.url,
+        'prefillLoom.temperature': 1,
+        'prefillLoom.maxTokens': 8,
+        'prefillLoom.maxTotalTokens': 8,
+      },
+    });
+  });
+
+  after(async () => {
+    await workbench?.close();
+    await server?.close();
+    fs.rmSync(workspace, { recursive: true, force: true });
+  });
+
+  it('generates alternatives, shows them in the tree, and switches the editor by a click in the webview', async () => {
+    const { page } = workbench;
+    await openFile(page, 'tide.md');
+    await page.keyboard.press('Control+End');
+    await runCommand(page, 'Prefill Loom: Generate Alternatives');
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: /^3/ }).first().click();
+    await until(async () => server.requests.filter((r) => r.path === '/v1/messages').length === 3, 'three requests');
+    await until(async () => (await editorText(page)).length > squeeze(PREFIX).length, 'the first continuation');
+
+    await runCommand(page, 'Prefill Loom: Show Loom Tree Beside Editor');
+    const rows = webviewFrame(page).locator('[role="treeitem"]');
+    await until(async () => (await rows.count()) >= 4, 'a root and three branches in the tree');
+    const shown = await editorText(page);
+    let target = '';
+    for (let i = 0; i < (await rows.count()); i++) {
+      // The view shows edge whitespace as visible marks (· ⏎ →); they are not in the document.
+      const preview = squeeze((await rows.nth(i).locator('.preview').innerText()).replace(/[·⏎→]/g, ''));
+      if (preview && !shown.includes(preview) && !squeeze(PREFIX).includes(preview)) {
+        target = preview;
+        await rows.nth(i).locator('.preview').click();
+        break;
+      }
+    }
+    assert.ok(target, 'a branch other than the one shown');
+    // Back to the editor group (the tree panel's group is active after the click).
+    await page.keyboard.press('Control+1');
+    await until(async () => (await editorText(page)).includes(target), 'the editor to show the clicked branch');
+    assert.ok((await editorText(page)).startsWith(squeeze(PREFIX)));
+  });
+
+  it('finds the tree intact after the window reloads', async () => {
+    const { page } = workbench;
+    await page.keyboard.press('Control+S');
+    await page.waitForTimeout(1500);
+    const sidecar = path.join(workspace, 'tide.md.loom.json');
+    await until(async () => fs.existsSync(sidecar), 'the tree file beside the document');
+    const before = JSON.parse(fs.readFileSync(sidecar, 'utf8')).nodes.length as number;
+    await runCommand(page, 'Developer: Reload Window');
+    await page.waitForTimeout(2000);
+    await waitForWorkbench(page);
+    await openFile(page, 'tide.md');
+    await runCommand(page, 'Prefill Loom: Show Loom Tree Beside Editor');
+    const rows = webviewFrame(page).locator('[role="treeitem"]');
+    await until(async () => (await rows.count()) >= 4, 'the tree to come back');
+    assert.ok(before >= 4, `the saved tree has ${before} nodes`);
+  });
+});

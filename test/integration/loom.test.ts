@@ -20,6 +20,13 @@ function modelChildren(session: LoomSession, parentId: string) {
   return session.tree.children(parentId).filter((n) => n.author === 'model');
 }
 
+/** The node whose path text is exactly `text`: where branches at the end of `text` hang. */
+function nodeWithText(session: LoomSession, text: string): string {
+  const node = [...session.tree.preorder()].find((n) => session.tree.textOf(n.id) === text);
+  assert.ok(node, `no node ends at ${JSON.stringify(text)}`);
+  return node.id;
+}
+
 async function until(predicate: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!predicate()) {
@@ -51,13 +58,23 @@ describe('The loom', () => {
     const editor = await openDocument(PREFIX);
     const outcome = await loom.generations.generateAlternatives(editor, 4);
     const session = loom.sessions.get(editor.document)!;
-    const parent = session.tree.pathTo(session.currentId).find((n) => session.tree.textOf(n.id) === PREFIX)!;
-    const branches = modelChildren(session, parent.id);
+    const branches = modelChildren(session, nodeWithText(session, PREFIX));
     assert.equal(branches.length, 4);
     assert.equal(new Set(branches.map((b) => b.text)).size, 4, 'four different continuations');
     assert.ok(branches.every((b) => b.generation?.status === 'completed' && b.generation.usage.output_tokens > 0));
     assert.equal(editor.document.getText(), PREFIX + outcome!.text);
     assert.equal(session.tree.textOf(session.currentId), editor.document.getText());
+  });
+
+  it('keeps the other branches going when one fails', async () => {
+    server.enqueueFault({ kind: 'status', status: 400, message: 'messages: this one branch is refused' });
+    const editor = await openDocument(PREFIX);
+    await loom.generations.generateAlternatives(editor, 3);
+    const session = loom.sessions.get(editor.document)!;
+    const branches = modelChildren(session, nodeWithText(session, PREFIX));
+    assert.equal(branches.length, 2, 'the failed branch left no empty node');
+    assert.ok(branches.every((b) => b.generation?.status === 'completed'));
+    assert.equal(server.requests.filter((r) => r.path === '/v1/messages').length, 3);
   });
 
   it('switches the editor between branches from the keyboard, each switch one undo step', async () => {

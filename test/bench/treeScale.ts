@@ -7,6 +7,7 @@ import { serializeTree } from '../../src/core/treeFormat';
 import { loadTree, TreeStore } from '../../src/core/treePersistence';
 import { reconcile } from '../../src/core/treeReconcile';
 import { nodeTreeStorage, treePathsIn } from '../../src/core/treeStorage';
+import { seededRandom } from '../server/random';
 
 /** What one tree size measured. Times in milliseconds, except navigation (microseconds per call). */
 export interface TreeScaleResult {
@@ -88,7 +89,7 @@ async function benchOne(n: number, dir: string): Promise<TreeScaleResult> {
   store.dispose();
 
   const ids = [...t.preorder()].map((node) => node.id);
-  const pick = seeded(7);
+  const pick = seededRandom(7);
   const sample = Array.from({ length: 10_000 }, () => ids[Math.floor(pick() * ids.length)]);
   const per = (fn: (id: string) => unknown, calls = sample.length) => {
     const s = performance.now();
@@ -149,7 +150,7 @@ async function writeTree(n: number, file: string): Promise<{ serializeMs: number
  * Returns the deepest node too.
  */
 export function generateTree(n: number, seed: number): { tree: LoomTree; deepestId: string } {
-  const random = seeded(seed);
+  const random = seededRandom(seed);
   let next = 0;
   let clock = Date.UTC(2026, 0, 1);
   const tree = LoomTree.create(words(random, 800), { newId: () => (next++).toString(36).padStart(6, '0'), now: () => (clock += 1000) });
@@ -211,16 +212,6 @@ function words(random: () => number, length: number): string {
   return CORPUS.slice(start, start + Math.round(length));
 }
 
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function time(fn: () => void): number {
   const start = performance.now();

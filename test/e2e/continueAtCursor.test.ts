@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { openFile, openWorkbench, readEditorText, runCommand, typeInEditor, type Workbench } from '../harness/workbench';
+import { eventually } from '../harness/eventually';
 import { startFakeAnthropic, type FakeAnthropic } from '../server/fakeAnthropic';
 import { STORY, storyTokens } from '../server/storyResponder';
 
@@ -11,14 +12,9 @@ const KEY = 'sk-ant-e2e-key';
 const MAX_TOKENS = 12;
 
 /** Waits until the editor shows text satisfying the predicate, returning it. */
-async function editorTextWhen(page: Page, predicate: (text: string) => boolean, timeoutMs = 20_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  let text = await readEditorText(page);
-  while (!predicate(text)) {
-    if (Date.now() > deadline) assert.fail(`the editor shows ${JSON.stringify(text)}`);
-    await page.waitForTimeout(100);
-    text = await readEditorText(page);
-  }
+async function editorTextWhen(page: Page, predicate: (text: string) => boolean): Promise<string> {
+  let text = '';
+  await eventually(async () => predicate((text = await readEditorText(page))), 'the editor text');
   return text;
 }
 

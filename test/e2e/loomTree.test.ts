@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { openFile, openWorkbench, readEditorText, runCommand, waitForWorkbench, webviewFrame, type Workbench } from '../harness/workbench';
+import { eventually } from '../harness/eventually';
 import { startFakeAnthropic, type FakeAnthropic } from '../server/fakeAnthropic';
 
 const KEY = 'sk-ant-e2e-key';
@@ -18,13 +19,6 @@ function squeeze(text: string): string {
   return text.replace(/\s+/g, '');
 }
 
-async function until(check: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('The loom tree, as a person uses it', function () {
   this.timeout(240_000);
@@ -60,12 +54,12 @@ describe('The loom tree, as a person uses it', function () {
     await page.keyboard.press('Control+End');
     await runCommand(page, 'Prefill Loom: Generate Alternatives');
     await page.locator('.quick-input-widget .monaco-list-row', { hasText: /^3/ }).first().click();
-    await until(async () => server.requests.filter((r) => r.path === '/v1/messages').length === 3, 'three requests');
-    await until(async () => (await editorText(page)).length > squeeze(PREFIX).length, 'the first continuation');
+    await eventually(async () => server.requests.filter((r) => r.path === '/v1/messages').length === 3, 'three requests');
+    await eventually(async () => (await editorText(page)).length > squeeze(PREFIX).length, 'the first continuation');
 
     await runCommand(page, 'Prefill Loom: Show Loom Tree Beside Editor');
     const rows = webviewFrame(page).locator('[role="treeitem"]');
-    await until(async () => (await rows.count()) >= 4, 'a root and three branches in the tree');
+    await eventually(async () => (await rows.count()) >= 4, 'a root and three branches in the tree');
     const shown = await editorText(page);
     let target = '';
     for (let i = 0; i < (await rows.count()); i++) {
@@ -80,7 +74,7 @@ describe('The loom tree, as a person uses it', function () {
     assert.ok(target, 'a branch other than the one shown');
     // Back to the editor group (the tree panel's group is active after the click).
     await page.keyboard.press('Control+1');
-    await until(async () => (await editorText(page)).includes(target), 'the editor to show the clicked branch');
+    await eventually(async () => (await editorText(page)).includes(target), 'the editor to show the clicked branch');
     assert.ok((await editorText(page)).startsWith(squeeze(PREFIX)));
   });
 
@@ -89,7 +83,7 @@ describe('The loom tree, as a person uses it', function () {
     await page.keyboard.press('Control+S');
     await page.waitForTimeout(1500);
     const sidecar = path.join(workspace, 'tide.md.loom.json');
-    await until(async () => fs.existsSync(sidecar), 'the tree file beside the document');
+    await eventually(async () => fs.existsSync(sidecar), 'the tree file beside the document');
     const before = JSON.parse(fs.readFileSync(sidecar, 'utf8')).nodes.length as number;
     await runCommand(page, 'Developer: Reload Window');
     await page.waitForTimeout(2000);
@@ -97,7 +91,7 @@ describe('The loom tree, as a person uses it', function () {
     await openFile(page, 'tide.md');
     await runCommand(page, 'Prefill Loom: Show Loom Tree Beside Editor');
     const rows = webviewFrame(page).locator('[role="treeitem"]');
-    await until(async () => (await rows.count()) >= 4, 'the tree to come back');
+    await eventually(async () => (await rows.count()) >= 4, 'the tree to come back');
     assert.ok(before >= 4, `the saved tree has ${before} nodes`);
   });
 });

@@ -6,6 +6,7 @@ import { loadTree } from '../../src/core/treePersistence';
 import { nodeTreeStorage, sidecarPaths } from '../../src/core/treeStorage';
 import type { PrefillLoomApi } from '../../src/extension';
 import type { LoomSession } from '../../src/loomSession';
+import { eventually } from '../harness/eventually';
 import type { FakeAnthropic } from '../server/fakeAnthropic';
 import { closeAllEditors, openDocument, setSetting, startServerForExtension, userEdit, waitForText } from './loomTestKit';
 
@@ -27,13 +28,6 @@ function nodeWithText(session: LoomSession, text: string): string {
   return node.id;
 }
 
-async function until(predicate: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('The loom', () => {
   let server: FakeAnthropic;
@@ -105,7 +99,7 @@ describe('The loom', () => {
     await loom.viewModel.handle({ type: 'select', id: other.id });
     assert.equal(editor.document.getText(), session.tree.textOf(other.id));
     await userEdit(editor, (d, b) => b.insert(d.positionAt(d.getText().length), ' and then'));
-    await until(() => session.tree.textOf(session.currentId) === editor.document.getText(), 'the tree to follow the edit');
+    await eventually(() => session.tree.textOf(session.currentId) === editor.document.getText(), 'the tree to follow the edit');
     const edited = session.tree.get(session.currentId)!;
     assert.equal(edited.author, 'user');
     assert.equal(edited.text, ' and then');

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { GenerationOutcome } from '../../src/core/generation';
+import { eventually } from '../harness/eventually';
 import { startFakeAnthropic, type FakeAnthropic } from '../server/fakeAnthropic';
 
 export const TEST_KEY = 'sk-ant-integration-key';
@@ -40,11 +41,7 @@ export async function continueAtCursor(): Promise<GenerationOutcome | undefined>
 
 /** Resolves when the document's text satisfies the predicate (polling, so it also sees edits in flight). */
 export async function waitForText(document: vscode.TextDocument, predicate: (text: string) => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate(document.getText())) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for the document; it holds ${JSON.stringify(document.getText().slice(0, 200))}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  await eventually(() => predicate(document.getText()), "the document's text", timeoutMs, 10);
 }
 
 /** Reverts and closes every editor without a save prompt, so one test's documents never leak into the next. */

@@ -2,18 +2,8 @@ import * as assert from 'node:assert/strict';
 import type { RemovedSubtree, TreeOp } from '../../src/core/loomNode';
 import { LoomTree } from '../../src/core/loomTree';
 import { prepareGenerationAt, reconcile } from '../../src/core/treeReconcile';
+import { seededRandom } from '../server/random';
 
-/** mulberry32: a small seeded PRNG, so a failing sequence can be replayed from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // A tiny alphabet makes branches share text often, which is what stresses the matching. Code points,
 // so random text never holds half a surrogate pair (VS Code never produces one either).
@@ -174,7 +164,7 @@ describe('LoomTree properties (seeded random edits, generations, switches, split
 
   it(`keeps textOf(current) === buffer and loses no text over ${SEQUENCES} random sequences`, () => {
     for (let seed = 1; seed <= SEQUENCES; seed++) {
-      const steps = new Steps(prng(seed));
+      const steps = new Steps(seededRandom(seed));
       const rootText = seed % 5 === 0 ? '' : steps.text(8);
       let n = 0;
       const tree = LoomTree.create(rootText, { newId: () => `s${seed}n${n++}`, now: () => seed });

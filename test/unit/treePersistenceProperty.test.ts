@@ -3,17 +3,8 @@ import type { RemovedSubtree } from '../../src/core/loomNode';
 import { loadTree, TreeStore } from '../../src/core/treePersistence';
 import { treePathsIn, type TreeStorage } from '../../src/core/treeStorage';
 import { reconcile } from '../../src/core/treeReconcile';
+import { seededRandom } from '../server/random';
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Files in memory: this test is about what the store writes, not the disk (treePersistence.test.ts uses the disk). */
 function memoryStorage(counts: { append: number; rename: number }): TreeStorage {
@@ -42,7 +33,7 @@ describe('TreeStore with random changes, flushes and reloads', function () {
     const counts = { append: 0, rename: 0 };
     for (let seed = 1; seed <= 100; seed++) {
       const storage = memoryStorage(counts);
-      const random = prng(seed);
+      const random = seededRandom(seed);
       const int = (n: number) => Math.floor(random() * n);
       const text = () => ['a', 'b ', '\n', '😀', 'é"\\'][int(5)].repeat(int(4));
       const paths = treePathsIn('/docs', `doc${seed}.md`);

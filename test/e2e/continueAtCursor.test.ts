@@ -1,14 +1,11 @@
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import { openFile, openWorkbench, readEditorText, runCommand, typeInEditor, type Workbench } from '../harness/workbench';
+import { openFile, readEditorText, runCommand, typeInEditor, type Workbench } from '../harness/workbench';
 import { eventually } from '../harness/eventually';
-import { startFakeAnthropic, type FakeAnthropic } from '../server/fakeAnthropic';
+import type { FakeAnthropic } from '../server/fakeAnthropic';
+import { E2E_KEY, openLoomWorkbench, type LoomWorkbench } from './loomWorkbench';
 import { STORY, storyTokens } from '../server/storyResponder';
 
-const KEY = 'sk-ant-e2e-key';
 const MAX_TOKENS = 12;
 
 /** Waits until the editor shows text satisfying the predicate, returning it. */
@@ -20,30 +17,19 @@ async function editorTextWhen(page: Page, predicate: (text: string) => boolean):
 
 describe('Continue at Cursor, as a person uses it', function () {
   this.timeout(180_000);
+  let loom: LoomWorkbench;
   let server: FakeAnthropic;
-  let workspace: string;
   let workbench: Workbench;
 
   before(async () => {
-    server = await startFakeAnthropic({ apiKey: KEY });
-    workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-e2e-'));
-    fs.writeFileSync(path.join(workspace, 'story.md'), '');
-    workbench = await openWorkbench({
-      workspace,
-      settings: {
-        'prefillLoom.baseUrl': server.url,
-        'prefillLoom.temperature': 0,
-        'prefillLoom.maxTokens': MAX_TOKENS,
-        'prefillLoom.maxTotalTokens': MAX_TOKENS,
-      },
+    loom = await openLoomWorkbench({
+      files: { 'story.md': '' },
+      settings: { 'prefillLoom.temperature': 0, 'prefillLoom.maxTokens': MAX_TOKENS, 'prefillLoom.maxTotalTokens': MAX_TOKENS },
     });
+    ({ server, workbench } = loom);
   });
 
-  after(async () => {
-    await workbench?.close();
-    await server?.close();
-    fs.rmSync(workspace, { recursive: true, force: true });
-  });
+  after(() => loom?.close());
 
   it('asks for a key when there is none, and the key set through the command is used', async () => {
     const { page } = workbench;
@@ -56,7 +42,7 @@ describe('Continue at Cursor, as a person uses it', function () {
     const input = page.locator('.quick-input-widget .quick-input-box input');
     await input.waitFor({ timeout: 10_000 });
     assert.equal(await input.getAttribute('type'), 'password', 'the key is typed into a password box');
-    await input.fill(KEY);
+    await input.fill(E2E_KEY);
     await page.keyboard.press('Enter');
     await page.locator('.notification-toast', { hasText: 'API key saved' }).waitFor({ timeout: 10_000 });
     assert.equal(server.requests.filter((r) => r.path === '/v1/messages').length, 0, 'nothing was sent without a key');
@@ -71,7 +57,7 @@ describe('Continue at Cursor, as a person uses it', function () {
     const shown = await editorTextWhen(page, (t) => t.replace(/\n/g, '').length >= expected.length);
     assert.equal(shown.replace(/\n/g, ''), expected, 'wrapped lines joined back');
     const request = server.requests.find((r) => r.path === '/v1/messages');
-    assert.equal((request?.headers.authorization as string | undefined) ?? '', `Bearer ${KEY}`, 'the stored key was sent');
+    assert.equal((request?.headers.authorization as string | undefined) ?? '', `Bearer ${E2E_KEY}`, 'the stored key was sent');
     // The cursor follows the stream: typing goes on after the continuation.
     await typeInEditor(page, '!');
     await editorTextWhen(page, (t) => t.replace(/\n/g, '') === `${expected}!`);

@@ -1,13 +1,12 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import { openFile, openWorkbench, readEditorText, runCommand, waitForWorkbench, webviewFrame, type Workbench } from '../harness/workbench';
+import { openFile, readEditorText, runCommand, waitForWorkbench, webviewFrame, type Workbench } from '../harness/workbench';
 import { eventually } from '../harness/eventually';
-import { startFakeAnthropic, type FakeAnthropic } from '../server/fakeAnthropic';
+import type { FakeAnthropic } from '../server/fakeAnthropic';
+import { E2E_KEY, openLoomWorkbench, type LoomWorkbench } from './loomWorkbench';
 
-const KEY = 'sk-ant-e2e-key';
 const PREFIX = 'Once upon a tide';
 
 /** The editor's text without any whitespace: a wrapped line may lose its space at the wrap. */
@@ -22,31 +21,21 @@ function squeeze(text: string): string {
 
 describe('The loom tree, as a person uses it', function () {
   this.timeout(240_000);
+  let loom: LoomWorkbench;
   let server: FakeAnthropic;
   let workspace: string;
   let workbench: Workbench;
 
   before(async () => {
-    server = await startFakeAnthropic({ apiKey: KEY });
-    workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-e2e-'));
-    fs.writeFileSync(path.join(workspace, 'tide.md'), PREFIX);
-    workbench = await openWorkbench({
-      workspace,
-      env: { ANTHROPIC_API_KEY: KEY },
-      settings: {
-        'prefillLoom.baseUrl': server.url,
-        'prefillLoom.temperature': 1,
-        'prefillLoom.maxTokens': 8,
-        'prefillLoom.maxTotalTokens': 8,
-      },
+    loom = await openLoomWorkbench({
+      files: { 'tide.md': PREFIX },
+      env: { ANTHROPIC_API_KEY: E2E_KEY },
+      settings: { 'prefillLoom.temperature': 1, 'prefillLoom.maxTokens': 8, 'prefillLoom.maxTotalTokens': 8 },
     });
+    ({ server, workbench, workspace } = loom);
   });
 
-  after(async () => {
-    await workbench?.close();
-    await server?.close();
-    fs.rmSync(workspace, { recursive: true, force: true });
-  });
+  after(() => loom?.close());
 
   it('generates alternatives, shows them in the tree, and switches the editor by a click in the webview', async () => {
     const { page } = workbench;

@@ -1,0 +1,34 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { openWorkbench, type Workbench } from '../harness/workbench';
+import { startFakeAnthropic, type FakeAnthropic } from '../server/fakeAnthropic';
+
+export const E2E_KEY = 'sk-ant-e2e-key';
+
+/** A real workbench with the extension, pointed at a fresh wire-compatible server, over a workspace of `files`. */
+export interface LoomWorkbench {
+  server: FakeAnthropic;
+  workbench: Workbench;
+  workspace: string;
+  close(): Promise<void>;
+}
+
+export async function openLoomWorkbench(options: { files: Record<string, string>; settings: Record<string, unknown>; env?: Record<string, string> }): Promise<LoomWorkbench> {
+  const server = await startFakeAnthropic({ apiKey: E2E_KEY });
+  const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-e2e-'));
+  for (const [name, content] of Object.entries(options.files)) fs.writeFileSync(path.join(workspace, name), content);
+  const close = async (): Promise<void> => {
+    await workbench?.close();
+    await server.close();
+    fs.rmSync(workspace, { recursive: true, force: true });
+  };
+  let workbench: Workbench | undefined;
+  try {
+    workbench = await openWorkbench({ workspace, env: options.env, settings: { 'prefillLoom.baseUrl': server.url, ...options.settings } });
+  } catch (e) {
+    await close();
+    throw e;
+  }
+  return { server, workbench, workspace, close };
+}

@@ -174,6 +174,8 @@ class WebviewConnection implements vscode.Disposable {
 
   post(message: ToWebview): void {
     if (this.ready) {
+      // Changes still waiting for their batch go first: the client sees everything in order.
+      this.flushChanges();
       void this.webview.postMessage(message);
     } else {
       this.waiting.push(message);

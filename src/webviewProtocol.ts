@@ -128,12 +128,15 @@ const FLAGS = { model: 1, bookmarked: 2, kindShift: 2, statusShift: 4 } as const
 
 /** Encodes a snapshot for the webview. Nodes the root does not reach are left out, as the view could not show them. */
 export function encodeTree(tree: TreeSnapshot): JsonOf<WireTree> {
-  const byId = new Map(tree.nodes.map((node) => [node.id, node]));
+  const unvisited = new Map<string, NodeSummary>();
+  for (const node of tree.nodes) {
+    unvisited.set(node.id, node);
+  }
   const strings: string[] = [];
   const stringIndex = new Map<string, number>();
-  const intern = (value: string | undefined): number | undefined => {
+  const intern = (value: string | undefined): number | null => {
     if (value === undefined) {
-      return undefined;
+      return null;
     }
     let index = stringIndex.get(value);
     if (index === undefined) {
@@ -143,49 +146,53 @@ export function encodeTree(tree: TreeSnapshot): JsonOf<WireTree> {
     return index;
   };
   const nodes: WireNode[] = [];
-  const seen = new Set<string>();
-  const stack: { id: string; parent: number }[] = [{ id: tree.rootId, parent: -1 }];
-  while (stack.length > 0) {
-    const { id, parent } = stack.pop() as { id: string; parent: number };
-    const node = byId.get(id);
-    if (!node || seen.has(id)) {
+  // Depth-first from the root with two parallel stacks (no object per node); a node leaves
+  // `unvisited` when it is written, so a repeated id or a cycle cannot write it twice.
+  const stackIds: string[] = [tree.rootId];
+  const stackParents: number[] = [-1];
+  while (stackIds.length > 0) {
+    const id = stackIds.pop() as string;
+    const parent = stackParents.pop() as number;
+    const node = unvisited.get(id);
+    if (!node) {
       continue;
     }
-    seen.add(id);
+    unvisited.delete(id);
     const index = nodes.length;
     nodes.push(encodeNode(node, parent, intern));
     for (let i = node.childIds.length - 1; i >= 0; i--) {
-      stack.push({ id: node.childIds[i], parent: index });
+      stackIds.push(node.childIds[i]);
+      stackParents.push(index);
     }
   }
   const wire: WireTree = { nodes, currentPath: tree.currentPath, label: tree.label, strings };
   return JSON.stringify(wire) as JsonOf<WireTree>;
 }
 
-function encodeNode(node: NodeSummary, parent: number, intern: (value: string | undefined) => number | undefined): WireNode {
+function encodeNode(node: NodeSummary, parent: number, intern: (value: string | undefined) => number | null): WireNode {
   const flags =
     (node.author === 'model' ? FLAGS.model : 0) |
     (node.bookmarked ? FLAGS.bookmarked : 0) |
     (Math.max(0, KINDS.indexOf(node.kind)) << FLAGS.kindShift) |
     (Math.max(0, STATUSES.indexOf(node.status)) << FLAGS.statusShift);
-  const wire: (string | number | null | undefined)[] = [
+  const wire: (string | number | null)[] = [
     node.id,
     parent,
     flags,
     node.preview,
     node.textLength,
     intern(node.model),
-    node.temperature,
-    node.inputTokens,
-    node.outputTokens,
+    node.temperature ?? null,
+    node.inputTokens ?? null,
+    node.outputTokens ?? null,
     intern(node.stopReason),
-    node.durationMs,
-    node.createdAt,
+    node.durationMs ?? null,
+    node.createdAt ?? null,
   ];
-  while (wire.length > 5 && wire[wire.length - 1] === undefined) {
+  while (wire.length > 5 && wire[wire.length - 1] === null) {
     wire.pop();
   }
-  return wire.map((value) => (value === undefined ? null : value)) as unknown as WireNode;
+  return wire as unknown as WireNode;
 }
 
 /** The summary a wire node stands for, given its parent's and children's ids. */

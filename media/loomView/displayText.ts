@@ -2,9 +2,9 @@ import { PREVIEW_CHARS } from '../../src/webviewProtocol';
 
 /**
  * Turns a node's text into a one-line preview that cannot do anything but show text: line breaks and
- * tabs become visible glyphs, and control, bidi and other invisible format characters become visible
- * `⟨U+202E⟩`-style tags, so ANSI escapes stay readable and nothing can reorder or hide the row.
- * The result is only ever put into the DOM as text nodes.
+ * tabs become visible glyphs, and control, bidi and other invisible format characters become tags
+ * such as `‹RLO›` or `‹U+E0041›`, so ANSI escapes stay readable and nothing can reorder or hide the
+ * row. The result is only ever put into the DOM as text nodes.
  */
 
 /** One piece of a preview: ordinary text, a whitespace glyph, or a stand-in for an invisible character. */
@@ -72,16 +72,22 @@ function isBreak(ch: string | undefined): boolean {
   return ch === '\n' || ch === '\r' || ch === '\u0085' || ch === '\u2028' || ch === '\u2029';
 }
 
+/** Names of the invisible characters a reader is most likely to meet; others show their code point. */
+const NAMES: Readonly<Record<number, string>> = {
+  0x00: 'NUL', 0x07: 'BEL', 0x08: 'BS', 0x0b: 'VT', 0x0c: 'FF', 0x1b: 'ESC', 0x7f: 'DEL', 0x9b: 'CSI',
+  0xad: 'SHY', 0x061c: 'ALM', 0x200b: 'ZWSP', 0x200e: 'LRM', 0x200f: 'RLM', 0x202a: 'LRE', 0x202b: 'RLE',
+  0x202c: 'PDF', 0x202d: 'LRO', 0x202e: 'RLO', 0x2060: 'WJ', 0x2066: 'LRI', 0x2067: 'RLI', 0x2068: 'FSI',
+  0x2069: 'PDI', 0xfeff: 'BOM',
+};
+
+/**
+ * A visible tag for an invisible character, in plain ASCII and guillemets so every font has the
+ * glyphs (Unicode's control pictures are missing from many editor fonts): ESC shows as ‹ESC›, so an
+ * ANSI colour code reads as `‹ESC›[31m`.
+ */
 function controlName(ch: string): string {
   const code = ch.codePointAt(0) ?? 0;
-  if (code < 0x20) {
-    // Unicode's control pictures: ESC shows as ␛, so `ESC[31m` reads as `␛[31m`.
-    return String.fromCodePoint(0x2400 + code);
-  }
-  if (code === 0x7f) {
-    return '␡';
-  }
-  return `⟨U+${code.toString(16).toUpperCase().padStart(4, '0')}⟩`;
+  return `‹${NAMES[code] ?? `U+${code.toString(16).toUpperCase().padStart(4, '0')}`}›`;
 }
 
 /** The first `max` code units, without splitting a surrogate pair, and `…` when anything is left out. */

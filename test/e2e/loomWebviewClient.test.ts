@@ -315,7 +315,7 @@ describe('the loom tree webview client', function () {
       '<a href="javascript:window.__pwned=\'link\'">click me</a>',
       '<svg onload="window.__pwned = \'svg\'"></svg><iframe src="javascript:parent.__pwned=1"></iframe>',
       '\u001b[31mred\u001b[0m and \u001b]8;;http://evil\u0007link\u001b]8;;\u0007',
-      'abc\u202Eevil\u202C done \u2066iso\u2069 \u200Finvisible\u200B',
+      'abc\u202Eevil\u202C done \u2066iso\u2069 \u200Finvisible\u200B hidden\u{E0041}\u{E0042}tags',
       '&lt;b&gt; &amp; <b>bold</b>\ttab\nline\r\nwin',
     ];
     const nodes = hostile.map((text, i) => node(`h${i}`, 'root', text));
@@ -325,8 +325,8 @@ describe('the loom tree webview client', function () {
       '<img src="x" onerror="window.__pwned = \'img\'">',
       '<a href="javascript:window.__pwned=\'link\'">click me</a>',
       '<svg onload="window.__pwned = \'svg\'"></svg><iframe src="javascript:parent.__pwned=1"></iframe>',
-      '␛[31mred␛[0m and ␛]8;;http://evil␇link␛]8;;␇',
-      'abc⟨U+202E⟩evil⟨U+202C⟩ done ⟨U+2066⟩iso⟨U+2069⟩ ⟨U+200F⟩invisible⟨U+200B⟩',
+      '‹ESC›[31mred‹ESC›[0m and ‹ESC›]8;;http://evil‹BEL›link‹ESC›]8;;‹BEL›',
+      'abc‹RLO›evil‹PDF› done ‹LRI›iso‹PDI› ‹RLM›invisible‹ZWSP› hidden‹U+E0041›‹U+E0042›tags',
       '&lt;b&gt; &amp; <b>bold</b>→tab⏎line⏎win',
     ]);
     // Inside a preview there are only text nodes and the client's own marker spans.

@@ -1,6 +1,6 @@
 import type { FromWebview, NodeSummary, ToWebview, TreeChange, ViewIntent, WireTree } from '../../src/webviewProtocol';
-import { previewString } from './displayText';
-import { icon } from './icons';
+import { HoistBar } from './hoistBar';
+import { commandOf, type TreeCommand } from './keymap';
 import { PerfRecorder } from './perfRecorder';
 import { RowIndex, type TreeShape } from './rowIndex';
 import { TreeData, type Slot } from './treeData';
@@ -23,8 +23,7 @@ export class LoomApp {
   private hoisted: Slot = -1;
   private focused: Slot = -1;
   private readonly view: TreeView;
-  private readonly hoistBar: HTMLElement;
-  private readonly hoistText: HTMLElement;
+  private readonly hoistBar: HoistBar;
   private readonly empty: HTMLElement;
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly shape: TreeShape;
@@ -43,7 +42,10 @@ export class LoomApp {
         return tree.size;
       },
     };
-    ({ bar: this.hoistBar, text: this.hoistText } = this.buildHoistBar());
+    this.hoistBar = new HoistBar(() => {
+      this.toggleHoist();
+      this.view.element.focus();
+    });
     const element = document.createElement('div');
     element.className = 'tree';
     element.tabIndex = 0;
@@ -52,7 +54,7 @@ export class LoomApp {
     this.empty = document.createElement('div');
     this.empty.className = 'empty';
     this.empty.textContent = 'No loom tree: the active editor has no loom document.';
-    root.append(this.hoistBar, element, this.empty);
+    root.append(this.hoistBar.element, element, this.empty);
     this.view = new TreeView(
       element,
       {
@@ -250,11 +252,13 @@ export class LoomApp {
 
   private onKeyDown(e: KeyboardEvent): void {
     const start = performance.now();
-    if (e.ctrlKey || e.metaKey || e.altKey || e.isComposing || !this.handleKey(e.key)) {
+    const command = commandOf(e);
+    if (!command) {
       return;
     }
     e.preventDefault();
     e.stopPropagation();
+    this.run(command);
     this.view.render();
     // Force style and layout of the focused row: the time to a row the user can see.
     this.view.focusedElement?.getBoundingClientRect();
@@ -263,65 +267,36 @@ export class LoomApp {
     this.scheduleSave();
   }
 
-  /** Runs the key's command; false when the key means nothing here. */
-  private handleKey(key: string): boolean {
+  private run(command: TreeCommand): void {
     const index = this.view.focusIndex;
-    switch (key) {
-      case 'ArrowDown':
-      case 'j':
-        this.focusIndex(index < 0 ? 0 : index + 1);
-        return true;
-      case 'ArrowUp':
-      case 'k':
-        this.focusIndex(index < 0 ? 0 : index - 1);
-        return true;
-      case 'ArrowLeft':
-      case 'h':
-        this.collapseOrParent(index);
-        return true;
-      case 'ArrowRight':
-      case 'l':
-        this.expandOrFirstChild(index);
-        return true;
-      case 'Home':
-        this.focusIndex(0);
-        return true;
-      case 'End':
-        this.focusIndex(this.rows.length - 1);
-        return true;
-      case 'PageDown':
-        this.focusIndex(index + this.view.pageRows);
-        return true;
-      case 'PageUp':
-        this.focusIndex(index - this.view.pageRows);
-        return true;
-      case 'Enter':
-        this.intent('open');
-        return true;
-      case ' ':
-        this.intent('select');
-        return true;
-      case 'b':
-        this.rowAction('bookmark', index);
-        return true;
-      case 'Delete':
-      case 'Backspace':
-        this.rowAction('delete', index);
-        return true;
-      case 'c':
-        this.intent('copy');
-        return true;
-      case 'r':
-        this.rowAction('regenerate', index);
-        return true;
-      case 'a':
-        this.intent('generateAlternatives');
-        return true;
-      case 'z':
-        this.toggleHoist();
-        return true;
-      default:
-        return false;
+    switch (command) {
+      case 'down':
+        return this.focusIndex(index < 0 ? 0 : index + 1);
+      case 'up':
+        return this.focusIndex(index < 0 ? 0 : index - 1);
+      case 'collapseOrParent':
+        return this.collapseOrParent(index);
+      case 'expandOrFirstChild':
+        return this.expandOrFirstChild(index);
+      case 'first':
+        return this.focusIndex(0);
+      case 'last':
+        return this.focusIndex(this.rows.length - 1);
+      case 'pageDown':
+        return this.focusIndex(index + this.view.pageRows);
+      case 'pageUp':
+        return this.focusIndex(index - this.view.pageRows);
+      case 'open':
+      case 'select':
+      case 'copy':
+      case 'generateAlternatives':
+        return this.intent(command);
+      case 'bookmark':
+      case 'delete':
+      case 'regenerate':
+        return this.rowAction(command, index);
+      case 'hoist':
+        return this.toggleHoist();
     }
   }
 
@@ -489,31 +464,8 @@ export class LoomApp {
     this.empty.hidden = show;
   }
 
-  private buildHoistBar(): { bar: HTMLElement; text: HTMLElement } {
-    const bar = document.createElement('div');
-    bar.className = 'hoist-bar';
-    const label = document.createElement('span');
-    label.className = 'hoist-label';
-    label.textContent = 'Hoisted:';
-    const text = document.createElement('span');
-    text.className = 'hoist-text';
-    const button = document.createElement('button');
-    button.type = 'button';
-    button.className = 'hoist-button';
-    button.title = 'Show the whole tree (z)';
-    button.append(icon('hoist'), document.createTextNode('Whole tree'));
-    button.addEventListener('click', () => {
-      this.toggleHoist();
-      this.view.element.focus();
-    });
-    bar.append(label, text, button);
-    return { bar, text };
-  }
-
   private updateHoistBar(): void {
-    const node = this.hoisted >= 0 ? this.tree.summary(this.hoisted) : undefined;
-    this.hoistBar.hidden = !node;
-    this.hoistText.textContent = node ? previewString(node.preview, node.textLength > node.preview.length) : '';
+    this.hoistBar.show(this.hoisted >= 0 ? this.tree.summary(this.hoisted) : undefined);
   }
 
   private scheduleSave(): void {

@@ -226,16 +226,6 @@ export class TreeData {
     return tops;
   }
 
-  /** Whether `ancestor` is `slot` or above it. Walks parents, so it is bounded by the depth. */
-  isAncestorOrSelf(ancestor: Slot, slot: Slot): boolean {
-    for (let at = slot, steps = 0; at >= 0 && steps <= this.live; at = this.parents[at], steps++) {
-      if (at === ancestor) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   /** Children changed other than by the node's own upsert: its summary must say so too. */
   private setChildren(slot: Slot, kids: readonly Slot[]): void {
     this.kids[slot] = kids.length > 0 ? kids : undefined;

@@ -9,6 +9,8 @@ export const LOOM_VIEW_ID = 'prefillLoom.tree';
 export const LOOM_PANEL_TYPE = 'prefillLoom.treePanel';
 
 const PANEL_TITLE = 'Loom Tree';
+/** How long a webview shown again may take to post `ready` before the host syncs it anyway. */
+const READY_GRACE_MS = 2_000;
 const MEASURE_TIMEOUT_MS = 10_000;
 
 export interface LoomViewOptions {
@@ -157,6 +159,7 @@ class WebviewConnection implements vscode.Disposable {
   private ready = false;
   private readonly waiting: ToWebview[] = [];
   private pendingChanges: TreeChange[] = [];
+  private readyTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
@@ -203,18 +206,20 @@ class WebviewConnection implements vscode.Disposable {
 
   /**
    * A hidden webview loses its page (`retainContextWhenHidden` is off) and posts `ready` again when
-   * shown. Should the page have survived, the snapshot sent on showing brings it up to date.
+   * shown. Should the page have survived instead, no `ready` comes: it is synced after a grace period.
    */
   setVisible(visible: boolean): void {
+    clearTimeout(this.readyTimer);
     if (!visible) {
       this.ready = false;
       this.pendingChanges = [];
     } else if (!this.ready) {
-      this.sync();
+      this.readyTimer = setTimeout(() => this.ready || this.sync(), READY_GRACE_MS);
     }
   }
 
   dispose(): void {
+    clearTimeout(this.readyTimer);
     this.ready = false;
     for (const disposable of this.disposables.splice(0)) {
       disposable.dispose();
@@ -236,6 +241,7 @@ class WebviewConnection implements vscode.Disposable {
 
   /** Sends the whole tree, then whatever waited for the client. */
   private sync(): void {
+    clearTimeout(this.readyTimer);
     this.ready = true;
     this.pendingChanges = [];
     const tree = this.options.source.snapshot();

@@ -121,6 +121,22 @@ describe('the loom view provider in VS Code', function () {
     assert.equal(report.nodeCount, 0);
   });
 
+  it('brings a panel shown again up to date, with what changed while it was hidden', async () => {
+    const panel = provider.showBeside({ preserveFocus: true });
+    await provider.measure();
+    const document = await vscode.workspace.openTextDocument({ content: 'in front of the panel' });
+    await vscode.window.showTextDocument(document, { viewColumn: panel.viewColumn, preview: false });
+    await until(() => !panel.visible);
+    source.tree = { rootId: 'r', nodes: [node('r', undefined, ['a', 'b', 'c']), node('a', 'r'), node('b', 'r'), node('c', 'r')], currentPath: ['r'] };
+    source.emitter.fire({ type: 'upsert', nodes: [source.tree.nodes[0], source.tree.nodes[3]] });
+    panel.reveal(panel.viewColumn, true);
+    await until(() => panel.visible);
+    const [report] = await provider.measure();
+    assert.equal(report.nodeCount, 4);
+    await vscode.window.showTextDocument(document);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
   it('brings 100,000 nodes through VS Code into the view', async () => {
     provider.showBeside({ preserveFocus: true });
     await provider.measure();
@@ -134,3 +150,11 @@ describe('the loom view provider in VS Code', function () {
     assert.ok(report.renderedRowCount < 100, `${report.renderedRowCount} row elements`);
   });
 });
+
+async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    assert.ok(Date.now() < deadline, 'timed out');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

@@ -496,6 +496,17 @@ describe('the loom tree webview client', function () {
     assert.equal(await focusedText(p), '·climbed the stairs.');
   });
 
+  it('unfolds and focuses a current node the editor moved into a folded subtree', async () => {
+    await p.close();
+    const state = { version: 1, trees: [['root', { collapsed: ['a'], focused: 'b', scrollTop: 0 }]] };
+    p = await openClient(context, requests, { state });
+    await send(p, snapshot({ ...smallTree(), currentPath: ['root', 'b'] }));
+    assert.deepEqual(await rowTexts(p).then((t) => t.length), 3, 'a is folded');
+    await send(p, { type: 'deltas', deltas: [{ type: 'current', path: ['root', 'a', 'a1'] }] });
+    assert.equal(await p.locator(ROW, { hasText: 'stairs' }).getAttribute('aria-expanded'), 'true');
+    assert.equal(await focusedText(p), '·He lit the lamp.');
+  });
+
   it('renders a 100,000-node tree with a bounded number of rows, fast, and stays fast on keys and deltas', async () => {
     const big = loomLikeTree(100_000);
     const json = encodeTree(big);

@@ -4,10 +4,8 @@ import type { LoomNode, LoomTree, TreeOp } from './core/loomTree';
 import type { LoomSession } from './loomSession';
 import type { LoomSessions } from './loomSessions';
 import type { LoomViewSource } from './loomViewSource';
-import type { NodeSummary, TreeDelta, TreeSnapshot, ViewIntent } from './webviewProtocol';
+import { PREVIEW_CHARS, type NodeSummary, type TreeDelta, type TreeSnapshot, type ViewIntent } from './webviewProtocol';
 
-/** Enough of a node's text for a one-line preview; the view never needs more. */
-const PREVIEW_CHARS = 400;
 /** Streaming changes reach the view at most this often. */
 const BATCH_MS = 30;
 

@@ -5,6 +5,7 @@
 import * as os from 'node:os';
 import { benchTreeScale, type TreeScaleResult } from '../test/bench/treeScale';
 import { benchAutoContinueJoin } from '../test/bench/autoContinueJoin';
+import { benchWebviewClient } from '../test/bench/webviewClientBench';
 
 const smoke = process.argv.includes('--smoke');
 
@@ -40,6 +41,14 @@ function printTreeScale(results: TreeScaleResult[]): void {
 async function main(): Promise<void> {
   console.log(`Prefill Loom benchmarks — ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, Node ${process.version}${smoke ? ' (smoke sizes)' : ''}`);
   printTreeScale(await benchTreeScale(smoke ? [50, 200] : [1000, 10000, 100000]));
+  console.log('\nLoom view in Chromium (first render; baseline = one JSON.parse and id index of the same snapshot; keys = keypress to render)');
+  for (const n of smoke ? [1000] : [1000, 10000, 100000]) {
+    const r = await benchWebviewClient(n);
+    console.log(
+      `${String(n).padEnd(8)} ${r.snapshotMB.toFixed(1)} MB  first render ${ms(r.firstRenderMs)} vs baseline ${ms(r.baselineParseMs)} (${ratio(r.firstRenderMs, r.baselineParseMs)})  ` +
+        `${r.keys} keys: mean ${ms(r.keyMeanMs)}, p95 ${ms(r.keyP95Ms)}, max ${ms(r.keyMaxMs)} (target p95 ≤ 16 ms: ${ratio(r.keyP95Ms, 16)})  rows in DOM ${r.renderedRows}`,
+    );
+  }
   const join = await benchAutoContinueJoin(smoke ? 3 : 10);
   console.log(`\nAuto-continue join: ${join.boundaries} forced max_tokens boundaries, joined text ${join.equal ? 'equals' : 'DIFFERS FROM'} the server's full text (${join.requests} requests, ${join.characters} characters).`);
 }

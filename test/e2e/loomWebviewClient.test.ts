@@ -9,144 +9,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { launchBrowser } from '../harness/browser';
-import { encodeTree, type FromWebview, type NodeSummary, type PerfReport, type ToWebview, type TreeSnapshot } from '../../src/webviewProtocol';
-
-const ROOT = path.resolve(__dirname, '..', '..', '..');
-const ORIGIN = 'http://loom.test';
-const NONCE = 'bG9vbS10ZXN0LW5vbmNl';
-/** The host's CSP (loomViewProvider.ts), with this page's origin as the webview's cspSource. */
-const CSP = `default-src 'none'; style-src ${ORIGIN}; img-src ${ORIGIN}; font-src ${ORIGIN}; script-src 'nonce-${NONCE}'`;
-
-/** What the stub page keeps on `window`, seen from this (Node-typed) file. */
-interface PageWindow {
-  __posted: FromWebview[];
-  __state: unknown;
-  __violations: string[];
-  __pwned?: unknown;
-  dispatchEvent(event: unknown): boolean;
-  MessageEvent: new (type: string, init: { data: unknown }) => unknown;
-  postMessage(message: unknown, targetOrigin: string): void;
-  requestAnimationFrame(callback: () => void): number;
-  document: { querySelector(selector: string): { getBoundingClientRect(): unknown } | null };
-}
-
-interface PageOptions {
-  /** Serve the page without a CSP, so injected markup would run if the client ever parsed it. */
-  csp?: boolean;
-  /** What `getState` returns at first, as after the view was hidden and shown again. */
-  state?: unknown;
-  theme?: 'vscode-dark' | 'vscode-high-contrast';
-}
-
-function page(options: PageOptions): string {
-  const csp = options.csp === false ? '' : `<meta http-equiv="Content-Security-Policy" content="${CSP}">`;
-  return `<!DOCTYPE html>
-<html lang="en"><head><meta charset="UTF-8">${csp}
-<link rel="stylesheet" href="${ORIGIN}/theme.css"><link rel="stylesheet" href="${ORIGIN}/media/loomView.css">
-</head><body class="${options.theme ?? 'vscode-dark'}">
-<script nonce="${NONCE}">
-  window.__posted = [];
-  window.__violations = [];
-  window.__state = ${JSON.stringify(options.state ?? null)};
-  document.addEventListener('securitypolicyviolation', (e) => window.__violations.push(e.violatedDirective + ' ' + e.blockedURI));
-  window.acquireVsCodeApi = () => ({
-    postMessage: (m) => window.__posted.push(JSON.parse(JSON.stringify(m))),
-    getState: () => window.__state,
-    setState: (s) => { window.__state = JSON.parse(JSON.stringify(s)); },
-  });
-</script>
-<script nonce="${NONCE}" src="${ORIGIN}/dist/webview.js"></script>
-</body></html>`;
-}
-
-/** A few of VS Code's theme variables, so rows have real colours and fonts (and screenshots read). */
-const THEME_CSS = `
-body.vscode-dark { background: #181818; --vscode-foreground: #cccccc; --vscode-descriptionForeground: #9d9d9d;
-  --vscode-font-family: system-ui, sans-serif; --vscode-font-size: 13px; --vscode-editor-font-family: monospace;
-  --vscode-focusBorder: #0078d4; --vscode-list-hoverBackground: #2a2d2e; --vscode-list-inactiveSelectionBackground: #37373d;
-  --vscode-list-activeSelectionBackground: #04395e; --vscode-list-activeSelectionForeground: #ffffff; --vscode-list-focusOutline: #0078d4;
-  --vscode-charts-yellow: #cca700; --vscode-charts-purple: #b180d7; --vscode-charts-blue: #3794ff; --vscode-errorForeground: #f85149;
-  --vscode-editorWhitespace-foreground: #e3e4e229; --vscode-editorWarning-foreground: #cca700; --vscode-progressBar-background: #0078d4;
-  --vscode-toolbar-hoverBackground: #5a5d5e50; --vscode-button-secondaryBackground: #313131; --vscode-button-secondaryForeground: #cccccc; }
-body.vscode-high-contrast { background: #000000; --vscode-foreground: #ffffff; --vscode-descriptionForeground: #ffffffb3;
-  --vscode-font-family: system-ui, sans-serif; --vscode-font-size: 13px; --vscode-editor-font-family: monospace;
-  --vscode-focusBorder: #f38518; --vscode-contrastActiveBorder: #f38518; --vscode-contrastBorder: #6fc3df;
-  --vscode-list-focusOutline: #f38518; --vscode-charts-yellow: #ffd700; --vscode-charts-purple: #b180d7; --vscode-charts-blue: #3794ff;
-  --vscode-editorWhitespace-foreground: #7c7c7c; --vscode-editorWarning-foreground: #ffd700; --vscode-errorForeground: #f48771; }
-`;
-
-const FILES: Record<string, { file: string; type: string }> = {
-  '/dist/webview.js': { file: path.join(ROOT, 'dist', 'webview.js'), type: 'text/javascript' },
-  '/media/loomView.css': { file: path.join(ROOT, 'media', 'loomView.css'), type: 'text/css' },
-};
-
-/** Opens the client in a fresh page and waits for its `ready`. */
-async function openClient(context: BrowserContext, requests: string[], options: PageOptions = {}): Promise<Page> {
-  const p = await context.newPage();
-  await p.setViewportSize({ width: 420, height: 600 });
-  p.on('pageerror', (e) => requests.push(`pageerror ${e.message}`));
-  await p.route('**/*', async (route) => {
-    const url = new URL(route.request().url());
-    requests.push(url.pathname);
-    if (url.origin !== ORIGIN) {
-      return route.abort();
-    }
-    if (url.pathname === '/index.html') {
-      return route.fulfill({ contentType: 'text/html', body: page(options) });
-    }
-    if (url.pathname === '/theme.css') {
-      return route.fulfill({ contentType: 'text/css', body: THEME_CSS });
-    }
-    const served = FILES[url.pathname];
-    return served ? route.fulfill({ contentType: served.type, body: fs.readFileSync(served.file) }) : route.fulfill({ status: 404, body: '' });
-  });
-  await p.goto(`${ORIGIN}/index.html`);
-  await p.waitForFunction(() => (globalThis as unknown as PageWindow).__posted.some((m) => m.type === 'ready'));
-  return p;
-}
-
-/** Delivers a host message synchronously, as the webview's message event. */
-async function send(p: Page, message: ToWebview): Promise<void> {
-  await p.evaluate((m) => {
-    const w = globalThis as unknown as PageWindow;
-    w.dispatchEvent(new w.MessageEvent('message', { data: m }));
-  }, message);
-}
-
-/** Messages the client posted after the handshake; clears them. */
-async function takePosted(p: Page): Promise<FromWebview[]> {
-  return p.evaluate(() => {
-    const w = globalThis as unknown as PageWindow;
-    const posted = w.__posted.filter((m) => m.type !== 'ready');
-    w.__posted = [];
-    return posted;
-  });
-}
-
-async function measure(p: Page): Promise<PerfReport> {
-  await takePosted(p);
-  await send(p, { type: 'measure', requestId: 7 });
-  const [reply] = await takePosted(p);
-  assert.ok(reply?.type === 'perf' && reply.requestId === 7, JSON.stringify(reply));
-  return reply.report;
-}
+import { FILES, loomLikeTree, measure, node, openClient, ORIGIN, send, takePosted, type PageWindow } from '../harness/webviewClientPage';
+import { encodeTree, type FromWebview, type NodeSummary, type ToWebview, type TreeSnapshot } from '../../src/webviewProtocol';
 
 function snapshot(tree: TreeSnapshot): ToWebview {
   return { type: 'snapshot', tree: encodeTree(tree) };
-}
-
-function node(id: string, parentId: string | undefined, preview: string, extra: Partial<NodeSummary> = {}): NodeSummary {
-  return {
-    id,
-    parentId,
-    author: parentId === undefined ? 'user' : 'model',
-    kind: parentId === undefined ? 'root' : 'generation',
-    preview,
-    textLength: preview.length,
-    bookmarked: false,
-    childIds: [],
-    ...extra,
-  };
 }
 
 /**
@@ -166,34 +33,6 @@ function smallTree(): TreeSnapshot {
       node('b', 'root', ' slept.', { bookmarked: true }),
     ],
   };
-}
-
-/**
- * A loom-like tree of `count` nodes: mostly long chains, branching now and then (depth in the
- * thousands), model metadata on every node, one long text in a hundred.
- */
-function loomLikeTree(count: number): TreeSnapshot {
-  let seed = 42;
-  const random = (): number => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
-  const nodes: { -readonly [K in keyof NodeSummary]: NodeSummary[K] }[] = [];
-  for (let i = 0; i < count; i++) {
-    const parent = i === 0 ? undefined : nodes[Math.max(0, i - 1 - Math.floor(random() * random() * 12))];
-    const long = i % 97 === 0;
-    const preview = `node ${i}: ${long ? 'a long one '.repeat(10) : 'some words of the story'}\n`;
-    nodes.push({
-      id: `n${i.toString(36).padStart(9, '0')}`,
-      parentId: parent?.id,
-      author: i === 0 ? 'user' : 'model',
-      kind: i === 0 ? 'root' : 'generation',
-      preview,
-      textLength: long ? 5000 : preview.length,
-      bookmarked: i % 1000 === 0,
-      childIds: [],
-      ...(i === 0 ? {} : { model: 'claude-haiku-4-5', temperature: 1, inputTokens: 1200 + i, outputTokens: 40, stopReason: 'end_turn', durationMs: 900, createdAt: 1_764_000_000_000 + i }),
-    });
-    (parent?.childIds as string[] | undefined)?.push(nodes[i].id);
-  }
-  return { rootId: nodes[0].id, currentPath: [nodes[0].id], nodes };
 }
 
 const ROW = '.tree .row';

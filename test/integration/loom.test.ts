@@ -106,6 +106,25 @@ describe('The loom', () => {
     assert.equal(modelChildren(session, parentId).length, 2, 'both branches are still there');
   });
 
+  it('regenerates, bookmarks and deletes from the view', async () => {
+    const editor = await openDocument(PREFIX);
+    await loom.generations.continueAtCursor(editor);
+    const session = loom.sessions.get(editor.document)!;
+    const original = session.currentId;
+    const parentId = session.tree.get(original)!.parentId!;
+    await loom.viewModel.handle({ type: 'regenerate', id: original });
+    const again = modelChildren(session, parentId).find((n) => n.id !== original)!;
+    assert.equal(again.kind, 'regeneration');
+    assert.equal(again.comparesTo, original);
+    assert.deepEqual(again.generation?.params, session.tree.get(original)!.generation?.params, 'the same request again');
+    await loom.viewModel.handle({ type: 'bookmark', id: again.id, bookmarked: true });
+    assert.equal(session.tree.get(again.id)!.bookmarked, true);
+    void loom.viewModel.handle({ type: 'delete', id: again.id });
+    await eventually(() => !session.tree.has(again.id), 'the branch to be deleted');
+    assert.ok(session.tree.has(original), 'only that branch went');
+    assert.equal(editor.document.getText(), session.tree.textOf(session.currentId));
+  });
+
   it('saves the tree beside the file, readable as it was', async () => {
     const folder = vscode.workspace.workspaceFolders![0].uri.fsPath;
     const file = path.join(folder, `story-${Date.now()}.md`);

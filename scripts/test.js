@@ -2,6 +2,7 @@
 // The single test command: builds, then runs the unit, integration (inside a real VS Code) and e2e
 // (UI) suites, and ends with one line "N passed, N failed" over all of them.
 // Usage: node scripts/test.js [--unit] [--integration] [--e2e]   (no flag: all suites)
+// PREFILL_LOOM_GREP=<pattern> runs only the tests whose title matches, in every suite.
 'use strict';
 
 const { spawnSync } = require('node:child_process');
@@ -87,7 +88,8 @@ function testFiles(suite) {
 
 async function runMocha(files, timeout) {
   const Mocha = require('mocha');
-  const mocha = new Mocha({ reporter: 'spec', timeout, color: Boolean(process.stdout.isTTY) });
+  const grep = process.env.PREFILL_LOOM_GREP;
+  const mocha = new Mocha({ reporter: 'spec', timeout, color: Boolean(process.stdout.isTTY), ...(grep ? { grep } : {}) });
   files.forEach((file) => mocha.addFile(file));
   await mocha.loadFilesAsync();
   const stats = await new Promise((resolve) => {

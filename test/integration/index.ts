@@ -10,7 +10,10 @@ import { formatSuiteResult } from '../harness/suiteResult';
 /** Called by VS Code once the extension under development is loaded; rejecting fails the run. */
 export async function run(): Promise<void> {
   // Colours would arrive as escape codes in the browser console.
-  const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', color: false, timeout: 20_000, slow: 5_000 });
+  // PREFILL_LOOM_GREP narrows a run to matching tests while working on them (code-server passes the
+  // environment on to the extension host).
+  const grep = process.env.PREFILL_LOOM_GREP;
+  const mocha = new Mocha({ ui: 'bdd', reporter: 'spec', color: false, timeout: 20_000, slow: 5_000, ...(grep ? { grep } : {}) });
   for (const file of testFiles(__dirname)) {
     mocha.addFile(file);
   }

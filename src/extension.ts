@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { ApiKeyStore } from './apiKeyStore';
+import { DivergenceDecorations } from './divergenceDecorations';
 import { GenerationController } from './generationController';
 import { GenerationStatusBar } from './generationStatusBar';
 import { HeaderDiagnostics } from './headerDiagnostics';
@@ -10,6 +11,8 @@ import { navigate } from './loomNavigation';
 import { LoomSessions } from './loomSessions';
 import { LOOM_PANEL_TYPE, LOOM_VIEW_ID, LoomViewProvider } from './loomViewProvider';
 import { LoomViewModel } from './loomViewModel';
+import { PrefillProbeRunner } from './prefillProbeRunner';
+import { RegenerationComparer } from './regenerationComparer';
 import { SendGuard } from './sendGuard';
 
 /** What the extension exposes to other extensions and to its own integration tests. */
@@ -19,6 +22,9 @@ export interface PrefillLoomApi {
   sessions: LoomSessions;
   view: LoomViewProvider;
   viewModel: LoomViewModel;
+  decorations: DivergenceDecorations;
+  comparer: RegenerationComparer;
+  probes: PrefillProbeRunner;
 }
 
 let sessionsToFlush: LoomSessions | undefined;
@@ -31,8 +37,11 @@ export function activate(context: vscode.ExtensionContext): PrefillLoomApi {
   const headers = new HeaderDiagnostics();
   const sessions = new LoomSessions(context.storageUri ?? context.globalStorageUri, log);
   const generations = new GenerationController({ keys, log, lastRequest, statusBar, headers, guard: new SendGuard(), sessions });
-  const model = new LoomViewModel(sessions, (session, intent) => handleViewIntent(session, intent, generations));
+  const model = new LoomViewModel(sessions, (session, intent): Promise<void> => handleViewIntent(session, intent, generations, comparer));
   const view = new LoomViewProvider({ extensionUri: context.extensionUri, source: model, log });
+  const decorations = new DivergenceDecorations(sessions);
+  const comparer: RegenerationComparer = new RegenerationComparer({ sessions, generations, decorations, view });
+  const probes = new PrefillProbeRunner({ sessions, generations, decorations, extensionUri: context.extensionUri, log });
   sessionsToFlush = sessions;
 
   const command = (id: string, run: () => unknown) => vscode.commands.registerCommand(`prefillLoom.${id}`, run);
@@ -45,6 +54,8 @@ export function activate(context: vscode.ExtensionContext): PrefillLoomApi {
     sessions,
     model,
     view,
+    decorations,
+    probes,
     vscode.workspace.registerTextDocumentContentProvider(LAST_REQUEST_SCHEME, lastRequest),
     vscode.window.registerWebviewViewProvider(LOOM_VIEW_ID, view),
     vscode.window.registerWebviewPanelSerializer(LOOM_PANEL_TYPE, view),
@@ -66,8 +77,14 @@ export function activate(context: vscode.ExtensionContext): PrefillLoomApi {
     command('previousSibling', () => navigate(sessions, 'previousSibling')),
     command('goToParent', () => navigate(sessions, 'parent')),
     command('goToChild', () => navigate(sessions, 'child')),
+    command('regenerateAndCompare', () => comparer.atCursor()),
+    command('probePrefillConsistency', (options?: unknown) => probes.atCursor(undefined, options)),
+    command('clearDivergenceHighlights', () => {
+      const editor = vscode.window.activeTextEditor;
+      if (editor) decorations.clear(editor.document);
+    }),
   );
-  return { generations, lastRequest, sessions, view, viewModel: model };
+  return { generations, lastRequest, sessions, view, viewModel: model, decorations, comparer, probes };
 }
 
 /** Saves every loom before the window goes: a reload or a quit must not lose the last changes. */

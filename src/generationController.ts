@@ -1,3 +1,4 @@
+import type Anthropic from '@anthropic-ai/sdk';
 import * as vscode from 'vscode';
 import { createAnthropicClient } from './core/anthropicClient';
 import { concurrencyLimit } from './core/concurrencyLimit';
@@ -89,20 +90,32 @@ export class GenerationController implements vscode.Disposable {
 
   /**
    * Grows the tree without touching the editor: new children of `nodeId` ('alternatives'), or a
-   * regeneration of `nodeId` from its own original request, as its sibling ('regenerate').
+   * regeneration of `nodeId` from its own original request, as its sibling ('regenerate'). Resolves
+   * with the ids of the nodes made (none for a generation that failed before any text).
    */
-  async generateFromNode(session: LoomSession, nodeId: string, mode: 'alternatives' | 'regenerate'): Promise<void> {
+  async generateFromNode(session: LoomSession, nodeId: string, mode: 'alternatives' | 'regenerate'): Promise<string[]> {
     const node = session.tree.get(nodeId);
     const header = this.checkHeader(session.document);
-    if (!node || !header || this.isBusy(session.document)) return;
+    if (!node || !header || this.isBusy(session.document)) return [];
     const context = await this.requestContext(header);
-    if (!context) return;
+    if (!context) return [];
     const original = node.generation?.params as GenerationParams | undefined;
     const plan: TreeGenerationPlan =
       mode === 'regenerate' && node.parentId !== null
         ? { session, parentId: node.parentId, count: 1, params: original ?? context.params, kind: 'regeneration', comparesTo: nodeId }
         : { session, parentId: nodeId, count: context.settings.connection.alternatives, params: context.params, kind: 'generation' };
-    await this.track(session.document, (abort) => Promise.all(this.startTreeGenerations(plan, context, abort)));
+    const made = await this.track(session.document, (abort) => Promise.all(this.startTreeGenerations(plan, context, abort)));
+    return made.filter((id): id is string => id !== undefined && session.tree.has(id));
+  }
+
+  /**
+   * What any request about `document` needs, checked as for a generation (header, settings, key,
+   * endpoint): the resolved parameters and a client. Undefined after telling the user what is missing.
+   */
+  async prepareRequests(document: vscode.TextDocument): Promise<{ client: Anthropic; settings: LoomSettings; params: GenerationParams } | undefined> {
+    const header = this.checkHeader(document);
+    const context = header && (await this.requestContext(header));
+    return context && { client: this.clientFor(context), settings: context.settings, params: context.params };
   }
 
   /** Stops the generations of the given document, or every generation when none is given. */
@@ -220,31 +233,39 @@ export class GenerationController implements vscode.Disposable {
     }
   }
 
-  /** Starts `plan.count` generations into the tree, at most `concurrency` at a time; one failing spares the rest. */
-  private startTreeGenerations(plan: TreeGenerationPlan, context: RequestContext, abort: AbortController): Array<Promise<void>> {
+  /**
+   * Starts `plan.count` generations into the tree, at most `concurrency` at a time; one failing spares
+   * the rest. Each resolves with its node's id, or undefined when it never started.
+   */
+  private startTreeGenerations(plan: TreeGenerationPlan, context: RequestContext, abort: AbortController): Array<Promise<string | undefined>> {
     const limited = concurrencyLimit(context.settings.connection.concurrency);
     const prefill = plan.session.tree.textOf(plan.parentId);
     return Array.from({ length: plan.count }, () =>
       limited(async () => {
-        if (abort.signal.aborted) return;
+        if (abort.signal.aborted) return undefined;
         const recorder = GenerationRecorder.forTree(plan.session, plan.parentId, prefill.trimEnd().length, plan.params, plan.kind, plan.comparesTo);
         const outcome = await this.run(context, plan.params, prefill, abort.signal, { onEdit: (edit) => recorder.append(edit.text) });
         recorder.finish(outcome);
         if (outcome.status === 'failed') this.deps.log.warn(`A branch failed: ${describeGenerationError(outcome.error).cause}`);
+        return recorder.nodeId;
       }),
     );
   }
 
   private run(context: RequestContext, params: GenerationParams, prefill: string, signal: AbortSignal, hooks: Pick<GenerationInput, 'onEdit' | 'onRequestStart' | 'onRequestEnd'>): Promise<GenerationOutcome> {
     const { connection } = context.settings;
-    const client = createAnthropicClient({
+    return runGeneration({ client: this.clientFor(context), params, prefill, maxTotalTokens: Math.max(connection.maxTotalTokens, params.max_tokens), signal, ...hooks });
+  }
+
+  private clientFor(context: RequestContext): Anthropic {
+    const { connection } = context.settings;
+    return createAnthropicClient({
       apiKey: context.apiKey,
       baseUrl: connection.baseUrl,
       timeoutMs: connection.requestTimeoutSeconds * 1000,
       maxRetries: connection.maxRetries,
       onRequest: (r) => this.deps.lastRequest.record(r),
     });
-    return runGeneration({ client, params, prefill, maxTotalTokens: Math.max(connection.maxTotalTokens, params.max_tokens), signal, ...hooks });
   }
 
   private report(outcome: GenerationOutcome): void {

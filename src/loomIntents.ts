@@ -3,10 +3,11 @@ import { buildMessagesRequest } from './core/messagesRequest';
 import type { GenerationParams } from './core/generationSettings';
 import type { GenerationController } from './generationController';
 import type { LoomSession } from './loomSession';
+import type { RegenerationComparer } from './regenerationComparer';
 import type { ViewIntent } from './webviewProtocol';
 
 /** Carries out what the user asked for in the loom view, on the tree of `session`. */
-export async function handleViewIntent(session: LoomSession, intent: ViewIntent, generations: GenerationController): Promise<void> {
+export async function handleViewIntent(session: LoomSession, intent: ViewIntent, generations: GenerationController, comparer: RegenerationComparer): Promise<void> {
   const { tree } = session;
   if (!tree.has(intent.id)) return;
   switch (intent.type) {
@@ -28,9 +29,14 @@ export async function handleViewIntent(session: LoomSession, intent: ViewIntent,
     case 'showRequest':
       return showNodeRequest(session, intent.id);
     case 'regenerate':
-      return generations.generateFromNode(session, intent.id, 'regenerate');
+      await comparer.regenerate(session, intent.id);
+      return;
+    case 'compare':
+      comparer.compare(session, intent.id);
+      return;
     case 'generateAlternatives':
-      return generations.generateFromNode(session, intent.id, 'alternatives');
+      await generations.generateFromNode(session, intent.id, 'alternatives');
+      return;
   }
 }
 

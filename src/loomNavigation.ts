@@ -22,8 +22,7 @@ export async function navigate(sessions: LoomSessions, direction: Direction): Pr
     return;
   }
   await session.switchTo(target);
-  const start = session.bodyOffset() + session.tree.textOf(target).length - (session.tree.get(target)?.text.length ?? 0);
-  const position = editor.document.positionAt(start);
+  const position = editor.document.positionAt(session.nodeStart(target) ?? session.bodyOffset());
   editor.selection = new vscode.Selection(position, position);
   editor.revealRange(new vscode.Range(position, position), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
 }

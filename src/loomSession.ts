@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { parseDocumentHeader } from './core/documentHeader';
 import type { LoomTree } from './core/loomTree';
 import type { TreeStore } from './core/treePersistence';
+import { commonPrefixLength } from './core/textDivergence';
 import { prepareGenerationAt, reconcile } from './core/treeReconcile';
 
 /**
@@ -38,6 +39,16 @@ export class LoomSession {
 
   body(): string {
     return this.document.getText().slice(this.bodyOffset());
+  }
+
+  /** Document offset where node `id`'s own text starts, when the editor shows a path through it. */
+  nodeStart(id: string): number | undefined {
+    let at = this.bodyOffset();
+    for (const node of this.tree.pathTo(this.currentId)) {
+      if (node.id === id) return at;
+      at += node.text.length;
+    }
+    return undefined;
   }
 
   /** Makes the tree follow the buffer (hand edits become user nodes); a no-op while text streams in. */
@@ -92,13 +103,6 @@ export class LoomSession {
     this.store.setCurrent(id);
     this.currentChanged.fire(id);
   }
-}
-
-function commonPrefixLength(a: string, b: string): number {
-  const n = Math.min(a.length, b.length);
-  let i = 0;
-  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
-  return i;
 }
 
 function commonSuffixLength(a: string, b: string): number {

@@ -1,7 +1,7 @@
-import * as crypto from 'node:crypto';
 import * as vscode from 'vscode';
 import type { LoomViewSource } from './loomViewSource';
-import { encodeTree, parseFromWebview, type FromWebview, type PerfReport, type ToWebview, type TreeChange, type TreeDelta, type TreeSnapshot } from './webviewProtocol';
+import { webviewHtml, webviewOptions } from './webviewHtml';
+import { encodeTree, parseFromWebview, type ComparisonView, type FromWebview, type PerfReport, type ToWebview, type TreeChange, type TreeDelta, type TreeSnapshot } from './webviewProtocol';
 
 /** The webview view in the Prefill Loom activity bar container (package.json `contributes.views`). */
 export const LOOM_VIEW_ID = 'prefillLoom.tree';
@@ -32,6 +32,8 @@ export class LoomViewProvider implements vscode.WebviewViewProvider, vscode.Webv
   private readonly subscription: vscode.Disposable;
   private readonly measurements = new Map<number, (report: PerfReport) => void>();
   private nextRequestId = 1;
+  /** The comparison on display, shown again to a webview that (re)loads with its tree. */
+  private comparison: ComparisonView | undefined;
 
   constructor(private readonly options: LoomViewOptions) {
     this.subscription = options.source.onDidChange((delta) => {
@@ -65,6 +67,14 @@ export class LoomViewProvider implements vscode.WebviewViewProvider, vscode.Webv
   async deserializeWebviewPanel(panel: vscode.WebviewPanel): Promise<void> {
     panel.webview.options = this.webviewOptions();
     this.adoptPanel(panel);
+  }
+
+  /** Shows a comparison in every webview's comparison pane (each shows it only with its own tree). */
+  showComparison(comparison: ComparisonView | undefined): void {
+    this.comparison = comparison;
+    for (const connection of this.connections) {
+      connection.post({ type: 'comparison', comparison });
+    }
   }
 
   /** Timings from every webview showing the tree (see `PerfReport`); waits for those still loading. */
@@ -112,8 +122,8 @@ export class LoomViewProvider implements vscode.WebviewViewProvider, vscode.Webv
 
   private connect(webview: vscode.Webview, describe: (label: string | undefined) => void): WebviewConnection {
     webview.options = this.webviewOptions();
-    const connection = new WebviewConnection(webview, this.options, describe, (message) => this.receive(message));
-    webview.html = loomViewHtml(webview, this.options.extensionUri);
+    const connection = new WebviewConnection(webview, this.options, describe, (message) => this.receive(message), () => this.comparison);
+    webview.html = webviewHtml(webview, this.options.extensionUri, { script: 'webview.js', style: 'loomView.css', title: PANEL_TITLE });
     this.connections.add(connection);
     return connection;
   }
@@ -141,13 +151,7 @@ export class LoomViewProvider implements vscode.WebviewViewProvider, vscode.Webv
   }
 
   private webviewOptions(): vscode.WebviewOptions & vscode.WebviewPanelOptions {
-    const root = this.options.extensionUri;
-    return {
-      enableScripts: true,
-      localResourceRoots: [vscode.Uri.joinPath(root, 'media'), vscode.Uri.joinPath(root, 'dist')],
-      // The client keeps its UI state with setState, so a hidden view may be torn down.
-      retainContextWhenHidden: false,
-    };
+    return webviewOptions(this.options.extensionUri);
   }
 }
 
@@ -167,6 +171,7 @@ class WebviewConnection implements vscode.Disposable {
     private readonly options: Pick<LoomViewOptions, 'source' | 'log'>,
     private readonly describe: (label: string | undefined) => void,
     private readonly receive: (message: Exclude<FromWebview, { type: 'ready' }>) => void,
+    private readonly currentComparison: () => ComparisonView | undefined,
   ) {
     this.disposables.push(webview.onDidReceiveMessage((raw: unknown) => this.onMessage(raw)));
   }
@@ -180,7 +185,8 @@ class WebviewConnection implements vscode.Disposable {
       // Changes still waiting for their batch go first: the client sees everything in order.
       this.flushChanges();
       void this.webview.postMessage(message);
-    } else {
+    } else if (message.type !== 'comparison') {
+      // A comparison is not queued: the sync on `ready` sends the one current then.
       this.waiting.push(message);
     }
   }
@@ -250,6 +256,10 @@ class WebviewConnection implements vscode.Disposable {
     for (const message of this.waiting.splice(0)) {
       void this.webview.postMessage(message);
     }
+    const comparison = this.currentComparison();
+    if (comparison && comparison.rootId === tree?.rootId) {
+      void this.webview.postMessage({ type: 'comparison', comparison } satisfies ToWebview);
+    }
   }
 
   private postSnapshot(tree: TreeSnapshot | undefined): void {
@@ -263,35 +273,6 @@ class WebviewConnection implements vscode.Disposable {
       void this.webview.postMessage({ type: 'deltas', deltas } satisfies ToWebview);
     }
   }
-}
-
-/**
- * The page of both webviews: a strict CSP with a fresh nonce, the bundled client and its stylesheet,
- * no inline script or style. The client builds the rest of the DOM.
- */
-function loomViewHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
-  const nonce = crypto.randomBytes(18).toString('base64');
-  const source = webview.cspSource;
-  const csp = [`default-src 'none'`, `style-src ${source}`, `img-src ${source}`, `font-src ${source}`, `script-src 'nonce-${nonce}'`].join('; ');
-  const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview.js')).toString();
-  const style = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'loomView.css')).toString();
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${attribute(csp)}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${attribute(style)}">
-<title>${PANEL_TITLE}</title>
-</head>
-<body>
-<script nonce="${attribute(nonce)}" src="${attribute(script)}"></script>
-</body>
-</html>`;
-}
-
-function attribute(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 /** A short, safe rendering of an untrusted value for the log. */

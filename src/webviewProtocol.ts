@@ -242,6 +242,27 @@ export interface PerfReport {
   readonly keyMaxMs: number;
 }
 
+/**
+ * One run of a comparison shown in the view, in order: text both versions share, text only the
+ * original has, text only the regeneration has, or a long shared run left out (its length only).
+ */
+export type ComparisonRun =
+  | { readonly kind: 'same' | 'removed' | 'added'; readonly text: string }
+  | { readonly kind: 'elided'; readonly length: number };
+
+/** A regeneration beside the node it generates again, as the view's comparison pane shows it. */
+export interface ComparisonView {
+  /** The root of the tree both nodes are in: a comparison shows only with its own tree. */
+  readonly rootId: string;
+  readonly originalId: string;
+  readonly regenerationId: string;
+  /** Where the texts first differ (UTF-16 offset into both), or null when they are identical. */
+  readonly firstDivergence: number | null;
+  /** How many places differ. */
+  readonly divergenceCount: number;
+  readonly runs: readonly ComparisonRun[];
+}
+
 /** Messages the host posts to the webview. */
 export type ToWebview =
   /**
@@ -252,7 +273,9 @@ export type ToWebview =
   /** Changes since the last snapshot, in order. */
   | { readonly type: 'deltas'; readonly deltas: readonly TreeChange[] }
   /** Asks for a `perf` report; the client answers with the same `requestId`. */
-  | { readonly type: 'measure'; readonly requestId: number };
+  | { readonly type: 'measure'; readonly requestId: number }
+  /** Shows a comparison in the view's comparison pane, or closes the pane (`undefined`). */
+  | { readonly type: 'comparison'; readonly comparison: ComparisonView | undefined };
 
 /** What the user asks the host to do with a node. Collapse, expand and hoist stay in the view. */
 export type ViewIntent =
@@ -268,8 +291,10 @@ export type ViewIntent =
   | { readonly type: 'copy'; readonly id: string }
   /** Show the exact request that generated the node. */
   | { readonly type: 'showRequest'; readonly id: string }
-  /** Generate the node again: a new sibling from the same request. */
+  /** Generate the node again: a new sibling from the same request, compared with the node. */
   | { readonly type: 'regenerate'; readonly id: string }
+  /** Compare a regeneration with the node it generates again (or a node with its latest regeneration). */
+  | { readonly type: 'compare'; readonly id: string }
   /** Generate alternative continuations as new children of the node. */
   | { readonly type: 'generateAlternatives'; readonly id: string };
 
@@ -288,7 +313,7 @@ export const MAX_ID_LENGTH = 256;
 /** Longest client error message the host accepts (the client truncates to this). */
 export const MAX_ERROR_LENGTH = 4000;
 
-const ID_INTENTS: ReadonlySet<string> = new Set(['select', 'open', 'delete', 'copy', 'showRequest', 'regenerate', 'generateAlternatives']);
+const ID_INTENTS: ReadonlySet<string> = new Set(['select', 'open', 'delete', 'copy', 'showRequest', 'regenerate', 'compare', 'generateAlternatives']);
 
 /**
  * Checks a message the webview posted. Returns it, typed, when it is exactly one of
@@ -353,4 +378,52 @@ function isCount(value: unknown): value is number {
 
 function isDuration(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0;
+}
+
+// ---- The probe report panel ----
+
+/** One split point of a probe, as the report table shows it. */
+export interface ProbePointView {
+  /** Split offset in the probed node's text. */
+  readonly offset: number;
+  /** The last characters of the prefill at this point. */
+  readonly prefillTail: string;
+  /** What the original text continues with here. */
+  readonly expected: string;
+  /** What each sample continued with (an error message for a failed one). */
+  readonly got: readonly string[];
+  readonly verdict: 'consistent' | 'divergent' | 'mixed' | 'failed';
+}
+
+/** A prefill-consistency probe's findings, as the report panel shows them. */
+export interface ProbeReportView {
+  readonly title: string;
+  /** Model, parameters, split mode, samples, tokens and cost, as label and value. */
+  readonly facts: readonly (readonly [label: string, value: string])[];
+  readonly points: readonly ProbePointView[];
+}
+
+/** Messages the host posts to the probe report panel. */
+export type ToProbeReport = { readonly type: 'report'; readonly report: ProbeReportView };
+
+/** Messages the probe report panel posts to the host. */
+export type FromProbeReport =
+  | { readonly type: 'ready' }
+  /** Open the report as Markdown, to save or paste into a bug report. */
+  | { readonly type: 'exportMarkdown' }
+  /** Show split point `offset` of the probed node in the editor. */
+  | { readonly type: 'reveal'; readonly offset: number };
+
+/** Checks a message the probe report panel posted, as {@link parseFromWebview} does for the tree. */
+export function parseFromProbeReport(raw: unknown): FromProbeReport | undefined {
+  if (!isRecord(raw)) {
+    return undefined;
+  }
+  if (raw.type === 'ready' || raw.type === 'exportMarkdown') {
+    return { type: raw.type };
+  }
+  if (raw.type === 'reveal' && isCount(raw.offset)) {
+    return { type: 'reveal', offset: raw.offset };
+  }
+  return undefined;
 }

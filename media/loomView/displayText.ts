@@ -31,7 +31,11 @@ const SPACE = '·';
  * text goes on beyond what was given (the source sent a truncated preview): it ends with `…` then.
  */
 export function previewPieces(text: string, more = false): TextPiece[] {
-  const shown = cut(text, PREVIEW_CHARS, more);
+  return textPieces(cut(text, PREVIEW_CHARS, more));
+}
+
+/** Splits the whole of `shown` into pieces, as {@link previewPieces} does for a preview. */
+export function textPieces(shown: string): TextPiece[] {
   const pieces: TextPiece[] = [];
   let last = 0;
   for (const match of shown.matchAll(SPECIAL)) {

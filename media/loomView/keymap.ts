@@ -14,6 +14,7 @@ export type TreeCommand =
   | 'delete'
   | 'copy'
   | 'regenerate'
+  | 'compare'
   | 'generateAlternatives'
   | 'hoist';
 
@@ -38,6 +39,7 @@ export const KEYMAP: Readonly<Record<string, TreeCommand>> = {
   Backspace: 'delete',
   c: 'copy',
   r: 'regenerate',
+  d: 'compare',
   a: 'generateAlternatives',
   z: 'hoist',
 };

@@ -1,4 +1,5 @@
 import type { FromWebview, NodeSummary, ToWebview, TreeChange, ViewIntent, WireTree } from '../../src/webviewProtocol';
+import { ComparisonPane } from './comparisonPane';
 import { HoistBar } from './hoistBar';
 import { commandOf, type TreeCommand } from './keymap';
 import { PerfRecorder } from './perfRecorder';
@@ -24,6 +25,7 @@ export class LoomApp {
   private focused: Slot = -1;
   private readonly view: TreeView;
   private readonly hoistBar: HoistBar;
+  private readonly comparison: ComparisonPane;
   private readonly empty: HTMLElement;
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly shape: TreeShape;
@@ -54,7 +56,14 @@ export class LoomApp {
     this.empty = document.createElement('div');
     this.empty.className = 'empty';
     this.empty.textContent = 'No loom tree: the active editor has no loom document.';
-    root.append(this.hoistBar.element, element, this.empty);
+    this.comparison = new ComparisonPane({
+      show: (id) => this.post({ type: 'select', id }),
+      close: () => {
+        this.comparison.show(undefined);
+        element.focus();
+      },
+    });
+    root.append(this.hoistBar.element, element, this.empty, this.comparison.element);
     this.view = new TreeView(
       element,
       {
@@ -105,6 +114,9 @@ export class LoomApp {
         this.afterChange();
         this.perf.deltasMs = this.settled(receivedAt);
         return;
+      case 'comparison':
+        this.comparison.show(message.comparison);
+        return;
       case 'measure':
         this.post({
           type: 'perf',
@@ -125,6 +137,9 @@ export class LoomApp {
     const tree = this.tree;
     tree.load(wire);
     const rootId = tree.idOf(tree.rootSlot);
+    if (this.comparison.comparison?.rootId !== rootId) {
+      this.comparison.show(undefined);
+    }
     const ui = rootId === undefined ? undefined : this.store.load(rootId);
     this.collapsed = new Set(ui?.collapsed.map((id) => tree.slotOf(id)).filter((slot) => slot >= 0));
     this.hoisted = tree.slotOf(ui?.hoisted);
@@ -289,6 +304,7 @@ export class LoomApp {
       case 'open':
       case 'select':
       case 'copy':
+      case 'compare':
       case 'generateAlternatives':
         return this.intent(command);
       case 'bookmark':

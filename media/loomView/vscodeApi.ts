@@ -9,11 +9,11 @@ export interface VsCodeApi {
 
 declare function acquireVsCodeApi(): VsCodeApi;
 
-/** The page's one VS Code API object, with a typed `post`. */
-export class HostChannel {
+/** The page's one VS Code API object, with a `post` typed by the page's protocol. */
+export class HostChannel<Message = FromWebview> {
   readonly api: VsCodeApi = acquireVsCodeApi();
 
-  post(message: FromWebview): void {
+  post(message: Message): void {
     this.api.postMessage(message);
   }
 }

@@ -1,0 +1,160 @@
+import * as vscode from 'vscode';
+import type { LoomSession } from './loomSession';
+import type { LoomSessions } from './loomSessions';
+
+/** How a marked stretch of a node's text is drawn. */
+export type MarkKind = 'divergent' | 'inserted' | 'consistent' | 'probeDivergent' | 'mixed' | 'failed';
+
+/** One marked stretch of a node's text: offsets into the node's own text, and what its hover says. */
+export interface NodeMark {
+  readonly kind: MarkKind;
+  readonly start: number;
+  readonly end: number;
+  /** Plain text (quote model text with JSON.stringify, so whitespace shows): never rendered as Markdown or HTML. */
+  readonly hover: string;
+}
+
+/** A set of marks over one node, from one comparison or one probe. */
+export interface NodeOverlay {
+  /** Overlays with the same source on the same node replace each other. */
+  readonly source: 'comparison' | 'probe';
+  readonly nodeId: string;
+  /** The node's text when the marks were made: marks show only while it is unchanged. */
+  readonly nodeText: string;
+  readonly marks: readonly NodeMark[];
+}
+
+/** A mark as drawn in a document: document offsets. */
+export interface DrawnMark {
+  readonly kind: MarkKind;
+  readonly start: number;
+  readonly end: number;
+  readonly hover: string;
+}
+
+const REDRAW_DELAY_MS = 100;
+
+/**
+ * Draws comparisons and probe results over the nodes they are about, in every editor of the
+ * document, for as long as the node is on the path the editor shows and its text is unchanged.
+ */
+export class DivergenceDecorations implements vscode.Disposable {
+  private readonly types: Record<MarkKind, vscode.TextEditorDecorationType> = {
+    divergent: vscode.window.createTextEditorDecorationType({
+      backgroundColor: new vscode.ThemeColor('diffEditor.removedTextBackground'),
+      outlineColor: new vscode.ThemeColor('contrastActiveBorder'),
+      outlineStyle: 'dashed',
+      outlineWidth: '1px',
+      overviewRulerColor: new vscode.ThemeColor('editorOverviewRuler.modifiedForeground'),
+      overviewRulerLane: vscode.OverviewRulerLane.Center,
+    }),
+    inserted: vscode.window.createTextEditorDecorationType({
+      before: { contentText: '⁺', color: new vscode.ThemeColor('editorOverviewRuler.addedForeground') },
+      overviewRulerColor: new vscode.ThemeColor('editorOverviewRuler.addedForeground'),
+      overviewRulerLane: vscode.OverviewRulerLane.Center,
+    }),
+    consistent: underline('testing.iconPassed', 'dotted'),
+    probeDivergent: underline('testing.iconFailed', 'solid'),
+    mixed: underline('editorWarning.foreground', 'dashed'),
+    failed: underline('disabledForeground', 'dotted'),
+  };
+  private readonly overlays = new Map<string, NodeOverlay[]>();
+  private readonly drawn = new Map<string, DrawnMark[]>();
+  private readonly watched = new Map<string, vscode.Disposable[]>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly subscriptions: vscode.Disposable[];
+
+  constructor(private readonly sessions: LoomSessions) {
+    this.subscriptions = [
+      vscode.window.onDidChangeVisibleTextEditors(() => {
+        for (const key of this.overlays.keys()) this.redraw(key);
+      }),
+      vscode.workspace.onDidCloseTextDocument((d) => this.clear(d)),
+    ];
+  }
+
+  /** Shows `overlay` in the session's document, replacing an earlier one of the same source on that node. */
+  show(session: LoomSession, overlay: NodeOverlay): void {
+    const key = session.document.uri.toString();
+    const kept = (this.overlays.get(key) ?? []).filter((o) => o.nodeId !== overlay.nodeId || o.source !== overlay.source);
+    this.overlays.set(key, [...kept, overlay]);
+    this.watch(key, session);
+    this.redraw(key);
+  }
+
+  /** Removes every mark from the document. */
+  clear(document: vscode.TextDocument): void {
+    const key = document.uri.toString();
+    this.overlays.delete(key);
+    for (const s of this.watched.get(key) ?? []) s.dispose();
+    this.watched.delete(key);
+    clearTimeout(this.timers.get(key));
+    this.timers.delete(key);
+    this.redraw(key);
+  }
+
+  /** The marks drawn in the document now, in document offsets (what the user sees, for tests too). */
+  drawnIn(document: vscode.TextDocument): readonly DrawnMark[] {
+    return this.drawn.get(document.uri.toString()) ?? [];
+  }
+
+  dispose(): void {
+    for (const key of [...this.watched.keys()]) for (const s of this.watched.get(key) ?? []) s.dispose();
+    for (const t of this.timers.values()) clearTimeout(t);
+    for (const s of this.subscriptions) s.dispose();
+    for (const type of Object.values(this.types)) type.dispose();
+  }
+
+  /** Redraws when the editor switches paths or the tree changes (batched: a stream changes it often). */
+  private watch(key: string, session: LoomSession): void {
+    if (this.watched.has(key)) return;
+    const later = () => {
+      clearTimeout(this.timers.get(key));
+      this.timers.set(key, setTimeout(() => this.redraw(key), REDRAW_DELAY_MS));
+    };
+    this.watched.set(key, [session.onDidChangeCurrent(later), session.tree.onDidChange(later), session.onDidReplaceTree(later)]);
+  }
+
+  private redraw(key: string): void {
+    const editors = vscode.window.visibleTextEditors.filter((e) => e.document.uri.toString() === key);
+    const session = editors[0] && this.sessions.get(editors[0].document);
+    const marks = session ? placeMarks(session, this.overlays.get(key) ?? []) : [];
+    this.drawn.set(key, marks);
+    if (marks.length === 0 && !this.overlays.has(key)) this.drawn.delete(key);
+    for (const editor of editors) {
+      for (const [kind, type] of Object.entries(this.types) as [MarkKind, vscode.TextEditorDecorationType][]) {
+        editor.setDecorations(type, marks.filter((m) => m.kind === kind).map((m) => decorationOf(editor.document, m)));
+      }
+    }
+  }
+}
+
+function underline(color: string, style: string): vscode.TextEditorDecorationType {
+  return vscode.window.createTextEditorDecorationType({
+    borderColor: new vscode.ThemeColor(color),
+    borderStyle: `none none ${style} none`,
+    borderWidth: '0 0 2px 0',
+    overviewRulerColor: style === 'solid' ? new vscode.ThemeColor(color) : undefined,
+    overviewRulerLane: vscode.OverviewRulerLane.Right,
+  });
+}
+
+/** Document offsets of the overlays whose node is on the shown path with the text it had. */
+function placeMarks(session: LoomSession, overlays: readonly NodeOverlay[]): DrawnMark[] {
+  return overlays.flatMap((overlay) => {
+    const start = session.nodeStart(overlay.nodeId);
+    if (start === undefined || session.tree.get(overlay.nodeId)?.text !== overlay.nodeText) return [];
+    return overlay.marks.map((m) => ({ kind: m.kind, start: start + m.start, end: start + m.end, hover: m.hover }));
+  });
+}
+
+function decorationOf(document: vscode.TextDocument, mark: DrawnMark): vscode.DecorationOptions {
+  return { range: new vscode.Range(document.positionAt(mark.start), document.positionAt(mark.end)), hoverMessage: mark.hover ? hoverMarkdown(mark.hover) : undefined };
+}
+
+/** Hover text is escaped: Markdown (and so HTML) in model text must not render. */
+function hoverMarkdown(text: string): vscode.MarkdownString {
+  const markdown = new vscode.MarkdownString();
+  markdown.appendText(text);
+  return markdown;
+}

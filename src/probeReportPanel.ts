@@ -1,0 +1,75 @@
+import * as vscode from 'vscode';
+import type { ProbeReport } from './core/prefillProbe';
+import { probeReportMarkdown, summarizeProbe } from './core/probeReport';
+import { formatUsd } from './core/pricing';
+import { webviewHtml, webviewOptions } from './webviewHtml';
+import { parseFromProbeReport, type ProbeReportView, type ToProbeReport } from './webviewProtocol';
+
+export const PROBE_REPORT_PANEL_TYPE = 'prefillLoom.probeReport';
+/** How much of the prefill a row shows before its split point. */
+const PREFILL_TAIL_CHARS = 24;
+
+/**
+ * A probe's report in a webview panel beside the editor: its facts and a table of split points, with
+ * an export to Markdown and a way back to each split point in the editor.
+ */
+export class ProbeReportPanel {
+  /**
+   * Opens a panel for `report`; `reveal` shows a split point (an offset in the probed node's text)
+   * in the editor.
+   */
+  static show(extensionUri: vscode.Uri, report: ProbeReport, reveal: (offset: number) => void, log: vscode.LogOutputChannel): vscode.WebviewPanel {
+    const panel = vscode.window.createWebviewPanel(PROBE_REPORT_PANEL_TYPE, 'Prefill Probe Report', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, webviewOptions(extensionUri));
+    panel.webview.html = webviewHtml(panel.webview, extensionUri, { script: 'probeReport.js', style: 'probeReport.css', title: 'Prefill Probe Report' });
+    const subscription = panel.webview.onDidReceiveMessage((raw: unknown) => {
+      const message = parseFromProbeReport(raw);
+      if (!message) {
+        log.warn('Probe report: ignored a message that is not in the protocol.');
+        return;
+      }
+      switch (message.type) {
+        case 'ready':
+          void panel.webview.postMessage({ type: 'report', report: reportView(report) } satisfies ToProbeReport);
+          return;
+        case 'exportMarkdown':
+          void openMarkdown(report);
+          return;
+        case 'reveal':
+          reveal(message.offset);
+          return;
+      }
+    });
+    panel.onDidDispose(() => subscription.dispose());
+    return panel;
+  }
+}
+
+/** Opens the report as an untitled Markdown document: the user saves or copies it from there. */
+export async function openMarkdown(report: ProbeReport): Promise<void> {
+  const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: probeReportMarkdown(report) });
+  await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, preview: false });
+}
+
+function reportView(report: ProbeReport): ProbeReportView {
+  const summary = summarizeProbe(report.points);
+  const prefill = (offset: number) => report.nodeText.slice(Math.max(0, offset - PREFILL_TAIL_CHARS), offset);
+  return {
+    title: `Prefill consistency: ${report.points.length} split points${report.cancelled ? ' (stopped early)' : ''}`,
+    facts: [
+      ['Model', report.model],
+      ['Temperature', String(report.params.temperature ?? 'API default (1)')],
+      ['Split', report.split === 'word' ? 'word boundaries' : 'every character'],
+      ['Samples per point', String(report.samples)],
+      ['Tokens per probe', String(report.probeTokens)],
+      ['Findings', `${summary.consistent} consistent, ${summary.divergent} divergent, ${summary.mixed} mixed, ${summary.failed} failed`],
+      ['Usage', `${report.usage.input_tokens} input / ${report.usage.output_tokens} output tokens${report.costUsd === undefined ? '' : `, ${formatUsd(report.costUsd)}`}`],
+    ],
+    points: report.points.map((p) => ({
+      offset: p.offset,
+      prefillTail: prefill(p.offset),
+      expected: p.expected,
+      got: p.samples.map((s) => s.error ?? s.text),
+      verdict: p.verdict,
+    })),
+  };
+}

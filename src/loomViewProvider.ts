@@ -69,6 +69,11 @@ export class LoomViewProvider implements vscode.WebviewViewProvider, vscode.Webv
     this.adoptPanel(panel);
   }
 
+  /** The comparison the view shows (or last showed, with its tree). */
+  get currentComparison(): ComparisonView | undefined {
+    return this.comparison;
+  }
+
   /** Shows a comparison in every webview's comparison pane (each shows it only with its own tree). */
   showComparison(comparison: ComparisonView | undefined): void {
     this.comparison = comparison;

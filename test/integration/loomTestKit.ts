@@ -3,16 +3,26 @@ import * as vscode from 'vscode';
 import type { GenerationOutcome } from '../../src/core/generation';
 import { eventually } from '../harness/eventually';
 import { startFakeAnthropic, type FakeAnthropic } from '../server/fakeAnthropic';
+import type { Responder } from '../server/responder';
+import type { PrefillLoomApi } from '../../src/extension';
 
 export const TEST_KEY = 'sk-ant-integration-key';
 
-/** Starts the wire-compatible server in the extension host and points the extension at it. */
-export async function startServerForExtension(): Promise<FakeAnthropic> {
-  const server = await startFakeAnthropic({ apiKey: TEST_KEY });
+/**
+ * Starts the wire-compatible server in the extension host and points the extension at it; the
+ * story responder answers unless another is given (e.g. the simulator's).
+ */
+export async function startServerForExtension(responder?: Responder): Promise<FakeAnthropic> {
+  const server = await startFakeAnthropic({ apiKey: TEST_KEY, responder });
   process.env.ANTHROPIC_API_KEY = TEST_KEY;
   await setSetting('baseUrl', server.url);
   await vscode.extensions.getExtension('prefill-loom.prefill-loom')?.activate();
   return server;
+}
+
+/** The extension's API, activating it if needed. */
+export async function loomApi(): Promise<PrefillLoomApi> {
+  return (await vscode.extensions.getExtension<PrefillLoomApi>('prefill-loom.prefill-loom')!.activate()) as PrefillLoomApi;
 }
 
 export async function setSetting(name: string, value: unknown): Promise<void> {

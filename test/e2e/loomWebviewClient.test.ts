@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { launchBrowser } from '../harness/browser';
 import { FILES, loomLikeTree, measure, node, openClient, ORIGIN, send, takePosted, type PageWindow } from '../harness/webviewClientPage';
-import { encodeTree, type FromWebview, type NodeSummary, type ToWebview, type TreeSnapshot } from '../../src/webviewProtocol';
+import { encodeTree, type ComparisonView, type FromWebview, type NodeSummary, type ToWebview, type TreeSnapshot } from '../../src/webviewProtocol';
 
 function snapshot(tree: TreeSnapshot): ToWebview {
   return { type: 'snapshot', tree: encodeTree(tree) };
@@ -267,6 +267,50 @@ describe('the loom tree webview client', function () {
     await row.locator('.twisty').click();
     assert.equal(await row.getAttribute('aria-expanded'), 'false');
     assert.deepEqual(await takePosted(p), [], 'the chevron only folds');
+  });
+
+  it('shows a comparison as an inline diff of inert text, and closes it when another tree arrives', async () => {
+    await p.close();
+    p = await openClient(context, requests, { csp: false });
+    await send(p, snapshot(smallTree()));
+    await takePosted(p);
+    const comparison: ComparisonView = {
+      rootId: 'root',
+      originalId: 'a',
+      regenerationId: 'b',
+      firstDivergence: 1,
+      divergenceCount: 1,
+      runs: [
+        { kind: 'same', text: ' ' },
+        { kind: 'removed', text: 'climbed <img src=x onerror="window.__pwned=1">' },
+        { kind: 'added', text: 'slept\u202E\n' },
+        { kind: 'elided', length: 300 },
+        { kind: 'same', text: ' the stairs.' },
+      ],
+    };
+    await send(p, { type: 'comparison', comparison });
+    const pane = p.locator('.comparison');
+    assert.ok(await pane.isVisible());
+    assert.equal(await pane.locator('.comparison-summary').textContent(), 'Regeneration: differs from character 2 on, in 1 place');
+    assert.equal(await pane.locator('del.diff-removed').textContent(), 'climbed <img src=x onerror="window.__pwned=1">');
+    assert.equal(await pane.locator('ins.diff-added').textContent(), 'slept‹RLO›⏎', 'invisible characters show as tags');
+    assert.equal(await pane.locator('.diff-elided').textContent(), ' … 300 characters not shown … ');
+    assert.equal(await pane.locator('img').count(), 0, 'no markup from model text');
+    await p.waitForTimeout(50);
+    assert.equal(await p.evaluate(() => (globalThis as unknown as PageWindow).__pwned), undefined);
+
+    await pane.locator('button', { hasText: 'Regeneration' }).click();
+    await pane.locator('button', { hasText: 'Original' }).click();
+    assert.deepEqual(await takePosted(p), [
+      { type: 'select', id: 'b' },
+      { type: 'select', id: 'a' },
+    ]);
+    await p.locator('.tree').focus();
+    await p.keyboard.press('d');
+    assert.equal(((await takePosted(p)).pop() as { type: string }).type, 'compare', 'd asks for the focused node\'s comparison');
+
+    await send(p, snapshot({ ...smallTree(), rootId: 'other', nodes: [node('other', undefined, 'Another document')], currentPath: ['other'] }));
+    assert.ok(await pane.isHidden(), 'a comparison shows only with its own tree');
   });
 
   it('applies deltas in place: a streaming row grows, children appear, removals and path changes show', async () => {

@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { openWorkbench, type Workbench } from '../harness/workbench';
 import { startFakeAnthropic, type FakeAnthropic } from '../server/fakeAnthropic';
+import type { Responder } from '../server/responder';
 
 export const E2E_KEY = 'sk-ant-e2e-key';
 
@@ -14,8 +15,8 @@ export interface LoomWorkbench {
   close(): Promise<void>;
 }
 
-export async function openLoomWorkbench(options: { files: Record<string, string>; settings: Record<string, unknown>; env?: Record<string, string> }): Promise<LoomWorkbench> {
-  const server = await startFakeAnthropic({ apiKey: E2E_KEY });
+export async function openLoomWorkbench(options: { files: Record<string, string>; settings: Record<string, unknown>; env?: Record<string, string>; responder?: Responder }): Promise<LoomWorkbench> {
+  const server = await startFakeAnthropic({ apiKey: E2E_KEY, responder: options.responder });
   const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-e2e-'));
   for (const [name, content] of Object.entries(options.files)) fs.writeFileSync(path.join(workspace, name), content);
   const close = async (): Promise<void> => {

@@ -43,7 +43,7 @@ async function readPrefill(options: CliOptions): Promise<string> {
 
 async function continueCommand(options: CliOptions, signal: AbortSignal): Promise<void> {
   const probeOption = Object.entries(options.probe).find(([, value]) => value !== undefined);
-  if (probeOption) fail(`--${probeOption[0].replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} is an option of probe, not continue`);
+  if (probeOption) fail(`--${probeOption[0]} is an option of probe, not continue`);
   const report = await runContinue(options, await readPrefill(options), signal);
   print(report);
   process.exitCode = report.status === 'completed' ? 0 : report.status === 'cancelled' ? 130 : report.status === 'invalid' ? 2 : 1;

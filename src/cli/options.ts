@@ -12,12 +12,13 @@ export interface CliOptions {
   help: boolean;
 }
 
+/** Keyed by flag name, so a message can name the flag. */
 export interface ProbeCliOptions {
-  completionFile?: string;
+  'completion-file'?: string;
   split?: string;
   samples?: string;
-  probeTokens?: string;
-  maxPoints?: string;
+  'probe-tokens'?: string;
+  'max-points'?: string;
 }
 
 export const USAGE = `Usage: prefill-loom continue [options] < prefill.txt
@@ -104,11 +105,11 @@ export function parseCliOptions(argv: string[], env: NodeJS.ProcessEnv): CliOpti
     concurrency: numberOrText(values.concurrency),
   };
   const probe: ProbeCliOptions = {
-    completionFile: values['completion-file'],
+    'completion-file': values['completion-file'],
     split: values.split,
     samples: values.samples,
-    probeTokens: values['probe-tokens'],
-    maxPoints: values['max-points'],
+    'probe-tokens': values['probe-tokens'],
+    'max-points': values['max-points'],
   };
   return {
     command: positionals[0],

@@ -48,16 +48,17 @@ const MAX_PROBE_TOKENS = 4096;
 
 /** Checks the probe's own options; a bad one throws with a message naming it. */
 export function parseProbeSettings(raw: ProbeCliOptions): ProbeSettings {
-  if (!raw.completionFile) throw new Error('probe needs --completion-file FILE: the completion to probe');
+  const completionFile = raw['completion-file'];
+  if (!completionFile) throw new Error('probe needs --completion-file FILE: the completion to probe');
   const split = raw.split ?? 'word';
   if (split !== 'word' && split !== 'char') throw new Error(`--split must be word or char (got "${split}")`);
   const settings: ProbeSettings = {
-    completionFile: raw.completionFile,
+    completionFile,
     split,
     samples: wholeNumber('--samples', raw.samples, 1, MAX_SAMPLES) ?? 1,
-    probeTokens: wholeNumber('--probe-tokens', raw.probeTokens, 1, MAX_PROBE_TOKENS) ?? DEFAULT_PROBE_TOKENS,
+    probeTokens: wholeNumber('--probe-tokens', raw['probe-tokens'], 1, MAX_PROBE_TOKENS) ?? DEFAULT_PROBE_TOKENS,
   };
-  const maxPoints = wholeNumber('--max-points', raw.maxPoints, 1, Number.MAX_SAFE_INTEGER);
+  const maxPoints = wholeNumber('--max-points', raw['max-points'], 1, Number.MAX_SAFE_INTEGER);
   if (maxPoints !== undefined) settings.maxPoints = maxPoints;
   return settings;
 }

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 
 const BIN = path.resolve(__dirname, '../../..', 'bin', 'prefill-loom.js');
@@ -13,10 +13,17 @@ export interface CliRun {
 /**
  * Runs the real command line entry point (the esbuild bundle, as `npx prefill-loom` would) with
  * only PATH and `env` in its environment, so no key or endpoint leaks in from the test runner.
+ * `started` gets the process, for a test that signals it mid-run.
  */
-export function runCli(args: string[], stdin: string, env: Record<string, string | undefined>): Promise<CliRun> {
+export function runCli(
+  args: string[],
+  stdin: string,
+  env: Record<string, string | undefined>,
+  started?: (child: ChildProcess) => void,
+): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH, ...env } });
+    started?.(child);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

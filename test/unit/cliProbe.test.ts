@@ -1,10 +1,13 @@
 import * as assert from 'node:assert/strict';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { createAnthropicClient } from '../../src/core/anthropicClient';
 import { runProbe } from '../../src/core/prefillProbe';
+import { probeSplitPoints } from '../../src/core/probeSplitPoints';
 import { runCli } from '../harness/commandLine';
+import { eventually } from '../harness/eventually';
 import { startFakeAnthropic, type FakeAnthropic } from '../server/fakeAnthropic';
 import { createSimulatorResponder } from '../server/simulator/simulatorResponder';
 
@@ -89,6 +92,20 @@ describe('prefill-loom probe (command line)', function () {
     assert.match(run.json.points[0].errors[0], /429/);
     assert.ok(run.json.points.slice(1).every((p: any) => p.errors === undefined && p.verdict !== 'failed'));
     assert.equal(run.json.summary.failed, 1);
+  });
+
+  it('stops on Ctrl-C, printing what it has and exiting with 130', async () => {
+    server.enqueueFault({ kind: 'hang' });
+    let child: ChildProcess | undefined;
+    const running = runCli(['probe', ...common(), '--completion-file', tempFile('c.txt', completion)], PREFILL, { ANTHROPIC_API_KEY: KEY }, (c) => (child = c));
+    await eventually(() => server.requests.length > 0, 'the first probe request');
+    child?.kill('SIGINT');
+    const run = await running;
+    assert.equal(run.status, 130, run.stderr);
+    assert.equal(run.json.status, 'cancelled');
+    // The hung request's point never finished, so it is missing; the points that did finish are kept.
+    assert.ok(run.json.points.length < probeSplitPoints(completion, 'word').length);
+    assert.equal(run.json.summary.points, run.json.points.length);
   });
 
   it('rejects bad probe options with the usage text, sending nothing', async () => {

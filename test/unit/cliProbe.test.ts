@@ -37,6 +37,7 @@ describe('prefill-loom probe (command line)', function () {
     const original = await cli(['continue', ...common(), '--max-tokens', '40', '--max-total-tokens', '40'], PREFILL + ' ');
     assert.equal(original.status, 0, original.stderr);
     completion = original.json.text;
+    server.reset();
   });
   afterEach(() => server.reset());
   after(() => server.close());

@@ -1,10 +1,7 @@
-import { createAnthropicClient } from '../core/anthropicClient';
-import { validateConnectionSettings } from '../core/connectionSettings';
-import { parseDocumentHeader } from '../core/documentHeader';
 import { runGeneration, type GenerationOutcome } from '../core/generation';
 import { describeGenerationError } from '../core/generationError';
-import { resolveGenerationParams, validateGenerationDefaults } from '../core/generationSettings';
 import { costUsd } from '../core/pricing';
+import { isSetupProblem, setUpGeneration, type SetupProblem } from './generationSetup';
 import type { CliOptions } from './options';
 
 /** The JSON the `continue` command prints: the continuation and an account of every request. */
@@ -29,30 +26,16 @@ export interface ContinueReport {
 
 /** Runs one generation for the command line, sharing every rule with the editor. */
 export async function runContinue(options: CliOptions, prefillText: string, signal: AbortSignal): Promise<ContinueReport> {
-  const header = parseDocumentHeader(prefillText);
-  const headerError = header.diagnostics.find((d) => d.severity === 'error');
-  const generation = validateGenerationDefaults(options.generation);
-  const connection = validateConnectionSettings(options.connection);
-  const problems = [...generation.problems, ...connection.problems];
-  if (headerError) problems.unshift(`Header line ${headerError.line + 1}: ${headerError.message}`);
-  if (problems.length > 0) return invalid(problems.join(' '), 'Fix the options and run again.');
-  const apiKey = options.apiKey;
-  if (!apiKey) return invalid('No API key.', 'Set ANTHROPIC_API_KEY in the environment.');
-
-  const params = resolveGenerationParams(generation.defaults, header.fields);
+  const setup = setUpGeneration(options, prefillText);
+  if (isSetupProblem(setup)) return invalid(setup);
   const outcome = await runGeneration({
-    client: createAnthropicClient({
-      apiKey,
-      baseUrl: connection.settings.baseUrl,
-      timeoutMs: connection.settings.requestTimeoutSeconds * 1000,
-      maxRetries: connection.settings.maxRetries,
-    }),
-    params,
-    prefill: prefillText.slice(header.bodyOffset),
-    maxTotalTokens: Math.max(connection.settings.maxTotalTokens, params.max_tokens),
+    client: setup.client,
+    params: setup.params,
+    prefill: setup.prefill,
+    maxTotalTokens: Math.max(setup.connection.maxTotalTokens, setup.params.max_tokens),
     signal,
   });
-  return toReport(outcome, params.model);
+  return toReport(outcome, setup.params.model);
 }
 
 function toReport(outcome: GenerationOutcome, model: string): ContinueReport {
@@ -79,7 +62,7 @@ function toReport(outcome: GenerationOutcome, model: string): ContinueReport {
   return report;
 }
 
-function invalid(cause: string, nextStep: string): ContinueReport {
+function invalid(error: SetupProblem): ContinueReport {
   return {
     status: 'invalid',
     text: '',
@@ -88,6 +71,6 @@ function invalid(cause: string, nextStep: string): ContinueReport {
     usage: { input_tokens: 0, output_tokens: 0 },
     cost_usd: null,
     requests: [],
-    error: { cause, next_step: nextStep },
+    error,
   };
 }

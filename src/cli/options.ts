@@ -7,13 +7,33 @@ export interface CliOptions {
   apiKey?: string;
   generation: Record<string, unknown>;
   connection: Record<string, unknown>;
+  /** The `probe` command's own options, as given; see probeCommand.ts. */
+  probe: ProbeCliOptions;
   help: boolean;
 }
 
-export const USAGE = `Usage: prefill-loom continue [options] < prefill.txt
+/** Keyed by flag name, so a message can name the flag. */
+export interface ProbeCliOptions {
+  'completion-file'?: string;
+  split?: string;
+  samples?: string;
+  'probe-tokens'?: string;
+  'max-points'?: string;
+}
 
-Continues a prefill with Claude and prints one JSON object: the continuation ("text"), every
-request ("requests": prefill sent, stop_reason, usage) and "error" on failure (exit status 1).
+export const USAGE = `Usage: prefill-loom continue [options] < prefill.txt
+       prefill-loom probe --completion-file FILE [options] < prefill.txt
+
+continue: continues a prefill with Claude and prints one JSON object: the continuation ("text"),
+every request ("requests": prefill sent, stop_reason, usage) and "error" on failure (exit status 1).
+
+probe: checks whether the model continues its own text the same way when that text is given as a
+prefill. FILE holds a completion the model wrote after the prefill; at each split point of it the
+prefill plus the completion up to there is sent, asking for a few tokens, and the answer is compared
+with the rest of the completion. Prints JSON with one entry per split point ("points": offset,
+expected, got, consistent, verdict), a "summary", "usage" and "costUsd". Exit status 1 when some
+request failed, 0 otherwise, divergent points included.
+
 The prefill may start with the same front-matter header as an editor document.
 
 Options:
@@ -28,6 +48,14 @@ Options:
   --timeout SECONDS          per-request timeout (default 600)
   --max-retries N            retries for 429/5xx/connection errors (default 2)
   -h, --help                 this text
+
+Probe options:
+  --completion-file FILE     the completion to probe (required)
+  --split word|char          split after every word and punctuation run (default), or every character
+  --samples N                requests per split point (default 1); above 1, sampling noise shows as "mixed"
+  --probe-tokens N           max_tokens of each probe request (default 8)
+  --max-points N             probe at most N split points, evenly spread
+  --concurrency N            requests at once (default 4)
 
 The API key is read from ANTHROPIC_API_KEY.`;
 
@@ -53,6 +81,12 @@ export function parseCliOptions(argv: string[], env: NodeJS.ProcessEnv): CliOpti
       'base-url': { type: 'string' },
       timeout: { type: 'string' },
       'max-retries': { type: 'string' },
+      concurrency: { type: 'string' },
+      'completion-file': { type: 'string' },
+      split: { type: 'string' },
+      samples: { type: 'string' },
+      'probe-tokens': { type: 'string' },
+      'max-points': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -68,6 +102,14 @@ export function parseCliOptions(argv: string[], env: NodeJS.ProcessEnv): CliOpti
     requestTimeoutSeconds: numberOrText(values.timeout),
     maxRetries: numberOrText(values['max-retries']),
     maxTotalTokens: numberOrText(values['max-total-tokens']),
+    concurrency: numberOrText(values.concurrency),
+  };
+  const probe: ProbeCliOptions = {
+    'completion-file': values['completion-file'],
+    split: values.split,
+    samples: values.samples,
+    'probe-tokens': values['probe-tokens'],
+    'max-points': values['max-points'],
   };
   return {
     command: positionals[0],
@@ -75,6 +117,7 @@ export function parseCliOptions(argv: string[], env: NodeJS.ProcessEnv): CliOpti
     apiKey: env.ANTHROPIC_API_KEY,
     generation: withoutUndefined(generation),
     connection: withoutUndefined(connection),
+    probe,
     help: values.help ?? false,
   };
 }

@@ -1,34 +1,14 @@
 import * as assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { runCli } from '../harness/commandLine';
 import { startFakeAnthropic, type FakeAnthropic } from '../server/fakeAnthropic';
 import { STORY } from '../server/storyResponder';
 
-const ROOT = path.resolve(__dirname, '../../..');
-const BIN = path.join(ROOT, 'bin', 'prefill-loom.js');
 const KEY = 'sk-ant-cli-key';
 
-interface Run {
-  status: number | null;
-  json: Record<string, any>;
-  stderr: string;
-}
-
-/** Runs the real command line entry point (the esbuild bundle, as `npx prefill-loom` would). */
-function cli(args: string[], stdin: string, env: Record<string, string | undefined> = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH, ANTHROPIC_API_KEY: KEY, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, json: stdout ? JSON.parse(stdout) : {}, stderr }));
-    child.stdin.end(stdin);
-  });
-}
+const cli = (args: string[], stdin: string, env: Record<string, string | undefined> = {}) => runCli(args, stdin, { ANTHROPIC_API_KEY: KEY, ...env });
 
 describe('prefill-loom continue (command line)', function () {
   this.timeout(20_000);

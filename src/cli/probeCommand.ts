@@ -1,0 +1,138 @@
+import type { GenerationParams } from '../core/generationSettings';
+import { runProbe } from '../core/prefillProbe';
+import { splitTrailingWhitespace } from '../core/prefill';
+import { summarizeProbe, type ProbeSummary } from '../core/probeReport';
+import { probeSplitPoints, type SplitMode } from '../core/probeSplitPoints';
+import type { ProbeVerdict } from '../core/probeVerdict';
+import type { TokenUsage } from '../core/tokenUsage';
+import { isSetupProblem, setUpGeneration, type SetupProblem } from './generationSetup';
+import type { CliOptions, ProbeCliOptions } from './options';
+
+/** The probe command's options once checked. */
+export interface ProbeSettings {
+  completionFile: string;
+  split: SplitMode;
+  samples: number;
+  probeTokens: number;
+  maxPoints?: number;
+}
+
+/** The JSON the `probe` command prints: one entry per split point, for batch runs and bug reports. */
+export interface ProbeCliReport {
+  status: 'completed' | 'cancelled' | 'invalid';
+  model?: string;
+  params?: GenerationParams;
+  split: SplitMode;
+  samples: number;
+  probeTokens: number;
+  points: Array<{
+    offset: number;
+    expected: string;
+    got: string[];
+    consistent: boolean[];
+    verdict: ProbeVerdict;
+    divergesAt?: number;
+    /** Per sample, why its request failed (null for those that answered); only when one did. */
+    errors?: Array<string | null>;
+  }>;
+  summary: ProbeSummary;
+  usage: TokenUsage;
+  costUsd: number | null;
+  error?: SetupProblem;
+}
+
+const DEFAULT_PROBE_TOKENS = 8;
+/** Far beyond any useful probe, but a typo such as --samples 10000 should not spend a fortune. */
+const MAX_SAMPLES = 100;
+const MAX_PROBE_TOKENS = 4096;
+
+/** Checks the probe's own options; a bad one throws with a message naming it. */
+export function parseProbeSettings(raw: ProbeCliOptions): ProbeSettings {
+  const completionFile = raw['completion-file'];
+  if (!completionFile) throw new Error('probe needs --completion-file FILE: the completion to probe');
+  const split = raw.split ?? 'word';
+  if (split !== 'word' && split !== 'char') throw new Error(`--split must be word or char (got "${split}")`);
+  const settings: ProbeSettings = {
+    completionFile,
+    split,
+    samples: wholeNumber('--samples', raw.samples, 1, MAX_SAMPLES) ?? 1,
+    probeTokens: wholeNumber('--probe-tokens', raw['probe-tokens'], 1, MAX_PROBE_TOKENS) ?? DEFAULT_PROBE_TOKENS,
+  };
+  const maxPoints = wholeNumber('--max-points', raw['max-points'], 1, Number.MAX_SAFE_INTEGER);
+  if (maxPoints !== undefined) settings.maxPoints = maxPoints;
+  return settings;
+}
+
+function wholeNumber(flag: string, value: string | undefined, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isInteger(n) || n < min || n > max) {
+    throw new Error(`${flag} must be a whole number from ${min}${max === Number.MAX_SAFE_INTEGER ? ' up' : ` to ${max}`} (got "${value}")`);
+  }
+  return n;
+}
+
+/**
+ * Probes a completion for the command line: the prefill (header and all, as for `continue`) is
+ * sent without its trailing whitespace, exactly as the original generation sent it, and the
+ * completion is what followed.
+ */
+export async function runProbeCommand(
+  options: CliOptions,
+  settings: ProbeSettings,
+  prefillText: string,
+  completion: string,
+  signal: AbortSignal,
+): Promise<ProbeCliReport> {
+  const setup = setUpGeneration(options, prefillText);
+  if (isSetupProblem(setup)) return invalid(settings, setup);
+  if (probeSplitPoints(completion, settings.split).length === 0) {
+    return invalid(settings, { cause: `The completion has no point to split at (--split ${settings.split}).`, next_step: 'Probe a longer completion, or use --split char.' });
+  }
+  const report = await runProbe({
+    client: setup.client,
+    params: setup.params,
+    basePrefill: splitTrailingWhitespace(setup.prefill).sent,
+    nodeText: completion,
+    split: settings.split,
+    samples: settings.samples,
+    probeTokens: settings.probeTokens,
+    maxPoints: settings.maxPoints,
+    concurrency: setup.connection.concurrency,
+    signal,
+  });
+  return {
+    status: report.cancelled ? 'cancelled' : 'completed',
+    model: report.model,
+    params: report.params,
+    split: report.split,
+    samples: report.samples,
+    probeTokens: report.probeTokens,
+    points: report.points.map((point) => ({
+      offset: point.offset,
+      expected: point.expected,
+      got: point.samples.map((s) => s.text),
+      consistent: point.samples.map((s) => s.consistent),
+      verdict: point.verdict,
+      ...(point.divergesAt === undefined ? {} : { divergesAt: point.divergesAt }),
+      ...(point.samples.some((s) => s.error !== undefined) ? { errors: point.samples.map((s) => s.error ?? null) } : {}),
+    })),
+    summary: summarizeProbe(report.points),
+    usage: report.usage,
+    costUsd: report.costUsd ?? null,
+  };
+}
+
+function invalid(settings: ProbeSettings, error: SetupProblem): ProbeCliReport {
+  return {
+    status: 'invalid',
+    split: settings.split,
+    samples: settings.samples,
+    probeTokens: settings.probeTokens,
+    points: [],
+    summary: summarizeProbe([]),
+    usage: { input_tokens: 0, output_tokens: 0 },
+    costUsd: null,
+    error,
+  };
+}

@@ -12,12 +12,22 @@ import { repoRoot, startCodeServer } from '../test/harness/codeServer';
 import { startFakeAnthropic } from '../test/server/fakeAnthropic';
 import { createSimulatorResponder } from '../test/server/simulator/simulatorResponder';
 
-const WELCOME_BODY = `The old woman nodded (it was late), and`;
+const WELCOME_BODY = `The old woman nodded (it was late)`;
+
+/** Header comments: the document tells its reader what to try, in the order that shows the effect. */
+const WELCOME_STEPS = [
+  '# 1. Put the cursor at the end of the text and press Ctrl+Alt+Enter (Continue at Cursor).',
+  '# 2. Put the cursor before " I have" in the continuation and press Ctrl+Alt+R (Regenerate and',
+  '#    Compare): prefilling the model\'s own text up to ", and" changes what it writes next.',
+  '# 3. Run "Prefill Loom: Probe Prefill Consistency" in the continuation: every word boundary, tested.',
+];
 
 function writeWorkspace(dir: string): void {
   fs.mkdirSync(dir, { recursive: true });
   const header = renderDocumentHeader({ model: 'claude-haiku-4-5', user: 'Tell me a story.', temperature: 0, max_tokens: 60 });
-  fs.writeFileSync(path.join(dir, 'welcome.md'), header + WELCOME_BODY);
+  // The header's first line is its opening `---`; the steps go just below it.
+  const [open, ...rest] = header.split('\n');
+  fs.writeFileSync(path.join(dir, 'welcome.md'), [open, ...WELCOME_STEPS, ...rest].join('\n') + WELCOME_BODY);
 }
 
 async function main(): Promise<void> {
@@ -40,7 +50,7 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void stop());
   console.log(`Simulated model (Messages API) at ${model.url}`);
   console.log(`\nOpen VS Code with Prefill Loom:\n\n  ${server.workbenchUrl()}\n`);
-  console.log('Open welcome.md, put the cursor at the end and press Ctrl+Alt+Enter. Ctrl+C stops the demo.');
+  console.log('Open welcome.md and follow the steps in its header. Ctrl+C stops the demo.');
 }
 
 main().catch((e: unknown) => {

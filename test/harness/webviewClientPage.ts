@@ -1,12 +1,12 @@
 /**
- * The loom tree webview client (dist/webview.js) on its own, in a plain page with the host's CSP and
+ * A webview client of the extension (the loom tree's dist/webview.js, or the probe report's) on its own, in a plain page with the host's CSP and
  * a stub `acquireVsCodeApi` that records what the client posts: for the client's tests and benchmark.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { type FromWebview, type NodeSummary, type PerfReport, type ToWebview, type TreeSnapshot } from '../../src/webviewProtocol';
+import { type FromWebview, type NodeSummary, type PerfReport, type ToProbeReport, type ToWebview, type TreeSnapshot } from '../../src/webviewProtocol';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 export const ORIGIN = 'http://loom.test';
@@ -33,13 +33,23 @@ export interface PageOptions {
   /** What `getState` returns at first, as after the view was hidden and shown again. */
   state?: unknown;
   theme?: 'vscode-dark' | 'vscode-high-contrast';
+  /** Which client the page loads; the loom tree's by default. */
+  client?: WebviewClient;
 }
+
+/** The bundled clients, by their script and stylesheet. */
+export const CLIENTS = {
+  loomView: { script: '/dist/webview.js', style: '/media/loomView.css' },
+  probeReport: { script: '/dist/probeReport.js', style: '/media/probeReport.css' },
+} as const;
+export type WebviewClient = keyof typeof CLIENTS;
 
 function page(options: PageOptions): string {
   const csp = options.csp === false ? '' : `<meta http-equiv="Content-Security-Policy" content="${CSP}">`;
+  const client = CLIENTS[options.client ?? 'loomView'];
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="UTF-8">${csp}
-<link rel="stylesheet" href="${ORIGIN}/theme.css"><link rel="stylesheet" href="${ORIGIN}/media/loomView.css">
+<link rel="stylesheet" href="${ORIGIN}/theme.css"><link rel="stylesheet" href="${ORIGIN}${client.style}">
 </head><body class="${options.theme ?? 'vscode-dark'}">
 <script nonce="${NONCE}">
   window.__posted = [];
@@ -52,7 +62,7 @@ function page(options: PageOptions): string {
     setState: (s) => { window.__state = JSON.parse(JSON.stringify(s)); },
   });
 </script>
-<script nonce="${NONCE}" src="${ORIGIN}/dist/webview.js"></script>
+<script nonce="${NONCE}" src="${ORIGIN}${client.script}"></script>
 </body></html>`;
 }
 
@@ -72,10 +82,12 @@ body.vscode-high-contrast { background: #000000; --vscode-foreground: #ffffff; -
   --vscode-editorWhitespace-foreground: #7c7c7c; --vscode-editorWarning-foreground: #ffd700; --vscode-errorForeground: #f48771; }
 `;
 
-export const FILES: Record<string, { file: string; type: string }> = {
-  '/dist/webview.js': { file: path.join(ROOT, 'dist', 'webview.js'), type: 'text/javascript' },
-  '/media/loomView.css': { file: path.join(ROOT, 'media', 'loomView.css'), type: 'text/css' },
-};
+export const FILES: Record<string, { file: string; type: string }> = Object.fromEntries(
+  Object.values(CLIENTS).flatMap(({ script, style }) => [
+    [script, { file: path.join(ROOT, script), type: 'text/javascript' }],
+    [style, { file: path.join(ROOT, style), type: 'text/css' }],
+  ]),
+);
 
 /** Opens the client in a fresh page and waits for its `ready`. */
 export async function openClient(context: BrowserContext, requests: string[], options: PageOptions = {}): Promise<Page> {
@@ -103,7 +115,7 @@ export async function openClient(context: BrowserContext, requests: string[], op
 }
 
 /** Delivers a host message synchronously, as the webview's message event. */
-export async function send(p: Page, message: ToWebview): Promise<void> {
+export async function send(p: Page, message: ToWebview | ToProbeReport): Promise<void> {
   await p.evaluate((m) => {
     const w = globalThis as unknown as PageWindow;
     w.dispatchEvent(new w.MessageEvent('message', { data: m }));
@@ -111,13 +123,13 @@ export async function send(p: Page, message: ToWebview): Promise<void> {
 }
 
 /** Messages the client posted after the handshake; clears them. */
-export async function takePosted(p: Page): Promise<FromWebview[]> {
+export async function takePosted<Message = FromWebview>(p: Page): Promise<Message[]> {
   return p.evaluate(() => {
     const w = globalThis as unknown as PageWindow;
     const posted = w.__posted.filter((m) => m.type !== 'ready');
     w.__posted = [];
     return posted;
-  });
+  }) as Promise<Message[]>;
 }
 
 export async function measure(p: Page): Promise<PerfReport> {

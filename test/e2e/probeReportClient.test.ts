@@ -1,0 +1,74 @@
+/**
+ * The probe report webview client (dist/probeReport.js) on its own, in headless Chromium, with a
+ * stub `acquireVsCodeApi` recording what it posts; the panel's wiring in VS Code is tested in-host.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { launchBrowser } from '../harness/browser';
+import { CLIENTS, FILES, openClient, send, takePosted, type PageWindow } from '../harness/webviewClientPage';
+import type { FromProbeReport, ProbeReportView } from '../../src/webviewProtocol';
+
+const HOSTILE = '<img src="x" onerror="window.__pwned=1"><script>window.__pwned=2</script>';
+
+const REPORT: ProbeReportView = {
+  title: 'Prefill consistency: 2 split points',
+  facts: [
+    ['Model', 'claude-haiku-4-5'],
+    ['Findings', '1 consistent, 1 divergent, 0 mixed, 0 failed'],
+  ],
+  points: [
+    { offset: 1, prefillTail: ',', expected: ' and I have', got: [' and I'], verdict: 'consistent' },
+    { offset: 5, prefillTail: ', and', expected: ' I have a fiver', got: [` the weaver ${HOSTILE}`, '\u202Eevil\n'], verdict: 'divergent' },
+  ],
+};
+
+describe('the probe report webview client', function () {
+  this.timeout(60_000);
+  let runDir: string;
+  let context: BrowserContext;
+  let requests: string[];
+  let p: Page;
+
+  before(async () => {
+    assert.ok(fs.existsSync(FILES[CLIENTS.probeReport.script].file), 'dist/probeReport.js is built (node esbuild.js)');
+    runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-probe-report-'));
+    context = (await launchBrowser(runDir)).context;
+  });
+
+  after(async () => {
+    await context?.close();
+    fs.rmSync(runDir, { recursive: true, force: true });
+  });
+
+  afterEach(async () => {
+    await p?.close();
+  });
+
+  it('shows the report as a table of inert text, and posts export and reveal', async () => {
+    requests = [];
+    // Without a CSP, so markup would really run if the client ever parsed model text as HTML.
+    p = await openClient(context, requests, { client: 'probeReport', csp: false });
+    await send(p, { type: 'report', report: REPORT });
+    assert.equal(await p.locator('h1').textContent(), REPORT.title);
+    assert.deepEqual(await p.locator('dt').allTextContents(), ['Model', 'Findings']);
+    const rows = p.locator('tbody tr');
+    assert.equal(await rows.count(), 2);
+    assert.deepEqual(await rows.evaluateAll((trs) => trs.map((tr) => (tr as unknown as { className: string }).className)), ['consistent', 'divergent']);
+    const cells = await rows.nth(1).locator('td').allInnerTexts();
+    assert.equal(cells[0], '5');
+    assert.equal(cells[2], '·I have a fiver', 'a leading space shows as a dot');
+    assert.equal(cells[3], `·the weaver ${HOSTILE}\n‹RLO›evil⏎`);
+    assert.equal(cells[4], 'divergent');
+    assert.equal(await p.locator('img, tbody script').count(), 0, 'no markup from model text');
+    await p.waitForTimeout(50);
+    assert.equal(await p.evaluate(() => (globalThis as unknown as PageWindow).__pwned), undefined, 'no injected script ran');
+
+    await p.locator('button', { hasText: 'Export as Markdown' }).click();
+    await rows.nth(1).locator('td button').click();
+    assert.deepEqual(await takePosted<FromProbeReport>(p), [{ type: 'exportMarkdown' }, { type: 'reveal', offset: 5 }]);
+    assert.deepEqual(requests.filter((r) => !['/index.html', '/theme.css', CLIENTS.probeReport.style, CLIENTS.probeReport.script].includes(r)), [], 'nothing else loads, nothing throws');
+  });
+});

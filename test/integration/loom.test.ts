@@ -8,14 +8,10 @@ import type { PrefillLoomApi } from '../../src/extension';
 import type { LoomSession } from '../../src/loomSession';
 import { eventually } from '../harness/eventually';
 import type { FakeAnthropic } from '../server/fakeAnthropic';
-import { closeAllEditors, openDocument, setSetting, startServerForExtension, userEdit, waitForText } from './loomTestKit';
+import { closeAllEditors, loomApi, openDocument, setSetting, startServerForExtension, userEdit, waitForText } from './loomTestKit';
 
 /** Not the start of the story, so each sample at temperature 1 is a different continuation. */
 const PREFIX = 'Once upon a tide';
-
-async function api(): Promise<PrefillLoomApi> {
-  return (await vscode.extensions.getExtension<PrefillLoomApi>('prefill-loom.prefill-loom')!.activate()) as PrefillLoomApi;
-}
 
 function modelChildren(session: LoomSession, parentId: string) {
   return session.tree.children(parentId).filter((n) => n.author === 'model');
@@ -34,7 +30,7 @@ describe('The loom', () => {
   let loom: PrefillLoomApi;
   before(async () => {
     server = await startServerForExtension();
-    loom = await api();
+    loom = await loomApi();
     await setSetting('temperature', 1);
     await setSetting('maxTokens', 20);
     await setSetting('maxTotalTokens', 20);

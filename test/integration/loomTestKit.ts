@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { GenerationOutcome } from '../../src/core/generation';
+import type { PrefillLoomApi } from '../../src/extension';
 import { eventually } from '../harness/eventually';
 import { startFakeAnthropic, type FakeAnthropic } from '../server/fakeAnthropic';
 
@@ -13,6 +14,30 @@ export async function startServerForExtension(): Promise<FakeAnthropic> {
   await setSetting('baseUrl', server.url);
   await vscode.extensions.getExtension('prefill-loom.prefill-loom')?.activate();
   return server;
+}
+
+/** The extension's API (activating it if needed). */
+export async function loomApi(): Promise<PrefillLoomApi> {
+  return (await vscode.extensions.getExtension<PrefillLoomApi>('prefill-loom.prefill-loom')!.activate()) as PrefillLoomApi;
+}
+
+/**
+ * Checks the promise of the fault matrix after a generation into `editor`: the document is exactly
+ * `expected`, holds no replacement character and no half of a surrogate pair, and its loom holds the
+ * document's text as the current path, the generation's node holding every character received.
+ */
+export async function assertNothingLost(editor: vscode.TextEditor, expected: string, outcome: GenerationOutcome | undefined): Promise<void> {
+  const text = editor.document.getText();
+  assert.equal(text, expected);
+  assert.ok(!text.includes('\ufffd'), 'no U+FFFD in the document');
+  assert.ok(!/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(text), 'no half of a surrogate pair in the document');
+  const session = (await loomApi()).sessions.get(editor.document);
+  assert.ok(session, 'the document has a loom');
+  await eventually(() => session.tree.textOf(session.currentId) === session.body(), 'the tree to hold the document', 5000, 10);
+  if (outcome && outcome.text.length > 0) {
+    const node = [...session.tree.preorder()].find((n) => n.author === 'model' && n.text === outcome.text && n.generation?.status === outcome.status);
+    assert.ok(node, `a ${outcome.status} model node holding the ${outcome.text.length} characters received`);
+  }
 }
 
 export async function setSetting(name: string, value: unknown): Promise<void> {

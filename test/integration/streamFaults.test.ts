@@ -112,7 +112,7 @@ describe('Fault matrix: the server and the connection', () => {
       const outcome = await continueAtCursor();
       const elapsed = Date.now() - started;
       assert.equal(outcome?.status, 'failed');
-      assert.ok(elapsed >= 900 && elapsed < 5000, `gave up after ${elapsed} ms, for a 1 s timeout`);
+      assert.ok(elapsed >= 900 && elapsed < 10_000, `gave up after ${elapsed} ms, for a 1 s timeout`);
       await assertNothingLost(editor, PREFIX, outcome);
       const error = await shown.waitFor('error', /did not answer within the time limit\. Retry, or raise `prefillLoom\.requestTimeoutSeconds`/);
       assert.deepEqual(error.items, ['Retry', 'Open Settings']);

@@ -1,5 +1,6 @@
 /**
- * Records the notifications and modal dialogs the extension shows, and answers them as a user would.
+ * Records the notifications and modal dialogs the extension shows, and answers them (and other
+ * dialogs) as a user would.
  * The extension and these tests load `vscode` from the same extension folder, so they share one API
  * object: replacing its `show*Message` functions puts the test where the user sits.
  */
@@ -29,17 +30,26 @@ const FUNCTIONS: Record<Severity, 'showInformationMessage' | 'showWarningMessage
   error: 'showErrorMessage',
 };
 
+/**
+ * Puts `replacement` in place of `vscode.window[name]` (a dialog, a picker) until disposed, so a test
+ * answers for the user.
+ */
+export function replaceWindowFunction<K extends keyof typeof vscode.window>(name: K, replacement: (...args: never[]) => unknown): vscode.Disposable {
+  const window = vscode.window as unknown as Record<string, unknown>;
+  const original = window[name];
+  window[name] = replacement;
+  return new vscode.Disposable(() => (window[name] = original));
+}
+
 export class ShownMessages implements vscode.Disposable {
   readonly shown: ShownMessage[] = [];
-  private readonly originals = new Map<Severity, Show>();
+  private readonly replaced: vscode.Disposable[];
 
   /** @param answer what the user presses; by default nothing (every message is dismissed). */
   constructor(public answer: Answer = () => undefined) {
-    const window = vscode.window as unknown as Record<string, Show>;
-    for (const [severity, name] of Object.entries(FUNCTIONS) as Array<[Severity, string]>) {
-      this.originals.set(severity, window[name]);
-      window[name] = (message, ...rest) => Promise.resolve(this.record(severity, message, rest));
-    }
+    this.replaced = (Object.entries(FUNCTIONS) as Array<[Severity, (typeof FUNCTIONS)[Severity]]>).map(([severity, name]) =>
+      replaceWindowFunction(name, ((message: string, ...rest: unknown[]) => Promise.resolve(this.record(severity, message, rest))) as Show),
+    );
   }
 
   /** The messages shown so far with this severity whose text matches. */
@@ -56,8 +66,7 @@ export class ShownMessages implements vscode.Disposable {
   }
 
   dispose(): void {
-    const window = vscode.window as unknown as Record<string, Show>;
-    for (const [severity, original] of this.originals) window[FUNCTIONS[severity]] = original;
+    for (const r of this.replaced) r.dispose();
   }
 
   private record(severity: Severity, message: string, rest: unknown[]): unknown {

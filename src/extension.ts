@@ -44,7 +44,7 @@ export function activate(context: vscode.ExtensionContext): PrefillLoomApi {
   const probes = new PrefillProbeRunner({ sessions, generations, decorations, extensionUri: context.extensionUri, log });
   sessionsToFlush = sessions;
 
-  const command = (id: string, run: () => unknown) => vscode.commands.registerCommand(`prefillLoom.${id}`, run);
+  const command = (id: string, run: (...args: unknown[]) => unknown) => vscode.commands.registerCommand(`prefillLoom.${id}`, run);
   context.subscriptions.push(
     log,
     lastRequest,
@@ -60,7 +60,8 @@ export function activate(context: vscode.ExtensionContext): PrefillLoomApi {
     vscode.window.registerWebviewViewProvider(LOOM_VIEW_ID, view),
     vscode.window.registerWebviewPanelSerializer(LOOM_PANEL_TYPE, view),
     command('continueAtCursor', () => generations.continueAtCursor()),
-    command('generateAlternatives', () => generations.generateAlternatives()),
+    // A keybinding may pass the count as the command's argument.
+    command('generateAlternatives', (count?: unknown) => generations.generateAlternatives(undefined, Number.isSafeInteger(count) && (count as number) > 0 ? (count as number) : undefined)),
     command('stopGeneration', () => generations.stop(vscode.window.activeTextEditor?.document) || generations.stop()),
     command('setApiKey', () => keys.promptAndStore()),
     command('showLastRequest', () => lastRequest.show()),

@@ -1,5 +1,6 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import * as vscode from 'vscode';
+import { alternativesQuestion } from './core/alternativesConfirmation';
 import { createAnthropicClient } from './core/anthropicClient';
 import { concurrencyLimit } from './core/concurrencyLimit';
 import type { DocumentHeader } from './core/documentHeader';
@@ -85,7 +86,8 @@ export class GenerationController implements vscode.Disposable {
   /** Asks for several continuations at the cursor (the setting's count, or one the user picks). */
   async generateAlternatives(editor: vscode.TextEditor | undefined = vscode.window.activeTextEditor, count?: number): Promise<GenerationOutcome | undefined> {
     const n = count ?? (await this.pickCount());
-    return n === undefined ? undefined : this.continueAtCursor(editor, n);
+    if (n === undefined || (editor && !(await this.confirmAlternatives(editor, n)))) return undefined;
+    return this.continueAtCursor(editor, n);
   }
 
   /**
@@ -164,6 +166,22 @@ export class GenerationController implements vscode.Disposable {
     }
     if (!(await this.deps.guard.maySend(settings.connection.baseUrl))) return undefined;
     return { apiKey, settings, params: resolveGenerationParams(settings.defaults, header.fields), header };
+  }
+
+  /** Asks before sending more alternatives than anyone is likely to want at once (a slip of the keyboard). */
+  private async confirmAlternatives(editor: vscode.TextEditor, count: number): Promise<boolean> {
+    const settings = readLoomSettings();
+    const params = resolveGenerationParams(settings.defaults, this.deps.headers.check(editor.document).fields);
+    const question = alternativesQuestion({
+      count,
+      model: params.model,
+      promptChars: editor.document.offsetAt(editor.selection.active),
+      outputTokensEach: Math.max(settings.connection.maxTotalTokens, params.max_tokens),
+    });
+    if (!question) return true;
+    const choice = await vscode.window.showWarningMessage(question.message, { modal: true, detail: question.detail }, question.confirm);
+    if (choice !== question.confirm) this.deps.log.info(`Generate Alternatives: ${count} alternatives were not confirmed; nothing was sent.`);
+    return choice === question.confirm;
   }
 
   private async pickCount(): Promise<number | undefined> {

@@ -99,6 +99,7 @@ export class LoomSessions implements vscode.Disposable {
       return undefined;
     }
     for (const warning of opened.warnings) this.log.warn(`${path.basename(paths.snapshot)}: ${warning}`);
+    if (opened.warnings.length > 0) void this.reportRepaired(paths, opened.warnings);
     const session = new LoomSession(document, opened.store);
     this.sessions.set(document.uri.toString(), session);
     const followTree = (): { dispose(): void } => session.tree.onDidChange(() => this.scheduleFlush(session));
@@ -127,6 +128,16 @@ export class LoomSessions implements vscode.Disposable {
       this.log.info(`Moved the unreadable tree aside: ${Object.values(moved).join(', ')}`);
       await this.sessionFor(document);
     }
+  }
+
+  /** A tree file that needed repairs (a hand edit, a crash mid-write) loads with every node it has; the user hears what changed. */
+  private async reportRepaired(paths: TreePaths, warnings: string[]): Promise<void> {
+    const more = warnings.length > 1 ? ` (and ${warnings.length - 1} more, in the Prefill Loom log)` : '';
+    const choice = await vscode.window.showWarningMessage(
+      `Prefill Loom: ${path.basename(paths.snapshot)} was repaired on loading: ${warnings[0]}${more}. What could be read was kept (a snapshot that needed repairs is first copied to .before-repair.json beside it). Open the file to check it.`,
+      'Open Tree File',
+    );
+    if (choice) await vscode.window.showTextDocument(vscode.Uri.file(paths.snapshot));
   }
 
   private scheduleReconcile(document: vscode.TextDocument): void {

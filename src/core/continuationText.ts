@@ -12,7 +12,8 @@ export interface ContinuationEdit {
  * Turns streamed deltas into document edits. Trailing whitespace is held back until something
  * follows it, because if the response stops at `max_tokens` the next request must prefill without it
  * (the API rejects trailing whitespace) and the continuation replaces it; holding it back means the
- * editor never shows text that later disappears.
+ * editor never shows text that later disappears. The high half of a surrogate pair split between
+ * deltas is held back too, so the document never holds half a character.
  */
 export class ContinuationText {
   private shown = '';
@@ -44,7 +45,7 @@ export class ContinuationText {
       this.heldIsStale = false;
     }
     const combined = this.held + delta;
-    const body = combined.trimEnd();
+    const body = withoutHeldTail(combined);
     this.held = combined.slice(body.length);
     if (body.length > 0) this.show(body);
   }
@@ -57,9 +58,13 @@ export class ContinuationText {
     this.heldIsStale = true;
   }
 
-  /** Ends the generation, showing any whitespace that was held back. */
+  /**
+   * Ends the generation, showing any whitespace that was held back. A high surrogate whose low half
+   * never came is dropped: half a character cannot be shown, and would be saved as U+FFFD.
+   */
   finish(): void {
-    if (this.held.length > 0) this.show(this.held);
+    const held = endsInHighSurrogate(this.held) ? this.held.slice(0, -1) : this.held;
+    if (held.length > 0) this.show(held);
     this.held = '';
   }
 
@@ -72,4 +77,16 @@ export class ContinuationText {
     this.shown += text;
     this.emit({ replace, text });
   }
+}
+
+/** `text` without what must wait for the next delta: trailing whitespace and a trailing high surrogate. */
+function withoutHeldTail(text: string): string {
+  let body = text.trimEnd();
+  while (endsInHighSurrogate(body)) body = body.slice(0, -1).trimEnd();
+  return body;
+}
+
+function endsInHighSurrogate(text: string): boolean {
+  const last = text.charCodeAt(text.length - 1);
+  return last >= 0xd800 && last <= 0xdbff;
 }

@@ -139,7 +139,7 @@ interface ParseState {
  * @param text the whole document
  */
 export function parseDocumentHeader(text: string): DocumentHeader {
-  const lines = splitLines(text);
+  const lines = headerLines(text);
   if (!FENCE.test(lines[0].text.replace(/^\uFEFF/, ''))) {
     return { present: false, fields: {}, bodyOffset: 0, diagnostics: [] };
   }
@@ -160,15 +160,21 @@ export function hasHeaderErrors(header: DocumentHeader): boolean {
   return header.diagnostics.some((d) => d.severity === 'error');
 }
 
-function splitLines(text: string): Line[] {
+/**
+ * The lines the header can span: the first, and if it opens a header, the rest up to the closing
+ * fence. The body is never split: the header is parsed on every request, and a body may be 10 MB.
+ */
+function headerLines(text: string): Line[] {
   const lines: Line[] = [];
   let start = 0;
   for (;;) {
     const newline = text.indexOf('\n', start);
     const end = newline < 0 ? text.length : newline;
     const raw = text.slice(start, end);
-    lines.push({ text: raw.endsWith('\r') ? raw.slice(0, -1) : raw, next: newline < 0 ? end : end + 1 });
-    if (newline < 0) return lines;
+    const line = { text: raw.endsWith('\r') ? raw.slice(0, -1) : raw, next: newline < 0 ? end : end + 1 };
+    lines.push(line);
+    const opens = lines.length === 1 && FENCE.test(line.text.replace(/^\uFEFF/, ''));
+    if (newline < 0 || (lines.length === 1 && !opens) || (lines.length > 1 && FENCE.test(line.text))) return lines;
     start = newline + 1;
   }
 }

@@ -15,8 +15,11 @@ export interface FileState {
   journalBytes: number;
   /** The snapshot must be rewritten before anything is appended (a cut journal line, an old format). */
   needsCompaction: boolean;
-  /** The snapshot's text when it was in an older format, to keep as a backup. */
-  migratedFrom?: { version: number; text: string };
+  /**
+   * The snapshot as it was on disk, kept beside it before it is first rewritten: when it was in an
+   * older format (`.v0.json`) or needed repairs (`.before-repair.json`), so a hand edit is never lost.
+   */
+  backup?: { path: string; text: string };
 }
 
 /**
@@ -53,8 +56,8 @@ export async function loadTree(storage: TreeStorage, paths: TreePaths, options: 
       seq: replay.seq,
       snapshotBytes: byteLength(snapshotText),
       journalBytes: byteLength(journalText ?? ''),
-      needsCompaction: journal.value.needsRepair || migratedFrom !== undefined,
-      migratedFrom: migratedFrom === undefined ? undefined : { version: migratedFrom, text: snapshotText },
+      needsCompaction: journal.value.needsRepair || migratedFrom !== undefined || snapshot.value.warnings.length > 0,
+      backup: backupOf(paths.snapshot, snapshotText, migratedFrom, snapshot.value.warnings.length > 0),
     },
   };
 }
@@ -204,14 +207,14 @@ export class TreeStore {
     this.state.needsCompaction = true;
     const { snapshot, journal } = this.paths;
     const text = serializeTree(this.currentTree, { currentId: this.current, document: this.options.document, journalSeq: this.state.seq });
-    const old = this.state.migratedFrom;
-    if (old) await this.storage.write(snapshot.replace(/\.json$/, `.v${old.version}.json`), old.text);
+    const backup = this.state.backup;
+    if (backup) await this.storage.write(backup.path, backup.text);
     const temp = tempPath(snapshot);
     await this.storage.write(temp, text);
     await this.storage.rename(temp, snapshot);
     this.snapshotExists = true;
     this.state.snapshotBytes = byteLength(text);
-    this.state.migratedFrom = undefined;
+    this.state.backup = undefined;
     // Entries still in the journal are all ≤ journalSeq, so a crash before this point loses nothing.
     await this.storage.remove(journal);
     this.state.journalBytes = 0;
@@ -228,6 +231,12 @@ function merge(last: JournalOp, op: JournalOp): JournalOp | undefined {
   if (last.op === 'append' && op.op === 'append' && last.id === op.id) return { ...op, text: last.text + op.text };
   if (last.op === 'generation' && op.op === 'generation' && last.id === op.id) return { ...op, patch: { ...last.patch, ...op.patch } };
   if (last.op === 'current' && op.op === 'current') return op;
+  return undefined;
+}
+
+function backupOf(snapshot: string, text: string, migratedFrom: number | undefined, repaired: boolean): FileState['backup'] {
+  if (migratedFrom !== undefined) return { path: snapshot.replace(/\.json$/, `.v${migratedFrom}.json`), text };
+  if (repaired) return { path: snapshot.replace(/\.json$/, '.before-repair.json'), text };
   return undefined;
 }
 

@@ -1,10 +1,10 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { GenerationOutcome } from '../../src/core/generation';
+import type { PrefillLoomApi } from '../../src/extension';
 import { eventually } from '../harness/eventually';
 import { startFakeAnthropic, type FakeAnthropic } from '../server/fakeAnthropic';
 import type { Responder } from '../server/responder';
-import type { PrefillLoomApi } from '../../src/extension';
 
 export const TEST_KEY = 'sk-ant-integration-key';
 
@@ -23,6 +23,27 @@ export async function startServerForExtension(responder?: Responder): Promise<Fa
 /** The extension's API, activating it if needed. */
 export async function loomApi(): Promise<PrefillLoomApi> {
   return (await vscode.extensions.getExtension<PrefillLoomApi>('prefill-loom.prefill-loom')!.activate()) as PrefillLoomApi;
+}
+
+/**
+ * Checks the promise of the fault matrix after a generation into `editor`: the document is exactly
+ * `expected`, holds no replacement character and no half of a surrogate pair, and its loom holds the
+ * document's text as the current path, and a path ending in the generation's node that holds every
+ * character received.
+ */
+export async function assertNothingLost(editor: vscode.TextEditor, expected: string, outcome: GenerationOutcome | undefined): Promise<void> {
+  const text = editor.document.getText();
+  assert.equal(text, expected);
+  assert.ok(!text.includes('\ufffd'), 'no U+FFFD in the document');
+  assert.ok(!/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(text), 'no half of a surrogate pair in the document');
+  const session = (await loomApi()).sessions.get(editor.document);
+  assert.ok(session, 'the document has a loom');
+  await eventually(() => session.tree.textOf(session.currentId) === session.body(), 'the tree to hold the document', 5000, 10);
+  if (outcome && outcome.text.length > 0) {
+    // A later hand edit inside the generated text splits its node; the tail keeps the generation.
+    const node = [...session.tree.preorder()].find((n) => n.author === 'model' && n.generation?.status === outcome.status && session.tree.textOf(n.id).endsWith(outcome.text));
+    assert.ok(node, `a ${outcome.status} model node holding the ${outcome.text.length} characters received`);
+  }
 }
 
 export async function setSetting(name: string, value: unknown): Promise<void> {

@@ -137,6 +137,40 @@ describe('the loom view provider in VS Code', function () {
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 
+  it('ignores and logs every message outside the protocol, passing only valid intents on', async () => {
+    const warnings: string[] = [];
+    const recordingLog = { ...log, warn: (message: string) => warnings.push(message), error: (message: string) => warnings.push(message) } as vscode.LogOutputChannel;
+    const extensionUri = vscode.extensions.getExtension(EXTENSION_ID)!.extensionUri;
+    const guarded = new LoomViewProvider({ extensionUri, source, log: recordingLog });
+    const page = new ScriptedPage();
+    await guarded.deserializeWebviewPanel(page.panel);
+    page.send({ type: 'ready' });
+    assert.equal((page.posted[0] as { type: string }).type, 'snapshot', 'the handshake works through the fake page');
+    const outside: unknown[] = [
+      null,
+      'select',
+      42,
+      [],
+      { type: 'eval', code: 'process.exit()' },
+      { type: 'select' },
+      { type: 'select', id: 42 },
+      { type: 'select', id: '' },
+      { type: 'select', id: 'x'.repeat(10_000) },
+      { type: 'bookmark', id: 'a', bookmarked: 'yes' },
+      { type: 'perf', requestId: -1, report: {} },
+      { type: 'clientError', message: 'x'.repeat(100_000) },
+      { type: '__proto__', id: 'a' },
+      { type: 'constructor', id: 'a' },
+    ];
+    for (const raw of outside) page.send(raw);
+    page.send({ type: 'select', id: 'a', extra: '<script>' });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.deepEqual(source.intents, [{ type: 'select', id: 'a' }], 'only the valid intent arrived, without its extra field');
+    assert.equal(warnings.length, outside.length, warnings.join('\n'));
+    assert.ok(warnings.every((w) => w.startsWith('Loom view: ignored a message that is not in the protocol: ') && w.length < 300), 'each logged, briefly');
+    guarded.dispose();
+  });
+
   it('brings 100,000 nodes through VS Code into the view', async () => {
     provider.showBeside({ preserveFocus: true });
     await provider.measure();
@@ -150,6 +184,38 @@ describe('the loom view provider in VS Code', function () {
     assert.ok(report.renderedRowCount < 100, `${report.renderedRowCount} row elements`);
   });
 });
+
+/** A webview panel whose page the test plays: it posts what the test sends and records what it is sent. */
+class ScriptedPage {
+  readonly posted: unknown[] = [];
+  private readonly incoming = new vscode.EventEmitter<unknown>();
+  private readonly disposed = new vscode.EventEmitter<void>();
+  readonly panel = {
+    title: '',
+    iconPath: undefined,
+    visible: true,
+    viewColumn: vscode.ViewColumn.Beside,
+    webview: {
+      options: {},
+      html: '',
+      cspSource: 'vscode-webview://scripted',
+      asWebviewUri: (uri: vscode.Uri) => uri,
+      postMessage: (message: unknown) => {
+        this.posted.push(message);
+        return Promise.resolve(true);
+      },
+      onDidReceiveMessage: this.incoming.event,
+    },
+    onDidChangeViewState: new vscode.EventEmitter<void>().event,
+    onDidDispose: this.disposed.event,
+    reveal: () => undefined,
+    dispose: () => this.disposed.fire(),
+  } as unknown as vscode.WebviewPanel;
+
+  send(message: unknown): void {
+    this.incoming.fire(message);
+  }
+}
 
 async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

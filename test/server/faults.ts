@@ -37,6 +37,16 @@ export interface CutMidUtf8Fault extends Repeat {
   afterTokens: number;
 }
 
+/**
+ * Streams `afterTokens` text deltas (and any further ones without a character outside the BMP), then
+ * a delta ending in the high half of the next token's first such character (an emoji: JSON carries
+ * it as a lone `\\ud83d` escape), and drops the connection before the low half comes.
+ */
+export interface CutMidSurrogateFault extends Repeat {
+  kind: 'cutMidSurrogate';
+  afterTokens: number;
+}
+
 /** Streams `afterTokens` text deltas, then an SSE `error` event (default `overloaded_error`), then ends. */
 export interface ErrorEventFault extends Repeat {
   kind: 'errorEvent';
@@ -61,7 +71,7 @@ export interface GarbageFault extends Repeat {
 }
 
 /** Faults that strike after the reply has started streaming. */
-export type StreamFault = CutStreamFault | CutMidUtf8Fault | ErrorEventFault | MalformedSseFault;
+export type StreamFault = CutStreamFault | CutMidUtf8Fault | CutMidSurrogateFault | ErrorEventFault | MalformedSseFault;
 
 export type Fault = StatusFault | StreamFault | HangFault | GarbageFault;
 
@@ -121,6 +131,7 @@ export function parseFault(value: unknown): Fault {
       return value as StatusFault;
     case 'cutStream':
     case 'cutMidUtf8':
+    case 'cutMidSurrogate':
     case 'malformedSse':
     case 'errorEvent':
       if (!isCount(fault.afterTokens)) {

@@ -17,7 +17,21 @@ import { cutInsideMultibyte, hasNonAscii } from './utf8Cut';
 const MALFORMED_EVENT = 'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"te\n\n';
 
 function strikesAt(fault: StreamFault, index: number, piece: string): boolean {
-  return index >= fault.afterTokens && (fault.kind !== 'cutMidUtf8' || hasNonAscii(piece));
+  if (index < fault.afterTokens) return false;
+  if (fault.kind === 'cutMidUtf8') return hasNonAscii(piece);
+  if (fault.kind === 'cutMidSurrogate') return highSurrogateEnd(piece) > 0;
+  return true;
+}
+
+function deltaText(payload: EventPayload): string {
+  const delta = payload.delta as { text?: unknown } | undefined;
+  return typeof delta?.text === 'string' ? delta.text : '';
+}
+
+/** How much of `text` to send so that it ends in the high half of its first surrogate pair; 0 if none. */
+function highSurrogateEnd(text: string): number {
+  const index = text.search(/[\ud800-\udbff]/);
+  return index + 1;
 }
 
 /** Breaks the stream off; `next` is the event that would have come next. */
@@ -30,6 +44,13 @@ async function strike(res: ServerResponse, fault: StreamFault, next: EventPayloa
       await writeChunk(res, cutInsideMultibyte(sseEvent(next)));
       dropConnection(res);
       return;
+    case 'cutMidSurrogate': {
+      const text = deltaText(next);
+      const end = highSurrogateEnd(text);
+      if (end > 0) await writeChunk(res, sseEvent(payloads.textDelta(text.slice(0, end))));
+      dropConnection(res);
+      return;
+    }
     case 'errorEvent':
       await writeChunk(res, sseEvent(streamErrorPayload(fault.errorType ?? 'overloaded_error')));
       res.end();

@@ -25,6 +25,23 @@ describe('ContinuationText', () => {
     assert.equal(s.doc(), 'Hello world');
   });
 
+  it('holds the high half of a surrogate pair split between deltas until the low half comes', () => {
+    const s = simulate('');
+    s.text.append('Sun \ud83c');
+    assert.equal(s.doc(), 'Sun');
+    s.text.append('\udf1e up');
+    assert.equal(s.doc(), 'Sun \u{1F31E} up');
+    assert.ok(s.edits.every((e) => !/[\ud800-\udbff]$|^[\udc00-\udfff]/.test(e.text)), 'no edit splits the pair');
+  });
+
+  it('drops a high surrogate whose low half never came, keeping the whitespace before it', () => {
+    const s = simulate('');
+    s.text.append('Sun \ud83c');
+    s.text.finish();
+    assert.equal(s.doc(), 'Sun ');
+    assert.equal(s.text.text, 'Sun ');
+  });
+
   it('holds trailing whitespace until text follows it', () => {
     const s = simulate('');
     s.text.append('Hello');

@@ -113,6 +113,25 @@ describe('fake Anthropic server: faults', () => {
     assert.ok(error instanceof Error);
   });
 
+  it('cutMidSurrogate: the last delta ends in the high half of an emoji, then the connection drops', async () => {
+    server.setResponder(scriptedResponder([{ tokens: ['Hello', ' there', ' sun \u{1F31E} up', ' ok'] }]));
+    server.enqueueFault({ kind: 'cutMidSurrogate', afterTokens: 1 });
+    const { bytes, dropped } = await readBytes(await postMessages(true));
+
+    assert.ok(dropped);
+    assert.equal(bytes.toString('utf8').match(/"text_delta","text":" there"/g)?.length, 1, 'a token without an emoji is sent whole');
+    assert.ok(bytes.toString('utf8').endsWith('"text":" sun \\ud83c"}}\n\n'), 'a lone high surrogate, JSON-escaped');
+  });
+
+  it('cutMidSurrogate: the SDK hands over the high half and then rejects', async () => {
+    server.setResponder(scriptedResponder([{ tokens: ['Hello', ' \u{1F31E}!'] }]));
+    server.enqueueFault({ kind: 'cutMidSurrogate', afterTokens: 0 });
+    const { text, error } = await streamText(client);
+
+    assert.equal(text, 'Hello \ud83c');
+    assert.ok(error instanceof Error);
+  });
+
   it('errorEvent: the SDK surfaces the API error sent mid-stream', async () => {
     server.enqueueFault({ kind: 'errorEvent', afterTokens: 2 });
     const { text, error } = await streamText(client);

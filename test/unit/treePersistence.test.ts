@@ -251,4 +251,20 @@ describe('TreeStore', () => {
     assert.equal(JSON.parse(read(paths.snapshot)).version, 1);
     assert.equal(store.tree.textOf('r'), 'Once');
   });
+
+  it('repairs a hand-edited snapshot with a missing node on open, keeping the file as it was beside it', async () => {
+    const store = await open();
+    const a = store.tree.addChild(store.tree.rootId, ' upon', { author: 'user' });
+    const b = store.tree.addChild(a.id, ' a time', { author: 'model', generation: { ...GENERATION, status: 'completed' } });
+    await store.compact();
+    const edited = read(paths.snapshot).replace(new RegExp(`\\n.*"id":"${a.id}".*\\n`), '\n');
+    writeFileSync(paths.snapshot, edited);
+    const repaired = await open();
+    assert.equal(read(path.join(dir, 'story.md.loom.before-repair.json')), edited);
+    assert.equal(repaired.tree.parent(b.id)?.id, repaired.tree.rootId, 'the orphan hangs under the root');
+    assert.equal(repaired.tree.get(b.id)?.text, ' a time');
+    const again = await reload();
+    assert.deepEqual(again.warnings, [], 'the repaired tree was saved');
+    assert.equal(again.tree.size, 2);
+  });
 });

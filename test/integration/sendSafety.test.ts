@@ -1,0 +1,106 @@
+/**
+ * Where text and the key may go, in a real VS Code: plain http to another machine is asked about
+ * before anything is sent, a document header can never redirect a request or supply a key, and an
+ * untrusted workspace asks before a document's text leaves.
+ */
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { FakeAnthropic } from '../server/fakeAnthropic';
+import { closeAllEditors, continueAtCursor, openDocument, setSetting, startServerForExtension, TEST_KEY } from './loomTestKit';
+import { ShownMessages } from './shownMessages';
+
+const PREFIX = 'Once upon a tide';
+/** A host that can never resolve (RFC 2606): nothing may ever be sent to it. */
+const PLAIN_HTTP_ELSEWHERE = 'http://loom-relay.invalid';
+
+/** The key the server saw on its last request, however the SDK sent it. */
+function keySent(server: FakeAnthropic): string | undefined {
+  const headers = server.requests.at(-1)?.headers ?? {};
+  return (headers['x-api-key'] as string | undefined) ?? (headers.authorization as string | undefined)?.replace(/^Bearer /, '');
+}
+
+describe('Security: where requests go', () => {
+  let server: FakeAnthropic;
+  let shown: ShownMessages;
+  before(async () => {
+    server = await startServerForExtension();
+    await setSetting('maxTokens', 10);
+    await setSetting('maxTotalTokens', 10);
+  });
+  beforeEach(() => {
+    shown = new ShownMessages();
+  });
+  afterEach(async () => {
+    shown.dispose();
+    server.reset();
+    await setSetting('baseUrl', server.url);
+    await closeAllEditors();
+  });
+  after(async () => {
+    for (const name of ['baseUrl', 'maxTokens', 'maxTotalTokens']) await setSetting(name, undefined);
+    await server.close();
+  });
+
+  it('plain http to another machine: a modal warning before the key is sent; declining sends nothing', async () => {
+    await setSetting('baseUrl', PLAIN_HTTP_ELSEWHERE);
+    const editor = await openDocument(PREFIX);
+    const outcome = await continueAtCursor();
+    assert.equal(outcome, undefined, 'no generation started');
+    const [warning] = shown.matching('warning', /plain http/);
+    assert.ok(warning, 'the user was warned');
+    assert.equal(warning.modal, true);
+    assert.equal(warning.message, `Prefill Loom: ${PLAIN_HTTP_ELSEWHERE} is plain http, so your API key and text would travel unencrypted.`);
+    assert.match(warning.detail ?? '', /Use an https URL in prefillLoom\.baseUrl, or send anyway/);
+    assert.deepEqual(warning.items, ['Send Anyway']);
+    assert.equal(editor.document.getText(), PREFIX);
+  });
+
+  it('plain http to this machine (the test server) goes without asking', async () => {
+    await openDocument(PREFIX);
+    const outcome = await continueAtCursor();
+    assert.equal(outcome?.status, 'completed');
+    assert.deepEqual(shown.shown, []);
+    assert.equal(keySent(server), TEST_KEY);
+  });
+
+  it('a header naming a base URL or a key: marked as an error, nothing sent anywhere; without it, the configured server and key', async () => {
+    const header = `---\nbaseUrl: ${PLAIN_HTTP_ELSEWHERE}\napi_key: sk-ant-from-the-document\n---\n`;
+    const editor = await openDocument(header + PREFIX);
+    assert.equal(await continueAtCursor(), undefined);
+    assert.equal(server.requests.length, 0, 'nothing was sent');
+    const diagnostics = vscode.languages.getDiagnostics(editor.document.uri);
+    assert.deepEqual(diagnostics.map((d) => [d.range.start.line, d.severity]), [[1, vscode.DiagnosticSeverity.Error], [2, vscode.DiagnosticSeverity.Error]]);
+    assert.ok(diagnostics.every((d) => !d.message.includes('sk-ant-from-the-document') && !d.message.includes('.invalid')), 'the values are not echoed');
+    await shown.waitFor('error', /the document header has an error on line 2/);
+    const clean = await openDocument('---\nmax_tokens: 10\n---\n' + PREFIX);
+    const outcome = await continueAtCursor();
+    assert.equal(outcome?.status, 'completed');
+    assert.equal(server.requests.length, 1, 'the request went to the configured server');
+    assert.equal(keySent(server), TEST_KEY, 'with the configured key');
+    assert.equal(clean.document.getText(), '---\nmax_tokens: 10\n---\n' + PREFIX + outcome.text);
+  });
+
+  it('an untrusted workspace: asks before sending the text; No sends nothing, Send sends and is not asked again', async () => {
+    // The trust state cannot be changed from inside a running window, so the workspace API reports
+    // an untrusted workspace to the extension for this test; the prompt and the refusal are the product's.
+    const trust = Object.getOwnPropertyDescriptor(vscode.workspace, 'isTrusted');
+    Object.defineProperty(vscode.workspace, 'isTrusted', { get: () => false, configurable: true });
+    try {
+      await openDocument(PREFIX);
+      assert.equal(await continueAtCursor(), undefined);
+      assert.equal(server.requests.length, 0, 'declined: nothing sent');
+      const [question] = shown.matching('warning', /not trusted/);
+      assert.equal(question?.modal, true);
+      assert.equal(question.message, "Prefill Loom: this workspace is not trusted. Send this document's text to the model?");
+      assert.deepEqual(question.items, ['Send']);
+
+      shown.answer = (m) => (m.items.includes('Send') ? 'Send' : undefined);
+      assert.equal((await continueAtCursor())?.status, 'completed');
+      assert.equal(server.requests.length, 1, 'accepted: sent');
+      assert.equal((await continueAtCursor())?.status, 'completed');
+      assert.equal(shown.matching('warning', /not trusted/).length, 2, 'a yes holds for the session');
+    } finally {
+      if (trust) Object.defineProperty(vscode.workspace, 'isTrusted', trust);
+    }
+  });
+});

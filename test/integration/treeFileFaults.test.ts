@@ -1,0 +1,120 @@
+/**
+ * The fault matrix, tree file side, in a real VS Code: a crash mid-save, a file from a newer version
+ * and a hand-edited file each load (or are left alone) without losing a node, and the user is told.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { GenerationOutcome } from '../../src/core/generation';
+import { loadTree, TreeStore } from '../../src/core/treePersistence';
+import { nodeTreeStorage, sidecarPaths, tempPath, type TreePaths } from '../../src/core/treeStorage';
+import { eventually } from '../harness/eventually';
+import type { FakeAnthropic } from '../server/fakeAnthropic';
+import { closeAllEditors, loomApi, setSetting, startServerForExtension } from './loomTestKit';
+import { ShownMessages } from './shownMessages';
+
+const PREFIX = 'Once upon a tide';
+
+/** A document in the test workspace, with the tree files its name gives. */
+function newDocument(name: string): { file: string; paths: TreePaths } {
+  const file = path.join(vscode.workspace.workspaceFolders![0].uri.fsPath, `${name}-${Date.now()}.md`);
+  fs.writeFileSync(file, PREFIX);
+  return { file, paths: sidecarPaths(file) };
+}
+
+/** Writes a tree for `file` as an earlier session would have: a snapshot, then journal entries. */
+async function writeTree(file: string, paths: TreePaths): Promise<string[]> {
+  const opened = await TreeStore.open(nodeTreeStorage, paths, { document: path.basename(file), initialText: PREFIX });
+  assert.ok(opened.ok);
+  const { tree } = opened.store;
+  const first = tree.addChild(tree.rootId, ' and the boats came in.', { author: 'model' });
+  await opened.store.compact();
+  const second = tree.addChild(tree.rootId, ' and the gulls went out.', { author: 'model' });
+  await opened.store.flush();
+  opened.store.dispose();
+  return [first.id, second.id];
+}
+
+async function openAtEnd(file: string): Promise<vscode.TextEditor> {
+  const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(file));
+  const end = editor.document.positionAt(editor.document.getText().length);
+  editor.selection = new vscode.Selection(end, end);
+  return editor;
+}
+
+describe('Fault matrix: tree files', () => {
+  let server: FakeAnthropic;
+  let shown: ShownMessages;
+  before(async () => {
+    server = await startServerForExtension();
+    await setSetting('maxTokens', 20);
+    await setSetting('maxTotalTokens', 20);
+  });
+  beforeEach(() => {
+    shown = new ShownMessages();
+  });
+  afterEach(async () => {
+    shown.dispose();
+    server.reset();
+    await closeAllEditors();
+  });
+  after(async () => {
+    for (const name of ['maxTokens', 'maxTotalTokens', 'baseUrl']) await setSetting(name, undefined);
+    await server.close();
+  });
+
+  it('a crash between writing the new snapshot and renaming it: the old snapshot and the journal load whole', async () => {
+    const { file, paths } = newDocument('crashed-save');
+    const ids = await writeTree(file, paths);
+    // As the process would leave it, dying mid-write of the temp file and mid-append of the journal.
+    fs.writeFileSync(tempPath(paths.snapshot), fs.readFileSync(paths.snapshot, 'utf8').slice(0, 90));
+    fs.appendFileSync(paths.journal, '{"seq":9,"op":"append","id":"');
+    const editor = await openAtEnd(file);
+    const loom = await loomApi();
+    await eventually(() => loom.sessions.get(editor.document) !== undefined, 'the tree to load');
+    const session = loom.sessions.get(editor.document)!;
+    assert.deepEqual(ids.map((id) => session.tree.get(id)?.text), [' and the boats came in.', ' and the gulls went out.']);
+    await shown.waitFor('warning', /was repaired on loading: ignored an incomplete last line.*interrupted while saving/);
+    const outcome = await vscode.commands.executeCommand<GenerationOutcome>('prefillLoom.continueAtCursor');
+    assert.equal(outcome?.status, 'completed');
+    await loom.sessions.flushAll();
+    const saved = await loadTree(nodeTreeStorage, paths);
+    assert.equal(saved.kind, 'loaded');
+    if (saved.kind !== 'loaded') return;
+    assert.equal(saved.tree.size, session.tree.size, 'everything, old and new, is on disk');
+    assert.equal(saved.tree.textOf(saved.currentId), editor.document.getText());
+  });
+
+  it('a file from a newer version: left untouched, the user told to update, generation still works', async () => {
+    const { file, paths } = newDocument('newer-version');
+    const newer = '{"format":"prefill-loom-tree","version":99,"rootId":"r","nodes":[{"id":"r","parentId":null,"text":"Once upon a tide"}],"futureField":true}\n';
+    fs.writeFileSync(paths.snapshot, newer);
+    const editor = await openAtEnd(file);
+    const message = await shown.waitFor('error', /written by a newer version of Prefill Loom \(tree format 99.*Update Prefill Loom to open it; the file has been left unchanged/);
+    assert.deepEqual(message.items, ['Move Aside and Start a New Tree', 'Open Tree File']);
+    const outcome = await vscode.commands.executeCommand<GenerationOutcome>('prefillLoom.continueAtCursor');
+    assert.equal(outcome?.status, 'completed');
+    assert.equal(editor.document.getText(), PREFIX + outcome.text);
+    await (await loomApi()).sessions.flushAll();
+    assert.equal(fs.readFileSync(paths.snapshot, 'utf8'), newer);
+    assert.equal(fs.existsSync(paths.journal), false);
+  });
+
+  it('a hand-edited file with a missing node: every other node loads, the user is told, the original is kept', async () => {
+    const { file, paths } = newDocument('hand-edited');
+    const [first, second] = await writeTree(file, paths);
+    const snapshot = JSON.parse(fs.readFileSync(paths.snapshot, 'utf8'));
+    const orphan = { id: 'orphan1', parentId: 'deleted-by-hand', author: 'user', createdAt: 0, text: ' but the tide went out.' };
+    snapshot.nodes.push(orphan);
+    const edited = JSON.stringify(snapshot);
+    fs.writeFileSync(paths.snapshot, edited);
+    const editor = await openAtEnd(file);
+    const message = await shown.waitFor('warning', /hand-edited-.*\.md\.loom\.json was repaired on loading: node orphan1 has a missing parent deleted-by-hand; it was attached under the root/);
+    assert.deepEqual(message.items, ['Open Tree File']);
+    const session = (await loomApi()).sessions.get(editor.document)!;
+    assert.equal(session.tree.get('orphan1')?.text, orphan.text);
+    assert.ok(session.tree.has(first) && session.tree.has(second), 'the nodes from the journal are there too');
+    assert.equal(fs.readFileSync(paths.snapshot.replace(/\.json$/, '.before-repair.json'), 'utf8'), edited);
+  });
+});

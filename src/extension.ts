@@ -19,11 +19,14 @@ export interface PrefillLoomApi {
   sessions: LoomSessions;
   view: LoomViewProvider;
   viewModel: LoomViewModel;
+  /** How long `activate` took, in milliseconds: the extension's own share of VS Code's startup. */
+  activationMs: number;
 }
 
 let sessionsToFlush: LoomSessions | undefined;
 
 export function activate(context: vscode.ExtensionContext): PrefillLoomApi {
+  const started = performance.now();
   const log = vscode.window.createOutputChannel('Prefill Loom', { log: true });
   const keys = new ApiKeyStore(context.secrets);
   const lastRequest = new LastRequestStore();
@@ -67,7 +70,7 @@ export function activate(context: vscode.ExtensionContext): PrefillLoomApi {
     command('goToParent', () => navigate(sessions, 'parent')),
     command('goToChild', () => navigate(sessions, 'child')),
   );
-  return { generations, lastRequest, sessions, view, viewModel: model };
+  return { generations, lastRequest, sessions, view, viewModel: model, activationMs: performance.now() - started };
 }
 
 /** Saves every loom before the window goes: a reload or a quit must not lose the last changes. */

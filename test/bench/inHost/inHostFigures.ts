@@ -1,0 +1,27 @@
+import type { ActivationResult } from './activationBench';
+import type { LoomViewResult } from './loomViewBench';
+import type { ParallelResult, ParallelSetup } from './parallelBench';
+import type { StreamingResult } from './streamingBench';
+
+/** What the in-host benchmarks measure at which sizes; passed to the host as JSON in the environment. */
+export interface InHostPlan {
+  streamingTokens: number;
+  streamingRuns: number;
+  parallel: ParallelSetup;
+  viewSizes: readonly number[];
+  viewRuns: number;
+  /** Whether the harness presses keys in the view (only the code-server harness can). */
+  viewKeys: boolean;
+}
+
+/** What they measured, written by the host as JSON to the file the harness named. */
+export interface InHostFigures {
+  activation: ActivationResult;
+  streaming: StreamingResult;
+  parallel: ParallelResult[];
+  loomView: LoomViewResult[];
+}
+
+/** Environment variables between the harness and the in-host entry. */
+export const PLAN_VARIABLE = 'PREFILL_LOOM_BENCH_PLAN';
+export const OUTPUT_VARIABLE = 'PREFILL_LOOM_BENCH_OUT';

@@ -9,20 +9,24 @@ import type { Page } from 'playwright-core';
 import { repoRoot } from '../harness/codeServer';
 import { runInHostSuite } from '../harness/inHostSuite';
 import { webviewFrame } from '../harness/workbench';
-import { OUTPUT_VARIABLE, PLAN_VARIABLE, type InHostFigures, type InHostPlan } from './inHost/inHostFigures';
+import { BENCH_API_KEY, OUTPUT_VARIABLE, PLAN_VARIABLE, type InHostFigures, type InHostPlan } from './inHost/inHostFigures';
 import { parseKeyRequest, type KeyRequest } from './inHost/keyRequest';
+import { createFillResponder } from '../server/fillResponder';
+import { startFakeAnthropic } from '../server/fakeAnthropic';
 
 /** Lines of the workbench console shown when the run fails. */
 const CONSOLE_TAIL_LINES = 80;
 
-export async function runInHostBenchmarks(plan: InHostPlan): Promise<InHostFigures> {
+/** Runs them against a fake server in this process, the network side of the extension host. */
+export async function runInHostBenchmarks(plan: Omit<InHostPlan, 'serverUrl'>): Promise<InHostFigures> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-bench-'));
   const output = path.join(dir, 'figures.json');
   const consoleTail: string[] = [];
+  const server = await startFakeAnthropic({ apiKey: BENCH_API_KEY, responder: createFillResponder() });
   try {
     const result = await runInHostSuite({
       testsPath: path.join(repoRoot, 'out', 'test', 'bench', 'inHost', 'index'),
-      env: { [PLAN_VARIABLE]: JSON.stringify(plan), [OUTPUT_VARIABLE]: output },
+      env: { [PLAN_VARIABLE]: JSON.stringify({ ...plan, serverUrl: server.url }), [OUTPUT_VARIABLE]: output },
       onConsoleLine: (line, page) => {
         consoleTail.push(line);
         if (consoleTail.length > CONSOLE_TAIL_LINES) consoleTail.shift();
@@ -35,6 +39,7 @@ export async function runInHostBenchmarks(plan: InHostPlan): Promise<InHostFigur
     }
     return JSON.parse(fs.readFileSync(output, 'utf8')) as InHostFigures;
   } finally {
+    await server.close();
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }

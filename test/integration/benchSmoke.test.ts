@@ -5,12 +5,20 @@
  */
 import * as assert from 'node:assert/strict';
 import { measureAll } from '../bench/inHost/index';
+import { BENCH_API_KEY } from '../bench/inHost/inHostFigures';
+import { createFillResponder } from '../server/fillResponder';
+import { startFakeAnthropic, type FakeAnthropic } from '../server/fakeAnthropic';
 
 describe('npm run bench in VS Code (smoke sizes)', function () {
   this.timeout(120_000);
+  let server: FakeAnthropic;
+  // In this host, unlike a full run: only whether the figures come back matters here.
+  before(async () => (server = await startFakeAnthropic({ apiKey: BENCH_API_KEY, responder: createFillResponder() })));
+  after(() => server.close());
 
   it('measures streaming, parallel branches, the loom view and activation', async () => {
     const figures = await measureAll({
+      serverUrl: server.url,
       streamingTokens: 300,
       streamingRuns: 1,
       parallel: { counts: [1, 2], tokensPerBranch: 10, tokenDelayMs: 2, concurrency: 2, runs: 1 },
@@ -25,6 +33,7 @@ describe('npm run bench in VS Code (smoke sizes)', function () {
     assert.ok(streaming.editsPerRun >= 1 && streaming.editsPerRun <= streaming.piecesPerRun, `${streaming.editsPerRun} edits for ${streaming.piecesPerRun} pieces`);
     assert.equal(streaming.lagMs.samples, streaming.piecesPerRun, 'a lag for every piece of text');
     assert.ok(Number.isFinite(streaming.heapGrowthMB.median));
+    assert.equal(streaming.editRoundTripMs.samples, 40);
     assert.deepEqual(parallel.map((r) => r.branches), [1, 2]);
     assert.ok(parallel.every((r) => r.wallMs.median > 0));
     assert.equal(loomView.length, 1);

@@ -5,6 +5,11 @@ import type { StreamingResult } from './streamingBench';
 
 /** What the in-host benchmarks measure at which sizes; passed to the host as JSON in the environment. */
 export interface InHostPlan {
+  /**
+   * A fake server outside the extension host, with the fill responder (test/server/fillResponder.ts)
+   * and BENCH_API_KEY: in the host's own event loop, its writes would compete with what is measured.
+   */
+  serverUrl: string;
   streamingTokens: number;
   streamingRuns: number;
   parallel: ParallelSetup;
@@ -21,6 +26,8 @@ export interface InHostFigures {
   parallel: ParallelResult[];
   loomView: LoomViewResult[];
 }
+
+export const BENCH_API_KEY = 'sk-ant-bench-key';
 
 /** Environment variables between the harness and the in-host entry. */
 export const PLAN_VARIABLE = 'PREFILL_LOOM_BENCH_PLAN';

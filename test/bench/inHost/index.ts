@@ -7,9 +7,9 @@ import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { PrefillLoomApi } from '../../../src/extension';
 import { formatSuiteResult } from '../../harness/suiteResult';
-import { setSetting, startServerForExtension } from '../../integration/loomTestKit';
+import { setSetting } from '../../integration/loomTestKit';
 import { benchActivation } from './activationBench';
-import { OUTPUT_VARIABLE, PLAN_VARIABLE, type InHostFigures, type InHostPlan } from './inHostFigures';
+import { BENCH_API_KEY, OUTPUT_VARIABLE, PLAN_VARIABLE, type InHostFigures, type InHostPlan } from './inHostFigures';
 import { benchLoomView } from './loomViewBench';
 import { benchParallel } from './parallelBench';
 import { benchStreaming } from './streamingBench';
@@ -29,17 +29,17 @@ export async function run(): Promise<void> {
 export async function measureAll(plan: InHostPlan): Promise<InHostFigures> {
   const extension = vscode.extensions.getExtension<PrefillLoomApi>('prefill-loom.prefill-loom');
   if (!extension) throw new Error('the extension is not loaded');
-  const server = await startServerForExtension();
+  process.env.ANTHROPIC_API_KEY = BENCH_API_KEY;
+  await setSetting('baseUrl', plan.serverUrl);
   try {
     const api = await extension.activate();
     return {
       activation: benchActivation(api, extension.extensionPath),
-      streaming: await benchStreaming(api, server, plan.streamingTokens, plan.streamingRuns),
-      parallel: await benchParallel(api, server, plan.parallel),
+      streaming: await benchStreaming(api, plan.serverUrl, plan.streamingTokens, plan.streamingRuns),
+      parallel: await benchParallel(api, plan.serverUrl, plan.parallel),
       loomView: await benchLoomView(extension.extensionUri, plan.viewSizes, plan.viewRuns, plan.viewKeys),
     };
   } finally {
     await setSetting('baseUrl', undefined);
-    await server.close();
   }
 }

@@ -5,7 +5,6 @@
  */
 import type { PrefillLoomApi } from '../../../src/extension';
 import { closeAllEditors, openDocument, setSetting } from '../../integration/loomTestKit';
-import type { FakeAnthropic } from '../../server/fakeAnthropic';
 import { spread, type Spread } from '../stats';
 
 export interface ParallelResult {
@@ -22,10 +21,9 @@ export interface ParallelSetup {
   runs: number;
 }
 
-export async function benchParallel(api: PrefillLoomApi, server: FakeAnthropic, setup: ParallelSetup): Promise<ParallelResult[]> {
-  const tokens = Array.from({ length: setup.tokensPerBranch }, (_, i) => ` w${i}`);
-  server.setResponder(() => ({ tokens: [...tokens], naturalStop: 'end_turn' }));
-  server.setTokenDelay(setup.tokenDelayMs);
+/** `serverUrl`: a fake server with the fill responder (see InHostPlan). */
+export async function benchParallel(api: PrefillLoomApi, serverUrl: string, setup: ParallelSetup): Promise<ParallelResult[]> {
+  await setTokenDelay(serverUrl, setup.tokenDelayMs);
   await setSetting('concurrency', setup.concurrency);
   await setSetting('maxTokens', setup.tokensPerBranch + 1);
   const results: ParallelResult[] = [];
@@ -37,7 +35,7 @@ export async function benchParallel(api: PrefillLoomApi, server: FakeAnthropic, 
       results.push({ branches: count, wallMs: spread(walls) });
     }
   } finally {
-    server.setTokenDelay(0);
+    await setTokenDelay(serverUrl, 0);
     for (const name of ['concurrency', 'maxTokens', 'alternatives']) await setSetting(name, undefined);
   }
   return results;
@@ -59,4 +57,10 @@ async function branchOut(api: PrefillLoomApi, count: number): Promise<number> {
   } finally {
     await closeAllEditors();
   }
+}
+
+/** Through the fake server's control API (test/server/control.ts): the server runs in another process. */
+async function setTokenDelay(serverUrl: string, ms: number): Promise<void> {
+  const response = await fetch(`${serverUrl}/__control/delay`, { method: 'POST', body: JSON.stringify({ ms }) });
+  if (!response.ok) throw new Error(`the fake server refused a token delay: ${response.status}`);
 }

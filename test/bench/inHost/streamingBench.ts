@@ -6,11 +6,11 @@
 import Anthropic from '@anthropic-ai/sdk';
 import * as vscode from 'vscode';
 import type { PrefillLoomApi } from '../../../src/extension';
-import { closeAllEditors, openDocument, setSetting, TEST_KEY } from '../../integration/loomTestKit';
-import type { FakeAnthropic } from '../../server/fakeAnthropic';
-import { STORY, storyTokens } from '../../server/storyResponder';
+import { closeAllEditors, openDocument, setSetting } from '../../integration/loomTestKit';
+import { fillTokens } from '../../server/fillResponder';
 import { spread, type Spread } from '../stats';
 import { heapUsedMB } from './heap';
+import { BENCH_API_KEY } from './inHostFigures';
 
 export interface StreamingResult {
   tokens: number;
@@ -21,6 +21,11 @@ export interface StreamingResult {
   sdkMs: Spread;
   /** From each piece of text leaving the SDK's event loop to its edit landing in the document, over all runs. */
   lagMs: Spread & { max: number };
+  /**
+   * The floor of that lag: one small `editor.edit` in an idle document, to the renderer (the
+   * workbench in the browser, which owns the text) and back.
+   */
+  editRoundTripMs: Spread;
   /** Edits per run against text pieces per run: how much the insertion coalesced. */
   editsPerRun: number;
   piecesPerRun: number;
@@ -28,19 +33,20 @@ export interface StreamingResult {
   heapGrowthMB: Spread;
 }
 
-const PREFILL = 'A benchmark prefill, which the scripted reply ignores:';
+const PREFILL = 'A benchmark prefill, which the fill responder ignores:';
+const EDIT_ROUND_TRIPS = 40;
 
-export async function benchStreaming(api: PrefillLoomApi, server: FakeAnthropic, tokens: number, runs: number): Promise<StreamingResult> {
-  const pieces = tokensOfStory(tokens);
-  const text = pieces.join('');
-  server.setResponder(() => ({ tokens: [...pieces], naturalStop: 'end_turn' }));
-  // One token of room, so the reply ends by itself and auto-continue has nothing to do.
+/** `serverUrl`: a fake server with the fill responder (see InHostPlan). */
+export async function benchStreaming(api: PrefillLoomApi, serverUrl: string, tokens: number, runs: number): Promise<StreamingResult> {
+  const text = fillTokens(tokens).join('');
+  // The fill responder's reply ends by itself one token short of max_tokens: auto-continue has nothing to do.
   await setSetting('maxTokens', tokens + 1);
   await setSetting('maxTotalTokens', tokens + 1);
   const editorMs: number[] = [];
   const sdkMs: number[] = [];
   const lags: number[] = [];
   const heap: number[] = [];
+  const editRoundTripMs = spread(await editRoundTrips(EDIT_ROUND_TRIPS));
   let edits = 0;
   let pushes = 0;
   api.generations.landingProbe = (pushedAt, landedAt) => {
@@ -51,7 +57,7 @@ export async function benchStreaming(api: PrefillLoomApi, server: FakeAnthropic,
   try {
     // The first of each warms up the code paths and the connection pool; it is not counted.
     for (let run = -1; run < runs; run++) {
-      const sdk = await streamWithSdkAlone(server.url, tokens + 1);
+      const sdk = await streamWithSdkAlone(serverUrl, tokens + 1);
       if (sdk.text !== text) throw new Error('the SDK baseline did not receive the whole text');
       const before = heapUsedMB();
       if (run < 0) lags.length = edits = pushes = 0;
@@ -76,21 +82,16 @@ export async function benchStreaming(api: PrefillLoomApi, server: FakeAnthropic,
     editorMs: spread(editorMs),
     sdkMs: spread(sdkMs),
     lagMs: { ...spread(lags), max: Math.max(...lags) },
+    editRoundTripMs,
     editsPerRun: edits / runs,
     piecesPerRun: pushes / runs,
     heapGrowthMB: spread(heap),
   };
 }
 
-/** `count` tokens of the story, over and over. */
-function tokensOfStory(count: number): string[] {
-  const story = storyTokens(`\n\n${STORY}`);
-  return Array.from({ length: count }, (_, i) => story[i % story.length]);
-}
-
 /** The baseline: the official SDK streaming the same reply, gathering its text and nothing else. */
 async function streamWithSdkAlone(baseURL: string, maxTokens: number): Promise<{ ms: number; text: string }> {
-  const client = new Anthropic({ apiKey: TEST_KEY, baseURL, maxRetries: 0 });
+  const client = new Anthropic({ apiKey: BENCH_API_KEY, baseURL, maxRetries: 0 });
   const start = performance.now();
   const stream = await client.messages.create({
     model: 'claude-haiku-4-5',
@@ -130,4 +131,21 @@ async function streamIntoEditor(api: PrefillLoomApi, text: string): Promise<numb
   } finally {
     listener.dispose();
   }
+}
+
+/** Milliseconds of each of `count` one-character edits at the end of a fresh document, one after another. */
+async function editRoundTrips(count: number): Promise<number[]> {
+  const editor = await openDocument('');
+  const times: number[] = [];
+  try {
+    for (let i = 0; i < count; i++) {
+      const start = performance.now();
+      const end = editor.document.positionAt(editor.document.getText().length);
+      if (!(await editor.edit((b) => b.insert(end, '.')))) throw new Error('the editor refused an edit');
+      times.push(performance.now() - start);
+    }
+  } finally {
+    await closeAllEditors();
+  }
+  return times;
 }

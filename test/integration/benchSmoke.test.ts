@@ -30,7 +30,8 @@ describe('npm run bench in VS Code (smoke sizes)', function () {
     assert.equal(streaming.tokens, 300);
     assert.ok(streaming.editorMs.median > 0 && streaming.sdkMs.median > 0);
     assert.equal(streaming.editorMs.samples, 1);
-    assert.ok(streaming.editsPerRun >= 1 && streaming.editsPerRun <= streaming.piecesPerRun, `${streaming.editsPerRun} edits for ${streaming.piecesPerRun} pieces`);
+    // Tokens arrive far faster than an edit's round trip to the workbench: they must be coalesced.
+    assert.ok(streaming.editsPerRun >= 1 && streaming.editsPerRun < streaming.piecesPerRun / 2, `${streaming.editsPerRun} edits for ${streaming.piecesPerRun} pieces`);
     assert.equal(streaming.lagMs.samples, streaming.piecesPerRun, 'a lag for every piece of text');
     assert.ok(Number.isFinite(streaming.heapGrowthMB.median));
     assert.equal(streaming.editRoundTripMs.samples, 40);

@@ -1,13 +1,29 @@
 /**
  * npm run bench: prints each figure beside a baseline measured in the same run, and the ratio.
- * Figures, not verdicts: nothing here fails on a timing. `--smoke` runs tiny sizes (npm test uses it).
+ * Figures, not verdicts: nothing here fails on a timing. `--smoke` runs tiny sizes of the plain-Node
+ * and Chromium figures and the footprint (npm test uses it); the in-host figures' smoke run is an
+ * integration test (test/integration/benchSmoke.test.ts), in the suite's own VS Code.
  */
 import * as os from 'node:os';
 import { benchTreeScale, type TreeScaleResult } from '../test/bench/treeScale';
 import { benchAutoContinueJoin } from '../test/bench/autoContinueJoin';
-import { benchWebviewClient } from '../test/bench/webviewClientBench';
+import { measureFootprint, rebuildForDevelopment, type FootprintResult } from '../test/bench/footprint';
+import type { InHostFigures, InHostPlan } from '../test/bench/inHost/inHostFigures';
+import { runInHostBenchmarks } from '../test/bench/inHostBench';
+import type { Spread } from '../test/bench/stats';
+import { benchWebviewClient, type WebviewClientResult } from '../test/bench/webviewClientBench';
 
 const smoke = process.argv.includes('--smoke');
+
+/** The in-host sizes of a full run (the smoke plan is the integration test's). */
+const FULL_PLAN: Omit<InHostPlan, 'serverUrl'> = {
+  streamingTokens: 20_000,
+  streamingRuns: 5,
+  parallel: { counts: [1, 4, 8], tokensPerBranch: 100, tokenDelayMs: 5, concurrency: 8, runs: 3 },
+  viewSizes: [1000, 10_000, 100_000],
+  viewRuns: 3,
+  viewKeys: true,
+};
 
 function ms(n: number): string {
   return `${n.toFixed(n < 10 ? 2 : 0)} ms`;
@@ -15,6 +31,14 @@ function ms(n: number): string {
 
 function ratio(a: number, b: number): string {
   return b > 0 ? `${(a / b).toFixed(2)}×` : 'n/a';
+}
+
+function spreadMs(s: Spread): string {
+  return `median ${ms(s.median)}, p95 ${ms(s.p95)}`;
+}
+
+function kB(bytes: number): string {
+  return `${(bytes / 1024).toFixed(1)} KiB`;
 }
 
 function printTreeScale(results: TreeScaleResult[]): void {
@@ -38,19 +62,65 @@ function printTreeScale(results: TreeScaleResult[]): void {
   }
 }
 
+function printWebviewClient(r: WebviewClientResult): void {
+  console.log(
+    `${String(r.nodes).padEnd(8)} ${r.snapshotMB.toFixed(1)} MB  first render ${ms(r.firstRenderMs)} vs baseline ${ms(r.baselineParseMs)} (${ratio(r.firstRenderMs, r.baselineParseMs)})  ` +
+      `${r.keys} keys: median ${ms(r.keyMedianMs)}, p95 ${ms(r.keyP95Ms)}, max ${ms(r.keyMaxMs)} (target p95 ≤ 16 ms: ${ratio(r.keyP95Ms, 16)})  rows in DOM ${r.renderedRows}`,
+  );
+}
+
+function printFootprint(f: FootprintResult): void {
+  console.log('\nFootprint (production build, as packaged by npm run package; baseline = the SDK alone, bundled and minified)');
+  for (const b of f.bundles) console.log(`dist/${b.name.padEnd(14)} ${kB(b.bytes).padStart(10)}  ÷ SDK alone (${kB(f.sdkAloneBytes)}): ${ratio(b.bytes, f.sdkAloneBytes)}`);
+  console.log(`.vsix               ${kB(f.vsixBytes).padStart(10)}`);
+}
+
+function printInHost(figures: InHostFigures, plainViews: WebviewClientResult[]): void {
+  const { activation: a, streaming: s, parallel: p, loomView: v } = figures;
+  console.log('\nActivation, in the VS Code extension host (baseline = a fresh require of the SDK alone)');
+  console.log(`activate() start to return ${ms(a.activateMs)} (target ≤ 50 ms: ${ratio(a.activateMs, 50)}); fresh require of dist/extension.js ${ms(a.bundleLoadMs)} vs SDK alone ${ms(a.sdkLoadMs)} (${ratio(a.bundleLoadMs, a.sdkLoadMs)})`);
+
+  console.log(`\nStreaming ${s.tokens} tokens (${s.characters} characters) into the editor through Continue at Cursor, in VS Code (baseline = the SDK alone consuming the same stream in the extension host), ${s.editorMs.samples} runs`);
+  console.log(`full text in the document  ${spreadMs(s.editorMs)}   baseline ${spreadMs(s.sdkMs)}   ratio ${ratio(s.editorMs.median, s.sdkMs.median)} (target ≤ 1.05)`);
+  console.log(`delta to document lag      ${spreadMs(s.lagMs)}, max ${ms(s.lagMs.max)} over ${s.lagMs.samples} pieces (target p95 ≤ 16 ms: ${ratio(s.lagMs.p95, 16)})`);
+  console.log(`  its floor: one small edit's round trip to the workbench, idle  ${spreadMs(s.editRoundTripMs)} (lag p95 ÷ round trip p95 ${ratio(s.lagMs.p95, s.editRoundTripMs.p95)})`);
+  console.log(`edits per run              ${s.editsPerRun.toFixed(0)} for ${s.piecesPerRun.toFixed(0)} text pieces (${(s.piecesPerRun / s.editsPerRun).toFixed(1)} pieces per edit)`);
+  console.log(`heap growth per generation median ${s.heapGrowthMB.median.toFixed(1)} MB, p95 ${s.heapGrowthMB.p95.toFixed(1)} MB (document, loom node and journal still held)`);
+
+  const setup = FULL_PLAN.parallel;
+  console.log(`\nParallel branches through generateFromNode, in VS Code (fake server: ${setup.tokensPerBranch} tokens, ${setup.tokenDelayMs} ms before each; prefillLoom.concurrency ${setup.concurrency}; baseline = one branch)`);
+  for (const r of p) console.log(`N = ${String(r.branches).padEnd(3)} wall ${spreadMs(r.wallMs)}   ÷ wall(1) ${ratio(r.wallMs.median, p[0].wallMs.median)} (target ≤ 1.2)`);
+
+  console.log('\nLoom view inside VS Code (performance.now() in the real webview; baseline = the same client in a plain Chromium page, above)');
+  for (const r of v) {
+    const plain = plainViews.find((c) => c.nodes === r.nodes);
+    const keys = r.keys ? `${r.keys.keyCount} keys: median ${ms(r.keys.keyMedianMs)}, p95 ${ms(r.keys.keyP95Ms)}, max ${ms(r.keys.keyMaxMs)}${plain ? ` (p95 ÷ plain page ${ratio(r.keys.keyP95Ms, plain.keyP95Ms)})` : ''}` : 'no keys';
+    console.log(
+      `${String(r.nodes).padEnd(8)} first render ${spreadMs(r.firstRenderMs)}${plain ? ` ÷ plain page ${ratio(r.firstRenderMs.median, plain.firstRenderMs)}` : ''}; host to answer ${spreadMs(r.hostWallMs)}   ${keys}`,
+    );
+  }
+}
+
 async function main(): Promise<void> {
-  console.log(`Prefill Loom benchmarks — ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, Node ${process.version}${smoke ? ' (smoke sizes)' : ''}`);
+  console.log(`Prefill Loom benchmarks — ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}${smoke ? ' (smoke sizes)' : ''}`);
   printTreeScale(await benchTreeScale(smoke ? [50, 200] : [1000, 10000, 100000]));
   console.log('\nLoom view in Chromium (first render; baseline = one JSON.parse and id index of the same snapshot; keys = keypress to render)');
-  for (const n of smoke ? [1000] : [1000, 10000, 100000]) {
+  const plainViews: WebviewClientResult[] = [];
+  for (const n of smoke ? [1000] : FULL_PLAN.viewSizes) {
     const r = await benchWebviewClient(n);
-    console.log(
-      `${String(n).padEnd(8)} ${r.snapshotMB.toFixed(1)} MB  first render ${ms(r.firstRenderMs)} vs baseline ${ms(r.baselineParseMs)} (${ratio(r.firstRenderMs, r.baselineParseMs)})  ` +
-        `${r.keys} keys: mean ${ms(r.keyMeanMs)}, p95 ${ms(r.keyP95Ms)}, max ${ms(r.keyMaxMs)} (target p95 ≤ 16 ms: ${ratio(r.keyP95Ms, 16)})  rows in DOM ${r.renderedRows}`,
-    );
+    plainViews.push(r);
+    printWebviewClient(r);
   }
   const join = await benchAutoContinueJoin(smoke ? 3 : 10);
   console.log(`\nAuto-continue join: ${join.boundaries} forced max_tokens boundaries, joined text ${join.equal ? 'equals' : 'DIFFERS FROM'} the server's full text (${join.requests} requests, ${join.characters} characters).`);
+  // A full run measures VS Code with the bundles as shipped, then puts the development build back.
+  printFootprint(measureFootprint(!smoke));
+  if (smoke) return;
+  try {
+    printInHost(await runInHostBenchmarks(FULL_PLAN), plainViews);
+  } finally {
+    rebuildForDevelopment();
+  }
 }
 
 main().catch((e: unknown) => {

@@ -25,11 +25,14 @@ export interface PrefillLoomApi {
   decorations: DivergenceDecorations;
   comparer: RegenerationComparer;
   probes: PrefillProbeRunner;
+  /** How long `activate` took, in milliseconds: the extension's own share of VS Code's startup. */
+  activationMs: number;
 }
 
 let sessionsToFlush: LoomSessions | undefined;
 
 export function activate(context: vscode.ExtensionContext): PrefillLoomApi {
+  const started = performance.now();
   const log = vscode.window.createOutputChannel('Prefill Loom', { log: true });
   const keys = new ApiKeyStore(context.secrets);
   const lastRequest = new LastRequestStore();
@@ -85,7 +88,7 @@ export function activate(context: vscode.ExtensionContext): PrefillLoomApi {
       if (editor) decorations.clear(editor.document);
     }),
   );
-  return { generations, lastRequest, sessions, view, viewModel: model, decorations, comparer, probes };
+  return { generations, lastRequest, sessions, view, viewModel: model, decorations, comparer, probes, activationMs: performance.now() - started };
 }
 
 /** Saves every loom before the window goes: a reload or a quit must not lose the last changes. */

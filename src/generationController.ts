@@ -19,7 +19,7 @@ import type { LoomSession } from './loomSession';
 import type { LoomSessions } from './loomSessions';
 import { readLoomSettings, type LoomSettings } from './loomSettings';
 import type { SendGuard } from './sendGuard';
-import { StreamingInsertion } from './streamingInsertion';
+import { StreamingInsertion, type LandingProbe } from './streamingInsertion';
 
 export const GENERATING_CONTEXT_KEY = 'prefillLoom.generating';
 
@@ -55,6 +55,8 @@ interface TreeGenerationPlan {
 export class GenerationController implements vscode.Disposable {
   private readonly running = new Map<string, AbortController>();
   private readonly subscriptions: vscode.Disposable[];
+  /** Timings of text streaming into editors, for the benchmarks (npm run bench); unset, it costs nothing. */
+  landingProbe: LandingProbe | undefined;
 
   constructor(private readonly deps: GenerationControllerDeps) {
     this.subscriptions = [vscode.window.onDidChangeActiveTextEditor(() => this.updateContextKey())];
@@ -215,7 +217,7 @@ export class GenerationController implements vscode.Disposable {
     const insertion = new StreamingInsertion(document, cursor, () => {
       log.info('The document was closed; stopping its generation.');
       abort.abort();
-    });
+    }, this.landingProbe);
     const recorder = await GenerationRecorder.forEditor(this.deps.sessions, document, context.params, prefill.trimEnd().length);
     const branches =
       recorder && alternatives > 1

@@ -3,6 +3,12 @@ import type { ContinuationEdit } from './core/continuationText';
 import { shiftedOffset } from './core/insertionPoint';
 
 /**
+ * Told when streamed text is in the document: when each piece of it was pushed and when it landed
+ * (performance.now()). For the streaming benchmark; without one, pushes record no times.
+ */
+export type LandingProbe = (pushedAt: readonly number[], landedAt: number) => void;
+
+/**
  * Streams a continuation into a document at a moving insertion point.
  *
  * Edits are coalesced: while one edit is being applied, later text queues up and goes in as one
@@ -18,6 +24,7 @@ export class StreamingInsertion implements vscode.Disposable {
   private heldChanges: vscode.TextDocumentChangeEvent[] | undefined;
   private draining: Promise<void> | undefined;
   private firstEdit = true;
+  private pushedAt: number[] = [];
   private closed = false;
   private readonly subscriptions: vscode.Disposable[];
 
@@ -25,6 +32,7 @@ export class StreamingInsertion implements vscode.Disposable {
     private readonly document: vscode.TextDocument,
     insertionOffset: number,
     private readonly onClosed: () => void,
+    private readonly probe?: LandingProbe,
   ) {
     this.offset = insertionOffset;
     this.subscriptions = [
@@ -50,6 +58,7 @@ export class StreamingInsertion implements vscode.Disposable {
   push(edit: ContinuationEdit): void {
     this.pendingReplace += edit.replace;
     this.pendingText += edit.text;
+    if (this.probe) this.pushedAt.push(performance.now());
     this.draining ??= this.drain().finally(() => (this.draining = undefined));
   }
 
@@ -66,9 +75,12 @@ export class StreamingInsertion implements vscode.Disposable {
     while (!this.closed && (this.pendingText.length > 0 || this.pendingReplace > 0)) {
       const replace = this.safeReplaceLength(this.pendingReplace);
       const text = this.pendingText;
+      const pushedAt = this.pushedAt;
       this.pendingReplace = 0;
       this.pendingText = '';
+      this.pushedAt = [];
       await this.applyWithRetry(replace, text);
+      this.probe?.(pushedAt, performance.now());
     }
   }
 

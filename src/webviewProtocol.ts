@@ -236,6 +236,8 @@ export interface PerfReport {
   readonly keyCount: number;
   /** Mean keypress-to-render time (event timestamp to the focused row laid out) over those keys. */
   readonly keyMeanMs: number;
+  /** Median of the same. */
+  readonly keyMedianMs: number;
   /** 95th percentile of the same. */
   readonly keyP95Ms: number;
   /** Slowest of the same. */
@@ -351,17 +353,17 @@ function parsePerfReport(raw: unknown): PerfReport | undefined {
   if (!isRecord(raw)) {
     return undefined;
   }
-  const { nodeCount, rowCount, renderedRowCount, keyCount, keyMeanMs, keyP95Ms, keyMaxMs, snapshotMs, deltasMs } = raw;
+  const { nodeCount, rowCount, renderedRowCount, keyCount, keyMeanMs, keyMedianMs, keyP95Ms, keyMaxMs, snapshotMs, deltasMs } = raw;
   if (!isCount(nodeCount) || !isCount(rowCount) || !isCount(renderedRowCount) || !isCount(keyCount)) {
     return undefined;
   }
-  if (!isDuration(keyMeanMs) || !isDuration(keyP95Ms) || !isDuration(keyMaxMs)) {
+  if (!isDuration(keyMeanMs) || !isDuration(keyMedianMs) || !isDuration(keyP95Ms) || !isDuration(keyMaxMs)) {
     return undefined;
   }
   if ((snapshotMs !== undefined && !isDuration(snapshotMs)) || (deltasMs !== undefined && !isDuration(deltasMs))) {
     return undefined;
   }
-  return { nodeCount, rowCount, renderedRowCount, keyCount, keyMeanMs, keyP95Ms, keyMaxMs, snapshotMs, deltasMs };
+  return { nodeCount, rowCount, renderedRowCount, keyCount, keyMeanMs, keyMedianMs, keyP95Ms, keyMaxMs, snapshotMs, deltasMs };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

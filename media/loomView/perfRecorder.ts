@@ -26,6 +26,7 @@ export class PerfRecorder {
       deltasMs: this.deltasMs,
       keyCount: keys.length,
       keyMeanMs: keys.length > 0 ? sum / keys.length : 0,
+      keyMedianMs: keys.length > 0 ? keys[Math.floor(keys.length / 2)] : 0,
       keyP95Ms: keys.length > 0 ? keys[Math.min(keys.length - 1, Math.ceil(keys.length * 0.95) - 1)] : 0,
       keyMaxMs: keys.length > 0 ? keys[keys.length - 1] : 0,
     };

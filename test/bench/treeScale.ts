@@ -8,6 +8,7 @@ import { loadTree, TreeStore } from '../../src/core/treePersistence';
 import { reconcile } from '../../src/core/treeReconcile';
 import { nodeTreeStorage, treePathsIn } from '../../src/core/treeStorage';
 import { seededRandom } from '../server/random';
+import { median } from './stats';
 
 /** What one tree size measured. Times in milliseconds, except navigation (microseconds per call). */
 export interface TreeScaleResult {
@@ -217,11 +218,6 @@ function time(fn: () => void): number {
   const start = performance.now();
   fn();
   return performance.now() - start;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
 
 if (require.main === module) {

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { launchBrowser } from '../harness/browser';
 import { loomLikeTree, measure, openClient, type PageWindow } from '../harness/webviewClientPage';
 import { encodeTree } from '../../src/webviewProtocol';
+import { NAVIGATION_KEYS } from './inHost/keyRequest';
 
 export interface WebviewClientResult {
   nodes: number;
@@ -14,6 +15,7 @@ export interface WebviewClientResult {
   baselineParseMs: number;
   keys: number;
   keyMeanMs: number;
+  keyMedianMs: number;
   keyP95Ms: number;
   keyMaxMs: number;
   renderedRows: number;
@@ -35,8 +37,7 @@ export async function benchWebviewClient(nodes: number): Promise<WebviewClientRe
     await page.waitForFunction(() => (globalThis as unknown as PageWindow).document.querySelector('.tree .row') !== null);
     const loaded = await measure(page);
     await page.locator('.tree').focus();
-    for (let i = 0; i < 100; i++) await page.keyboard.press(i % 4 === 3 ? 'k' : 'j');
-    for (const key of ['End', 'Home', 'PageDown', 'PageUp']) await page.keyboard.press(key);
+    for (const key of NAVIGATION_KEYS) await page.keyboard.press(key);
     const keys = await measure(page);
     return {
       nodes,
@@ -45,6 +46,7 @@ export async function benchWebviewClient(nodes: number): Promise<WebviewClientRe
       baselineParseMs,
       keys: keys.keyCount,
       keyMeanMs: keys.keyMeanMs,
+      keyMedianMs: keys.keyMedianMs,
       keyP95Ms: keys.keyP95Ms,
       keyMaxMs: keys.keyMaxMs,
       renderedRows: keys.renderedRowCount,

@@ -1,7 +1,7 @@
 /**
- * Runs the mocha suite in out/test/integration inside a real extension host: code-server driven by
- * Chromium by default, or a local VS Code build through @vscode/test-electron when
- * VSCODE_EXECUTABLE is set.
+ * Runs the mocha suite in out/test/integration (or another entry, e.g. the in-host benchmarks) inside
+ * a real extension host: code-server driven by Chromium by default, or a local VS Code build through
+ * @vscode/test-electron when VSCODE_EXECUTABLE is set.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -25,12 +25,20 @@ export type { SuiteResult } from './suiteResult';
 export interface InHostOptions extends CodeServerOptions {
   /** Gives up on the whole run after this long; default 10 minutes. */
   timeoutMs?: number;
+  /** The compiled entry VS Code runs in the host (exporting `run()`); default the integration suite's. */
+  testsPath?: string;
+  /**
+   * Sees each console line, with the workbench page, instead of the echo to stdout: for a run that
+   * prints its own output or needs a person's gestures (the benchmarks press keys in a webview).
+   * Only with code-server.
+   */
+  onConsoleLine?: (line: string, page: Page) => void;
 }
 
 const DEFAULT_TIMEOUT_MS = 10 * 60_000;
 /** Console messages are decoded asynchronously and may trail the exit call a little. */
 const MARKER_GRACE_MS = 3_000;
-const extensionTestsPath = path.join(repoRoot, 'out', 'test', 'integration', 'index');
+const integrationTestsPath = path.join(repoRoot, 'out', 'test', 'integration', 'index');
 
 /** Runs every in-host test once, in one VS Code, and returns mocha's counts. */
 export function runInHostSuite(options: InHostOptions = {}): Promise<SuiteResult> {
@@ -41,19 +49,19 @@ export function runInHostSuite(options: InHostOptions = {}): Promise<SuiteResult
 async function runInCodeServer(options: InHostOptions): Promise<SuiteResult> {
   const server = await startCodeServer(options);
   try {
-    return await driveSuite(server, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    return await driveSuite(server, options);
   } finally {
     await server.stop();
   }
 }
 
-async function driveSuite(server: CodeServer, timeoutMs: number): Promise<SuiteResult> {
+async function driveSuite(server: CodeServer, options: InHostOptions): Promise<SuiteResult> {
   const { context, page } = await launchBrowser(server.runDir);
   try {
-    const reported = echoConsoleUntilReport(page);
+    const reported = echoConsoleUntilReport(page, options.onConsoleLine);
     const { exited } = await exposeExitCall(page);
-    await page.goto(server.workbenchUrl(extensionTestsPath));
-    const code = await withTimeout(exited, timeoutMs);
+    await page.goto(server.workbenchUrl(options.testsPath ?? integrationTestsPath));
+    const code = await withTimeout(exited, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     return settle(code, await valueWithin(reported, MARKER_GRACE_MS));
   } finally {
     if (!keepForDebugging) {
@@ -62,11 +70,11 @@ async function driveSuite(server: CodeServer, timeoutMs: number): Promise<SuiteR
   }
 }
 
-/** Echoes the page console to stdout and resolves with the counts from the marker line. */
-function echoConsoleUntilReport(page: Page): Promise<SuiteResult> {
+/** Echoes the page console to stdout (or hands it to `onLine`) and resolves with the counts from the marker line. */
+function echoConsoleUntilReport(page: Page, onLine: (line: string, page: Page) => void = (line) => console.log(line)): Promise<SuiteResult> {
   return new Promise((resolve) => {
     forwardConsole(page, (line) => {
-      console.log(line);
+      onLine(line, page);
       const result = parseSuiteResult(line);
       if (result) {
         resolve(result);
@@ -93,7 +101,7 @@ async function runInElectron(vscodeExecutablePath: string, options: InHostOption
     const run = runTests({
       vscodeExecutablePath,
       extensionDevelopmentPath: repoRoot,
-      extensionTestsPath,
+      extensionTestsPath: options.testsPath ?? integrationTestsPath,
       extensionTestsEnv: options.env,
       launchArgs: [workspace, '--user-data-dir', path.join(runDir, 'user'), '--extensions-dir', path.join(runDir, 'ext')],
     });

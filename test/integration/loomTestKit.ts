@@ -2,6 +2,8 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { GenerationOutcome } from '../../src/core/generation';
 import type { PrefillLoomApi } from '../../src/extension';
+import type { LoomViewSource } from '../../src/loomViewSource';
+import type { TreeDelta, TreeSnapshot, ViewIntent } from '../../src/webviewProtocol';
 import { eventually } from '../harness/eventually';
 import { startFakeAnthropic, type FakeAnthropic } from '../server/fakeAnthropic';
 import type { Responder } from '../server/responder';
@@ -93,4 +95,18 @@ export async function userEdit(editor: vscode.TextEditor, change: (document: vsc
     await new Promise((r) => setTimeout(r, 2));
   }
   assert.fail('the edit was refused 200 times');
+}
+
+/** A loom view source a test (or benchmark) feeds by hand: set `tree`, fire deltas, read the intents. */
+export class TestViewSource implements LoomViewSource {
+  readonly emitter = new vscode.EventEmitter<TreeDelta>();
+  readonly onDidChange = this.emitter.event;
+  readonly intents: ViewIntent[] = [];
+  constructor(public tree: TreeSnapshot | undefined) {}
+  snapshot(): TreeSnapshot | undefined {
+    return this.tree;
+  }
+  handle(intent: ViewIntent): void {
+    this.intents.push(intent);
+  }
 }

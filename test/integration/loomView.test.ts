@@ -6,24 +6,11 @@
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { LoomViewSource } from '../../src/loomViewSource';
 import { LoomViewProvider } from '../../src/loomViewProvider';
-import type { NodeSummary, TreeDelta, TreeSnapshot, ViewIntent } from '../../src/webviewProtocol';
+import type { NodeSummary, TreeSnapshot } from '../../src/webviewProtocol';
+import { TestViewSource } from './loomTestKit';
 
 const EXTENSION_ID = 'prefill-loom.prefill-loom';
-
-class TestSource implements LoomViewSource {
-  readonly emitter = new vscode.EventEmitter<TreeDelta>();
-  readonly onDidChange = this.emitter.event;
-  readonly intents: ViewIntent[] = [];
-  constructor(public tree: TreeSnapshot | undefined) {}
-  snapshot(): TreeSnapshot | undefined {
-    return this.tree;
-  }
-  handle(intent: ViewIntent): void {
-    this.intents.push(intent);
-  }
-}
 
 function node(id: string, parentId: string | undefined, childIds: string[] = []): NodeSummary {
   return { id, parentId, author: parentId ? 'model' : 'user', kind: parentId ? 'generation' : 'root', preview: ` text of ${id}`, textLength: 12, bookmarked: false, childIds };
@@ -36,7 +23,7 @@ function chain(count: number): TreeSnapshot {
 
 describe('the loom view provider in VS Code', function () {
   this.timeout(60_000);
-  let source: TestSource;
+  let source: TestViewSource;
   let provider: LoomViewProvider;
   let log: vscode.LogOutputChannel;
 
@@ -48,7 +35,7 @@ describe('the loom view provider in VS Code', function () {
   beforeEach(() => {
     const extensionUri = vscode.extensions.getExtension(EXTENSION_ID)?.extensionUri;
     assert.ok(extensionUri);
-    source = new TestSource({
+    source = new TestViewSource({
       rootId: 'r',
       nodes: [node('r', undefined, ['a', 'b']), node('a', 'r'), node('b', 'r')],
       currentPath: ['r', 'a'],

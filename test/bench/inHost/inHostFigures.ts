@@ -1,0 +1,34 @@
+import type { ActivationResult } from './activationBench';
+import type { LoomViewResult } from './loomViewBench';
+import type { ParallelResult, ParallelSetup } from './parallelBench';
+import type { StreamingResult } from './streamingBench';
+
+/** What the in-host benchmarks measure at which sizes; passed to the host as JSON in the environment. */
+export interface InHostPlan {
+  /**
+   * A fake server outside the extension host, with the fill responder (test/server/fillResponder.ts)
+   * and BENCH_API_KEY: in the host's own event loop, its writes would compete with what is measured.
+   */
+  serverUrl: string;
+  streamingTokens: number;
+  streamingRuns: number;
+  parallel: ParallelSetup;
+  viewSizes: readonly number[];
+  viewRuns: number;
+  /** Whether the harness presses keys in the view (only the code-server harness can). */
+  viewKeys: boolean;
+}
+
+/** What they measured, written by the host as JSON to the file the harness named. */
+export interface InHostFigures {
+  activation: ActivationResult;
+  streaming: StreamingResult;
+  parallel: ParallelResult[];
+  loomView: LoomViewResult[];
+}
+
+export const BENCH_API_KEY = 'sk-ant-bench-key';
+
+/** Environment variables between the harness and the in-host entry. */
+export const PLAN_VARIABLE = 'PREFILL_LOOM_BENCH_PLAN';
+export const OUTPUT_VARIABLE = 'PREFILL_LOOM_BENCH_OUT';

@@ -1,0 +1,45 @@
+/**
+ * The in-host benchmarks' entry, which VS Code loads into the extension host in place of the
+ * integration suite (see runInHostBenchmarks): measures, writes the figures to the file the harness
+ * named, and ends with the suite marker line (one "test" passed, or failed if anything threw).
+ */
+import * as fs from 'node:fs';
+import * as vscode from 'vscode';
+import type { PrefillLoomApi } from '../../../src/extension';
+import { formatSuiteResult } from '../../harness/suiteResult';
+import { setSetting } from '../../integration/loomTestKit';
+import { benchActivation } from './activationBench';
+import { BENCH_API_KEY, OUTPUT_VARIABLE, PLAN_VARIABLE, type InHostFigures, type InHostPlan } from './inHostFigures';
+import { benchLoomView } from './loomViewBench';
+import { benchParallel } from './parallelBench';
+import { benchStreaming } from './streamingBench';
+
+export async function run(): Promise<void> {
+  try {
+    const plan = JSON.parse(process.env[PLAN_VARIABLE] ?? '') as InHostPlan;
+    fs.writeFileSync(process.env[OUTPUT_VARIABLE] ?? '', JSON.stringify(await measureAll(plan)));
+    console.log(formatSuiteResult({ passed: 1, failed: 0 }));
+  } catch (e) {
+    console.error(`in-host benchmarks failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    console.log(formatSuiteResult({ passed: 0, failed: 1 }));
+    throw e;
+  }
+}
+
+export async function measureAll(plan: InHostPlan): Promise<InHostFigures> {
+  const extension = vscode.extensions.getExtension<PrefillLoomApi>('prefill-loom.prefill-loom');
+  if (!extension) throw new Error('the extension is not loaded');
+  process.env.ANTHROPIC_API_KEY = BENCH_API_KEY;
+  await setSetting('baseUrl', plan.serverUrl);
+  try {
+    const api = await extension.activate();
+    return {
+      activation: benchActivation(api, extension.extensionPath),
+      streaming: await benchStreaming(api, plan.serverUrl, plan.streamingTokens, plan.streamingRuns),
+      parallel: await benchParallel(api, plan.serverUrl, plan.parallel),
+      loomView: await benchLoomView(extension.extensionUri, plan.viewSizes, plan.viewRuns, plan.viewKeys),
+    };
+  } finally {
+    await setSetting('baseUrl', undefined);
+  }
+}

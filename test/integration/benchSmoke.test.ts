@@ -1,0 +1,46 @@
+/**
+ * The in-host benchmarks (npm run bench) at tiny sizes, in this suite's VS Code, to keep them
+ * working: every figure comes back, and what they check along the way (the whole text in the editor
+ * and in the SDK, every branch completed, every node in the view) holds. Timings are not judged.
+ */
+import * as assert from 'node:assert/strict';
+import { measureAll } from '../bench/inHost/index';
+import { BENCH_API_KEY } from '../bench/inHost/inHostFigures';
+import { createFillResponder } from '../server/fillResponder';
+import { startFakeAnthropic, type FakeAnthropic } from '../server/fakeAnthropic';
+
+describe('npm run bench in VS Code (smoke sizes)', function () {
+  this.timeout(120_000);
+  let server: FakeAnthropic;
+  // In this host, unlike a full run: only whether the figures come back matters here.
+  before(async () => (server = await startFakeAnthropic({ apiKey: BENCH_API_KEY, responder: createFillResponder() })));
+  after(() => server.close());
+
+  it('measures streaming, parallel branches, the loom view and activation', async () => {
+    const figures = await measureAll({
+      serverUrl: server.url,
+      streamingTokens: 300,
+      streamingRuns: 1,
+      parallel: { counts: [1, 2], tokensPerBranch: 10, tokenDelayMs: 2, concurrency: 2, runs: 1 },
+      viewSizes: [200],
+      viewRuns: 1,
+      viewKeys: false,
+    });
+    const { streaming, parallel, loomView, activation } = figures;
+    assert.equal(streaming.tokens, 300);
+    assert.ok(streaming.editorMs.median > 0 && streaming.sdkMs.median > 0);
+    assert.equal(streaming.editorMs.samples, 1);
+    // Tokens arrive far faster than an edit's round trip to the workbench: they must be coalesced.
+    assert.ok(streaming.editsPerRun >= 1 && streaming.editsPerRun < streaming.piecesPerRun / 2, `${streaming.editsPerRun} edits for ${streaming.piecesPerRun} pieces`);
+    assert.equal(streaming.lagMs.samples, streaming.piecesPerRun, 'a lag for every piece of text');
+    assert.ok(Number.isFinite(streaming.heapGrowthMB.median));
+    assert.equal(streaming.editRoundTripMs.samples, 40);
+    assert.deepEqual(parallel.map((r) => r.branches), [1, 2]);
+    assert.ok(parallel.every((r) => r.wallMs.median > 0));
+    assert.equal(loomView.length, 1);
+    assert.equal(loomView[0].nodes, 200);
+    assert.ok(loomView[0].firstRenderMs.median > 0 && loomView[0].hostWallMs.median >= loomView[0].firstRenderMs.median);
+    assert.equal(loomView[0].keys, undefined);
+    assert.ok(activation.activateMs > 0 && activation.bundleLoadMs > 0 && activation.sdkLoadMs > 0);
+  });
+});

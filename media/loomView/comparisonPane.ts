@@ -60,7 +60,7 @@ export class ComparisonPane {
   private button(text: string, title: string, onClick: () => void): HTMLButtonElement {
     const button = document.createElement('button');
     button.type = 'button';
-    button.className = 'comparison-button';
+    button.className = 'bar-button';
     button.textContent = text;
     button.title = title;
     button.addEventListener('click', onClick);

@@ -17,7 +17,7 @@ export class HoistBar {
     this.text.className = 'hoist-text';
     const button = document.createElement('button');
     button.type = 'button';
-    button.className = 'hoist-button';
+    button.className = 'bar-button';
     button.title = 'Show the whole tree (z)';
     button.append(icon('hoist'), document.createTextNode('Whole tree'));
     button.addEventListener('click', unhoist);

@@ -4,12 +4,8 @@
  * the wiring inside VS Code are tested elsewhere.
  */
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { launchBrowser } from '../harness/browser';
-import { FILES, loomLikeTree, measure, node, openClient, ORIGIN, send, takePosted, type PageWindow } from '../harness/webviewClientPage';
+import { clientBrowserForSuite, loomLikeTree, measure, node, openClient, ORIGIN, send, takePosted, type PageWindow } from '../harness/webviewClientPage';
 import { encodeTree, type ComparisonView, type FromWebview, type NodeSummary, type ToWebview, type TreeSnapshot } from '../../src/webviewProtocol';
 
 function snapshot(tree: TreeSnapshot): ToWebview {
@@ -70,23 +66,13 @@ async function focusedText(p: Page): Promise<string | null> {
 
 describe('the loom tree webview client', function () {
   this.timeout(60_000);
-  let runDir: string;
+  const browser = clientBrowserForSuite('loomView');
   let context: BrowserContext;
   let requests: string[];
   let p: Page;
 
-  before(async () => {
-    assert.ok(fs.existsSync(FILES['/dist/webview.js'].file), 'dist/webview.js is built (node esbuild.js)');
-    runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-webview-'));
-    context = (await launchBrowser(runDir)).context;
-  });
-
-  after(async () => {
-    await context?.close();
-    fs.rmSync(runDir, { recursive: true, force: true });
-  });
-
   beforeEach(async () => {
+    context = browser();
     requests = [];
     p = await openClient(context, requests);
   });

@@ -3,12 +3,8 @@
  * stub `acquireVsCodeApi` recording what it posts; the panel's wiring in VS Code is tested in-host.
  */
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
-import { launchBrowser } from '../harness/browser';
-import { CLIENTS, FILES, openClient, send, takePosted, type PageWindow } from '../harness/webviewClientPage';
+import type { Page } from 'playwright-core';
+import { CLIENTS, clientBrowserForSuite, openClient, send, takePosted, type PageWindow } from '../harness/webviewClientPage';
 import type { FromProbeReport, ProbeReportView } from '../../src/webviewProtocol';
 
 const HOSTILE = '<img src="x" onerror="window.__pwned=1"><script>window.__pwned=2</script>';
@@ -27,21 +23,9 @@ const REPORT: ProbeReportView = {
 
 describe('the probe report webview client', function () {
   this.timeout(60_000);
-  let runDir: string;
-  let context: BrowserContext;
+  const browser = clientBrowserForSuite('probeReport');
   let requests: string[];
   let p: Page;
-
-  before(async () => {
-    assert.ok(fs.existsSync(FILES[CLIENTS.probeReport.script].file), 'dist/probeReport.js is built (node esbuild.js)');
-    runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-probe-report-'));
-    context = (await launchBrowser(runDir)).context;
-  });
-
-  after(async () => {
-    await context?.close();
-    fs.rmSync(runDir, { recursive: true, force: true });
-  });
 
   afterEach(async () => {
     await p?.close();
@@ -50,7 +34,7 @@ describe('the probe report webview client', function () {
   it('shows the report as a table of inert text, and posts export and reveal', async () => {
     requests = [];
     // Without a CSP, so markup would really run if the client ever parsed model text as HTML.
-    p = await openClient(context, requests, { client: 'probeReport', csp: false });
+    p = await openClient(browser(), requests, { client: 'probeReport', csp: false });
     await send(p, { type: 'report', report: REPORT });
     assert.equal(await p.locator('h1').textContent(), REPORT.title);
     assert.deepEqual(await p.locator('dt').allTextContents(), ['Model', 'Findings']);

@@ -4,8 +4,10 @@
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
+import { launchBrowser } from './browser';
 import { type FromWebview, type NodeSummary, type PerfReport, type ToProbeReport, type ToWebview, type TreeSnapshot } from '../../src/webviewProtocol';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -88,6 +90,28 @@ export const FILES: Record<string, { file: string; type: string }> = Object.from
     [style, { file: path.join(ROOT, style), type: 'text/css' }],
   ]),
 );
+
+/**
+ * For a mocha suite of client tests: checks the client is built, launches Chromium in a throw-away
+ * profile before the suite and closes it after. Returns the suite's browser context (set by `before`).
+ */
+export function clientBrowserForSuite(client: WebviewClient): () => BrowserContext {
+  let runDir = '';
+  let context: BrowserContext | undefined;
+  before(async () => {
+    assert.ok(fs.existsSync(FILES[CLIENTS[client].script].file), `${CLIENTS[client].script} is built (node esbuild.js)`);
+    runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-webview-'));
+    context = (await launchBrowser(runDir)).context;
+  });
+  after(async () => {
+    await context?.close();
+    fs.rmSync(runDir, { recursive: true, force: true });
+  });
+  return () => {
+    assert.ok(context, 'the browser is launched');
+    return context;
+  };
+}
 
 /** Opens the client in a fresh page and waits for its `ready`. */
 export async function openClient(context: BrowserContext, requests: string[], options: PageOptions = {}): Promise<Page> {

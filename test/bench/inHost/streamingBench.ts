@@ -60,10 +60,10 @@ export async function benchStreaming(api: PrefillLoomApi, serverUrl: string, tok
       const sdk = await streamWithSdkAlone(serverUrl, tokens + 1);
       if (sdk.text !== text) throw new Error('the SDK baseline did not receive the whole text');
       const before = heapUsedMB();
-      if (run < 0) lags.length = edits = pushes = 0;
       const editor = await streamIntoEditor(api, text);
       if (run < 0) {
-        lags.length = edits = pushes = 0;
+        lags.length = 0;
+        edits = pushes = 0;
       } else {
         sdkMs.push(sdk.ms);
         editorMs.push(editor);

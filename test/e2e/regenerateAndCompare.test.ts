@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import type { Frame } from 'playwright-core';
 import { readEditorText, openFile, runCommand, webviewFrame, type Workbench } from '../harness/workbench';
 import { eventually } from '../harness/eventually';
 import type { FakeAnthropic } from '../server/fakeAnthropic';
@@ -8,7 +9,7 @@ import { E2E_KEY, openLoomWorkbench, type LoomWorkbench } from './loomWorkbench'
 /** The simulator's worked example: a prefill of its own text up to ", and" changes what follows. */
 const STORY = '---\nuser: Tell me a story.\ntemperature: 0\n---\nThe old woman nodded (it was late)';
 
-describe('Regenerate and Compare, as a person uses it, against the simulator', function () {
+describe('Regenerate and Compare and the probe, as a person uses them, against the simulator', function () {
   this.timeout(240_000);
   let loom: LoomWorkbench;
   let server: FakeAnthropic;
@@ -16,7 +17,7 @@ describe('Regenerate and Compare, as a person uses it, against the simulator', f
 
   before(async () => {
     loom = await openLoomWorkbench({
-      files: { 'story.md': STORY },
+      files: { 'story.md': STORY, 'probe.md': STORY },
       env: { ANTHROPIC_API_KEY: E2E_KEY },
       settings: { 'prefillLoom.maxTokens': 200, 'prefillLoom.maxTotalTokens': 200 },
       responder: createSimulatorResponder(),
@@ -59,5 +60,35 @@ describe('Regenerate and Compare, as a person uses it, against the simulator', f
     await page.mouse.move(box.x + 6, box.y + box.height / 2);
     await page.locator('.monaco-hover', { hasText: 'The regeneration has here' }).first().waitFor({ timeout: 20_000 });
     assert.match(await page.locator('.monaco-hover', { hasText: 'The regeneration has here' }).first().innerText(), /the\sweaver/, 'the hover quotes the regeneration');
+  });
+
+  it('probes the continuation from the palette: picks the split, confirms the estimate, reads the report', async () => {
+    const { page } = workbench;
+    await openFile(page, 'probe.md');
+    await page.keyboard.press('Control+End');
+    await runCommand(page, 'Prefill Loom: Continue at Cursor');
+    await eventually(async () => (await readEditorText(page)).includes('bred'), 'the continuation');
+    const before = server.requests.length;
+
+    await runCommand(page, 'Prefill Loom: Probe Prefill Consistency…');
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Word boundaries' }).click();
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ timeout: 20_000 });
+    assert.match(await dialog.innerText(), /Probe \d+ split points with \d+ requests to claude-haiku-4-5\? Estimated [\d,]+ input and [\d,]+ output tokens, about \$/);
+    await dialog.locator('.monaco-button', { hasText: 'Run Probe' }).click();
+
+    let report: Frame | undefined;
+    await eventually(async () => {
+      for (const frame of page.frames()) {
+        if ((await frame.locator('tbody tr').count().catch(() => 0)) > 0) report = frame;
+      }
+      return report !== undefined;
+    }, 'the probe report panel');
+    const rows = report!.locator('tbody tr');
+    assert.equal(await rows.count(), server.requests.length - before, 'one row per request sent');
+    // The split after ", and" (offset 5), where the prefill tokenizes "),"" as one token.
+    const merge = rows.filter({ has: report!.locator('td:first-child', { hasText: /^5$/ }) });
+    assert.equal(await merge.getAttribute('class'), 'divergent');
+    assert.match(await merge.innerText(), /·the\s+weaver/);
   });
 });

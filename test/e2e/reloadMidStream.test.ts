@@ -54,11 +54,13 @@ describe('Fault matrix: the window reloads mid-stream', function () {
     const saved = await loadTree(nodeTreeStorage, sidecarPaths(file));
     assert.equal(saved.kind, 'loaded');
     if (saved.kind !== 'loaded') return;
-    const generated = [...saved.tree.preorder()].filter((n) => n.author === 'model');
-    assert.equal(generated.length, 1, 'one generation, recorded once');
-    const received = saved.tree.textOf(generated[0].id);
+    // The reopened buffer may end inside the generation, which splits its node there: still one path.
+    const generated = [...saved.tree.preorder()].filter((n) => n.author === 'model').map((n) => ({ ...n, path: saved.tree.textOf(n.id) }));
+    const deepest = generated.reduce((a, b) => (b.path.length > a.path.length ? b : a));
+    assert.ok(generated.every((n) => deepest.path.startsWith(n.path)), 'one generation, recorded once, on one path');
+    const received = deepest.path;
     assert.ok(STORY.startsWith(received), 'the tree holds the start of the continuation, nothing doubled');
-    assert.equal(generated[0].generation?.status, 'cancelled', 'marked as interrupted');
+    assert.equal(generated.find((n) => n.generation)?.generation?.status, 'cancelled', 'marked as interrupted');
     assert.ok(squeeze(received).startsWith(seenBefore) || shown.startsWith(seenBefore), `what was shown before the reload is kept: ${seenBefore}`);
   });
 });

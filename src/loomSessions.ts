@@ -93,7 +93,8 @@ export class LoomSessions implements vscode.Disposable {
     const paths = this.pathsFor(document);
     await fs.promises.mkdir(path.dirname(paths.snapshot), { recursive: true });
     const initialText = document.getText().slice(parseDocumentHeader(document.getText()).bodyOffset);
-    const opened = await TreeStore.open(nodeTreeStorage, paths, { document: path.basename(document.uri.path), initialText });
+    const onConflict = (savedTo: string) => void this.reportConflict(paths, savedTo);
+    const opened = await TreeStore.open(nodeTreeStorage, paths, { document: path.basename(document.uri.path), initialText, onConflict });
     if (!opened.ok) {
       void this.reportUnusable(document, paths, opened.error.message);
       return undefined;
@@ -138,6 +139,14 @@ export class LoomSessions implements vscode.Disposable {
       'Open Tree File',
     );
     if (choice) await vscode.window.showTextDocument(vscode.Uri.file(paths.snapshot));
+  }
+
+  /** Another window (or program) wrote the tree file: neither side's nodes may be lost. */
+  private async reportConflict(paths: TreePaths, savedTo: string): Promise<void> {
+    const message = `${path.basename(paths.snapshot)} was changed by another window or program. It was left as they wrote it, and this window's tree is saved to ${path.basename(savedTo)} instead; use Import Loom Tree… to bring it back.`;
+    this.log.warn(message);
+    const choice = await vscode.window.showWarningMessage(`Prefill Loom: ${message}`, 'Open Saved Copy');
+    if (choice) await vscode.window.showTextDocument(vscode.Uri.file(savedTo));
   }
 
   private scheduleReconcile(document: vscode.TextDocument): void {

@@ -1,7 +1,7 @@
 import { LoomTree, type TreeOptions } from './loomTree';
 import { fail, fileName, parseTreeFile, serializeTree, type TreeFileError } from './treeFormat';
 import { encodeEntries, JOURNAL_HEADER, parseJournal, replayJournal, type JournalEntry, type JournalOp } from './treeJournal';
-import { tempPath, type TreePaths, type TreeStorage } from './treeStorage';
+import { conflictPath, tempPath, type TreePaths, type TreeStorage } from './treeStorage';
 
 export type LoadResult =
   | { kind: 'missing' }
@@ -69,6 +69,11 @@ export interface StoreOptions {
   initialText: string;
   /** Rewrite the snapshot once the journal exceeds max(minBytes, ratio × snapshot size). */
   compaction?: { minBytes: number; ratio: number };
+  /**
+   * Called once if the files were changed by another writer (a second window on the same document):
+   * from then on this store saves its whole tree to `savedTo` instead, leaving the files to the other.
+   */
+  onConflict?: (savedTo: string) => void;
   tree?: TreeOptions;
 }
 
@@ -92,6 +97,8 @@ export class TreeStore {
   private queue: Promise<void> = Promise.resolve();
   private subscription: { dispose(): void };
   private snapshotExists: boolean;
+  /** Set once another writer changed the files: this store's tree is saved here instead. */
+  private conflictCopy: string | undefined;
 
   private constructor(
     private readonly storage: TreeStorage,
@@ -146,12 +153,12 @@ export class TreeStore {
 
   /** Writes what changed since the last flush. Flushes run one after another. */
   flush(): Promise<void> {
-    return this.enqueue(() => this.write());
+    return this.enqueue(() => this.unlessChangedOnDisk(() => this.write()));
   }
 
   /** Rewrites the snapshot now and clears the journal. */
   compact(): Promise<void> {
-    return this.enqueue(() => this.writeSnapshot());
+    return this.enqueue(() => this.unlessChangedOnDisk(() => this.writeSnapshot()));
   }
 
   /** Replaces the whole tree (an import) and writes it as the new snapshot. */
@@ -172,6 +179,26 @@ export class TreeStore {
     const run = this.queue.then(work);
     this.queue = run.catch(() => undefined);
     return run;
+  }
+
+  /**
+   * Writes only over files as this store left them. Two windows on one document each hold a tree:
+   * appending to or replacing files the other wrote would lose its nodes, so the second to write
+   * saves its own tree aside instead, and says where.
+   */
+  private async unlessChangedOnDisk(work: () => Promise<void>): Promise<void> {
+    if (this.conflictCopy === undefined && !(await this.changedOnDisk())) return work();
+    const first = this.conflictCopy === undefined;
+    this.conflictCopy ??= conflictPath(this.paths.snapshot);
+    this.pending = [];
+    await this.storage.write(this.conflictCopy, serializeTree(this.currentTree, { currentId: this.current, document: this.options.document, journalSeq: 0 }));
+    if (first) this.options.onConflict?.(this.conflictCopy);
+  }
+
+  /** A size differing from what this store last read or wrote means someone else wrote. */
+  private async changedOnDisk(): Promise<boolean> {
+    const [snapshot, journal] = await Promise.all([this.storage.size(this.paths.snapshot), this.storage.size(this.paths.journal)]);
+    return (snapshot ?? 0) !== (this.snapshotExists ? this.state.snapshotBytes : 0) || (journal ?? 0) !== this.state.journalBytes;
   }
 
   private push(op: JournalOp): void {
@@ -196,8 +223,9 @@ export class TreeStore {
       this.state.journalBytes += bytes;
     } catch (e) {
       // The journal may now end with part of a line; the tree is safe in memory, so the next flush
-      // rewrites the snapshot instead of appending.
+      // rewrites the snapshot instead of appending. That part is ours, not another writer's.
       this.state.needsCompaction = true;
+      this.state.journalBytes = (await this.storage.size(this.paths.journal).catch(() => undefined)) ?? this.state.journalBytes;
       throw e;
     }
   }

@@ -17,6 +17,8 @@ export interface TreeStorage {
   /** Deletes the file; no error if there is none. */
   remove(path: string): Promise<void>;
   exists(path: string): Promise<boolean>;
+  /** The file's size in bytes, or `undefined` if there is no such file. */
+  size(path: string): Promise<number | undefined>;
 }
 
 /** The two files of a tree: the snapshot and the journal of changes since. */
@@ -45,7 +47,7 @@ export function tempPath(snapshot: string): string {
  * `story.md.loom.corrupt-20260102T030405Z.json` (and the journal likewise). Returns the new paths.
  */
 export async function moveAside(storage: TreeStorage, paths: TreePaths, now = Date.now()): Promise<Partial<TreePaths>> {
-  const stamp = new Date(now).toISOString().replace(/[-:]/g, '').replace(/\.\d+/, '');
+  const stamp = fileStamp(now);
   const moved: Partial<TreePaths> = {};
   for (const key of ['snapshot', 'journal'] as const) {
     const from = paths[key];
@@ -56,6 +58,19 @@ export async function moveAside(storage: TreeStorage, paths: TreePaths, now = Da
     moved[key] = to;
   }
   return moved;
+}
+
+/**
+ * Where a tree goes when its files were changed by another writer (a second window on the same
+ * document): `story.md.loom.json` → `story.md.loom.conflict-20260102T030405Z.json`.
+ */
+export function conflictPath(snapshot: string, now = Date.now()): string {
+  return snapshot.replace(/\.json$/, `.conflict-${fileStamp(now)}.json`);
+}
+
+/** A UTC time for file names: 20260102T030405Z. */
+function fileStamp(now: number): string {
+  return new Date(now).toISOString().replace(/[-:]/g, '').replace(/\.\d+/, '');
 }
 
 /** {@link TreeStorage} on the local file system, with fsync for durability. */
@@ -80,6 +95,14 @@ export const nodeTreeStorage: TreeStorage = {
   },
   async remove(file) {
     await rm(file, { force: true });
+  },
+  async size(file) {
+    try {
+      return (await stat(file)).size;
+    } catch (e) {
+      if (isNotFound(e)) return undefined;
+      throw e;
+    }
   },
   async exists(file) {
     try {

@@ -117,4 +117,34 @@ describe('Fault matrix: tree files', () => {
     assert.ok(session.tree.has(first) && session.tree.has(second), 'the nodes from the journal are there too');
     assert.equal(fs.readFileSync(paths.snapshot.replace(/\.json$/, '.before-repair.json'), 'utf8'), edited);
   });
+
+  it('two windows on the same document: the second to save keeps its tree aside and says so; neither loses a node', async () => {
+    const { file, paths } = newDocument('two-windows');
+    const editor = await openAtEnd(file);
+    const loom = await loomApi();
+    const mine = await vscode.commands.executeCommand<GenerationOutcome>('prefillLoom.continueAtCursor');
+    assert.equal(mine?.status, 'completed');
+    await loom.sessions.flushAll();
+    // The other window: its own store on the same files, adding a branch and saving it.
+    const other = await TreeStore.open(nodeTreeStorage, paths, { document: path.basename(file), initialText: PREFIX });
+    assert.ok(other.ok);
+    const theirs = other.store.tree.addChild(other.store.tree.rootId, ' and the other window wrote this.', { author: 'user' });
+    await other.store.flush();
+    other.store.dispose();
+    const editorEnd = editor.document.positionAt(editor.document.getText().length);
+    editor.selection = new vscode.Selection(editorEnd, editorEnd);
+    const again = await vscode.commands.executeCommand<GenerationOutcome>('prefillLoom.continueAtCursor');
+    assert.equal(again?.status, 'completed');
+    await loom.sessions.flushAll();
+
+    const warning = await shown.waitFor('warning', /two-windows-.*\.md\.loom\.json was changed by another window or program\. It was left as they wrote it, and this window's tree is saved to .*\.conflict-.*\.json instead; use Import Loom Tree/);
+    assert.deepEqual(warning.items, ['Open Saved Copy']);
+    const onDisk = await loadTree(nodeTreeStorage, paths);
+    assert.ok(onDisk.kind === 'loaded' && onDisk.tree.has(theirs.id), "the other window's node is still in the file");
+    const savedTo = /saved to (\S+) instead/.exec(warning.message)![1];
+    const aside = await loadTree(nodeTreeStorage, { snapshot: path.join(path.dirname(file), savedTo), journal: `${file}.none` });
+    assert.equal(aside.kind, 'loaded');
+    if (aside.kind !== 'loaded') return;
+    assert.ok([...aside.tree.preorder()].some((n) => aside.tree.textOf(n.id) === editor.document.getText()), "this window's tree, with both generations, is in the copy");
+  });
 });

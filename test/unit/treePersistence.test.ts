@@ -267,4 +267,27 @@ describe('TreeStore', () => {
     assert.deepEqual(again.warnings, [], 'the repaired tree was saved');
     assert.equal(again.tree.size, 2);
   });
+
+  it('two writers on the same files (two windows): the second to write saves its tree aside, once told, losing no node of either', async () => {
+    const conflicts: string[] = [];
+    const first = await open(nodeTreeStorage, { onConflict: (savedTo) => conflicts.push(savedTo) });
+    const a = first.tree.addChild(first.tree.rootId, ' upon a time', { author: 'user' });
+    await first.flush();
+    const second = await open();
+    const b = second.tree.addChild(second.tree.rootId, ' there was', { author: 'user' });
+    await second.flush();
+    const c = first.tree.addChild(a.id, ' a loom', { author: 'model' });
+    await first.flush();
+    first.tree.appendText(c.id, '.');
+    await first.flush();
+
+    assert.equal(conflicts.length, 1, 'told once');
+    assert.match(path.basename(conflicts[0]), /^story\.md\.loom\.conflict-\d{8}T\d{6}Z\.json$/);
+    const onDisk = await reload();
+    assert.ok(onDisk.tree.has(a.id) && onDisk.tree.has(b.id), "the files keep the second writer's tree");
+    assert.ok(!onDisk.tree.has(c.id), 'untouched by the first after the conflict');
+    const aside = await loadTree(nodeTreeStorage, { snapshot: conflicts[0], journal: `${conflicts[0]}.none` });
+    assert.equal(aside.kind, 'loaded');
+    if (aside.kind === 'loaded') assert.equal(aside.tree.textOf(c.id), 'Once upon a time a loom.', "the first writer's whole tree, up to its last change");
+  });
 });

@@ -23,6 +23,7 @@ function memoryStorage(counts: { append: number; rename: number }): TreeStorage 
     },
     remove: async (p) => void files.delete(p),
     exists: async (p) => files.has(p),
+    size: async (p) => (files.has(p) ? Buffer.byteLength(files.get(p)!, 'utf8') : undefined),
   };
 }
 

@@ -49,6 +49,8 @@ describe('The loom tree, as a person uses it', function () {
     await runCommand(page, 'Prefill Loom: Show Loom Tree Beside Editor');
     const rows = webviewFrame(page).locator('[role="treeitem"]');
     await eventually(async () => (await rows.count()) >= 4, 'a root and three branches in the tree');
+    // Rows of streaming branches are redrawn as text arrives: a click aimed at one could miss it.
+    await eventually(async () => (await webviewFrame(page).locator('.row.streaming').count()) === 0, 'every branch to finish');
     const shown = await editorText(page);
     let target = '';
     for (let i = 0; i < (await rows.count()); i++) {

@@ -1,5 +1,6 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import * as vscode from 'vscode';
+import { pickAlternativeCount } from './alternativeCountPicker';
 import { alternativesQuestion } from './core/alternativesConfirmation';
 import { createAnthropicClient } from './core/anthropicClient';
 import { concurrencyLimit } from './core/concurrencyLimit';
@@ -87,7 +88,7 @@ export class GenerationController implements vscode.Disposable {
 
   /** Asks for several continuations at the cursor (the setting's count, or one the user picks). */
   async generateAlternatives(editor: vscode.TextEditor | undefined = vscode.window.activeTextEditor, count?: number): Promise<GenerationOutcome | undefined> {
-    const n = count ?? (await this.pickCount());
+    const n = count ?? (await pickAlternativeCount(readLoomSettings().connection.alternatives));
     if (n === undefined || (editor && !(await this.confirmAlternatives(editor, n)))) return undefined;
     return this.continueAtCursor(editor, n);
   }
@@ -184,16 +185,6 @@ export class GenerationController implements vscode.Disposable {
     const choice = await vscode.window.showWarningMessage(question.message, { modal: true, detail: question.detail }, question.confirm);
     if (choice !== question.confirm) this.deps.log.info(`Generate Alternatives: ${count} alternatives were not confirmed; nothing was sent.`);
     return choice === question.confirm;
-  }
-
-  private async pickCount(): Promise<number | undefined> {
-    const configured = readLoomSettings().connection.alternatives;
-    const counts = [...new Set([configured, 2, 3, 4, 8])].sort((a, b) => a - b);
-    const picked = await vscode.window.showQuickPick(
-      counts.map((n) => ({ label: String(n), description: n === configured ? 'prefillLoom.alternatives' : undefined, n })),
-      { title: 'Prefill Loom: how many alternatives?', placeHolder: 'The first streams into the editor; the others become branches in the loom' },
-    );
-    return picked?.n;
   }
 
   /** Registers the document's generations so Stop and Escape reach them, for as long as they run. */

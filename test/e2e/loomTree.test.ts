@@ -37,6 +37,25 @@ describe('The loom tree, as a person uses it', function () {
 
   after(() => loom?.close());
 
+  it('asks before 10,000 alternatives typed by mistake, and sends nothing when the question is dismissed', async () => {
+    const { page } = workbench;
+    await openFile(page, 'tide.md');
+    await page.keyboard.press('Control+End');
+    const sent = server.requests.length;
+    await runCommand(page, 'Prefill Loom: Generate Alternatives');
+    await page.locator('.quick-input-widget .quick-input-box input').fill('10000');
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: /^10000/ }).first().waitFor();
+    await page.keyboard.press('Enter');
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ timeout: 15_000 });
+    assert.match(await dialog.innerText(), /generate 10,000 alternatives\? That is 10,000 requests or more, up to about \$[\d.,]+ at list price/);
+    assert.equal(await dialog.locator('.monaco-button', { hasText: 'Generate 10,000' }).count(), 1);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    await page.waitForTimeout(1000);
+    assert.equal(server.requests.length, sent, 'nothing was sent');
+  });
+
   it('generates alternatives, shows them in the tree, and switches the editor by a click in the webview', async () => {
     const { page } = workbench;
     await openFile(page, 'tide.md');

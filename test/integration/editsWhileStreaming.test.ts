@@ -6,10 +6,9 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { GenerationOutcome } from '../../src/core/generation';
-import type { FakeAnthropic } from '../server/fakeAnthropic';
 import { STORY } from '../server/storyResponder';
-import { assertNothingLost, closeAllEditors, continueAtCursor, openDocument, setSetting, startServerForExtension, userEdit, waitForText } from './loomTestKit';
-import { ShownMessages } from './shownMessages';
+import { assertNothingLost, continueAtCursor, openDocument, userEdit, waitForText } from './loomTestKit';
+import { serverSuite } from './serverSuite';
 
 const PREFIX = STORY.slice(0, 60).trimEnd();
 const AFTER = '\nTAIL';
@@ -80,28 +79,9 @@ const EDIT_CASES: EditCase[] = [
 
 describe('Fault matrix: the user edits while text streams in', function () {
   this.timeout(60_000);
-  let server: FakeAnthropic;
-  let shown: ShownMessages;
-  before(async () => {
-    server = await startServerForExtension();
-    await setSetting('temperature', 0);
-    // Long enough to edit during, short enough for a loaded machine: 150 tokens at 4 ms each.
-    await setSetting('maxTokens', 150);
-    await setSetting('maxTotalTokens', 150);
-  });
-  beforeEach(() => {
-    shown = new ShownMessages();
-    server.setTokenDelay(4);
-  });
-  afterEach(async () => {
-    shown.dispose();
-    server.reset();
-    await closeAllEditors();
-  });
-  after(async () => {
-    for (const name of ['temperature', 'maxTokens', 'maxTotalTokens', 'baseUrl']) await setSetting(name, undefined);
-    await server.close();
-  });
+  // Long enough to edit during, short enough for a loaded machine: 150 tokens at 4 ms each.
+  const suite = serverSuite({ temperature: 0, maxTokens: 150, maxTotalTokens: 150 });
+  beforeEach(() => suite.server.setTokenDelay(4));
 
   for (const { name, edit } of EDIT_CASES) {
     it(`the user ${name}: their edit and every streamed character stay`, async () => {
@@ -147,10 +127,10 @@ describe('Fault matrix: the user edits while text streams in', function () {
     await waitForText(editor.document, (t) => t.length > PREFIX.length + 20, 15_000);
     const second = await continueAtCursor();
     assert.equal(second, undefined);
-    await shown.waitFor('warning', /already running in this document\. Stop it first/);
+    await suite.shown.waitFor('warning', /already running in this document\. Stop it first/);
     const outcome = await first;
     assert.equal(outcome?.status, 'completed');
-    assert.equal(server.requests.length, 1, 'only the first was sent');
+    assert.equal(suite.server.requests.length, 1, 'only the first was sent');
     await assertNothingLost(editor, PREFIX + outcome.text, outcome);
   });
 
@@ -167,7 +147,7 @@ describe('Fault matrix: the user edits while text streams in', function () {
     await assertNothingLost(one, PREFIX + a.text, a);
     await assertNothingLost(two, otherPrefix + b.text, b);
     assert.ok(STORY.startsWith(PREFIX + a.text) && STORY.startsWith(otherPrefix + b.text), 'each continues its own prefill');
-    assert.equal(server.requests.length, 2);
-    assert.deepEqual(shown.shown, [], 'no message');
+    assert.equal(suite.server.requests.length, 2);
+    assert.deepEqual(suite.shown.shown, [], 'no message');
   });
 });

@@ -8,10 +8,9 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { GenerationOutcome } from '../../src/core/generation';
 import { eventually } from '../harness/eventually';
-import type { FakeAnthropic } from '../server/fakeAnthropic';
 import { STORY } from '../server/storyResponder';
-import { assertNothingLost, closeAllEditors, loomApi, openDocument, setSetting, startServerForExtension } from './loomTestKit';
-import { ShownMessages } from './shownMessages';
+import { assertNothingLost, loomApi, openDocument } from './loomTestKit';
+import { serverSuite } from './serverSuite';
 
 const MB = 1024 * 1024;
 
@@ -55,29 +54,9 @@ async function timedContinue(): Promise<{ outcome: GenerationOutcome | undefined
 
 describe('Fault matrix: large inputs', function () {
   this.timeout(180_000);
-  let server: FakeAnthropic;
-  let shown: ShownMessages;
-  before(async () => {
-    server = await startServerForExtension();
-    await setSetting('temperature', 1);
-    await setSetting('maxTokens', 20);
-    await setSetting('maxTotalTokens', 20);
-  });
-  beforeEach(() => {
-    shown = new ShownMessages();
-    // The server runs in the extension host too, and its story tokenizer takes seconds over 10 MB:
-    // a reply that costs it nothing keeps the measure the extension's own.
-    server.setResponder(() => ({ tokens: [' And', ' so', ' the', ' tide', ' came', ' in', '.'], inputTokens: 1 }));
-  });
-  afterEach(async () => {
-    shown.dispose();
-    server.reset();
-    await closeAllEditors();
-  });
-  after(async () => {
-    for (const name of ['temperature', 'maxTokens', 'maxTotalTokens', 'baseUrl']) await setSetting(name, undefined);
-    await server.close();
-  });
+  // The server runs in the extension host too, and its story tokenizer takes seconds over 10 MB:
+  // a reply that costs it nothing keeps the measure the extension's own.
+  const suite = serverSuite({ temperature: 1, maxTokens: 20, maxTotalTokens: 20 }, () => ({ tokens: [' And', ' so', ' the', ' tide', ' came', ' in', '.'], inputTokens: 1 }));
 
   it('a 10 MB document: continues at its end, every character intact, without freezing', async () => {
     const text = bigText(10 * MB, false);
@@ -86,7 +65,7 @@ describe('Fault matrix: large inputs', function () {
     console.log(`      10 MB document: ${ms} ms, the extension host blocked for at most ${longestBlockMs} ms`);
     assert.equal(outcome?.status, 'completed');
     assert.ok(outcome.text.length > 0);
-    assert.equal((server.requests[0].body as { messages: Array<{ content: string }> }).messages.at(-1)?.content, text.trimEnd());
+    assert.equal((suite.server.requests[0].body as { messages: Array<{ content: string }> }).messages.at(-1)?.content, text.trimEnd());
     await assertNothingLost(editor, text.trimEnd() + outcome.text, outcome);
     assert.ok(longestBlockMs < 5000, `the extension host was blocked for ${longestBlockMs} ms`);
   });
@@ -107,39 +86,39 @@ describe('Fault matrix: large inputs', function () {
     const editor = await openDocument('Once upon a tide');
     const outcome = await vscode.commands.executeCommand('prefillLoom.generateAlternatives', 10_000);
     assert.equal(outcome, undefined);
-    const [question] = shown.matching('warning', /alternatives/);
+    const [question] = suite.shown.matching('warning', /alternatives/);
     assert.ok(question, 'a question was asked');
     assert.equal(question.modal, true);
     assert.match(question.message, /^Prefill Loom: generate 10,000 alternatives\? That is 10,000 requests or more, up to about \$[\d.,]+ at list price\.$/);
     assert.deepEqual(question.items, ['Generate 10,000']);
-    assert.equal(server.requests.length, 0, 'nothing was sent');
+    assert.equal(suite.server.requests.length, 0, 'nothing was sent');
     assert.equal(editor.document.getText(), 'Once upon a tide');
   });
 
   it('more alternatives than the threshold, confirmed: they are all generated', async () => {
-    shown.answer = (m) => (m.modal ? m.items[0] : undefined);
+    suite.shown.answer = (m) => (m.modal ? m.items[0] : undefined);
     const editor = await openDocument('Once upon a tide');
     const outcome = await vscode.commands.executeCommand<GenerationOutcome>('prefillLoom.generateAlternatives', 20);
     assert.equal(outcome?.status, 'completed');
-    assert.equal(shown.matching('warning', /generate 20 alternatives\?/).length, 1);
-    assert.equal(server.requests.length, 20);
+    assert.equal(suite.shown.matching('warning', /generate 20 alternatives\?/).length, 1);
+    assert.equal(suite.server.requests.length, 20);
     const session = (await loomApi()).sessions.get(editor.document)!;
     const parent = session.tree.get(session.currentId)!.parentId!;
     assert.equal(session.tree.children(parent).filter((n) => n.author === 'model').length, 20);
   });
 
   it('10,000 alternatives confirmed, then Stop: ends at once, keeping what arrived', async () => {
-    shown.answer = (m) => (m.modal ? m.items[0] : undefined);
-    server.setTokenDelay(50);
+    suite.shown.answer = (m) => (m.modal ? m.items[0] : undefined);
+    suite.server.setTokenDelay(50);
     const editor = await openDocument('Once upon a tide');
     const running = vscode.commands.executeCommand<GenerationOutcome>('prefillLoom.generateAlternatives', 10_000);
-    await eventually(() => server.requests.length >= 4, 'the first requests', 20_000);
+    await eventually(() => suite.server.requests.length >= 4, 'the first requests', 20_000);
     await vscode.commands.executeCommand('prefillLoom.stopGeneration');
     const stopped = Date.now();
     const outcome = await running;
     assert.ok(Date.now() - stopped < 5000, 'the queued alternatives were dropped, not run');
     assert.equal(outcome?.status, 'cancelled');
-    assert.ok(server.requests.length < 20, `${server.requests.length} requests were sent`);
+    assert.ok(suite.server.requests.length < 20, `${suite.server.requests.length} requests were sent`);
     await assertNothingLost(editor, 'Once upon a tide' + outcome.text, outcome);
   });
 });

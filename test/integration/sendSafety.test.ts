@@ -6,8 +6,8 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { FakeAnthropic } from '../server/fakeAnthropic';
-import { closeAllEditors, continueAtCursor, openDocument, setSetting, startServerForExtension, TEST_KEY } from './loomTestKit';
-import { ShownMessages } from './shownMessages';
+import { continueAtCursor, openDocument, setSetting, TEST_KEY } from './loomTestKit';
+import { serverSuite } from './serverSuite';
 
 const PREFIX = 'Once upon a tide';
 /** A host that can never resolve (RFC 2606): nothing may ever be sent to it. */
@@ -20,33 +20,15 @@ function keySent(server: FakeAnthropic): string | undefined {
 }
 
 describe('Security: where requests go', () => {
-  let server: FakeAnthropic;
-  let shown: ShownMessages;
-  before(async () => {
-    server = await startServerForExtension();
-    await setSetting('maxTokens', 10);
-    await setSetting('maxTotalTokens', 10);
-  });
-  beforeEach(() => {
-    shown = new ShownMessages();
-  });
-  afterEach(async () => {
-    shown.dispose();
-    server.reset();
-    await setSetting('baseUrl', server.url);
-    await closeAllEditors();
-  });
-  after(async () => {
-    for (const name of ['baseUrl', 'maxTokens', 'maxTotalTokens']) await setSetting(name, undefined);
-    await server.close();
-  });
+  const suite = serverSuite({ maxTokens: 10, maxTotalTokens: 10 });
+  afterEach(() => setSetting('baseUrl', suite.server.url));
 
   it('plain http to another machine: a modal warning before the key is sent; declining sends nothing', async () => {
     await setSetting('baseUrl', PLAIN_HTTP_ELSEWHERE);
     const editor = await openDocument(PREFIX);
     const outcome = await continueAtCursor();
     assert.equal(outcome, undefined, 'no generation started');
-    const [warning] = shown.matching('warning', /plain http/);
+    const [warning] = suite.shown.matching('warning', /plain http/);
     assert.ok(warning, 'the user was warned');
     assert.equal(warning.modal, true);
     assert.equal(warning.message, `Prefill Loom: ${PLAIN_HTTP_ELSEWHERE} is plain http, so your API key and text would travel unencrypted.`);
@@ -59,24 +41,24 @@ describe('Security: where requests go', () => {
     await openDocument(PREFIX);
     const outcome = await continueAtCursor();
     assert.equal(outcome?.status, 'completed');
-    assert.deepEqual(shown.shown, []);
-    assert.equal(keySent(server), TEST_KEY);
+    assert.deepEqual(suite.shown.shown, []);
+    assert.equal(keySent(suite.server), TEST_KEY);
   });
 
   it('a header naming a base URL or a key: marked as an error, nothing sent anywhere; without it, the configured server and key', async () => {
     const header = `---\nbaseUrl: ${PLAIN_HTTP_ELSEWHERE}\napi_key: sk-ant-from-the-document\n---\n`;
     const editor = await openDocument(header + PREFIX);
     assert.equal(await continueAtCursor(), undefined);
-    assert.equal(server.requests.length, 0, 'nothing was sent');
+    assert.equal(suite.server.requests.length, 0, 'nothing was sent');
     const diagnostics = vscode.languages.getDiagnostics(editor.document.uri);
     assert.deepEqual(diagnostics.map((d) => [d.range.start.line, d.severity]), [[1, vscode.DiagnosticSeverity.Error], [2, vscode.DiagnosticSeverity.Error]]);
     assert.ok(diagnostics.every((d) => !d.message.includes('sk-ant-from-the-document') && !d.message.includes('.invalid')), 'the values are not echoed');
-    await shown.waitFor('error', /the document header has an error on line 2/);
+    await suite.shown.waitFor('error', /the document header has an error on line 2/);
     const clean = await openDocument('---\nmax_tokens: 10\n---\n' + PREFIX);
     const outcome = await continueAtCursor();
     assert.equal(outcome?.status, 'completed');
-    assert.equal(server.requests.length, 1, 'the request went to the configured server');
-    assert.equal(keySent(server), TEST_KEY, 'with the configured key');
+    assert.equal(suite.server.requests.length, 1, 'the request went to the configured server');
+    assert.equal(keySent(suite.server), TEST_KEY, 'with the configured key');
     assert.equal(clean.document.getText(), '---\nmax_tokens: 10\n---\n' + PREFIX + outcome.text);
   });
 
@@ -88,17 +70,17 @@ describe('Security: where requests go', () => {
     try {
       await openDocument(PREFIX);
       assert.equal(await continueAtCursor(), undefined);
-      assert.equal(server.requests.length, 0, 'declined: nothing sent');
-      const [question] = shown.matching('warning', /not trusted/);
+      assert.equal(suite.server.requests.length, 0, 'declined: nothing sent');
+      const [question] = suite.shown.matching('warning', /not trusted/);
       assert.equal(question?.modal, true);
       assert.equal(question.message, "Prefill Loom: this workspace is not trusted. Send this document's text to the model?");
       assert.deepEqual(question.items, ['Send']);
 
-      shown.answer = (m) => (m.items.includes('Send') ? 'Send' : undefined);
+      suite.shown.answer = (m) => (m.items.includes('Send') ? 'Send' : undefined);
       assert.equal((await continueAtCursor())?.status, 'completed');
-      assert.equal(server.requests.length, 1, 'accepted: sent');
+      assert.equal(suite.server.requests.length, 1, 'accepted: sent');
       assert.equal((await continueAtCursor())?.status, 'completed');
-      assert.equal(shown.matching('warning', /not trusted/).length, 2, 'a yes holds for the session');
+      assert.equal(suite.shown.matching('warning', /not trusted/).length, 2, 'a yes holds for the session');
     } finally {
       if (trust) Object.defineProperty(vscode.workspace, 'isTrusted', trust);
     }

@@ -6,10 +6,10 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { eventually } from '../harness/eventually';
-import type { Fault, FakeAnthropic } from '../server/fakeAnthropic';
+import type { Fault } from '../server/fakeAnthropic';
 import { STORY } from '../server/storyResponder';
-import { assertNothingLost, closeAllEditors, continueAtCursor, openDocument, setSetting, startServerForExtension } from './loomTestKit';
-import { ShownMessages } from './shownMessages';
+import { assertNothingLost, continueAtCursor, openDocument, setSetting } from './loomTestKit';
+import { serverSuite } from './serverSuite';
 
 const PREFIX = STORY.slice(0, 60).trimEnd();
 
@@ -46,42 +46,24 @@ const STATUS_CASES: StatusCase[] = [
 ];
 
 describe('Fault matrix: the server and the connection', () => {
-  let server: FakeAnthropic;
-  let shown: ShownMessages;
-  before(async () => {
-    server = await startServerForExtension();
-    await setSetting('temperature', 0);
-    await setSetting('maxRetries', 2);
-  });
-  beforeEach(() => {
-    shown = new ShownMessages();
-  });
-  afterEach(async () => {
-    shown.dispose();
-    server.reset();
-    await setSetting('requestTimeoutSeconds', undefined);
-    await closeAllEditors();
-  });
-  after(async () => {
-    for (const name of ['temperature', 'maxRetries', 'baseUrl']) await setSetting(name, undefined);
-    await server.close();
-  });
+  const suite = serverSuite({ temperature: 0, maxRetries: 2 });
+  afterEach(() => setSetting('requestTimeoutSeconds', undefined));
 
   for (const { name, fault, message } of STREAM_CASES) {
     it(`${name}: keeps exactly the text received, in the document and the tree, and says why`, async () => {
-      server.enqueueFault(fault);
+      suite.server.enqueueFault(fault);
       const editor = await openDocument(PREFIX);
       const outcome = await continueAtCursor();
       assert.equal(outcome?.status, 'failed');
       assert.ok(outcome.text.length > 0, 'some text arrived before the fault');
       assert.ok(STORY.startsWith(PREFIX + outcome.text), 'what arrived is the start of the continuation');
       await assertNothingLost(editor, PREFIX + outcome.text, outcome);
-      await shown.waitFor('error', message);
+      await suite.shown.waitFor('error', message);
     });
   }
 
   it('a cut in the middle of a surrogate pair keeps every whole character before it', async () => {
-    server.enqueueFault({ kind: 'cutMidSurrogate', afterTokens: 1 });
+    suite.server.enqueueFault({ kind: 'cutMidSurrogate', afterTokens: 1 });
     const editor = await openDocument(PREFIX);
     const outcome = await continueAtCursor();
     const emoji = /\p{Extended_Pictographic}/u.exec(STORY)!.index;
@@ -91,13 +73,13 @@ describe('Fault matrix: the server and the connection', () => {
 
   for (const { status, requests, message, button } of STATUS_CASES) {
     it(`${status}: leaves the document as it was and names the cause, the next step and a button`, async () => {
-      server.enqueueFault({ kind: 'status', status, times: 3, retryAfterSeconds: 0.01, message: status === 400 ? 'messages: not like this' : undefined });
+      suite.server.enqueueFault({ kind: 'status', status, times: 3, retryAfterSeconds: 0.01, message: status === 400 ? 'messages: not like this' : undefined });
       const editor = await openDocument(PREFIX);
       const outcome = await continueAtCursor();
       assert.equal(outcome?.status, 'failed');
-      assert.equal(server.requests.filter((r) => r.path === '/v1/messages').length, requests);
+      assert.equal(suite.server.requests.filter((r) => r.path === '/v1/messages').length, requests);
       await assertNothingLost(editor, PREFIX, outcome);
-      const error = await shown.waitFor('error', message);
+      const error = await suite.shown.waitFor('error', message);
       assert.ok(error.items.includes(button), `offers ${button}: ${error.items.join(', ')}`);
     });
   }
@@ -106,7 +88,7 @@ describe('Fault matrix: the server and the connection', () => {
     await setSetting('requestTimeoutSeconds', 1);
     await setSetting('maxRetries', 0);
     try {
-      server.enqueueFault({ kind: 'hang' });
+      suite.server.enqueueFault({ kind: 'hang' });
       const editor = await openDocument(PREFIX);
       const started = Date.now();
       const outcome = await continueAtCursor();
@@ -114,7 +96,7 @@ describe('Fault matrix: the server and the connection', () => {
       assert.equal(outcome?.status, 'failed');
       assert.ok(elapsed >= 900 && elapsed < 10_000, `gave up after ${elapsed} ms, for a 1 s timeout`);
       await assertNothingLost(editor, PREFIX, outcome);
-      const error = await shown.waitFor('error', /did not answer within the time limit\. Retry, or raise `prefillLoom\.requestTimeoutSeconds`/);
+      const error = await suite.shown.waitFor('error', /did not answer within the time limit\. Retry, or raise `prefillLoom\.requestTimeoutSeconds`/);
       assert.deepEqual(error.items, ['Retry', 'Open Settings']);
     } finally {
       await setSetting('maxRetries', 2);
@@ -122,16 +104,16 @@ describe('Fault matrix: the server and the connection', () => {
   });
 
   it('a server that never answers: Stop ends the wait at once, quietly', async () => {
-    server.enqueueFault({ kind: 'hang' });
+    suite.server.enqueueFault({ kind: 'hang' });
     const editor = await openDocument(PREFIX);
     const running = continueAtCursor();
-    await eventually(() => server.requests.length === 1, 'the request to reach the server', 5000, 10);
+    await eventually(() => suite.server.requests.length === 1, 'the request to reach the server', 5000, 10);
     const stopped = Date.now();
     await vscode.commands.executeCommand('prefillLoom.stopGeneration');
     const outcome = await running;
     assert.equal(outcome?.status, 'cancelled');
     assert.ok(Date.now() - stopped < 2000, 'the stop did not wait for the server');
     await assertNothingLost(editor, PREFIX, outcome);
-    assert.deepEqual(shown.matching('error', /./), [], 'a stop is not an error');
+    assert.deepEqual(suite.shown.matching('error', /./), [], 'a stop is not an error');
   });
 });

@@ -10,9 +10,8 @@ import type { GenerationOutcome } from '../../src/core/generation';
 import { loadTree, TreeStore } from '../../src/core/treePersistence';
 import { nodeTreeStorage, sidecarPaths, tempPath, type TreePaths } from '../../src/core/treeStorage';
 import { eventually } from '../harness/eventually';
-import type { FakeAnthropic } from '../server/fakeAnthropic';
-import { closeAllEditors, loomApi, setSetting, startServerForExtension } from './loomTestKit';
-import { ShownMessages } from './shownMessages';
+import { loomApi } from './loomTestKit';
+import { serverSuite } from './serverSuite';
 
 const PREFIX = 'Once upon a tide';
 
@@ -44,25 +43,7 @@ async function openAtEnd(file: string): Promise<vscode.TextEditor> {
 }
 
 describe('Fault matrix: tree files', () => {
-  let server: FakeAnthropic;
-  let shown: ShownMessages;
-  before(async () => {
-    server = await startServerForExtension();
-    await setSetting('maxTokens', 20);
-    await setSetting('maxTotalTokens', 20);
-  });
-  beforeEach(() => {
-    shown = new ShownMessages();
-  });
-  afterEach(async () => {
-    shown.dispose();
-    server.reset();
-    await closeAllEditors();
-  });
-  after(async () => {
-    for (const name of ['maxTokens', 'maxTotalTokens', 'baseUrl']) await setSetting(name, undefined);
-    await server.close();
-  });
+  const suite = serverSuite({ maxTokens: 20, maxTotalTokens: 20 });
 
   it('a crash between writing the new snapshot and renaming it: the old snapshot and the journal load whole', async () => {
     const { file, paths } = newDocument('crashed-save');
@@ -75,7 +56,7 @@ describe('Fault matrix: tree files', () => {
     await eventually(() => loom.sessions.get(editor.document) !== undefined, 'the tree to load');
     const session = loom.sessions.get(editor.document)!;
     assert.deepEqual(ids.map((id) => session.tree.get(id)?.text), [' and the boats came in.', ' and the gulls went out.']);
-    await shown.waitFor('warning', /was repaired on loading: ignored an incomplete last line.*interrupted while saving/);
+    await suite.shown.waitFor('warning', /was repaired on loading: ignored an incomplete last line.*interrupted while saving/);
     const outcome = await vscode.commands.executeCommand<GenerationOutcome>('prefillLoom.continueAtCursor');
     assert.equal(outcome?.status, 'completed');
     await loom.sessions.flushAll();
@@ -91,7 +72,7 @@ describe('Fault matrix: tree files', () => {
     const newer = '{"format":"prefill-loom-tree","version":99,"rootId":"r","nodes":[{"id":"r","parentId":null,"text":"Once upon a tide"}],"futureField":true}\n';
     fs.writeFileSync(paths.snapshot, newer);
     const editor = await openAtEnd(file);
-    const message = await shown.waitFor('error', /written by a newer version of Prefill Loom \(tree format 99.*Update Prefill Loom to open it; the file has been left unchanged/);
+    const message = await suite.shown.waitFor('error', /written by a newer version of Prefill Loom \(tree format 99.*Update Prefill Loom to open it; the file has been left unchanged/);
     assert.deepEqual(message.items, ['Move Aside and Start a New Tree', 'Open Tree File']);
     const outcome = await vscode.commands.executeCommand<GenerationOutcome>('prefillLoom.continueAtCursor');
     assert.equal(outcome?.status, 'completed');
@@ -110,7 +91,7 @@ describe('Fault matrix: tree files', () => {
     const edited = JSON.stringify(snapshot);
     fs.writeFileSync(paths.snapshot, edited);
     const editor = await openAtEnd(file);
-    const message = await shown.waitFor('warning', /hand-edited-.*\.md\.loom\.json was repaired on loading: node orphan1 has a missing parent deleted-by-hand; it was attached under the root/);
+    const message = await suite.shown.waitFor('warning', /hand-edited-.*\.md\.loom\.json was repaired on loading: node orphan1 has a missing parent deleted-by-hand; it was attached under the root/);
     assert.deepEqual(message.items, ['Open Tree File']);
     const session = (await loomApi()).sessions.get(editor.document)!;
     assert.equal(session.tree.get('orphan1')?.text, orphan.text);
@@ -137,7 +118,7 @@ describe('Fault matrix: tree files', () => {
     assert.equal(again?.status, 'completed');
     await loom.sessions.flushAll();
 
-    const warning = await shown.waitFor('warning', /two-windows-.*\.md\.loom\.json was changed by another window or program\. It was left as they wrote it, and this window's tree is saved to .*\.conflict-.*\.json instead; use Import Loom Tree/);
+    const warning = await suite.shown.waitFor('warning', /two-windows-.*\.md\.loom\.json was changed by another window or program\. It was left as they wrote it, and this window's tree is saved to .*\.conflict-.*\.json instead; use Import Loom Tree/);
     assert.deepEqual(warning.items, ['Open Saved Copy']);
     const onDisk = await loadTree(nodeTreeStorage, paths);
     assert.ok(onDisk.kind === 'loaded' && onDisk.tree.has(theirs.id), "the other window's node is still in the file");

@@ -4,6 +4,7 @@
  */
 import type { BrowserContext, FrameLocator, Page } from 'playwright-core';
 import { forwardConsole, launchBrowser } from './browser';
+import { eventually } from './eventually';
 import { keepForDebugging, startCodeServer, type CodeServerOptions } from './codeServer';
 
 export interface Workbench {
@@ -68,7 +69,7 @@ export async function runCommand(page: Page, title: string, timeoutMs = STEP_TIM
     const found = await row.first().waitFor({ state: 'visible', timeout: PALETTE_ATTEMPT_MS }).then(() => true, () => false);
     if (found) {
       await row.first().click();
-      await page.locator(QUICK_INPUT).waitFor({ state: 'hidden', timeout: STEP_TIMEOUT_MS });
+      await paletteClosed(page, `>${title}`);
       return;
     }
     await page.keyboard.press('Escape');
@@ -76,6 +77,16 @@ export async function runCommand(page: Page, title: string, timeoutMs = STEP_TIM
       throw new Error(`command "${title}" not found in the command palette`);
     }
   }
+}
+
+/**
+ * Resolves once the palette that held `typed` is gone: the quick input hidden, or showing the
+ * command's own question (a quick pick reuses the widget, so it never hides in between).
+ */
+async function paletteClosed(page: Page, typed: string): Promise<void> {
+  const widget = page.locator(QUICK_INPUT);
+  const input = page.locator(QUICK_INPUT_BOX);
+  await eventually(async () => !(await widget.isVisible()) || (await input.inputValue().catch(() => '')) !== typed, 'the command palette to close', STEP_TIMEOUT_MS, 50);
 }
 
 /** Opens a workspace file by its relative path through Quick Open and waits for its tab. */

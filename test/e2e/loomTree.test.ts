@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import { openFile, readEditorText, runCommand, waitForWorkbench, webviewFrame, type Workbench } from '../harness/workbench';
+import { openAtEnd, openFile, readEditorText, runCommand, waitForWorkbench, webviewFrame, type Workbench } from '../harness/workbench';
 import { eventually } from '../harness/eventually';
 import type { FakeAnthropic } from '../server/fakeAnthropic';
 import { E2E_KEY, openLoomWorkbench, type LoomWorkbench } from './loomWorkbench';
@@ -39,8 +39,7 @@ describe('The loom tree, as a person uses it', function () {
 
   it('asks before 10,000 alternatives typed by mistake, and sends nothing when the question is dismissed', async () => {
     const { page } = workbench;
-    await openFile(page, 'tide.md');
-    await page.keyboard.press('Control+End');
+    await openAtEnd(page, 'tide.md');
     const sent = server.requests.length;
     await runCommand(page, 'Prefill Loom: Generate Alternatives');
     await page.locator('.quick-input-widget .quick-input-box input').fill('10000');
@@ -58,8 +57,7 @@ describe('The loom tree, as a person uses it', function () {
 
   it('generates alternatives, shows them in the tree, and switches the editor by a click in the webview', async () => {
     const { page } = workbench;
-    await openFile(page, 'tide.md');
-    await page.keyboard.press('Control+End');
+    await openAtEnd(page, 'tide.md');
     await runCommand(page, 'Prefill Loom: Generate Alternatives');
     await page.locator('.quick-input-widget .monaco-list-row', { hasText: /^3/ }).first().click();
     await eventually(async () => server.requests.filter((r) => r.path === '/v1/messages').length === 3, 'three requests');

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { Frame } from 'playwright-core';
-import { readEditorText, openFile, runCommand, webviewFrame, type Workbench } from '../harness/workbench';
+import { openAtEnd, readEditorText, runCommand, webviewFrame, type Workbench } from '../harness/workbench';
 import { eventually } from '../harness/eventually';
 import type { FakeAnthropic } from '../server/fakeAnthropic';
 import { createSimulatorResponder } from '../server/simulator/simulatorResponder';
@@ -29,8 +29,7 @@ describe('Regenerate and Compare and the probe, as a person uses them, against t
 
   it('regenerates from the cursor and shows the divergence in the tree and in the editor hover', async () => {
     const { page } = workbench;
-    await openFile(page, 'story.md');
-    await page.keyboard.press('Control+End');
+    await openAtEnd(page, 'story.md');
     await runCommand(page, 'Prefill Loom: Continue at Cursor');
     await eventually(async () => (await readEditorText(page)).includes('fiver'), 'the continuation');
 
@@ -64,8 +63,7 @@ describe('Regenerate and Compare and the probe, as a person uses them, against t
 
   it('probes the continuation from the palette: picks the split, confirms the estimate, reads the report', async () => {
     const { page } = workbench;
-    await openFile(page, 'probe.md');
-    await page.keyboard.press('Control+End');
+    await openAtEnd(page, 'probe.md');
     await runCommand(page, 'Prefill Loom: Continue at Cursor');
     await eventually(async () => (await readEditorText(page)).includes('bred'), 'the continuation');
     const before = server.requests.length;

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadTree } from '../../src/core/treePersistence';
 import { nodeTreeStorage, sidecarPaths } from '../../src/core/treeStorage';
-import { openFile, readEditorText, runCommand, waitForWorkbench, type Workbench } from '../harness/workbench';
+import { openAtEnd, openFile, readEditorText, runCommand, waitForWorkbench, type Workbench } from '../harness/workbench';
 import { eventually } from '../harness/eventually';
 import { STORY } from '../server/storyResponder';
 import { E2E_KEY, openLoomWorkbench, type LoomWorkbench } from './loomWorkbench';
@@ -34,8 +34,7 @@ describe('Fault matrix: the window reloads mid-stream', function () {
 
   it('keeps what arrived, in the document or the tree file, and doubles nothing', async () => {
     const { page } = workbench;
-    await openFile(page, 'reload.md');
-    await page.keyboard.press('Control+End');
+    await openAtEnd(page, 'reload.md');
     await runCommand(page, 'Prefill Loom: Continue at Cursor');
     await eventually(async () => squeeze(await readEditorText(page)).length > squeeze(PREFIX).length + 20, 'text to stream in');
     const seenBefore = squeeze(await readEditorText(page));

@@ -4,7 +4,7 @@
  * (The client alone, with a wider set of inputs, is tested in loomWebviewClient.test.ts.)
  */
 import * as assert from 'node:assert/strict';
-import { openFile, runCommand, webviewFrame, type Workbench } from '../harness/workbench';
+import { openAtEnd, runCommand, webviewFrame, type Workbench } from '../harness/workbench';
 import { eventually } from '../harness/eventually';
 import { scriptedResponder } from '../server/storyResponder';
 import { E2E_KEY, openLoomWorkbench, type LoomWorkbench } from './loomWorkbench';
@@ -42,8 +42,7 @@ describe('Security: model output in the loom view, through VS Code', function ()
 
   it('shows HTML, script, javascript: links, ANSI and bidi controls as text; nothing runs or is created', async () => {
     const { page } = workbench;
-    await openFile(page, 'hostile.md');
-    await page.keyboard.press('Control+End');
+    await openAtEnd(page, 'hostile.md');
     await runCommand(page, 'Prefill Loom: Generate Alternatives');
     await page.locator('.quick-input-widget .monaco-list-row', { hasText: new RegExp(`^${HOSTILE.length}`) }).first().click();
     await eventually(async () => loom.server.requests.filter((r) => r.path === '/v1/messages').length === HOSTILE.length, 'every alternative requested');

@@ -106,6 +106,12 @@ export async function openFile(page: Page, relativePath: string): Promise<void> 
   await page.locator(`${ACTIVE_EDITOR}.focused`).waitFor({ timeout: STEP_TIMEOUT_MS });
 }
 
+/** Opens a workspace file and puts the cursor at its end, where a continuation goes. */
+export async function openAtEnd(page: Page, relativePath: string): Promise<void> {
+  await openFile(page, relativePath);
+  await page.keyboard.press('Control+End');
+}
+
 /** Types `text` key by key at the cursor of the active editor, as a person would. */
 export async function typeInEditor(page: Page, text: string): Promise<void> {
   // Focusing the input element, unlike a click, keeps the cursor where it is.

@@ -1,10 +1,8 @@
 import { costUsd, formatUsd } from './pricing';
+import { estimateTokens } from './tokenEstimate';
 
 /** Up to this many alternatives go without asking; more is more likely a slip than a plan. */
 export const ALTERNATIVES_WITHOUT_ASKING = 16;
-
-/** A rough token count for text not yet tokenized: about four characters a token in English. */
-const CHARS_PER_TOKEN = 4;
 
 export interface AlternativesRequest {
   count: number;
@@ -20,7 +18,7 @@ export function alternativesQuestion(request: AlternativesRequest): { message: s
   const { count, model, promptChars, outputTokensEach } = request;
   if (count <= ALTERNATIVES_WITHOUT_ASKING) return undefined;
   const many = count.toLocaleString('en-US');
-  const inputTokens = count * Math.ceil(promptChars / CHARS_PER_TOKEN);
+  const inputTokens = count * estimateTokens(promptChars);
   const outputTokens = count * outputTokensEach;
   const cost = costUsd(model, { input_tokens: inputTokens, output_tokens: outputTokens });
   const price = cost === undefined ? `at a price unknown for ${model}` : `up to about ${formatUsd(cost)} at list price`;

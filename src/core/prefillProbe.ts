@@ -8,6 +8,7 @@ import { costUsd } from './pricing';
 import { probeSplitPoints, type SplitMode } from './probeSplitPoints';
 import { pointVerdict, sampleIsConsistent, type ProbeVerdict } from './probeVerdict';
 import { commonPrefixLength } from './textDivergence';
+import { CHARS_PER_TOKEN, estimateTokens } from './tokenEstimate';
 import { addUsage, ZERO_USAGE, type TokenUsage } from './tokenUsage';
 
 // The probe's whole API from one module, for the editor and the command line alike.
@@ -40,7 +41,7 @@ export interface ProbeOptions {
 
 export type ProbePlanInput = Pick<ProbeOptions, 'params' | 'basePrefill' | 'nodeText' | 'split' | 'samples' | 'probeTokens' | 'maxPoints'>;
 
-/** What a probe will send, for the user to confirm. Token counts are estimates (see CHARS_PER_TOKEN). */
+/** What a probe will send, for the user to confirm. Token counts are estimates (see tokenEstimate.ts). */
 export interface ProbePlan {
   readonly offsets: readonly number[];
   readonly requests: number;
@@ -85,12 +86,6 @@ export interface ProbeReport {
   readonly cancelled: boolean;
 }
 
-/**
- * Core has no tokenizer, so token counts are estimated from characters: about four per token in
- * English prose. Estimates shown to the user say so.
- */
-export const CHARS_PER_TOKEN = 4;
-
 const DEFAULT_CONCURRENCY = 4;
 
 /** The split points a probe will use and what it will cost, without sending anything. */
@@ -114,10 +109,6 @@ export function planProbe(input: ProbePlanInput): ProbePlan {
 
 function checkCount(name: string, value: number): void {
   if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a whole number of 1 or more (got ${value}).`);
-}
-
-function estimateTokens(chars: number): number {
-  return Math.ceil(chars / CHARS_PER_TOKEN);
 }
 
 /** At most `max` of the offsets, the first and last included and the rest evenly between. */

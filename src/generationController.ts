@@ -4,6 +4,7 @@ import { pickAlternativeCount } from './alternativeCountPicker';
 import { alternativesQuestion } from './core/alternativesConfirmation';
 import { createAnthropicClient } from './core/anthropicClient';
 import { concurrencyLimit } from './core/concurrencyLimit';
+import { outputTokenBudget } from './core/connectionSettings';
 import type { DocumentHeader } from './core/documentHeader';
 import { runGeneration, type GenerationInput, type GenerationOutcome, type RequestRecord } from './core/generation';
 import { describeGenerationError } from './core/generationError';
@@ -179,7 +180,7 @@ export class GenerationController implements vscode.Disposable {
       count,
       model: params.model,
       promptChars: editor.document.offsetAt(editor.selection.active),
-      outputTokensEach: Math.max(settings.connection.maxTotalTokens, params.max_tokens),
+      outputTokensEach: outputTokenBudget(settings.connection, params.max_tokens),
     });
     if (!question) return true;
     const choice = await vscode.window.showWarningMessage(question.message, { modal: true, detail: question.detail }, question.confirm);
@@ -264,8 +265,8 @@ export class GenerationController implements vscode.Disposable {
   }
 
   private run(context: RequestContext, params: GenerationParams, prefill: string, signal: AbortSignal, hooks: Pick<GenerationInput, 'onEdit' | 'onRequestStart' | 'onRequestEnd'>): Promise<GenerationOutcome> {
-    const { connection } = context.settings;
-    return runGeneration({ client: this.clientFor(context), params, prefill, maxTotalTokens: Math.max(connection.maxTotalTokens, params.max_tokens), signal, ...hooks });
+    const maxTotalTokens = outputTokenBudget(context.settings.connection, params.max_tokens);
+    return runGeneration({ client: this.clientFor(context), params, prefill, maxTotalTokens, signal, ...hooks });
   }
 
   private clientFor(context: RequestContext): Anthropic {

@@ -1,5 +1,6 @@
 import { runGeneration, type GenerationOutcome } from '../core/generation';
 import { describeGenerationError } from '../core/generationError';
+import { outputTokenBudget } from '../core/connectionSettings';
 import { costUsd } from '../core/pricing';
 import { isSetupProblem, setUpGeneration, type SetupProblem } from './generationSetup';
 import type { CliOptions } from './options';
@@ -32,7 +33,7 @@ export async function runContinue(options: CliOptions, prefillText: string, sign
     client: setup.client,
     params: setup.params,
     prefill: setup.prefill,
-    maxTotalTokens: Math.max(setup.connection.maxTotalTokens, setup.params.max_tokens),
+    maxTotalTokens: outputTokenBudget(setup.connection, setup.params.max_tokens),
     signal,
   });
   return toReport(outcome, setup.params.model);

@@ -12,6 +12,14 @@ export interface ConnectionSettings {
   alternatives: number;
 }
 
+/**
+ * The output-token budget of one generation: the setting, but never less than one request's
+ * `max_tokens` (a document header may ask for more than the setting).
+ */
+export function outputTokenBudget(connection: Pick<ConnectionSettings, 'maxTotalTokens'>, maxTokens: number): number {
+  return Math.max(connection.maxTotalTokens, maxTokens);
+}
+
 export const DEFAULT_CONNECTION_SETTINGS: ConnectionSettings = Object.freeze({
   baseUrl: '',
   requestTimeoutSeconds: 600,

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { GenerationParams } from './core/generationSettings';
 import type { LoomNode } from './core/loomNode';
-import { planProbe, runProbe, type ProbePlan, type ProbePoint, type ProbeReport, type SplitMode } from './core/prefillProbe';
+import { planProbe, PROBE_DEFAULTS, PROBE_LIMITS, runProbe, type ProbePlan, type ProbePoint, type ProbeReport, type SplitMode } from './core/prefillProbe';
 import { formatUsd } from './core/pricing';
 import type { DivergenceDecorations, MarkKind, NodeMark } from './divergenceDecorations';
 import type { GenerationController } from './generationController';
@@ -73,9 +73,9 @@ export class PrefillProbeRunner implements vscode.Disposable {
       basePrefill: session.tree.textOf(node.parentId!),
       nodeText: node.text,
       split,
-      samples: request.samples ?? countWithin(settings.get('samples'), LIMITS.samples) ?? 1,
-      probeTokens: request.probeTokens ?? countWithin(settings.get('tokens'), LIMITS.probeTokens) ?? 8,
-      maxPoints: request.maxPoints ?? countWithin(settings.get('maxPoints'), LIMITS.maxPoints) ?? 200,
+      samples: request.samples ?? countWithin(settings.get('samples'), PROBE_LIMITS.samples) ?? PROBE_DEFAULTS.samples,
+      probeTokens: request.probeTokens ?? countWithin(settings.get('tokens'), PROBE_LIMITS.probeTokens) ?? PROBE_DEFAULTS.probeTokens,
+      maxPoints: request.maxPoints ?? countWithin(settings.get('maxPoints'), PROBE_LIMITS.maxPoints) ?? PROBE_DEFAULTS.maxPoints,
     };
     const plan = planProbe(options);
     if (plan.offsets.length === 0) {
@@ -179,16 +179,14 @@ function parseProbeRequest(raw: unknown): ProbeRequest {
   const r = raw as Record<string, unknown>;
   return {
     split: r.split === 'word' || r.split === 'char' ? r.split : undefined,
-    samples: countWithin(r.samples, LIMITS.samples),
-    probeTokens: countWithin(r.probeTokens, LIMITS.probeTokens),
-    maxPoints: countWithin(r.maxPoints, LIMITS.maxPoints),
+    samples: countWithin(r.samples, PROBE_LIMITS.samples),
+    probeTokens: countWithin(r.probeTokens, PROBE_LIMITS.probeTokens),
+    maxPoints: countWithin(r.maxPoints, PROBE_LIMITS.maxPoints),
     confirm: r.confirm === false ? false : undefined,
   };
 }
 
-/** The largest values the settings allow (package.json says the same); out of range falls back to the default. */
-const LIMITS = { samples: 100, probeTokens: 4096, maxPoints: 100_000 } as const;
-
+/** A whole number from 1 to `max`, or undefined (out of range falls back to the default). */
 function countWithin(value: unknown, max: number): number | undefined {
   return Number.isSafeInteger(value) && (value as number) >= 1 && (value as number) <= max ? (value as number) : undefined;
 }

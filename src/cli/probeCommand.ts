@@ -1,5 +1,5 @@
 import type { GenerationParams } from '../core/generationSettings';
-import { runProbe } from '../core/prefillProbe';
+import { PROBE_DEFAULTS, PROBE_LIMITS, runProbe } from '../core/prefillProbe';
 import { splitTrailingWhitespace } from '../core/prefill';
 import { summarizeProbe, type ProbeSummary } from '../core/probeReport';
 import { probeSplitPoints, type SplitMode } from '../core/probeSplitPoints';
@@ -41,10 +41,6 @@ export interface ProbeCliReport {
   error?: SetupProblem;
 }
 
-const DEFAULT_PROBE_TOKENS = 8;
-/** Far beyond any useful probe, but a typo such as --samples 10000 should not spend a fortune. */
-const MAX_SAMPLES = 100;
-const MAX_PROBE_TOKENS = 4096;
 
 /** Checks the probe's own options; a bad one throws with a message naming it. */
 export function parseProbeSettings(raw: ProbeCliOptions): ProbeSettings {
@@ -55,8 +51,8 @@ export function parseProbeSettings(raw: ProbeCliOptions): ProbeSettings {
   const settings: ProbeSettings = {
     completionFile,
     split,
-    samples: wholeNumber('--samples', raw.samples, 1, MAX_SAMPLES) ?? 1,
-    probeTokens: wholeNumber('--probe-tokens', raw['probe-tokens'], 1, MAX_PROBE_TOKENS) ?? DEFAULT_PROBE_TOKENS,
+    samples: wholeNumber('--samples', raw.samples, 1, PROBE_LIMITS.samples) ?? PROBE_DEFAULTS.samples,
+    probeTokens: wholeNumber('--probe-tokens', raw['probe-tokens'], 1, PROBE_LIMITS.probeTokens) ?? PROBE_DEFAULTS.probeTokens,
   };
   const maxPoints = wholeNumber('--max-points', raw['max-points'], 1, Number.MAX_SAFE_INTEGER);
   if (maxPoints !== undefined) settings.maxPoints = maxPoints;

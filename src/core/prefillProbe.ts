@@ -88,6 +88,12 @@ export interface ProbeReport {
 
 const DEFAULT_CONCURRENCY = 4;
 
+/** What a probe asks for when not told otherwise; the extension's settings declare the same defaults. */
+export const PROBE_DEFAULTS = Object.freeze({ samples: 1, probeTokens: 8, maxPoints: 200 });
+
+/** The most a probe accepts: far beyond any useful probe, but a typo such as 10000 samples must not spend a fortune. */
+export const PROBE_LIMITS = Object.freeze({ samples: 100, probeTokens: 4096, maxPoints: 100_000 });
+
 /** The split points a probe will use and what it will cost, without sending anything. */
 export function planProbe(input: ProbePlanInput): ProbePlan {
   checkCount('samples', input.samples);

@@ -3,9 +3,10 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { DEFAULT_CONNECTION_SETTINGS } from '../../src/core/connectionSettings';
 import { BUILT_IN_DEFAULTS } from '../../src/core/generationSettings';
+import { PROBE_DEFAULTS, PROBE_LIMITS } from '../../src/core/prefillProbe';
 
 const manifest = JSON.parse(readFileSync(path.resolve(__dirname, '../../../package.json'), 'utf8'));
-const properties: Record<string, { default: unknown; markdownDescription?: string }> = manifest.contributes.configuration.properties;
+const properties: Record<string, { default: unknown; maximum?: number; markdownDescription?: string }> = manifest.contributes.configuration.properties;
 
 describe('package.json contributions', () => {
   it('declares the same defaults the core falls back to', () => {
@@ -14,6 +15,11 @@ describe('package.json contributions', () => {
     assert.equal(properties['prefillLoom.maxTokens'].default, BUILT_IN_DEFAULTS.maxTokens);
     for (const [name, value] of Object.entries(DEFAULT_CONNECTION_SETTINGS)) {
       assert.equal(properties[`prefillLoom.${name}`].default, value, name);
+    }
+    const probeSettings = { samples: 'prefillLoom.probe.samples', probeTokens: 'prefillLoom.probe.tokens', maxPoints: 'prefillLoom.probe.maxPoints' } as const;
+    for (const [key, setting] of Object.entries(probeSettings) as [keyof typeof probeSettings, string][]) {
+      assert.equal(properties[setting].default, PROBE_DEFAULTS[key], setting);
+      assert.equal(properties[setting].maximum, PROBE_LIMITS[key], setting);
     }
   });
 

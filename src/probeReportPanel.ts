@@ -1,13 +1,11 @@
 import * as vscode from 'vscode';
 import type { ProbeReport } from './core/prefillProbe';
-import { probeReportMarkdown, summarizeProbe } from './core/probeReport';
+import { prefillTail, probeReportMarkdown, summarizeProbe } from './core/probeReport';
 import { formatUsd } from './core/pricing';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 import { parseFromProbeReport, type ProbeReportView, type ToProbeReport } from './webviewProtocol';
 
 export const PROBE_REPORT_PANEL_TYPE = 'prefillLoom.probeReport';
-/** How much of the prefill a row shows before its split point. */
-const PREFILL_TAIL_CHARS = 24;
 
 /**
  * A probe's report in a webview panel beside the editor: its facts and a table of split points, with
@@ -52,7 +50,6 @@ export async function openMarkdown(report: ProbeReport): Promise<void> {
 
 function reportView(report: ProbeReport): ProbeReportView {
   const summary = summarizeProbe(report.points);
-  const prefill = (offset: number) => report.nodeText.slice(Math.max(0, offset - PREFILL_TAIL_CHARS), offset);
   return {
     title: `Prefill consistency: ${report.points.length} split points${report.cancelled ? ' (stopped early)' : ''}`,
     facts: [
@@ -66,7 +63,7 @@ function reportView(report: ProbeReport): ProbeReportView {
     ],
     points: report.points.map((p) => ({
       offset: p.offset,
-      prefillTail: prefill(p.offset),
+      prefillTail: prefillTail(report.nodeText, p.offset),
       expected: p.expected,
       got: p.samples.map((s) => s.error ?? s.text),
       verdict: p.verdict,

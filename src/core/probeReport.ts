@@ -18,6 +18,11 @@ export function summarizeProbe(points: readonly ProbePoint[]): ProbeSummary {
 /** How much of the prefill's end a table row shows, so a reader sees what the cut follows. */
 const TAIL_CHARS = 24;
 
+/** The last few characters of the probed text before split point `offset`: what the prefill ends with. */
+export function prefillTail(nodeText: string, offset: number): string {
+  return nodeText.slice(Math.max(0, offset - TAIL_CHARS), offset);
+}
+
 /**
  * The probe as Markdown a user can paste into a bug report: what was asked (model, parameters,
  * split, samples), the summary, and one table row per split point. Texts are shown as JSON strings
@@ -46,8 +51,7 @@ export function probeReportMarkdown(report: ProbeReport): string {
 }
 
 function row(nodeText: string, point: ProbePoint): string {
-  const start = Math.max(0, point.offset - TAIL_CHARS);
-  const tail = (start > 0 ? '…' : '') + codeSpan(JSON.stringify(nodeText.slice(start, point.offset)));
+  const tail = (point.offset > TAIL_CHARS ? '…' : '') + codeSpan(JSON.stringify(prefillTail(nodeText, point.offset)));
   const got = distinctSamples(point)
     .map(([text, n]) => text + (n > 1 ? ` ×${n}` : ''))
     .join('<br>');

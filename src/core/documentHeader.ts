@@ -87,6 +87,11 @@ export const MAX_TOKENS_LIMIT = 128_000;
 const FORBIDDEN_KEY = /key|url|uri|endpoint|host|proxy|secret|password|auth/i;
 
 const FENCE = /^---[ \t]*$/;
+
+/** Whether a document's first line opens a header (a byte-order mark may precede the fence). */
+function opensHeader(firstLine: string): boolean {
+  return FENCE.test(firstLine.replace(/^\uFEFF/, ''));
+}
 const ENTRY = /^([A-Za-z_][\w.-]*)[ \t]*:(?=[ \t]|$)/;
 const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 const INTEGER = /^[+-]?\d+$/;
@@ -140,7 +145,7 @@ interface ParseState {
  */
 export function parseDocumentHeader(text: string): DocumentHeader {
   const lines = headerLines(text);
-  if (!FENCE.test(lines[0].text.replace(/^\uFEFF/, ''))) {
+  if (!opensHeader(lines[0].text)) {
     return { present: false, fields: {}, bodyOffset: 0, diagnostics: [] };
   }
   const close = lines.findIndex((line, index) => index > 0 && FENCE.test(line.text));
@@ -173,8 +178,8 @@ function headerLines(text: string): Line[] {
     const raw = text.slice(start, end);
     const line = { text: raw.endsWith('\r') ? raw.slice(0, -1) : raw, next: newline < 0 ? end : end + 1 };
     lines.push(line);
-    const opens = lines.length === 1 && FENCE.test(line.text.replace(/^\uFEFF/, ''));
-    if (newline < 0 || (lines.length === 1 && !opens) || (lines.length > 1 && FENCE.test(line.text))) return lines;
+    const ends = lines.length === 1 ? !opensHeader(line.text) : FENCE.test(line.text);
+    if (newline < 0 || ends) return lines;
     start = newline + 1;
   }
 }

@@ -13,8 +13,7 @@ export async function navigate(sessions: LoomSessions, direction: Direction): Pr
   const editor = vscode.window.activeTextEditor;
   const session = editor && (await sessions.sessionFor(editor.document));
   if (!editor || !session) return;
-  session.reconcile();
-  const offset = editor.document.offsetAt(editor.selection.active) - session.bodyOffset();
+  const offset = session.bodyOffsetAt(editor.selection.active);
   const { node } = session.tree.nodeAtOffset(session.currentId, Math.max(0, offset), 'after');
   const target = targetOf(session, node.id, direction);
   if (!target) {

@@ -41,6 +41,15 @@ export class LoomSession {
     return this.document.getText().slice(this.bodyOffset());
   }
 
+  /**
+   * Catches the tree up with the buffer, then gives `position` as an offset into the body (negative
+   * inside the header): where a command at the cursor acts on the tree.
+   */
+  bodyOffsetAt(position: vscode.Position): number {
+    this.reconcile();
+    return this.document.offsetAt(position) - this.bodyOffset();
+  }
+
   /** Document offset where node `id`'s own text starts, when the editor shows a path through it. */
   nodeStart(id: string): number | undefined {
     let at = this.bodyOffset();

@@ -48,8 +48,7 @@ export class PrefillProbeRunner implements vscode.Disposable {
       void vscode.window.showInformationMessage('Prefill Loom: put the cursor in text the model wrote, then run Probe Prefill Consistency.');
       return undefined;
     }
-    session.reconcile();
-    const offset = editor.document.offsetAt(editor.selection.active) - session.bodyOffset();
+    const offset = session.bodyOffsetAt(editor.selection.active);
     const node = offset >= 0 ? session.tree.nodeAtOffset(session.currentId, offset, 'before').node : undefined;
     if (!node || node.author !== 'model' || !node.generation || node.parentId === null || node.text.trim() === '') {
       void vscode.window.showInformationMessage('Prefill Loom: put the cursor in text the model wrote; a probe replays its own request.');

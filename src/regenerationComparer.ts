@@ -44,8 +44,7 @@ export class RegenerationComparer {
       void vscode.window.showInformationMessage('Prefill Loom: put the cursor in text the model wrote, then run Regenerate and Compare.');
       return undefined;
     }
-    session.reconcile();
-    const id = regenerationPoint(session, editor.document.offsetAt(editor.selection.start) - session.bodyOffset());
+    const id = regenerationPoint(session, session.bodyOffsetAt(editor.selection.start));
     return id === undefined ? undefined : this.regenerate(session, id);
   }
 

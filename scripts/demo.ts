@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { renderDocumentHeader } from '../src/core/documentHeader';
+import { renderDocumentHeader } from '../src/core/conversation/documentHeader';
 import { repoRoot, startCodeServer } from '../test/harness/codeServer';
 import { startFakeAnthropic } from '../test/server/fakeAnthropic';
 import { createSimulatorResponder } from '../test/server/simulator/simulatorResponder';

@@ -1,19 +1,19 @@
 import * as vscode from 'vscode';
-import { ApiKeyStore } from './apiKeyStore';
-import { DivergenceDecorations } from './divergenceDecorations';
-import { GenerationController } from './generationController';
-import { GenerationStatusBar } from './generationStatusBar';
-import { HeaderDiagnostics } from './headerDiagnostics';
-import { LAST_REQUEST_SCHEME, LastRequestStore } from './lastRequest';
-import { exportPath, exportTree, importTree } from './loomExport';
-import { handleViewIntent } from './loomIntents';
-import { navigate } from './loomNavigation';
-import { LoomSessions } from './loomSessions';
-import { LOOM_PANEL_TYPE, LOOM_VIEW_ID, LoomViewProvider } from './loomViewProvider';
-import { LoomViewModel } from './loomViewModel';
-import { PrefillProbeRunner } from './prefillProbeRunner';
-import { RegenerationComparer } from './regenerationComparer';
-import { SendGuard } from './sendGuard';
+import { ApiKeyStore } from './endpoints/apiKeyStore';
+import { DivergenceDecorations } from './reproducibility/divergenceDecorations';
+import { GenerationController } from './generation/generationController';
+import { GenerationStatusBar } from './generation/generationStatusBar';
+import { HeaderDiagnostics } from './conversation/headerDiagnostics';
+import { LAST_REQUEST_SCHEME, LastRequestStore } from './endpoints/lastRequest';
+import { exportPath, exportTree, importTree } from './loom/loomExport';
+import { handleViewIntent } from './loom/loomIntents';
+import { navigate } from './loom/loomNavigation';
+import { LoomSessions } from './session/loomSessions';
+import { LOOM_PANEL_TYPE, LOOM_VIEW_ID, LoomViewProvider } from './webviews/loomViewProvider';
+import { LoomViewModel } from './loom/loomViewModel';
+import { PrefillProbeRunner } from './reproducibility/prefillProbeRunner';
+import { RegenerationComparer } from './reproducibility/regenerationComparer';
+import { SendGuard } from './endpoints/sendGuard';
 
 /** What the extension exposes to other extensions and to its own integration tests. */
 export interface PrefillLoomApi {

@@ -1,4 +1,4 @@
-import type { ComparisonRun, ComparisonView } from '../../src/webviewProtocol';
+import type { ComparisonRun, ComparisonView } from '../../src/webviews/webviewProtocol';
 import { textPieces } from './displayText';
 
 /** What the pane's buttons ask for. */

@@ -1,4 +1,4 @@
-import { PREVIEW_CHARS } from '../../src/webviewProtocol';
+import { PREVIEW_CHARS } from '../../src/webviews/webviewProtocol';
 
 /**
  * Turns a node's text into a one-line preview that cannot do anything but show text: line breaks and

@@ -1,4 +1,4 @@
-import type { NodeSummary } from '../../src/webviewProtocol';
+import type { NodeSummary } from '../../src/webviews/webviewProtocol';
 import { previewString } from './displayText';
 import { icon } from './icons';
 

@@ -1,4 +1,4 @@
-import type { FromWebview, NodeSummary, ToWebview, TreeChange, ViewIntent, WireTree } from '../../src/webviewProtocol';
+import type { FromWebview, NodeSummary, ToWebview, TreeChange, ViewIntent, WireTree } from '../../src/webviews/webviewProtocol';
 import { ComparisonPane } from './comparisonPane';
 import { HoistBar } from './hoistBar';
 import { commandOf, type TreeCommand } from './keymap';

@@ -2,7 +2,7 @@
  * Entry of the loom tree webview (bundled by esbuild into dist/webview.js). Wires the page to the
  * host: messages in, intents out, and `ready` once listening, since the host sends nothing before.
  */
-import { MAX_ERROR_LENGTH, type ToWebview } from '../../src/webviewProtocol';
+import { MAX_ERROR_LENGTH, type ToWebview } from '../../src/webviews/webviewProtocol';
 import { LoomApp } from './loomApp';
 import { ViewStateStore } from './viewState';
 import { HostChannel } from './vscodeApi';

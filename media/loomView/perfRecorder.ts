@@ -1,4 +1,4 @@
-import type { PerfReport } from '../../src/webviewProtocol';
+import type { PerfReport } from '../../src/webviews/webviewProtocol';
 
 /** How many recent keypresses the percentiles are taken over. */
 const MAX_SAMPLES = 10_000;

@@ -1,4 +1,4 @@
-import type { NodeSummary } from '../../src/webviewProtocol';
+import type { NodeSummary } from '../../src/webviews/webviewProtocol';
 import { previewString } from './displayText';
 
 /** The hover text of a row: the preview, then how the node was made. Set as a `title`, so inert. */

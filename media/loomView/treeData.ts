@@ -1,4 +1,4 @@
-import { decodeNode, type NodeSummary, type WireNode, type WireTree } from '../../src/webviewProtocol';
+import { decodeNode, type NodeSummary, type WireNode, type WireTree } from '../../src/webviews/webviewProtocol';
 
 /**
  * A node's number in this tree, its index in the store's arrays. Slots are what rows and folds refer

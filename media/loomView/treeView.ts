@@ -1,4 +1,4 @@
-import type { NodeStatus, NodeSummary } from '../../src/webviewProtocol';
+import type { NodeStatus, NodeSummary } from '../../src/webviews/webviewProtocol';
 import { previewPieces } from './displayText';
 import { icon, type IconName } from './icons';
 import type { RowIndex } from './rowIndex';

@@ -1,4 +1,4 @@
-import type { FromWebview } from '../../src/webviewProtocol';
+import type { FromWebview } from '../../src/webviews/webviewProtocol';
 
 /** The object VS Code gives a webview; `acquireVsCodeApi` may be called only once per page. */
 export interface VsCodeApi {

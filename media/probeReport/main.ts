@@ -2,7 +2,7 @@
  * Entry of the probe report webview (bundled into dist/probeReport.js): a table of a
  * prefill-consistency probe's split points. Every value is model or user text, put in as text nodes.
  */
-import type { FromProbeReport, ProbePointView, ProbeReportView, ToProbeReport } from '../../src/webviewProtocol';
+import type { FromProbeReport, ProbePointView, ProbeReportView, ToProbeReport } from '../../src/webviews/webviewProtocol';
 import { textPieces } from '../loomView/displayText';
 import { HostChannel } from '../loomView/vscodeApi';
 

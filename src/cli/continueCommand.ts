@@ -1,7 +1,7 @@
-import { runGeneration, type GenerationOutcome } from '../core/generation';
-import { describeGenerationError } from '../core/generationError';
-import { outputTokenBudget } from '../core/connectionSettings';
-import { costUsd } from '../core/pricing';
+import { runGeneration, type GenerationOutcome } from '../core/generation/generation';
+import { describeGenerationError } from '../core/generation/generationError';
+import { outputTokenBudget } from '../core/providers/connectionSettings';
+import { costUsd } from '../core/shared/pricing';
 import { isSetupProblem, setUpGeneration, type SetupProblem } from './generationSetup';
 import type { CliOptions } from './options';
 

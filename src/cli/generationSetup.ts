@@ -1,8 +1,8 @@
 import type Anthropic from '@anthropic-ai/sdk';
-import { createAnthropicClient } from '../core/anthropicClient';
-import { validateConnectionSettings, type ConnectionSettings } from '../core/connectionSettings';
-import { parseDocumentHeader } from '../core/documentHeader';
-import { resolveGenerationParams, validateGenerationDefaults, type GenerationParams } from '../core/generationSettings';
+import { createAnthropicClient } from '../core/providers/anthropicClient';
+import { validateConnectionSettings, type ConnectionSettings } from '../core/providers/connectionSettings';
+import { parseDocumentHeader } from '../core/conversation/documentHeader';
+import { resolveGenerationParams, validateGenerationDefaults, type GenerationParams } from '../core/conversation/generationSettings';
 import type { CliOptions } from './options';
 
 /** Everything a command needs to talk to the API, checked by the same rules as the editor's settings. */

@@ -1,10 +1,10 @@
-import type { GenerationParams } from '../core/generationSettings';
-import { PROBE_DEFAULTS, PROBE_LIMITS, runProbe } from '../core/prefillProbe';
-import { splitTrailingWhitespace } from '../core/prefill';
-import { summarizeProbe, type ProbeSummary } from '../core/probeReport';
-import { probeSplitPoints, type SplitMode } from '../core/probeSplitPoints';
-import type { ProbeVerdict } from '../core/probeVerdict';
-import type { TokenUsage } from '../core/tokenUsage';
+import type { GenerationParams } from '../core/conversation/generationSettings';
+import { PROBE_DEFAULTS, PROBE_LIMITS, runProbe } from '../core/reproducibility/prefillProbe';
+import { splitTrailingWhitespace } from '../core/conversation/prefill';
+import { summarizeProbe, type ProbeSummary } from '../core/reproducibility/probeReport';
+import { probeSplitPoints, type SplitMode } from '../core/reproducibility/probeSplitPoints';
+import type { ProbeVerdict } from '../core/reproducibility/probeVerdict';
+import type { TokenUsage } from '../core/shared/tokenUsage';
 import { isSetupProblem, setUpGeneration, type SetupProblem } from './generationSetup';
 import type { CliOptions, ProbeCliOptions } from './options';
 

@@ -1,5 +1,5 @@
-import { createAnthropicClient } from '../../src/core/anthropicClient';
-import { runGeneration } from '../../src/core/generation';
+import { createAnthropicClient } from '../../src/core/providers/anthropicClient';
+import { runGeneration } from '../../src/core/generation/generation';
 import { startFakeAnthropic } from '../server/fakeAnthropic';
 import { STORY, storyTokens } from '../server/storyResponder';
 

@@ -1,12 +1,12 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import type { GenerationInfo } from '../../src/core/loomNode';
-import { LoomTree } from '../../src/core/loomTree';
-import { serializeTree } from '../../src/core/treeFormat';
-import { loadTree, TreeStore } from '../../src/core/treePersistence';
-import { reconcile } from '../../src/core/treeReconcile';
-import { nodeTreeStorage, treePathsIn } from '../../src/core/treeStorage';
+import type { GenerationInfo } from '../../src/core/loom/loomNode';
+import { LoomTree } from '../../src/core/loom/loomTree';
+import { serializeTree } from '../../src/core/loom/treeFormat';
+import { loadTree, TreeStore } from '../../src/core/loom/treePersistence';
+import { reconcile } from '../../src/core/loom/treeReconcile';
+import { nodeTreeStorage, treePathsIn } from '../../src/core/loom/treeStorage';
 import { seededRandom } from '../server/random';
 import { median } from './stats';
 

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { launchBrowser } from '../harness/browser';
 import { loomLikeTree, measure, openClient, type PageWindow } from '../harness/webviewClientPage';
-import { encodeTree } from '../../src/webviewProtocol';
+import { encodeTree } from '../../src/webviews/webviewProtocol';
 import { NAVIGATION_KEYS } from './inHost/keyRequest';
 
 export interface WebviewClientResult {

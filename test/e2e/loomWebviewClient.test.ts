@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import type { BrowserContext, Page } from 'playwright-core';
 import { clientBrowserForSuite, loomLikeTree, measure, node, openClient, ORIGIN, send, takePosted, type PageWindow } from '../harness/webviewClientPage';
-import { encodeTree, type ComparisonView, type FromWebview, type NodeSummary, type ToWebview, type TreeSnapshot } from '../../src/webviewProtocol';
+import { encodeTree, type ComparisonView, type FromWebview, type NodeSummary, type ToWebview, type TreeSnapshot } from '../../src/webviews/webviewProtocol';
 
 function snapshot(tree: TreeSnapshot): ToWebview {
   return { type: 'snapshot', tree: encodeTree(tree) };

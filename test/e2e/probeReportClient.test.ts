@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { CLIENTS, clientBrowserForSuite, openClient, send, takePosted, type PageWindow } from '../harness/webviewClientPage';
-import type { FromProbeReport, ProbeReportView } from '../../src/webviewProtocol';
+import type { FromProbeReport, ProbeReportView } from '../../src/webviews/webviewProtocol';
 
 const HOSTILE = '<img src="x" onerror="window.__pwned=1"><script>window.__pwned=2</script>';
 

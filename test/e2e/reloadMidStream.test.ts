@@ -5,8 +5,8 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { loadTree } from '../../src/core/treePersistence';
-import { nodeTreeStorage, sidecarPaths } from '../../src/core/treeStorage';
+import { loadTree } from '../../src/core/loom/treePersistence';
+import { nodeTreeStorage, sidecarPaths } from '../../src/core/loom/treeStorage';
 import { openAtEnd, openFile, readEditorText, runCommand, waitForWorkbench, type Workbench } from '../harness/workbench';
 import { eventually } from '../harness/eventually';
 import { STORY } from '../server/storyResponder';

@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { launchBrowser } from './browser';
-import { type FromWebview, type NodeSummary, type PerfReport, type ToProbeReport, type ToWebview, type TreeSnapshot } from '../../src/webviewProtocol';
+import { type FromWebview, type NodeSummary, type PerfReport, type ToProbeReport, type ToWebview, type TreeSnapshot } from '../../src/webviews/webviewProtocol';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 export const ORIGIN = 'http://loom.test';

@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { ProbeReport } from '../../src/core/prefillProbe';
+import type { ProbeReport } from '../../src/core/reproducibility/prefillProbe';
 import type { PrefillLoomApi } from '../../src/extension';
-import type { Comparison } from '../../src/regenerationComparer';
+import type { Comparison } from '../../src/reproducibility/regenerationComparer';
 import { eventually } from '../harness/eventually';
 import type { FakeAnthropic } from '../server/fakeAnthropic';
 import type { MessagesRequestBody } from '../server/responder';

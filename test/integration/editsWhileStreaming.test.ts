@@ -5,7 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { GenerationOutcome } from '../../src/core/generation';
+import type { GenerationOutcome } from '../../src/core/generation/generation';
 import { STORY } from '../server/storyResponder';
 import { assertNothingLost, continueAtCursor, openDocument, userEdit, waitForText } from './loomTestKit';
 import { serverSuite } from './serverSuite';

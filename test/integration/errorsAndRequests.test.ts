@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { REDACTED } from '../../src/core/capturedRequest';
+import { REDACTED } from '../../src/core/providers/capturedRequest';
 import type { FakeAnthropic } from '../server/fakeAnthropic';
 import { STORY } from '../server/storyResponder';
 import { TEST_KEY, closeAllEditors, continueAtCursor, openDocument, setSetting, startServerForExtension } from './loomTestKit';

@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { GenerationOutcome } from '../../src/core/generation';
+import type { GenerationOutcome } from '../../src/core/generation/generation';
 import { eventually } from '../harness/eventually';
 import { STORY } from '../server/storyResponder';
 import { assertNothingLost, loomApi, openDocument } from './loomTestKit';

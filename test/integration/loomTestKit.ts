@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { GenerationOutcome } from '../../src/core/generation';
+import type { GenerationOutcome } from '../../src/core/generation/generation';
 import type { PrefillLoomApi } from '../../src/extension';
-import type { LoomViewSource } from '../../src/loomViewSource';
-import type { TreeDelta, TreeSnapshot, ViewIntent } from '../../src/webviewProtocol';
+import type { LoomViewSource } from '../../src/webviews/loomViewSource';
+import type { TreeDelta, TreeSnapshot, ViewIntent } from '../../src/webviews/webviewProtocol';
 import { eventually } from '../harness/eventually';
 import { startFakeAnthropic, type FakeAnthropic } from '../server/fakeAnthropic';
 import type { Responder } from '../server/responder';

@@ -6,8 +6,8 @@
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { LoomViewProvider } from '../../src/loomViewProvider';
-import type { NodeSummary, TreeSnapshot } from '../../src/webviewProtocol';
+import { LoomViewProvider } from '../../src/webviews/loomViewProvider';
+import type { NodeSummary, TreeSnapshot } from '../../src/webviews/webviewProtocol';
 import { TestViewSource } from './loomTestKit';
 
 const EXTENSION_ID = 'prefill-loom.prefill-loom';

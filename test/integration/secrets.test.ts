@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { GenerationOutcome } from '../../src/core/generation';
+import type { GenerationOutcome } from '../../src/core/generation/generation';
 import { eventually } from '../harness/eventually';
 import { startFakeAnthropic, type FakeAnthropic } from '../server/fakeAnthropic';
 import { closeAllEditors, loomApi, setSetting, TEST_KEY } from './loomTestKit';

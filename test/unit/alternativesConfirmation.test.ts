@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { ALTERNATIVES_WITHOUT_ASKING, alternativesQuestion } from '../../src/core/alternativesConfirmation';
+import { ALTERNATIVES_WITHOUT_ASKING, alternativesQuestion } from '../../src/core/generation/alternativesConfirmation';
 
 describe('alternativesQuestion', () => {
   const request = { model: 'claude-haiku-4-5', promptChars: 4000, outputTokensEach: 1000 };

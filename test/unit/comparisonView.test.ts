@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { comparisonView } from '../../src/comparisonView';
-import { compareTexts } from '../../src/core/textDivergence';
-import type { ComparisonRun } from '../../src/webviewProtocol';
+import { comparisonView } from '../../src/webviews/comparisonView';
+import { compareTexts } from '../../src/core/reproducibility/textDivergence';
+import type { ComparisonRun } from '../../src/webviews/webviewProtocol';
 import { seededRandom } from '../server/random';
 
 /** The side of a comparison the runs spell, gaps as the number of characters they stand for. */

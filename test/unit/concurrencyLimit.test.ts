@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { concurrencyLimit } from '../../src/core/concurrencyLimit';
+import { concurrencyLimit } from '../../src/core/shared/concurrencyLimit';
 
 describe('concurrencyLimit', () => {
   it('never runs more than the limit at once, runs every task, and keeps the order of starts', async () => {

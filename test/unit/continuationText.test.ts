@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { ContinuationText, type ContinuationEdit } from '../../src/core/continuationText';
+import { ContinuationText, type ContinuationEdit } from '../../src/core/generation/continuationText';
 
 /** Applies edits the way the editor does: the document after the sent prefill. */
 function simulate(documentTrailing: string) {

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { REDACTED, capturingFetch, type CapturedRequest } from '../../src/core/capturedRequest';
-import { toCurlCommand } from '../../src/core/curlCommand';
+import { REDACTED, capturingFetch, type CapturedRequest } from '../../src/core/providers/capturedRequest';
+import { toCurlCommand } from '../../src/core/providers/curlCommand';
 
 describe('request capture and curl', () => {
   it('captures what fetch is given, with credentials redacted', async () => {

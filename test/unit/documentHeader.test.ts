@@ -6,7 +6,7 @@ import {
   type DocumentHeader,
   type HeaderDiagnostic,
   type HeaderFields,
-} from '../../src/core/documentHeader';
+} from '../../src/core/conversation/documentHeader';
 import { seededRandom } from '../server/random';
 
 /** Joins lines with `\n` so a test reads like the document it describes. */

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { isSafeEndpoint } from '../../src/core/endpointSafety';
+import { isSafeEndpoint } from '../../src/core/providers/endpointSafety';
 
 describe('isSafeEndpoint', () => {
   it('allows the default endpoint, https anywhere and http to this machine', () => {

@@ -1,11 +1,11 @@
 import * as assert from 'node:assert/strict';
 import { AuthenticationError } from '@anthropic-ai/sdk';
-import { createAnthropicClient } from '../../src/core/anthropicClient';
-import type { CapturedRequest } from '../../src/core/capturedRequest';
-import type { ContinuationEdit } from '../../src/core/continuationText';
-import { runGeneration, type GenerationInput } from '../../src/core/generation';
-import { describeGenerationError } from '../../src/core/generationError';
-import type { GenerationParams } from '../../src/core/generationSettings';
+import { createAnthropicClient } from '../../src/core/providers/anthropicClient';
+import type { CapturedRequest } from '../../src/core/providers/capturedRequest';
+import type { ContinuationEdit } from '../../src/core/generation/continuationText';
+import { runGeneration, type GenerationInput } from '../../src/core/generation/generation';
+import { describeGenerationError } from '../../src/core/generation/generationError';
+import type { GenerationParams } from '../../src/core/conversation/generationSettings';
 import { startFakeAnthropic, type FakeAnthropic } from '../server/fakeAnthropic';
 import { STORY } from '../server/storyResponder';
 

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { APIConnectionError, APIConnectionTimeoutError, APIError } from '@anthropic-ai/sdk';
-import { IncompleteResponseError } from '../../src/core/generation';
-import { describeGenerationError } from '../../src/core/generationError';
+import { IncompleteResponseError } from '../../src/core/generation/generation';
+import { describeGenerationError } from '../../src/core/generation/generationError';
 
 function apiError(status: number | undefined, type: string, message: string): APIError {
   return APIError.generate(status, { type: 'error', error: { type, message } }, message, new Headers());

@@ -5,7 +5,7 @@ import {
   resolveGenerationParams,
   validateGenerationDefaults,
   type GenerationDefaults,
-} from '../../src/core/generationSettings';
+} from '../../src/core/conversation/generationSettings';
 
 const DEFAULTS: GenerationDefaults = { model: 'claude-sonnet-4-5', user: 'Go on.', maxTokens: 1024 };
 

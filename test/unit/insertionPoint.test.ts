@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { shiftedOffset } from '../../src/core/insertionPoint';
+import { shiftedOffset } from '../../src/core/generation/insertionPoint';
 
 describe('shiftedOffset', () => {
   const at = 10;

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import type { GenerationInfo, TreeOp } from '../../src/core/loomNode';
-import { LoomTree } from '../../src/core/loomTree';
+import type { GenerationInfo, TreeOp } from '../../src/core/loom/loomNode';
+import { LoomTree } from '../../src/core/loom/loomTree';
 
 function counterIds(prefix = 'n'): () => string {
   let i = 0;

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
-import type { RemovedSubtree, TreeOp } from '../../src/core/loomNode';
-import { LoomTree } from '../../src/core/loomTree';
-import { prepareGenerationAt, reconcile } from '../../src/core/treeReconcile';
+import type { RemovedSubtree, TreeOp } from '../../src/core/loom/loomNode';
+import { LoomTree } from '../../src/core/loom/loomTree';
+import { prepareGenerationAt, reconcile } from '../../src/core/loom/treeReconcile';
 import { seededRandom } from '../server/random';
 
 

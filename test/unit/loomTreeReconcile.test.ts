@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { LoomTree } from '../../src/core/loomTree';
-import { prepareGenerationAt, reconcile } from '../../src/core/treeReconcile';
+import { LoomTree } from '../../src/core/loom/loomTree';
+import { prepareGenerationAt, reconcile } from '../../src/core/loom/treeReconcile';
 
 function counterIds(): () => string {
   let i = 0;

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { serializeTree } from '../../src/core/treeFormat';
+import { serializeTree } from '../../src/core/loom/treeFormat';
 import { benchTreeScale, generateTree } from '../bench/treeScale';
 
 describe('tree scale bench (smoke)', function () {

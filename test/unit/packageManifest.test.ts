@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { DEFAULT_CONNECTION_SETTINGS } from '../../src/core/connectionSettings';
-import { BUILT_IN_DEFAULTS } from '../../src/core/generationSettings';
-import { PROBE_DEFAULTS, PROBE_LIMITS } from '../../src/core/prefillProbe';
+import { DEFAULT_CONNECTION_SETTINGS } from '../../src/core/providers/connectionSettings';
+import { BUILT_IN_DEFAULTS } from '../../src/core/conversation/generationSettings';
+import { PROBE_DEFAULTS, PROBE_LIMITS } from '../../src/core/reproducibility/prefillProbe';
 
 const manifest = JSON.parse(readFileSync(path.resolve(__dirname, '../../../package.json'), 'utf8'));
 const properties: Record<string, { default: unknown; maximum?: number; markdownDescription?: string }> = manifest.contributes.configuration.properties;

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { splitTrailingWhitespace } from '../../src/core/prefill';
+import { splitTrailingWhitespace } from '../../src/core/conversation/prefill';
 
 describe('splitTrailingWhitespace', () => {
   it('leaves a prefill without trailing whitespace untouched', () => {

@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { createAnthropicClient } from '../../src/core/anthropicClient';
-import type { GenerationParams } from '../../src/core/generationSettings';
-import { planProbe, runProbe, type ProbeOptions, type ProbePoint } from '../../src/core/prefillProbe';
-import { probeSplitPoints } from '../../src/core/probeSplitPoints';
+import { createAnthropicClient } from '../../src/core/providers/anthropicClient';
+import type { GenerationParams } from '../../src/core/conversation/generationSettings';
+import { planProbe, runProbe, type ProbeOptions, type ProbePoint } from '../../src/core/reproducibility/prefillProbe';
+import { probeSplitPoints } from '../../src/core/reproducibility/probeSplitPoints';
 import { startFakeAnthropic, type FakeAnthropic } from '../server/fakeAnthropic';
 import type { MessagesRequestBody } from '../server/responder';
 import { generateTokenIds } from '../server/simulator/generation';

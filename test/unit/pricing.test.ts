@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { costUsd, formatUsd, priceFor, PRICES_AS_OF, PRICES_SOURCE } from '../../src/core/pricing';
-import pricesJson from '../../src/core/prices.json';
+import { costUsd, formatUsd, priceFor, PRICES_AS_OF, PRICES_SOURCE } from '../../src/core/shared/pricing';
+import pricesJson from '../../src/core/shared/prices.json';
 
 /** Dollar amounts are sums of float products; compare them to a millionth of a cent. */
 function assertUsd(actual: number | undefined, expected: number): void {

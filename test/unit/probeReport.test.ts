@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import type { ProbeReport } from '../../src/core/prefillProbe';
-import { probeReportMarkdown, summarizeProbe } from '../../src/core/probeReport';
+import type { ProbeReport } from '../../src/core/reproducibility/prefillProbe';
+import { probeReportMarkdown, summarizeProbe } from '../../src/core/reproducibility/probeReport';
 
 const NODE = ' OK, I will | check `this`';
 

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { probeSplitPoints } from '../../src/core/probeSplitPoints';
+import { probeSplitPoints } from '../../src/core/reproducibility/probeSplitPoints';
 import { seededRandom } from '../server/random';
 
 const ALPHABET = ['a', 'B', '7', ' ', '\n', '\t', ',', '.', '"', "'", '(', ')', '😀', 'é', 'e\u0301', '❤\uFE0F', '—'];

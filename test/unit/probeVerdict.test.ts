@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { pointVerdict, sampleIsConsistent } from '../../src/core/probeVerdict';
+import { pointVerdict, sampleIsConsistent } from '../../src/core/reproducibility/probeVerdict';
 
 describe('probe consistency rule', () => {
   it('compares a sample with the original over their common length', () => {

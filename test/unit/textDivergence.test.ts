@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { compareTexts, type TextComparison } from '../../src/core/textDivergence';
+import { compareTexts, type TextComparison } from '../../src/core/reproducibility/textDivergence';
 import { seededRandom } from '../server/random';
 
 /** Word-ish pieces, so random texts share words, differ at token boundaries and carry emoji and newlines. */

@@ -2,10 +2,10 @@ import * as assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import type { GenerationInfo } from '../../src/core/loomNode';
-import type { LoomTree } from '../../src/core/loomTree';
-import { loadTree, TreeStore, type StoreOptions } from '../../src/core/treePersistence';
-import { moveAside, nodeTreeStorage, sidecarPaths, tempPath, treePathsIn, type TreePaths, type TreeStorage } from '../../src/core/treeStorage';
+import type { GenerationInfo } from '../../src/core/loom/loomNode';
+import type { LoomTree } from '../../src/core/loom/loomTree';
+import { loadTree, TreeStore, type StoreOptions } from '../../src/core/loom/treePersistence';
+import { moveAside, nodeTreeStorage, sidecarPaths, tempPath, treePathsIn, type TreePaths, type TreeStorage } from '../../src/core/loom/treeStorage';
 
 const GENERATION: GenerationInfo = {
   model: 'claude-haiku-4-5',

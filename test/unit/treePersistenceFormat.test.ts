@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
-import type { GenerationInfo } from '../../src/core/loomNode';
-import { LoomTree } from '../../src/core/loomTree';
-import { exportPathMarkdown, exportPathText, exportTreeJson, importTreeJson } from '../../src/core/treeExport';
-import { parseTreeFile, serializeTree, TREE_FORMAT_VERSION, type TreeSnapshot } from '../../src/core/treeFormat';
+import type { GenerationInfo } from '../../src/core/loom/loomNode';
+import { LoomTree } from '../../src/core/loom/loomTree';
+import { exportPathMarkdown, exportPathText, exportTreeJson, importTreeJson } from '../../src/core/loom/treeExport';
+import { parseTreeFile, serializeTree, TREE_FORMAT_VERSION, type TreeSnapshot } from '../../src/core/loom/treeFormat';
 
 const GENERATION: GenerationInfo = {
   model: 'claude-haiku-4-5',

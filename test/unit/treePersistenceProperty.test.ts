@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
-import type { RemovedSubtree } from '../../src/core/loomNode';
-import { loadTree, TreeStore } from '../../src/core/treePersistence';
-import { treePathsIn, type TreeStorage } from '../../src/core/treeStorage';
-import { reconcile } from '../../src/core/treeReconcile';
+import type { RemovedSubtree } from '../../src/core/loom/loomNode';
+import { loadTree, TreeStore } from '../../src/core/loom/treePersistence';
+import { treePathsIn, type TreeStorage } from '../../src/core/loom/treeStorage';
+import { reconcile } from '../../src/core/loom/treeReconcile';
 import { seededRandom } from '../server/random';
 
 

@@ -10,7 +10,7 @@ import {
   type PerfReport,
   type TreeSnapshot,
   type WireTree,
-} from '../../src/webviewProtocol';
+} from '../../src/webviews/webviewProtocol';
 
 const REPORT: PerfReport = {
   nodeCount: 100_000,

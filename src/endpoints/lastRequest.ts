@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import type { CapturedRequest } from './core/capturedRequest';
-import { toCurlCommand } from './core/curlCommand';
+import type { CapturedRequest } from '../core/providers/capturedRequest';
+import { toCurlCommand } from '../core/providers/curlCommand';
 
 export const LAST_REQUEST_SCHEME = 'prefill-loom-request';
 const LAST_REQUEST_URI = vscode.Uri.from({ scheme: LAST_REQUEST_SCHEME, path: '/last-request.json' });

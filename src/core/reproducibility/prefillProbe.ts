@@ -1,15 +1,15 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import { APIUserAbortError } from '@anthropic-ai/sdk';
-import { concurrencyLimit } from './concurrencyLimit';
-import { describeGenerationError } from './generationError';
-import type { GenerationParams } from './generationSettings';
-import { buildMessagesRequest } from './messagesRequest';
-import { costUsd } from './pricing';
+import { concurrencyLimit } from '../shared/concurrencyLimit';
+import { describeGenerationError } from '../generation/generationError';
+import type { GenerationParams } from '../conversation/generationSettings';
+import { buildMessagesRequest } from '../conversation/messagesRequest';
+import { costUsd } from '../shared/pricing';
 import { probeSplitPoints, type SplitMode } from './probeSplitPoints';
 import { pointVerdict, sampleIsConsistent, type ProbeVerdict } from './probeVerdict';
 import { commonPrefixLength } from './textDivergence';
-import { CHARS_PER_TOKEN, estimateTokens } from './tokenEstimate';
-import { addUsage, ZERO_USAGE, type TokenUsage } from './tokenUsage';
+import { CHARS_PER_TOKEN, estimateTokens } from '../shared/tokenEstimate';
+import { addUsage, ZERO_USAGE, type TokenUsage } from '../shared/tokenUsage';
 
 // The probe's whole API from one module, for the editor and the command line alike.
 export { probeSplitPoints, type SplitMode } from './probeSplitPoints';

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { isSafeEndpoint } from './core/endpointSafety';
+import { isSafeEndpoint } from '../core/providers/endpointSafety';
 
 /**
  * Asks before text or a key leaves the machine in a risky way: to a plain-http endpoint that is not

@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
-import { parseDocumentHeader } from './core/documentHeader';
-import type { LoomTree } from './core/loomTree';
-import type { TreeStore } from './core/treePersistence';
-import { commonPrefixLength } from './core/textDivergence';
-import { prepareGenerationAt, reconcile } from './core/treeReconcile';
+import { parseDocumentHeader } from '../core/conversation/documentHeader';
+import type { LoomTree } from '../core/loom/loomTree';
+import type { TreeStore } from '../core/loom/treePersistence';
+import { commonPrefixLength } from '../core/reproducibility/textDivergence';
+import { prepareGenerationAt, reconcile } from '../core/loom/treeReconcile';
 
 /**
  * One document's loom: its tree, the node the editor shows, and the link between the two. The

@@ -1,5 +1,5 @@
-import { costUsd, formatUsd } from './pricing';
-import { estimateTokens } from './tokenEstimate';
+import { costUsd, formatUsd } from '../shared/pricing';
+import { estimateTokens } from '../shared/tokenEstimate';
 
 /** Up to this many alternatives go without asking; more is more likely a slip than a plan. */
 export const ALTERNATIVES_WITHOUT_ASKING = 16;

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import type { LoomSession } from './loomSession';
-import type { LoomSessions } from './loomSessions';
+import type { LoomSession } from '../session/loomSession';
+import type { LoomSessions } from '../session/loomSessions';
 
 /** How a marked stretch of a node's text is drawn. */
 export type MarkKind = 'divergent' | 'inserted' | 'consistent' | 'probeDivergent' | 'mixed' | 'failed';

@@ -1,11 +1,11 @@
 import type * as vscode from 'vscode';
-import type { GenerationOutcome } from './core/generation';
-import type { GenerationParams } from './core/generationSettings';
-import type { NodeKind } from './core/loomTree';
-import { ZERO_USAGE } from './core/tokenUsage';
-import { prepareGenerationAt } from './core/treeReconcile';
-import type { LoomSession } from './loomSession';
-import type { LoomSessions } from './loomSessions';
+import type { GenerationOutcome } from '../core/generation/generation';
+import type { GenerationParams } from '../core/conversation/generationSettings';
+import type { NodeKind } from '../core/loom/loomTree';
+import { ZERO_USAGE } from '../core/shared/tokenUsage';
+import { prepareGenerationAt } from '../core/loom/treeReconcile';
+import type { LoomSession } from '../session/loomSession';
+import type { LoomSessions } from '../session/loomSessions';
 
 /** Records one generation as a model node of a loom while it streams. */
 export class GenerationRecorder {

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { validateConnectionSettings, type ConnectionSettings } from './core/connectionSettings';
-import { validateGenerationDefaults, type GenerationDefaults } from './core/generationSettings';
+import { validateConnectionSettings, type ConnectionSettings } from '../core/providers/connectionSettings';
+import { validateGenerationDefaults, type GenerationDefaults } from '../core/conversation/generationSettings';
 
 export interface LoomSettings {
   defaults: GenerationDefaults;

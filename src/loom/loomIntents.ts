@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
-import { buildMessagesRequest } from './core/messagesRequest';
-import type { GenerationParams } from './core/generationSettings';
-import type { GenerationController } from './generationController';
-import type { LoomSession } from './loomSession';
-import type { RegenerationComparer } from './regenerationComparer';
-import type { ViewIntent } from './webviewProtocol';
+import { buildMessagesRequest } from '../core/conversation/messagesRequest';
+import type { GenerationParams } from '../core/conversation/generationSettings';
+import type { GenerationController } from '../generation/generationController';
+import type { LoomSession } from '../session/loomSession';
+import type { RegenerationComparer } from '../reproducibility/regenerationComparer';
+import type { ViewIntent } from '../webviews/webviewProtocol';
 
 /** Carries out what the user asked for in the loom view, on the tree of `session`. */
 export async function handleViewIntent(session: LoomSession, intent: ViewIntent, generations: GenerationController, comparer: RegenerationComparer): Promise<void> {

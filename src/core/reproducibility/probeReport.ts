@@ -1,5 +1,5 @@
 import type { ProbePoint, ProbeReport } from './prefillProbe';
-import { formatUsd } from './pricing';
+import { formatUsd } from '../shared/pricing';
 
 /** How many points got each verdict. */
 export interface ProbeSummary {

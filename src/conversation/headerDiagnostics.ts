@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { parseDocumentHeader, type DocumentHeader } from './core/documentHeader';
+import { parseDocumentHeader, type DocumentHeader } from '../core/conversation/documentHeader';
 
 /**
  * Shows problems in a document's header as diagnostics on the offending line. Only documents the

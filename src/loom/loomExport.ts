@@ -1,8 +1,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { exportPathMarkdown, exportPathText, exportTreeJson, importTreeJson } from './core/treeExport';
-import type { LoomSession } from './loomSession';
-import type { LoomSessions } from './loomSessions';
+import { exportPathMarkdown, exportPathText, exportTreeJson, importTreeJson } from '../core/loom/treeExport';
+import type { LoomSession } from '../session/loomSession';
+import type { LoomSessions } from '../session/loomSessions';
 
 async function activeSession(sessions: LoomSessions): Promise<LoomSession | undefined> {
   const editor = vscode.window.activeTextEditor;

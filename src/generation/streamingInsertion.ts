@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import type { ContinuationEdit } from './core/continuationText';
-import { shiftedOffset } from './core/insertionPoint';
+import type { ContinuationEdit } from '../core/generation/continuationText';
+import { shiftedOffset } from '../core/generation/insertionPoint';
 
 /**
  * Told when streamed text is in the document: when each piece of it was pushed and when it landed

@@ -1,10 +1,10 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { LoomNode, LoomTree, TreeOp } from './core/loomTree';
-import type { LoomSession } from './loomSession';
-import type { LoomSessions } from './loomSessions';
-import type { LoomViewSource } from './loomViewSource';
-import { PREVIEW_CHARS, type NodeSummary, type TreeDelta, type TreeSnapshot, type ViewIntent } from './webviewProtocol';
+import type { LoomNode, LoomTree, TreeOp } from '../core/loom/loomTree';
+import type { LoomSession } from '../session/loomSession';
+import type { LoomSessions } from '../session/loomSessions';
+import type { LoomViewSource } from '../webviews/loomViewSource';
+import { PREVIEW_CHARS, type NodeSummary, type TreeDelta, type TreeSnapshot, type ViewIntent } from '../webviews/webviewProtocol';
 
 /** Streaming changes reach the view at most this often. */
 const BATCH_MS = 30;

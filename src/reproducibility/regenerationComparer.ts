@@ -1,12 +1,12 @@
 import * as vscode from 'vscode';
-import type { LoomNode } from './core/loomNode';
-import { compareTexts, type Divergence, type TextComparison } from './core/textDivergence';
-import { comparisonView } from './comparisonView';
+import type { LoomNode } from '../core/loom/loomNode';
+import { compareTexts, type Divergence, type TextComparison } from '../core/reproducibility/textDivergence';
+import { comparisonView } from '../webviews/comparisonView';
 import type { DivergenceDecorations, NodeMark } from './divergenceDecorations';
-import type { GenerationController } from './generationController';
-import type { LoomSession } from './loomSession';
-import type { LoomSessions } from './loomSessions';
-import type { LoomViewProvider } from './loomViewProvider';
+import type { GenerationController } from '../generation/generationController';
+import type { LoomSession } from '../session/loomSession';
+import type { LoomSessions } from '../session/loomSessions';
+import type { LoomViewProvider } from '../webviews/loomViewProvider';
 
 export interface RegenerationComparerDeps {
   sessions: LoomSessions;

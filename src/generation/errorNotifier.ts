@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { ErrorAction, ErrorDescription } from './core/generationError';
+import type { ErrorAction, ErrorDescription } from '../core/generation/generationError';
 
 const BUTTONS: Record<ErrorAction, { label: string; run: () => Thenable<unknown> }> = {
   setApiKey: { label: 'Set API Key', run: () => vscode.commands.executeCommand('prefillLoom.setApiKey') },

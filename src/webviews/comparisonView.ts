@@ -1,4 +1,4 @@
-import type { TextComparison } from './core/textDivergence';
+import type { TextComparison } from '../core/reproducibility/textDivergence';
 import type { ComparisonRun, ComparisonView } from './webviewProtocol';
 
 /** Shared text longer than this is shown as its two ends around a gap, so the pane stays readable. */

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import type { LoomSession } from './loomSession';
-import type { LoomSessions } from './loomSessions';
+import type { LoomSession } from '../session/loomSession';
+import type { LoomSessions } from '../session/loomSessions';
 
 export type Direction = 'nextSibling' | 'previousSibling' | 'parent' | 'child';
 

@@ -2,10 +2,10 @@ import type Anthropic from '@anthropic-ai/sdk';
 import { APIUserAbortError } from '@anthropic-ai/sdk';
 import type { StopReason } from '@anthropic-ai/sdk/resources/messages/messages';
 import { ContinuationText, type ContinuationEdit } from './continuationText';
-import type { GenerationParams } from './generationSettings';
-import { buildMessagesRequest, type MessagesRequestBody } from './messagesRequest';
-import { splitTrailingWhitespace } from './prefill';
-import { addUsage, ZERO_USAGE, type TokenUsage } from './tokenUsage';
+import type { GenerationParams } from '../conversation/generationSettings';
+import { buildMessagesRequest, type MessagesRequestBody } from '../conversation/messagesRequest';
+import { splitTrailingWhitespace } from '../conversation/prefill';
+import { addUsage, ZERO_USAGE, type TokenUsage } from '../shared/tokenUsage';
 
 /** What one API request of a generation asked for and got. */
 export interface RequestRecord {

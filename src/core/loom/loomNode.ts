@@ -1,4 +1,4 @@
-import type { TokenUsage } from './tokenUsage';
+import type { TokenUsage } from '../shared/tokenUsage';
 
 // The shapes of a loom tree's nodes and of the operations that change it. They are also the
 // persisted format (see treeFormat.ts and treeJournal.ts), so changing them means a new format version.

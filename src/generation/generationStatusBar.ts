@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { costUsd, formatUsd } from './core/pricing';
-import type { TokenUsage } from './core/tokenUsage';
+import { costUsd, formatUsd } from '../core/shared/pricing';
+import type { TokenUsage } from '../core/shared/tokenUsage';
 
 /** Shows the running token count and list-price cost of the current (or last) generation. */
 export class GenerationStatusBar implements vscode.Disposable {

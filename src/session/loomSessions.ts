@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { parseDocumentHeader } from './core/documentHeader';
-import { TreeStore } from './core/treePersistence';
-import { moveAside, nodeTreeStorage, sidecarPaths, treePathsIn, type TreePaths } from './core/treeStorage';
+import { parseDocumentHeader } from '../core/conversation/documentHeader';
+import { TreeStore } from '../core/loom/treePersistence';
+import { moveAside, nodeTreeStorage, sidecarPaths, treePathsIn, type TreePaths } from '../core/loom/treeStorage';
 import { LoomSession } from './loomSession';
 
 const RECONCILE_DELAY_MS = 400;

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import type { ProbeReport } from './core/prefillProbe';
-import { prefillTail, probeReportMarkdown, summarizeProbe } from './core/probeReport';
-import { formatUsd } from './core/pricing';
+import type { ProbeReport } from '../core/reproducibility/prefillProbe';
+import { prefillTail, probeReportMarkdown, summarizeProbe } from '../core/reproducibility/probeReport';
+import { formatUsd } from '../core/shared/pricing';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 import { parseFromProbeReport, type ProbeReportView, type ToProbeReport } from './webviewProtocol';
 

@@ -1,13 +1,13 @@
 import * as vscode from 'vscode';
-import type { GenerationParams } from './core/generationSettings';
-import type { LoomNode } from './core/loomNode';
-import { planProbe, PROBE_DEFAULTS, PROBE_LIMITS, runProbe, type ProbePlan, type ProbePoint, type ProbeReport, type SplitMode } from './core/prefillProbe';
-import { formatUsd } from './core/pricing';
+import type { GenerationParams } from '../core/conversation/generationSettings';
+import type { LoomNode } from '../core/loom/loomNode';
+import { planProbe, PROBE_DEFAULTS, PROBE_LIMITS, runProbe, type ProbePlan, type ProbePoint, type ProbeReport, type SplitMode } from '../core/reproducibility/prefillProbe';
+import { formatUsd } from '../core/shared/pricing';
 import type { DivergenceDecorations, MarkKind, NodeMark } from './divergenceDecorations';
-import type { GenerationController } from './generationController';
-import type { LoomSession } from './loomSession';
-import type { LoomSessions } from './loomSessions';
-import { openMarkdown, ProbeReportPanel } from './probeReportPanel';
+import type { GenerationController } from '../generation/generationController';
+import type { LoomSession } from '../session/loomSession';
+import type { LoomSessions } from '../session/loomSessions';
+import { openMarkdown, ProbeReportPanel } from '../webviews/probeReportPanel';
 
 export interface PrefillProbeRunnerDeps {
   sessions: LoomSessions;

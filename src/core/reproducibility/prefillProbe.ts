@@ -14,7 +14,6 @@ import { addUsage, ZERO_USAGE, type TokenUsage } from '../shared/tokenUsage';
 // The probe's whole API from one module, for the editor and the command line alike.
 export { probeSplitPoints, type SplitMode } from './probeSplitPoints';
 export type { ProbeVerdict } from './probeVerdict';
-export { probeReportMarkdown } from './probeReport';
 
 export interface ProbeOptions {
   /** From createAnthropicClient; its retries apply to every probe request. */

@@ -1,3 +1,4 @@
+import { conversationTurns, type ConversationTurn } from './conversationTurns';
 import type { GenerationParams } from './generationSettings';
 
 /** The body of one streaming `POST /v1/messages`, exactly as it is sent. */
@@ -9,7 +10,7 @@ export interface MessagesRequestBody {
   top_p?: number;
   top_k?: number;
   stop_sequences?: string[];
-  messages: Array<{ role: 'user' | 'assistant'; content: string }>;
+  messages: ConversationTurn[];
   stream: true;
 }
 
@@ -21,7 +22,7 @@ export function buildMessagesRequest(params: GenerationParams, prefill: string, 
   const body: MessagesRequestBody = {
     model: params.model,
     max_tokens: maxTokens,
-    messages: [{ role: 'user', content: params.user }],
+    messages: conversationTurns(params),
     stream: true,
   };
   if (params.system !== undefined) body.system = params.system;

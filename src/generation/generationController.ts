@@ -38,6 +38,8 @@ export interface GenerationControllerDeps {
 /** Everything a request needs that does not depend on where the cursor is. */
 interface RequestContext {
   apiKey: string;
+  /** Where requests go: checked (and, if need be, agreed to) by the send guard. */
+  endpoint: string;
   settings: LoomSettings;
   params: GenerationParams;
   header: DocumentHeader;
@@ -168,8 +170,9 @@ export class GenerationController implements vscode.Disposable {
       if (choice) await vscode.commands.executeCommand('prefillLoom.setApiKey');
       return undefined;
     }
-    if (!(await this.deps.guard.maySend(settings.connection.baseUrl))) return undefined;
-    return { apiKey, settings, params: resolveGenerationParams(settings.defaults, header.fields), header };
+    const endpoint = await this.deps.guard.maySend(settings.connection.baseUrl);
+    if (endpoint === undefined) return undefined;
+    return { apiKey, endpoint, settings, params: resolveGenerationParams(settings.defaults, header.fields), header };
   }
 
   /** Asks before sending more alternatives than anyone is likely to want at once (a slip of the keyboard). */
@@ -273,7 +276,7 @@ export class GenerationController implements vscode.Disposable {
     const { connection } = context.settings;
     return createAnthropicClient({
       apiKey: context.apiKey,
-      baseUrl: connection.baseUrl,
+      baseUrl: context.endpoint,
       timeoutMs: connection.requestTimeoutSeconds * 1000,
       maxRetries: connection.maxRetries,
       onRequest: (r) => this.deps.lastRequest.record(r),

@@ -121,10 +121,24 @@ export class LoomApp {
         this.post({
           type: 'perf',
           requestId: message.requestId,
-          report: this.perf.report({ nodeCount: this.tree.size, rowCount: this.rows.length, renderedRowCount: this.view.renderedCount }),
+          report: this.perf.report(this.counts()),
         });
         return;
     }
+  }
+
+  /** What a `measure` reports besides timings: sizes, and which nodes the view shows at the top and as current. */
+  private counts(): Parameters<PerfRecorder['report']>[0] {
+    const tree = this.tree;
+    const currentRow = this.rows.indexOf(tree.currentSlot);
+    return {
+      nodeCount: tree.size,
+      rowCount: this.rows.length,
+      renderedRowCount: this.view.renderedCount,
+      topRowId: tree.idOf(this.rows.slot(0)),
+      currentId: tree.idOf(tree.currentSlot),
+      currentRowIndex: currentRow >= 0 ? currentRow : undefined,
+    };
   }
 
   // ---- tree changes ----

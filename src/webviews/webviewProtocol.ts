@@ -242,6 +242,11 @@ export interface PerfReport {
   readonly keyP95Ms: number;
   /** Slowest of the same. */
   readonly keyMaxMs: number;
+  /** The node of the first row (the displayed root), so a test sees what the view shows; absent with no rows. */
+  readonly topRowId?: string;
+  /** The node the view marks current, and its row's index (absent when folded away or not in the rows). */
+  readonly currentId?: string;
+  readonly currentRowIndex?: number;
 }
 
 /**
@@ -363,7 +368,11 @@ function parsePerfReport(raw: unknown): PerfReport | undefined {
   if ((snapshotMs !== undefined && !isDuration(snapshotMs)) || (deltasMs !== undefined && !isDuration(deltasMs))) {
     return undefined;
   }
-  return { nodeCount, rowCount, renderedRowCount, keyCount, keyMeanMs, keyMedianMs, keyP95Ms, keyMaxMs, snapshotMs, deltasMs };
+  const { topRowId, currentId, currentRowIndex } = raw;
+  if ((topRowId !== undefined && !isNodeId(topRowId)) || (currentId !== undefined && !isNodeId(currentId)) || (currentRowIndex !== undefined && !isCount(currentRowIndex))) {
+    return undefined;
+  }
+  return { nodeCount, rowCount, renderedRowCount, keyCount, keyMeanMs, keyMedianMs, keyP95Ms, keyMaxMs, snapshotMs, deltasMs, topRowId, currentId, currentRowIndex };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

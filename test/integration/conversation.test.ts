@@ -1,0 +1,138 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { MessagesRequestBody } from '../server/responder';
+import { STORY } from '../server/storyResponder';
+import { continueAtCursor, loomApi, openDocument } from './loomTestKit';
+import { serverSuite } from './serverSuite';
+import { replaceWindowFunction } from './shownMessages';
+
+const PREFIX = STORY.slice(0, 60).trimEnd();
+const TURNS = [
+  { role: 'user', content: 'Tell me a story.' },
+  { role: 'assistant', content: 'Which kind?\nA short one?' },
+  { role: 'user', content: 'A short one, please.' },
+];
+const HEADER = [
+  '---',
+  'system: You are a storyteller.',
+  'max_tokens: 2000',
+  'messages:',
+  '  - user: Tell me a story.',
+  '  - assistant: |-',
+  '      Which kind?',
+  '      A short one?',
+  '  - user: A short one, please.',
+  '---',
+  '',
+].join('\n');
+
+describe('Conversations in the header', function () {
+  this.timeout(30_000);
+  const suite = serverSuite({ temperature: 0 });
+
+  function sentBodies(): MessagesRequestBody[] {
+    return suite.server.requests.filter((r) => r.path === '/v1/messages').map((r) => r.body as MessagesRequestBody);
+  }
+
+  /** Answers the next quick pick with the item whose label starts with `label`. */
+  function pick(label: string): vscode.Disposable {
+    return replaceWindowFunction('showQuickPick', ((items: readonly vscode.QuickPickItem[]) =>
+      Promise.resolve(items.find((item) => item.label.startsWith(label)))) as never);
+  }
+
+  it('sends every turn of a three-turn header in order before the prefill, and shows them in the last request', async () => {
+    const editor = await openDocument(HEADER + PREFIX);
+    const outcome = await continueAtCursor();
+    assert.equal(outcome?.status, 'completed');
+    assert.equal(editor.document.getText(), HEADER + STORY);
+    const [body] = sentBodies();
+    assert.equal(body.system, 'You are a storyteller.');
+    assert.deepEqual(body.messages, [...TURNS, { role: 'assistant', content: PREFIX }]);
+
+    await vscode.commands.executeCommand('prefillLoom.showLastRequest');
+    const shown = JSON.parse(vscode.window.activeTextEditor!.document.getText());
+    assert.deepEqual(shown.body.messages, body.messages);
+    await vscode.commands.executeCommand('prefillLoom.copyLastRequestAsCurl');
+    const curl = await vscode.env.clipboard.readText();
+    for (const turn of TURNS) assert.ok(curl.includes(JSON.stringify(turn.content).slice(1, -1)), turn.content);
+  });
+
+  it('records the conversation with the node, and regeneration re-sends it after the header changed', async () => {
+    const editor = await openDocument(HEADER + PREFIX);
+    await continueAtCursor();
+    const session = (await loomApi()).sessions.get(editor.document)!;
+    const node = session.tree.get(session.currentId)!;
+    assert.deepEqual(node.generation?.params.messages, TURNS);
+
+    await editor.edit((b) => b.replace(new vscode.Range(4, 0, 4, '  - user: Tell me a story.'.length), '  - user: Something else.'));
+    suite.server.reset();
+    const middle = editor.document.getText().length - 10;
+    editor.selection = new vscode.Selection(editor.document.positionAt(middle), editor.document.positionAt(middle));
+    await vscode.commands.executeCommand('prefillLoom.regenerateAndCompare');
+    const [body] = sentBodies();
+    assert.deepEqual(body.messages.slice(0, 3), TURNS, 'the recorded turns, not the edited header');
+  });
+
+  it('marks a malformed messages entry on its line and sends nothing', async () => {
+    const text = HEADER.replace('  - user: A short one, please.', '  - assistant: Twice in a row.') + PREFIX;
+    const editor = await openDocument(text);
+    const outcome = await continueAtCursor();
+    assert.equal(outcome, undefined);
+    assert.equal(suite.server.requests.length, 0);
+    assert.equal(editor.document.getText(), text);
+    const diagnostics = vscode.languages.getDiagnostics(editor.document.uri);
+    assert.equal(diagnostics.length, 1);
+    assert.equal(diagnostics[0].range.start.line, 8);
+    assert.equal(diagnostics[0].severity, vscode.DiagnosticSeverity.Error);
+    assert.match(diagnostics[0].message, /alternate/);
+  });
+
+  const shapes: Array<[string, unknown]> = [
+    ['Anthropic', { system: 'You are a storyteller.', messages: [...TURNS.map((t) => ({ role: t.role, content: [{ type: 'text', text: t.content }] })), { role: 'assistant', content: PREFIX }] }],
+    ['OpenAI', [{ role: 'system', content: 'You are a storyteller.' }, ...TURNS, { role: 'assistant', content: PREFIX }]],
+  ];
+  for (const [shape, json] of shapes) {
+    it(`imports a conversation in the ${shape} shape from the clipboard, and continues it`, async () => {
+      await vscode.env.clipboard.writeText(JSON.stringify(json));
+      const picked = pick('From the Clipboard');
+      let editor: vscode.TextEditor | undefined;
+      try {
+        editor = await vscode.commands.executeCommand<vscode.TextEditor | undefined>('prefillLoom.importConversation');
+      } finally {
+        picked.dispose();
+      }
+      assert.ok(editor);
+      assert.ok(editor.document.getText().endsWith(`---\n${PREFIX}`));
+      await continueAtCursor();
+      const [body] = sentBodies();
+      assert.equal(body.system, 'You are a storyteller.');
+      assert.deepEqual(body.messages, [...TURNS, { role: 'assistant', content: PREFIX }]);
+      assert.ok(editor.document.getText().endsWith(STORY));
+    });
+  }
+
+  it('refuses clipboard text that is not a conversation, saying why', async () => {
+    await vscode.env.clipboard.writeText('not json');
+    const picked = pick('From the Clipboard');
+    try {
+      assert.equal(await vscode.commands.executeCommand('prefillLoom.importConversation'), undefined);
+    } finally {
+      picked.dispose();
+    }
+    assert.match(suite.shown.shown[0]?.message ?? '', /cannot import the conversation.*not JSON/);
+  });
+
+  it('creates a new loom document whose header is a conversation, ready to continue', async () => {
+    const picked = pick('Conversation');
+    let editor: vscode.TextEditor | undefined;
+    try {
+      editor = await vscode.commands.executeCommand<vscode.TextEditor | undefined>('prefillLoom.newLoomDocument');
+    } finally {
+      picked.dispose();
+    }
+    assert.ok(editor);
+    assert.match(editor.document.getText(), /^---\nmodel: .*\nsystem: .*\nmessages:\n {2}- user: .*\n---\n$/);
+    assert.equal(editor.document.offsetAt(editor.selection.active), editor.document.getText().length);
+    assert.equal(vscode.languages.getDiagnostics(editor.document.uri).length, 0);
+  });
+});

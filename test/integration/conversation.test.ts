@@ -34,10 +34,15 @@ describe('Conversations in the header', function () {
     return suite.server.requests.filter((r) => r.path === '/v1/messages').map((r) => r.body as MessagesRequestBody);
   }
 
-  /** Answers the next quick pick with the item whose label starts with `label`. */
-  function pick(label: string): vscode.Disposable {
-    return replaceWindowFunction('showQuickPick', ((items: readonly vscode.QuickPickItem[]) =>
+  /** Runs a command, answering its quick pick with the item whose label starts with `label`. */
+  async function runPicking<T>(command: string, label: string): Promise<T | undefined> {
+    const picked = replaceWindowFunction('showQuickPick', ((items: readonly vscode.QuickPickItem[]) =>
       Promise.resolve(items.find((item) => item.label.startsWith(label)))) as never);
+    try {
+      return await vscode.commands.executeCommand<T | undefined>(command);
+    } finally {
+      picked.dispose();
+    }
   }
 
   it('sends every turn of a three-turn header in order before the prefill, and shows them in the last request', async () => {
@@ -94,13 +99,7 @@ describe('Conversations in the header', function () {
   for (const [shape, json] of shapes) {
     it(`imports a conversation in the ${shape} shape from the clipboard, and continues it`, async () => {
       await vscode.env.clipboard.writeText(JSON.stringify(json));
-      const picked = pick('From the Clipboard');
-      let editor: vscode.TextEditor | undefined;
-      try {
-        editor = await vscode.commands.executeCommand<vscode.TextEditor | undefined>('prefillLoom.importConversation');
-      } finally {
-        picked.dispose();
-      }
+      const editor = await runPicking<vscode.TextEditor>('prefillLoom.importConversation', 'From the Clipboard');
       assert.ok(editor);
       assert.ok(editor.document.getText().endsWith(`---\n${PREFIX}`));
       await continueAtCursor();
@@ -113,23 +112,12 @@ describe('Conversations in the header', function () {
 
   it('refuses clipboard text that is not a conversation, saying why', async () => {
     await vscode.env.clipboard.writeText('not json');
-    const picked = pick('From the Clipboard');
-    try {
-      assert.equal(await vscode.commands.executeCommand('prefillLoom.importConversation'), undefined);
-    } finally {
-      picked.dispose();
-    }
+    assert.equal(await runPicking('prefillLoom.importConversation', 'From the Clipboard'), undefined);
     assert.match(suite.shown.shown[0]?.message ?? '', /cannot import the conversation.*not JSON/);
   });
 
   it('creates a new loom document whose header is a conversation, ready to continue', async () => {
-    const picked = pick('Conversation');
-    let editor: vscode.TextEditor | undefined;
-    try {
-      editor = await vscode.commands.executeCommand<vscode.TextEditor | undefined>('prefillLoom.newLoomDocument');
-    } finally {
-      picked.dispose();
-    }
+    const editor = await runPicking<vscode.TextEditor>('prefillLoom.newLoomDocument', 'Conversation');
     assert.ok(editor);
     assert.match(editor.document.getText(), /^---\nmodel: .*\nsystem: .*\nmessages:\n {2}- user: .*\n---\n$/);
     assert.equal(editor.document.offsetAt(editor.selection.active), editor.document.getText().length);

@@ -423,11 +423,7 @@ function readEntry(entry: Entry): ReadEntry {
 /** A plain one-line value holding `: ` is read as text, as a YAML reader would take it for a map. */
 function plainWithColon(text: string, from: number): boolean {
   const value = plainText(text, from);
-  return /^[^-?:,[\]{}#&*!|>'"%@`\s]/.test(skipBlanksText(text, from)) && /:(?:[ \t]|$)/.test(value);
-}
-
-function skipBlanksText(text: string, from: number): string {
-  return text.slice(skipBlanks(text, from));
+  return /^[^-?:,[\]{}#&*!|>'"%@`\s]/.test(value) && /:(?:[ \t]|$)/.test(value);
 }
 
 /** The yaml package's complaint, in the header's words where a better one is known. */
@@ -540,7 +536,9 @@ function rawValue(node: YamlNode | null | undefined, text: EntryText, fallback?:
     const pairs = node.items.map((pair) => {
       const key = pair.key as YamlNode | null;
       const keySpan = key ? text.span(rangeOf(key)[0], rangeOf(key)[1]) : span;
-      return { key: isScalar(key) ? String(key.value) : '', keySpan, value: rawValue(pair.value as YamlNode | null, text, { ...keySpan, end: text.span(keySpan.start, Number.MAX_SAFE_INTEGER).end }) };
+      // A key without a value is pointed at from its key to the end of its line.
+      const keyToLineEnd = key ? text.span(rangeOf(key)[0], Number.MAX_SAFE_INTEGER) : span;
+      return { key: isScalar(key) ? String(key.value) : '', keySpan, value: rawValue(pair.value as YamlNode | null, text, keyToLineEnd) };
     });
     return { kind: 'map', pairs, span };
   }
@@ -579,7 +577,7 @@ function readField(key: FieldKey, value: RawValue): Read<HeaderFields[FieldKey]>
       return readText(value, 'needs a model id, e.g. claude-sonnet-4-5.');
     case 'system':
     case 'user':
-      return readText(value, BLANK_TURN);
+      return readText(value, 'must not be blank (the API rejects empty messages); delete the line to use the default.');
     case 'temperature':
     case 'top_p':
       return readNumber(value, 0, 1, false);
@@ -593,8 +591,6 @@ function readField(key: FieldKey, value: RawValue): Read<HeaderFields[FieldKey]>
       return readMessages(value);
   }
 }
-
-const BLANK_TURN = 'must not be blank (the API rejects empty messages); delete the line to use the default.';
 
 function missing(value: RawValue): Problem | undefined {
   if (value.kind === 'empty') return { span: value.span, message: 'needs a value; delete the line to use the default.' };
@@ -681,7 +677,8 @@ function readTurn(item: RawValue, before: ConversationTurn[]): Read<Conversation
   if (previous && previous.role === key) {
     return { problem: { span: keySpan, message: `turns must alternate between user and assistant; this is a second "${key}" turn in a row. Join the two texts into one turn.` } };
   }
-  const content = readText(value, BLANK_TURN.replace('delete the line to use the default', 'write the turn or delete it'));
+  if (value.kind === 'empty') return { problem: { span: value.span, message: "needs a value: write the turn's text, or delete the turn." } };
+  const content = readText(value, "must not be blank (the API rejects empty messages); write the turn's text, or delete the turn.");
   return 'problem' in content ? content : { value: { role: key, content: content.value } };
 }
 

@@ -1,4 +1,7 @@
 import * as assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { MessagesRequestBody } from '../server/responder';
 import { STORY } from '../server/storyResponder';
@@ -109,6 +112,19 @@ describe('Conversations in the header', function () {
       assert.ok(editor.document.getText().endsWith(STORY));
     });
   }
+
+  it('imports a conversation from a JSON file', async () => {
+    const file = vscode.Uri.file(path.join(mkdtempSync(path.join(tmpdir(), 'loom-import-')), 'chat.json'));
+    writeFileSync(file.fsPath, JSON.stringify(shapes[0][1]));
+    const dialog = replaceWindowFunction('showOpenDialog', (() => Promise.resolve([file])) as never);
+    try {
+      const editor = await runPicking<vscode.TextEditor>('prefillLoom.importConversation', 'From a File');
+      assert.ok(editor?.document.getText().startsWith('---\nsystem: You are a storyteller.\nmessages:\n  - user: Tell me a story.\n'));
+      assert.ok(editor?.document.getText().endsWith(`---\n${PREFIX}`));
+    } finally {
+      dialog.dispose();
+    }
+  });
 
   it('refuses clipboard text that is not a conversation, saying why', async () => {
     await vscode.env.clipboard.writeText('not json');

@@ -405,6 +405,7 @@ describe('parseDocumentHeader', () => {
       [['messages:', '  - user: a', '  - robot: b'], 3, /"user" or "assistant"/],
       [['messages:', '  - user: a', '  - just text'], 3, /one "user: …" or "assistant: …"/],
       [['messages:', '  - user: a', '    assistant: b'], 2, /one "user: …" or "assistant: …"/],
+      [['messages:', '  - user: one', '    two'], 3, /as YAML reads it.*indentation/],
       [['messages: hello'], 1, /list of turns/],
       [['messages: []'], 1, /at least one turn/],
       [['messages:'], 1, /needs a value/],
@@ -442,6 +443,9 @@ describe('parseDocumentHeader', () => {
       [['...'], 1, /one document/],
       [['%YAML 1.2'], 1, /one document/],
       [['user: "\\x41"'], 1, /Unknown escape/],
+      [['user: hello', '  world'], 1, /several lines must be a "\|" block/],
+      [['user: "hello', '  world"'], 1, /several lines must be a "\|" block/],
+      [['messages:', '  - user: one', '      two'], 2, /several lines must be a "\|" block/],
     ];
     for (const [entries, line, message] of refused) {
       it(`refuses ${entries.join(' / ')} with a clear message`, () => {

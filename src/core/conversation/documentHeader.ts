@@ -29,8 +29,9 @@ import { isAlias, isCollection, isMap, isScalar, isSeq, parseDocument, type Node
  *   `1_000` or `.inf` are never numbers by accident). Each entry starts at column 0; its indented
  *   lines belong to it, and each entry is read on its own, so one bad entry never hides the others.
  *   Double-quoted text takes JSON escapes only; a plain value may hold `: ` (read as text, as
- *   before the move to YAML). Anchors, aliases, tags, folded blocks, block indentation numbers and
- *   more than one document are refused: a header says what is sent, literally.
+ *   before the move to YAML). Anchors, aliases, tags, folded blocks, block indentation numbers,
+ *   plain or quoted text over several lines (YAML joins them with spaces) and more than one
+ *   document are refused: a header says what is sent, literally; multi-line text is a `|` block.
  * - Fields: `model`, `system`, `user` (non-blank text), `temperature` and `top_p` (numbers 0..1),
  *   `top_k` (integer ≥ 1), `max_tokens` (integer 1..128000), `stop_sequences` (a list of strings
  *   with a visible character, or one such string), `messages` (the turns before the prefill: a
@@ -450,7 +451,7 @@ function yamlProblem(error: YAMLError, text: EntryText, node: YamlNode | null | 
   if (error.code === 'BAD_SCALAR_START') {
     return { span: text.span(start, Number.MAX_SAFE_INTEGER), message: 'Text starting with "@" or "`" is not supported unquoted; put it in quotes.' };
   }
-  return { span: text.span(start, end), message: `${message} (YAML, line ${error.linePos?.[0].line ?? 1} of this entry).` };
+  return { span: text.span(start, end), message: `${message.replace(/\.$/, '')} (as YAML reads it); check this line's indentation and its ": ".` };
 }
 
 /** The first YAML feature that has no place in a header, anywhere in the value. */
@@ -489,6 +490,13 @@ function scalarFeature(node: YamlNode, text: EntryText): Problem | undefined {
   if (node.type === 'BLOCK_FOLDED') return { span: indicator, message: 'Folded blocks (">") are not supported; use a literal block ("|").' };
   if (node.type === 'BLOCK_LITERAL' && !/^\|[+-]?$/.test(header)) {
     return { span: indicator, message: 'Only "|", "|-" or "|+" may start a block (indentation numbers are not supported).' };
+  }
+  const [start, end] = rangeOf(node);
+  if (!isBlockScalar(node) && text.span(start, end).line !== text.span(end, end).line) {
+    return {
+      span: text.span(start, end),
+      message: 'Text over several lines must be a "|" block: plain and quoted text would join its lines with spaces.',
+    };
   }
   if (node.type === 'QUOTE_DOUBLE') return escapeProblem(node, text);
   return undefined;

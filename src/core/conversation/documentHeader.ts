@@ -421,7 +421,10 @@ function readEntry(entry: Entry): ReadEntry {
   return { end, value: rawValue(node, text) };
 }
 
-/** A plain one-line value holding `: ` is read as text, as a YAML reader would take it for a map. */
+/**
+ * A plain one-line value holding `: ` (`user: Title: the story`) is read as text, as the header
+ * always did; a YAML reader would take it for a nested map and fail.
+ */
 function plainWithColon(text: string, from: number): boolean {
   const value = plainText(text, from);
   return /^[^-?:,[\]{}#&*!|>'"%@`\s]/.test(value) && /:(?:[ \t]|$)/.test(value);
@@ -432,13 +435,13 @@ function yamlProblem(error: YAMLError, text: EntryText, node: YamlNode | null | 
   const [start, end] = error.pos;
   const message = error.message.split('\n')[0];
   if (error.code === 'MISSING_CHAR' && /quote/.test(message)) {
-    return { span: text.span((node ? rangeOf(node)[0] : undefined) ?? start, Number.MAX_SAFE_INTEGER), message: 'The closing quote is missing. Write line breaks as \\n, or use a "|" block.' };
+    return { span: text.span(node ? rangeOf(node)[0] : start, Number.MAX_SAFE_INTEGER), message: 'The closing quote is missing. Write line breaks as \\n, or use a "|" block.' };
   }
   if (error.code === 'BAD_DQ_ESCAPE' && node && isScalar(node)) {
     return escapeProblem(node, text) ?? { span: text.span(start, end), message };
   }
   if (error.code === 'BAD_INDENT' && /Flow sequence/.test(message)) {
-    return { span: text.span((node ? rangeOf(node)[0] : undefined) ?? start, Number.MAX_SAFE_INTEGER), message: 'The list has no closing "]".' };
+    return { span: text.span(node ? rangeOf(node)[0] : start, Number.MAX_SAFE_INTEGER), message: 'The list has no closing "]".' };
   }
   if (error.code === 'MISSING_CHAR' && /flow sequence/.test(message)) return { span: text.span(start, end), message: 'Expected "," or "]".' };
   if (error.code === 'UNEXPECTED_TOKEN' && /Unexpected ,/.test(message)) return { span: text.span(start, end), message: 'Empty list item.' };
@@ -485,7 +488,7 @@ function pairFeature(pair: unknown, text: EntryText): Problem | undefined {
 
 function scalarFeature(node: YamlNode, text: EntryText): Problem | undefined {
   if (!isScalar(node)) return undefined;
-  const header = /^[|>][^\s#]*/.exec(text.source.slice(rangeOf(node)[0]))?.[0] ?? '';
+  const header = blockHeader(node, text);
   const indicator = text.span(rangeOf(node)[0], rangeOf(node)[0] + header.length);
   if (node.type === 'BLOCK_FOLDED') return { span: indicator, message: 'Folded blocks (">") are not supported; use a literal block ("|").' };
   if (node.type === 'BLOCK_LITERAL' && !/^\|[+-]?$/.test(header)) {
@@ -522,6 +525,11 @@ function rangeOf(node: YamlNode): [number, number] {
   return [range[0], range[1]];
 }
 
+/** A block's indicator as written (`|`, `|-`, `>`, `|2`…), where diagnostics about it point. */
+function blockHeader(node: YamlNode, text: EntryText): string {
+  return /^[|>][^\s#]*/.exec(text.source.slice(rangeOf(node)[0]))?.[0] ?? '';
+}
+
 function isBlockScalar(node: YamlNode): boolean {
   return isScalar(node) && (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED');
 }
@@ -534,8 +542,7 @@ function rawValue(node: YamlNode | null | undefined, text: EntryText, fallback?:
     const value = String(node.value);
     if (node.type === 'PLAIN' && value === '') return { kind: 'empty', span: fallback ?? text.keyLine() };
     if (isBlockScalar(node)) {
-      const indicator = /^[|>][+-]?/.exec(text.source.slice(rangeOf(node)[0]))?.[0] ?? '|';
-      return { kind: 'scalar', text: value, plain: false, span: { ...span, end: span.start + indicator.length } };
+      return { kind: 'scalar', text: value, plain: false, span: { ...span, end: span.start + blockHeader(node, text).length } };
     }
     return { kind: 'scalar', text: value, plain: node.type === 'PLAIN', span };
   }

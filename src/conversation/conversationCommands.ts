@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { importConversation, newLoomDocument } from '../core/conversation/conversationImport';
+import { decodeDocumentText } from '../core/conversation/documentText';
 import { renderDocumentHeader } from '../core/conversation/documentHeader';
 import { readLoomSettings } from './loomSettings';
 
@@ -56,7 +57,11 @@ export async function importConversationCommand(): Promise<vscode.TextEditor | u
 async function readJsonFile(): Promise<string | undefined> {
   const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { JSON: ['json'], 'All files': ['*'] }, openLabel: 'Import Conversation' });
   if (!picked?.[0]) return undefined;
-  return new TextDecoder().decode(await vscode.workspace.fs.readFile(picked[0]));
+  // Strict UTF-8, as for any file sent: replacement characters would silently alter the turns.
+  const decoded = decodeDocumentText(await vscode.workspace.fs.readFile(picked[0]));
+  if (decoded.ok) return decoded.text;
+  void vscode.window.showErrorMessage(`Prefill Loom: cannot import ${vscode.workspace.asRelativePath(picked[0])}: ${decoded.error}`);
+  return undefined;
 }
 
 async function openUntitled(content: string): Promise<vscode.TextEditor> {

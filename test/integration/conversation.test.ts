@@ -103,27 +103,39 @@ describe('Conversations in the header', function () {
     it(`imports a conversation in the ${shape} shape from the clipboard, and continues it`, async () => {
       await vscode.env.clipboard.writeText(JSON.stringify(json));
       const editor = await runPicking<vscode.TextEditor>('prefillLoom.importConversation', 'From the Clipboard');
-      assert.ok(editor);
-      assert.ok(editor.document.getText().endsWith(`---\n${PREFIX}`));
-      await continueAtCursor();
+      assert.ok(editor, 'the imported document is open');
+      const imported = editor.document.getText();
+      assert.equal(imported.slice(imported.lastIndexOf('---\n')), `---\n${PREFIX}`);
+      assert.equal((await continueAtCursor())?.status, 'completed');
       const [body] = sentBodies();
       assert.equal(body.system, 'You are a storyteller.');
       assert.deepEqual(body.messages, [...TURNS, { role: 'assistant', content: PREFIX }]);
-      assert.ok(editor.document.getText().endsWith(STORY));
+      assert.equal(editor.document.getText(), imported.slice(0, -PREFIX.length) + STORY);
     });
   }
 
-  it('imports a conversation from a JSON file', async () => {
+  /** Runs Import Conversation… on a file holding `bytes`, as the user picks it in the open dialog. */
+  async function importFile(bytes: string | Uint8Array): Promise<vscode.TextEditor | undefined> {
     const file = vscode.Uri.file(path.join(mkdtempSync(path.join(tmpdir(), 'loom-import-')), 'chat.json'));
-    writeFileSync(file.fsPath, JSON.stringify(shapes[0][1]));
+    writeFileSync(file.fsPath, bytes);
     const dialog = replaceWindowFunction('showOpenDialog', (() => Promise.resolve([file])) as never);
     try {
-      const editor = await runPicking<vscode.TextEditor>('prefillLoom.importConversation', 'From a File');
-      assert.ok(editor?.document.getText().startsWith('---\nsystem: You are a storyteller.\nmessages:\n  - user: Tell me a story.\n'));
-      assert.ok(editor?.document.getText().endsWith(`---\n${PREFIX}`));
+      return await runPicking<vscode.TextEditor>('prefillLoom.importConversation', 'From a File');
     } finally {
       dialog.dispose();
     }
+  }
+
+  it('imports a conversation from a JSON file', async () => {
+    const editor = await importFile(JSON.stringify(shapes[0][1]));
+    assert.ok(editor?.document.getText().startsWith('---\nsystem: You are a storyteller.\nmessages:\n  - user: Tell me a story.\n'));
+    assert.ok(editor?.document.getText().endsWith(`---\n${PREFIX}`));
+  });
+
+  it('refuses a file that is not UTF-8 rather than altering its text', async () => {
+    const json = Buffer.from('[{"role":"user","content":"caf\u00e9"}]', 'latin1');
+    assert.equal(await importFile(json), undefined);
+    assert.match(suite.shown.shown[0]?.message ?? '', /cannot import .*not valid UTF-8/);
   });
 
   it('refuses clipboard text that is not a conversation, saying why', async () => {

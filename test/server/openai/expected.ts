@@ -1,0 +1,56 @@
+/**
+ * What the simulator answers a request, computed without a server: tests assert the exact text,
+ * finish reason, usage and logprobs a client must end up with. The request is checked and defaulted
+ * exactly as the routes do, and must name its `seed` (or pass one) so the sample is determined.
+ */
+import { CHAT_PREFILL_PROFILES, type ChatPrefillProfile } from './chatPrefill';
+import { chatBody, chatMeta, generateChat } from './chatRoute';
+import { completionsBody, completionsMeta, generateCompletion } from './completionsRoute';
+import { validateChatRequest, validateCompletionsRequest, type ChatRequest, type CompletionsRequest } from './requests';
+import type { CorpusName } from '../simulator/corpus';
+import { simulatorTextModel } from './textModel';
+
+export interface ExpectationOptions {
+  /** The server's corpus; default `stories`. */
+  corpus?: CorpusName;
+  /** The seed the server would use when the request names none (its pinned `seed`). */
+  seed?: number;
+}
+
+function seedOf(request: { seed?: number }, options: ExpectationOptions): number {
+  const seed = request.seed ?? options.seed;
+  if (seed === undefined) {
+    throw new Error('expected reply: give the request a seed (or pass the server\'s pinned seed), or the sample is not determined');
+  }
+  return seed;
+}
+
+/** Body fields that differ from one response to the next. */
+type Stable<T> = Omit<T, 'id' | 'created'>;
+
+function stable<T extends object>(body: T): Stable<T> {
+  const { id: _id, created: _created, ...rest } = body as T & { id: unknown; created: unknown };
+  return rest as Stable<T>;
+}
+
+/** The non-streaming `/v1/completions` body for `request`, without `id` and `created`. */
+export function expectedCompletion(request: CompletionsRequest, options: ExpectationOptions = {}): Record<string, unknown> {
+  const checked = validateCompletionsRequest(request);
+  const generated = generateCompletion(simulatorTextModel(options.corpus), checked, seedOf(checked, options));
+  return stable(completionsBody(completionsMeta('', checked.model), checked, generated)) as Record<string, unknown>;
+}
+
+/** The non-streaming `/v1/chat/completions` body for `request` on a server with `profile` (default `any`). */
+export function expectedChat(
+  request: ChatRequest,
+  options: ExpectationOptions & { profile?: ChatPrefillProfile } = {},
+): Record<string, unknown> {
+  const checked = validateChatRequest(request);
+  const generated = generateChat(simulatorTextModel(options.corpus), checked, options.profile ?? CHAT_PREFILL_PROFILES.any, seedOf(checked, options));
+  return stable(chatBody(chatMeta('', checked.model, false), checked, generated)) as Record<string, unknown>;
+}
+
+/** Just the text of each choice. */
+export function expectedTexts(body: Record<string, unknown>): string[] {
+  return (body.choices as Array<{ text?: string; message?: { content: string } }>).map((choice) => choice.text ?? choice.message?.content ?? '');
+}

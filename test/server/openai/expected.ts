@@ -1,12 +1,12 @@
 /**
  * What the simulator answers a request, computed without a server: tests assert the exact text,
  * finish reason, usage and logprobs a client must end up with. The request is checked and defaulted
- * exactly as the routes do, and must name its `seed` (or pass one) so the sample is determined.
+ * exactly as the routes do (so the openai package's own param types can be passed), and must name its `seed` (or pass one) so the sample is determined.
  */
 import { CHAT_PREFILL_PROFILES, type ChatPrefillProfile } from './chatPrefill';
 import { chatBody, chatMeta, generateChat } from './chatRoute';
 import { completionsBody, completionsMeta, generateCompletion } from './completionsRoute';
-import { validateChatRequest, validateCompletionsRequest, type ChatRequest, type CompletionsRequest } from './requests';
+import { validateChatRequest, validateCompletionsRequest } from './requests';
 import type { CorpusName } from '../simulator/corpus';
 import { simulatorTextModel } from './textModel';
 
@@ -34,7 +34,7 @@ function stable<T extends object>(body: T): Stable<T> {
 }
 
 /** The non-streaming `/v1/completions` body for `request`, without `id` and `created`. */
-export function expectedCompletion(request: CompletionsRequest, options: ExpectationOptions = {}): Record<string, unknown> {
+export function expectedCompletion(request: object, options: ExpectationOptions = {}): Record<string, unknown> {
   const checked = validateCompletionsRequest(request);
   const generated = generateCompletion(simulatorTextModel(options.corpus), checked, seedOf(checked, options));
   return stable(completionsBody(completionsMeta('', checked.model), checked, generated)) as Record<string, unknown>;
@@ -42,7 +42,7 @@ export function expectedCompletion(request: CompletionsRequest, options: Expecta
 
 /** The non-streaming `/v1/chat/completions` body for `request` on a server with `profile` (default `any`). */
 export function expectedChat(
-  request: ChatRequest,
+  request: object,
   options: ExpectationOptions & { profile?: ChatPrefillProfile } = {},
 ): Record<string, unknown> {
   const checked = validateChatRequest(request);

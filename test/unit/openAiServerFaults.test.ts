@@ -169,6 +169,14 @@ describe('fake server: OpenAI-style quirks, errors, faults and request capture',
       assert.match((streamed.error as APIError).message, /overloaded/);
     });
 
+    it('every stream fault breaks a non-streaming reply too, rather than leaving it unanswered', async () => {
+      server.openAi.setTextModel(scriptedTextModel(['Hello', ' 🧵', ' done']));
+      for (const kind of ['cutStream', 'cutMidUtf8', 'cutMidSurrogate', 'malformedSse', 'errorEvent'] as const) {
+        server.enqueueFault({ kind, afterTokens: 1 });
+        await assert.rejects(client.completions.create(REQUEST), Error, kind);
+      }
+    });
+
     it('a chunk that is not JSON', async () => {
       server.enqueueFault({ kind: 'malformedSse', afterTokens: 1 });
       const streamed = await streamText(client);

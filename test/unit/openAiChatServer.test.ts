@@ -1,6 +1,5 @@
 import * as assert from 'node:assert/strict';
 import OpenAI, { BadRequestError } from 'openai';
-import { startFakeAnthropic, type FakeAnthropic } from '../server/fakeAnthropic';
 import { CHAT_PREFILL_PROFILES, type ChatPrefillProfileName, type PrefillStyle } from '../server/openai/chatPrefill';
 import { expectedChat } from '../server/openai/expected';
 import { tokenString } from '../server/openai/logprobs';
@@ -9,6 +8,7 @@ import { turnsContext } from '../server/simulator/promptContext';
 import { tokenTexts } from '../server/simulator/textPieces';
 import { decodeToken } from '../server/simulator/tokenizer';
 import { simulatorModel } from '../server/simulator/trainedModel';
+import { openAiServerSuite } from './openAiServerSuite';
 
 const MODEL = 'simulator-chat';
 const SYSTEM = 'You are a storyteller.';
@@ -50,21 +50,11 @@ const PROFILE_OF: Record<PrefillStyle, ChatPrefillProfileName> = {
 };
 
 describe('fake server: OpenAI-style /v1/chat/completions through the openai client', () => {
-  let server: FakeAnthropic;
-  let client: OpenAI;
-
-  before(async function () {
-    this.timeout(30_000);
-    simulatorModel();
-    server = await startFakeAnthropic();
-    client = new OpenAI({ apiKey: 'local', baseURL: `${server.url}/v1`, maxRetries: 0 });
-  });
-  afterEach(() => server.reset());
-  after(() => server.close());
+  const suite = openAiServerSuite();
 
   it('continues the final assistant message in each of the four prefill styles, sending only the new text', async () => {
     for (const style of STYLES) {
-      const response = await client.chat.completions.create(marked(style));
+      const response = await suite.client.chat.completions.create(marked(style));
       assert.equal(response.choices[0].message.content, CONTINUED(), style);
       assert.equal(response.choices[0].finish_reason, 'length');
     }
@@ -72,33 +62,33 @@ describe('fake server: OpenAI-style /v1/chat/completions through the openai clie
 
   it('reproduces servers that know one style: theirs continues, the others get a fresh reply after a finished turn', async () => {
     for (const style of STYLES) {
-      server.openAi.setChatPrefill(CHAT_PREFILL_PROFILES[PROFILE_OF[style]]);
+      suite.server.openAi.setChatPrefill(CHAT_PREFILL_PROFILES[PROFILE_OF[style]]);
       for (const sent of STYLES) {
-        const response = await client.chat.completions.create(marked(sent));
+        const response = await suite.client.chat.completions.create(marked(sent));
         const continues = sent === style || style === 'plain';
-        assert.equal(response.choices[0].message.content, continues ? CONTINUED() : FRESH(), `${style} server, ${sent} request`);
+        assert.equal(response.choices[0].message.content, continues ? CONTINUED() : FRESH(), `${style} suite.server, ${sent} request`);
       }
     }
     assert.notEqual(CONTINUED(), FRESH());
   });
 
   it("refuses with the real servers' 400s where they refuse", async () => {
-    server.openAi.setChatPrefill(CHAT_PREFILL_PROFILES['deepseek-reasoner']);
-    await assert.rejects(client.chat.completions.create(marked('plain')), (error: unknown) => {
+    suite.server.openAi.setChatPrefill(CHAT_PREFILL_PROFILES['deepseek-reasoner']);
+    await assert.rejects(suite.client.chat.completions.create(marked('plain')), (error: unknown) => {
       return error instanceof BadRequestError && /The last message of deepseek-reasoner must be a user message/.test(error.message);
     });
-    assert.equal((await client.chat.completions.create(marked('prefix'))).choices[0].message.content, CONTINUED());
-    server.openAi.setChatPrefill(CHAT_PREFILL_PROFILES['llamacpp-thinking']);
-    await assert.rejects(client.chat.completions.create(marked('plain')), /Assistant response prefill is incompatible with enable_thinking\./);
-    server.openAi.setChatPrefill(CHAT_PREFILL_PROFILES.vllm);
+    assert.equal((await suite.client.chat.completions.create(marked('prefix'))).choices[0].message.content, CONTINUED());
+    suite.server.openAi.setChatPrefill(CHAT_PREFILL_PROFILES['llamacpp-thinking']);
+    await assert.rejects(suite.client.chat.completions.create(marked('plain')), /Assistant response prefill is incompatible with enable_thinking\./);
+    suite.server.openAi.setChatPrefill(CHAT_PREFILL_PROFILES.vllm);
     await assert.rejects(
-      client.chat.completions.create({ ...marked('continue_final_message'), add_generation_prompt: true } as Body),
+      suite.client.chat.completions.create({ ...marked('continue_final_message'), add_generation_prompt: true } as Body),
       /Cannot set both `continue_final_message` and `add_generation_prompt` to True\./,
     );
   });
 
   it('answers a conversation that ends with the user as a new assistant turn', async () => {
-    const response = await client.chat.completions.create({
+    const response = await suite.client.chat.completions.create({
       model: MODEL,
       max_tokens: 12,
       temperature: 0,
@@ -110,7 +100,7 @@ describe('fake server: OpenAI-style /v1/chat/completions through the openai clie
 
   it('streams the role first, then content deltas, the finish reason on a final empty chunk, usage, [DONE]', async () => {
     const body = marked('plain', { temperature: 1, seed: 9, logprobs: true, top_logprobs: 3 });
-    const stream = await client.chat.completions.create({ ...body, stream: true, stream_options: { include_usage: true } });
+    const stream = await suite.client.chat.completions.create({ ...body, stream: true, stream_options: { include_usage: true } });
     const chunks: OpenAI.ChatCompletionChunk[] = [];
     for await (const chunk of stream) chunks.push(chunk);
     const expected = expectedChat(body) as unknown as OpenAI.ChatCompletion;
@@ -127,7 +117,7 @@ describe('fake server: OpenAI-style /v1/chat/completions through the openai clie
   });
 
   it("gives each token's logprob, bytes and alternatives from the n-gram's counts", async () => {
-    const response = await client.chat.completions.create(marked('plain', { temperature: 1, seed: 4, logprobs: true, top_logprobs: 5 }));
+    const response = await suite.client.chat.completions.create(marked('plain', { temperature: 1, seed: 4, logprobs: true, top_logprobs: 5 }));
     const context = turnsContext([SYSTEM, USER], PREFILL).contextIds;
     const ids = generateTokenIds(context, { maxTokens: 12, temperature: 1, seed: 4 }).ids;
     const entries = response.choices[0].logprobs!.content!;
@@ -147,7 +137,7 @@ describe('fake server: OpenAI-style /v1/chat/completions through the openai clie
   });
 
   it('counts prompt tokens over every message, prefill included', async () => {
-    const response = await client.chat.completions.create(marked('prefix'));
+    const response = await suite.client.chat.completions.create(marked('prefix'));
     assert.equal(response.usage?.prompt_tokens, turnsContext([SYSTEM, USER], PREFILL).inputTokens);
   });
 });

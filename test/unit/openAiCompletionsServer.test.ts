@@ -1,12 +1,12 @@
 import * as assert from 'node:assert/strict';
 import OpenAI, { BadRequestError } from 'openai';
-import { startFakeAnthropic, type FakeAnthropic } from '../server/fakeAnthropic';
 import { expectedCompletion, expectedTexts } from '../server/openai/expected';
 import { tokenString } from '../server/openai/logprobs';
 import { generateTokenIds } from '../server/simulator/generation';
 import { tokenTexts } from '../server/simulator/textPieces';
 import { decodeToken, encode, START_OF_TEXT } from '../server/simulator/tokenizer';
 import { simulatorModel } from '../server/simulator/trainedModel';
+import { openAiServerSuite } from './openAiServerSuite';
 
 const MODEL = 'simulator-base';
 const PROMPT = 'The old woman nodded';
@@ -22,21 +22,11 @@ function countLogprobs(context: readonly number[]): Array<[string, number]> {
 }
 
 describe('fake server: OpenAI-style /v1/completions through the openai client', () => {
-  let server: FakeAnthropic;
-  let client: OpenAI;
-
-  before(async function () {
-    this.timeout(30_000);
-    simulatorModel();
-    server = await startFakeAnthropic();
-    client = new OpenAI({ apiKey: 'local', baseURL: `${server.url}/v1`, maxRetries: 0 });
-  });
-  afterEach(() => server.reset());
-  after(() => server.close());
+  const suite = openAiServerSuite();
 
   it('answers a non-streaming request with the simulator exactly, text, logprobs and usage', async () => {
     const request = { model: MODEL, prompt: PROMPT, max_tokens: 12, temperature: 1, seed: 11, logprobs: 3 };
-    const response = await client.completions.create(request);
+    const response = await suite.client.completions.create(request);
     const expected = expectedCompletion(request);
     assert.deepEqual(response.choices, expected.choices);
     assert.deepEqual(response.usage, expected.usage);
@@ -47,19 +37,19 @@ describe('fake server: OpenAI-style /v1/completions through the openai client', 
   it('continues the prompt exactly as sent: a trailing space is tokenized with the prompt and changes the reply', async () => {
     const replies: string[] = [];
     for (const prompt of [PROMPT, `${PROMPT} `]) {
-      const response = await client.completions.create({ model: MODEL, prompt, max_tokens: 10, temperature: 0 });
+      const response = await suite.client.completions.create({ model: MODEL, prompt, max_tokens: 10, temperature: 0 });
       const greedy = generateTokenIds(contextOf(prompt), { maxTokens: 10, temperature: 0, seed: 0 });
       assert.equal(response.choices[0].text, tokenTexts(greedy.ids).join(''));
       assert.equal(response.usage?.prompt_tokens, encode(prompt).length);
       replies.push(response.choices[0].text);
     }
-    assert.equal((server.requests[1].body as { prompt: string }).prompt, `${PROMPT} `);
+    assert.equal((suite.server.requests[1].body as { prompt: string }).prompt, `${PROMPT} `);
     // Not the same words minus their space: the model continues from a different token.
     assert.notEqual(replies[1], replies[0].replace(/^ /, ''));
   });
 
   it("reports each token's logprob and alternatives from the n-gram's counts, with offsets from the prompt's start", async () => {
-    const response = await client.completions.create({ model: MODEL, prompt: PROMPT, max_tokens: 8, temperature: 1, seed: 5, logprobs: 4 });
+    const response = await suite.client.completions.create({ model: MODEL, prompt: PROMPT, max_tokens: 8, temperature: 1, seed: 5, logprobs: 4 });
     const ids = generateTokenIds(contextOf(PROMPT), { maxTokens: 8, temperature: 1, seed: 5 }).ids;
     const logprobs = response.choices[0].logprobs!;
     let offset = PROMPT.length;
@@ -76,7 +66,7 @@ describe('fake server: OpenAI-style /v1/completions through the openai client', 
 
   it('streams one chunk per token, the finish reason on the last one, then usage with no choices, then [DONE]', async () => {
     const request = { model: MODEL, prompt: PROMPT, max_tokens: 6, temperature: 1, seed: 3, logprobs: 2 } as const;
-    const stream = await client.completions.create({ ...request, stream: true, stream_options: { include_usage: true } });
+    const stream = await suite.client.completions.create({ ...request, stream: true, stream_options: { include_usage: true } });
     const chunks: OpenAI.Completion[] = [];
     for await (const chunk of stream) chunks.push(chunk);
     const expected = expectedCompletion(request) as unknown as OpenAI.Completion;
@@ -96,7 +86,7 @@ describe('fake server: OpenAI-style /v1/completions through the openai client', 
     const base = { model: MODEL, prompt: PROMPT, max_tokens: 20, temperature: 0 };
     const full = expectedTexts(expectedCompletion({ ...base, seed: 0 }))[0];
     const stop = full.split(' ').slice(2, 4).join(' ');
-    const response = await client.completions.create({ ...base, stop: [stop] });
+    const response = await suite.client.completions.create({ ...base, stop: [stop] });
     assert.equal(response.choices[0].text, full.slice(0, full.indexOf(stop)));
     assert.equal(response.choices[0].finish_reason, 'stop');
     assert.ok(response.usage!.completion_tokens > encode(response.choices[0].text).length);
@@ -104,20 +94,20 @@ describe('fake server: OpenAI-style /v1/completions through the openai client', 
 
   it('is reproducible with a seed, and gives n different choices', async () => {
     const request = { model: MODEL, prompt: 'It was', max_tokens: 15, temperature: 1, seed: 42, n: 3 };
-    const [first, second] = [await client.completions.create(request), await client.completions.create(request)];
+    const [first, second] = [await suite.client.completions.create(request), await suite.client.completions.create(request)];
     assert.deepEqual(second.choices, first.choices);
     assert.equal(new Set(first.choices.map((choice) => choice.text)).size, 3);
     assert.deepEqual(first.choices.map((choice) => choice.index), [0, 1, 2]);
   });
 
   it('defaults max_tokens to 16, as OpenAI and vLLM do', async () => {
-    const response = await client.completions.create({ model: MODEL, prompt: 'Holmes', temperature: 1, seed: 1 });
+    const response = await suite.client.completions.create({ model: MODEL, prompt: 'Holmes', temperature: 1, seed: 1 });
     assert.ok(response.usage!.completion_tokens <= 16);
   });
 
   it('refuses a bad request with a typed 400 that names the parameter', async () => {
     await assert.rejects(
-      client.completions.create({ model: MODEL, prompt: PROMPT, temperature: 3 }),
+      suite.client.completions.create({ model: MODEL, prompt: PROMPT, temperature: 3 }),
       (error: unknown) => error instanceof BadRequestError && error.param === 'temperature' && /temperature/.test(error.message),
     );
   });

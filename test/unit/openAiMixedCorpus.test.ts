@@ -1,8 +1,7 @@
 import * as assert from 'node:assert/strict';
 import OpenAI from 'openai';
-import { startFakeAnthropic, type FakeAnthropic } from '../server/fakeAnthropic';
 import { expectedChat, expectedTexts } from '../server/openai/expected';
-import { simulatorModel } from '../server/simulator/trainedModel';
+import { openAiServerSuite } from './openAiServerSuite';
 
 const SEEDS = Array.from({ length: 200 }, (_, seed) => seed);
 const hasHan = (text: string): boolean => /\p{Script=Han}/u.test(text);
@@ -18,16 +17,7 @@ function chatBody(prefill: string, seed: number): OpenAI.ChatCompletionCreatePar
 }
 
 describe('simulator: the mixed-script corpus', () => {
-  let server: FakeAnthropic;
-  let client: OpenAI;
-
-  before(async function () {
-    this.timeout(30_000);
-    simulatorModel('mixed');
-    server = await startFakeAnthropic({ openAi: { corpus: 'mixed' } });
-    client = new OpenAI({ apiKey: 'local', baseURL: `${server.url}/v1`, maxRetries: 0 });
-  });
-  after(() => server.close());
+  const suite = openAiServerSuite({ openAi: { corpus: 'mixed' } }, ['mixed']);
 
   it("switches to Chinese in 33 of 200 seeded samples after 'OK,' and in 8 after 'OK' (the corpus README's figures)", () => {
     const switched = (prefill: string): number =>
@@ -38,7 +28,7 @@ describe('simulator: the mixed-script corpus', () => {
 
   it('serves those samples exactly, in both scripts, at temperature 1', async () => {
     const texts = await Promise.all(
-      SEEDS.slice(0, 20).map(async (seed) => (await client.chat.completions.create(chatBody('OK,', seed))).choices[0].message.content ?? ''),
+      SEEDS.slice(0, 20).map(async (seed) => (await suite.client.chat.completions.create(chatBody('OK,', seed))).choices[0].message.content ?? ''),
     );
     assert.deepEqual(
       texts,

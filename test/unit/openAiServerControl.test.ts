@@ -3,9 +3,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import * as path from 'node:path';
 import OpenAI from 'openai';
-import { startFakeAnthropic, type FakeAnthropic } from '../server/fakeAnthropic';
+import type { FakeAnthropic } from '../server/fakeAnthropic';
 import { expectedChat, expectedTexts } from '../server/openai/expected';
-import { simulatorModel } from '../server/simulator/trainedModel';
+import { openAiServerSuite } from './openAiServerSuite';
 
 const MAIN = path.resolve(__dirname, '..', 'server', 'main.js');
 const ASK = { model: 'sim', max_tokens: 12, messages: [{ role: 'user' as const, content: 'Test' }, { role: 'assistant' as const, content: 'OK,' }] };
@@ -15,29 +15,18 @@ async function control(server: FakeAnthropic, name: string, body: unknown): Prom
 }
 
 describe('fake server: the OpenAI-style routes scripted over the control API and the command line', () => {
-  let server: FakeAnthropic;
-  let client: OpenAI;
-
-  before(async function () {
-    this.timeout(30_000);
-    simulatorModel('mixed');
-    simulatorModel();
-    server = await startFakeAnthropic();
-    client = new OpenAI({ apiKey: 'local', baseURL: `${server.url}/v1`, maxRetries: 0 });
-  });
-  afterEach(() => server.reset());
-  after(() => server.close());
+  const suite = openAiServerSuite({}, ['mixed', 'stories']);
 
   it('switches corpus, chat prefill profile and quirks, and reset() restores them', async () => {
-    assert.equal((await control(server, 'corpus', { corpus: 'mixed' })).status, 200);
-    assert.equal((await control(server, 'chat-prefill', { profile: 'llamacpp-thinking' })).status, 200);
-    await assert.rejects(client.chat.completions.create({ ...ASK, seed: 1 }), /incompatible with enable_thinking/);
-    assert.equal((await control(server, 'chat-prefill', { profile: 'plain' })).status, 200);
-    const reply = await client.chat.completions.create({ ...ASK, seed: 1 });
+    assert.equal((await control(suite.server, 'corpus', { corpus: 'mixed' })).status, 200);
+    assert.equal((await control(suite.server, 'chat-prefill', { profile: 'llamacpp-thinking' })).status, 200);
+    await assert.rejects(suite.client.chat.completions.create({ ...ASK, seed: 1 }), /incompatible with enable_thinking/);
+    assert.equal((await control(suite.server, 'chat-prefill', { profile: 'plain' })).status, 200);
+    const reply = await suite.client.chat.completions.create({ ...ASK, seed: 1 });
     assert.equal(reply.choices[0].message.content, expectedTexts(expectedChat({ ...ASK, seed: 1 }, { corpus: 'mixed' }))[0]);
-    assert.equal((await control(server, 'quirks', { keepAliveComments: true })).status, 200);
-    server.reset();
-    const restored = await client.chat.completions.create({ ...ASK, seed: 1 });
+    assert.equal((await control(suite.server, 'quirks', { keepAliveComments: true })).status, 200);
+    suite.server.reset();
+    const restored = await suite.client.chat.completions.create({ ...ASK, seed: 1 });
     assert.equal(restored.choices[0].message.content, expectedTexts(expectedChat({ ...ASK, seed: 1 }))[0]);
   });
 
@@ -47,7 +36,7 @@ describe('fake server: the OpenAI-style routes scripted over the control API and
       ['chat-prefill', { profile: 'nope' }, /any, vllm/],
       ['quirks', { finishReason: 'sometimes' }, /onLastToken/],
     ] as const) {
-      const response = await control(server, name, body);
+      const response = await control(suite.server, name, body);
       assert.equal(response.status, 400);
       assert.match(await response.text(), pattern);
     }

@@ -4,7 +4,7 @@ import { startFakeAnthropic, type FakeAnthropic } from '../server/fakeAnthropic'
 import { expectedCompletion } from '../server/openai/expected';
 import type { OpenAiQuirks } from '../server/openai/quirks';
 import { scriptedTextModel } from '../server/openai/textModel';
-import { simulatorModel } from '../server/simulator/trainedModel';
+import { openAiServerSuite } from './openAiServerSuite';
 
 const KEY = 'sk-openai-style-test-key';
 const MODEL = 'simulator-base';
@@ -48,18 +48,8 @@ async function rawStream(server: FakeAnthropic): Promise<string> {
 }
 
 describe('fake server: OpenAI-style quirks, errors, faults and request capture', () => {
-  let server: FakeAnthropic;
-  let client: OpenAI;
+  const suite = openAiServerSuite({ openAi: { apiKey: KEY, models: [MODEL] } });
   const expectedText = (): string => (expectedCompletion(REQUEST).choices as Array<{ text: string }>)[0].text;
-
-  before(async function () {
-    this.timeout(30_000);
-    simulatorModel();
-    server = await startFakeAnthropic({ openAi: { apiKey: KEY, models: [MODEL] } });
-    client = new OpenAI({ apiKey: KEY, baseURL: `${server.url}/v1`, maxRetries: 0 });
-  });
-  afterEach(() => server.reset());
-  after(() => server.close());
 
   describe('quirks the openai client tolerates', () => {
     const cases: Array<[string, OpenAiQuirks, (raw: string) => boolean]> = [
@@ -71,14 +61,14 @@ describe('fake server: OpenAI-style quirks, errors, faults and request capture',
     ];
     for (const [name, quirks, seen] of cases) {
       it(name, async () => {
-        server.openAi.setQuirks(quirks);
-        const raw = await fetch(`${server.url}/v1/completions`, {
+        suite.server.openAi.setQuirks(quirks);
+        const raw = await fetch(`${suite.server.url}/v1/completions`, {
           method: 'POST',
           headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
           body: JSON.stringify({ ...REQUEST, stream: true }),
         }).then((response) => response.text());
         assert.ok(seen(raw), raw);
-        const streamed = await streamText(client);
+        const streamed = await streamText(suite.client);
         assert.equal(streamed.error, undefined);
         assert.equal(streamed.text, expectedText());
         assert.ok(streamed.finishes.length >= 1 && streamed.finishes.every((reason) => reason === 'length'));
@@ -88,14 +78,14 @@ describe('fake server: OpenAI-style quirks, errors, faults and request capture',
 
   describe('errors, typed by the openai client', () => {
     it('401 for a wrong key, naming only its last four characters', async () => {
-      const wrong = new OpenAI({ apiKey: 'sk-wrong-key-1234', baseURL: `${server.url}/v1`, maxRetries: 0 });
+      const wrong = new OpenAI({ apiKey: 'sk-wrong-key-1234', baseURL: `${suite.server.url}/v1`, maxRetries: 0 });
       await assert.rejects(wrong.completions.create(REQUEST), (error: unknown) => {
         return error instanceof AuthenticationError && error.code === 'invalid_api_key' && /\*\*\*\*\*1234\.$/.test(error.message);
       });
     });
 
     it('401 in the OpenAI shape when no key is sent to a server that needs one', async () => {
-      const response = await fetch(`${server.url}/v1/completions`, { method: 'POST', body: JSON.stringify(REQUEST) });
+      const response = await fetch(`${suite.server.url}/v1/completions`, { method: 'POST', body: JSON.stringify(REQUEST) });
       assert.equal(response.status, 401);
       const body = (await response.json()) as { error: Record<string, unknown> };
       assert.deepEqual(Object.keys(body.error).sort(), ['code', 'message', 'param', 'type']);
@@ -103,27 +93,27 @@ describe('fake server: OpenAI-style quirks, errors, faults and request capture',
     });
 
     it('404 model_not_found for a model the server does not serve', async () => {
-      await assert.rejects(client.completions.create({ ...REQUEST, model: 'gpt-nonexistent' }), (error: unknown) => {
+      await assert.rejects(suite.client.completions.create({ ...REQUEST, model: 'gpt-nonexistent' }), (error: unknown) => {
         return error instanceof NotFoundError && error.code === 'model_not_found' && error.param === 'model';
       });
     });
 
     it('429 with retry-after: the client waits and retries, and succeeds', async () => {
-      server.enqueueFault({ kind: 'status', status: 429, retryAfterSeconds: 0.01 });
-      const retrying = new OpenAI({ apiKey: KEY, baseURL: `${server.url}/v1`, maxRetries: 1 });
+      suite.server.enqueueFault({ kind: 'status', status: 429, retryAfterSeconds: 0.01 });
+      const retrying = new OpenAI({ apiKey: KEY, baseURL: `${suite.server.url}/v1`, maxRetries: 1 });
       const response = await retrying.completions.create(REQUEST);
       assert.equal(response.choices[0].text, expectedText());
-      assert.equal(server.requests.length, 2);
-      server.enqueueFault({ kind: 'status', status: 429 });
-      await assert.rejects(client.completions.create(REQUEST), (error: unknown) => {
+      assert.equal(suite.server.requests.length, 2);
+      suite.server.enqueueFault({ kind: 'status', status: 429 });
+      await assert.rejects(suite.client.completions.create(REQUEST), (error: unknown) => {
         return error instanceof RateLimitError && error.headers.get('retry-after') === '1' && error.type === 'requests';
       });
     });
 
     it('500 and 503 as server errors, 529 sent as 503', async () => {
       for (const [status, sent] of [[500, 500], [503, 503], [529, 503]] as const) {
-        server.enqueueFault({ kind: 'status', status });
-        await assert.rejects(client.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'Hi' }] }), (error: unknown) => {
+        suite.server.enqueueFault({ kind: 'status', status });
+        await assert.rejects(suite.client.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: 'Hi' }] }), (error: unknown) => {
           return error instanceof InternalServerError && error.status === sent && error.type === 'server_error';
         });
       }
@@ -131,7 +121,7 @@ describe('fake server: OpenAI-style quirks, errors, faults and request capture',
 
     it('400 for a body that is not JSON', async () => {
       await assert.rejects(
-        client.post('/completions', { body: 'not json' as unknown as Record<string, unknown>, headers: { 'content-type': 'application/json' } }),
+        suite.client.post('/completions', { body: 'not json' as unknown as Record<string, unknown>, headers: { 'content-type': 'application/json' } }),
         (error: unknown) => error instanceof BadRequestError,
       );
     });
@@ -139,16 +129,16 @@ describe('fake server: OpenAI-style quirks, errors, faults and request capture',
 
   describe('stream faults', () => {
     it('a stream cut mid-reply: the client fails after the text that arrived', async () => {
-      server.enqueueFault({ kind: 'cutStream', afterTokens: 3 });
-      const streamed = await streamText(client);
+      suite.server.enqueueFault({ kind: 'cutStream', afterTokens: 3 });
+      const streamed = await streamText(suite.client);
       assert.ok(streamed.error instanceof Error);
       assert.ok(expectedText().startsWith(streamed.text) && streamed.text.length > 0 && streamed.text !== expectedText());
     });
 
     it('a stream cut inside a UTF-8 character', async () => {
-      server.openAi.setTextModel(scriptedTextModel(['Hello', ' café', ' au lait']));
-      server.enqueueFault({ kind: 'cutMidUtf8', afterTokens: 1 });
-      const response = await fetch(`${server.url}/v1/completions`, {
+      suite.server.openAi.setTextModel(scriptedTextModel(['Hello', ' café', ' au lait']));
+      suite.server.enqueueFault({ kind: 'cutMidUtf8', afterTokens: 1 });
+      const response = await fetch(`${suite.server.url}/v1/completions`, {
         method: 'POST',
         headers: { authorization: `Bearer ${KEY}` },
         body: JSON.stringify({ ...REQUEST, stream: true }),
@@ -156,38 +146,38 @@ describe('fake server: OpenAI-style quirks, errors, faults and request capture',
       const bytes = await receivedBytes(response);
       // The last byte is the lead byte of "é" (0xc3), its continuation byte never sent.
       assert.equal(bytes[bytes.length - 1], 0xc3);
-      server.enqueueFault({ kind: 'cutMidUtf8', afterTokens: 1 });
-      const streamed = await streamText(client);
+      suite.server.enqueueFault({ kind: 'cutMidUtf8', afterTokens: 1 });
+      const streamed = await streamText(suite.client);
       assert.ok(streamed.error instanceof Error);
       assert.equal(streamed.text, 'Hello');
     });
 
     it('an error object in the stream becomes an APIError', async () => {
-      server.enqueueFault({ kind: 'errorEvent', afterTokens: 2 });
-      const streamed = await streamText(client);
+      suite.server.enqueueFault({ kind: 'errorEvent', afterTokens: 2 });
+      const streamed = await streamText(suite.client);
       assert.ok(streamed.error instanceof APIError, String(streamed.error));
       assert.match((streamed.error as APIError).message, /overloaded/);
     });
 
     it('every stream fault breaks a non-streaming reply too, rather than leaving it unanswered', async () => {
-      server.openAi.setTextModel(scriptedTextModel(['Hello', ' 🧵', ' done']));
+      suite.server.openAi.setTextModel(scriptedTextModel(['Hello', ' 🧵', ' done']));
       for (const kind of ['cutStream', 'cutMidUtf8', 'cutMidSurrogate', 'malformedSse', 'errorEvent'] as const) {
-        server.enqueueFault({ kind, afterTokens: 1 });
-        await assert.rejects(client.completions.create(REQUEST), Error, kind);
+        suite.server.enqueueFault({ kind, afterTokens: 1 });
+        await assert.rejects(suite.client.completions.create(REQUEST), Error, kind);
       }
     });
 
     it('a chunk that is not JSON', async () => {
-      server.enqueueFault({ kind: 'malformedSse', afterTokens: 1 });
-      const streamed = await streamText(client);
+      suite.server.enqueueFault({ kind: 'malformedSse', afterTokens: 1 });
+      const streamed = await streamText(suite.client);
       assert.ok(streamed.error instanceof Error);
     });
   });
 
   describe('request capture', () => {
     it('records method, path, headers and body; the key goes in Authorization, and only to this route', async () => {
-      await client.completions.create(REQUEST);
-      const [recorded] = server.requests;
+      await suite.client.completions.create(REQUEST);
+      const [recorded] = suite.server.requests;
       assert.equal(recorded.method, 'POST');
       assert.equal(recorded.path, '/v1/completions');
       assert.equal(recorded.headers.authorization, `Bearer ${KEY}`);

@@ -5,6 +5,7 @@
  * server is a local one and takes any request, with or without `Authorization`.
  */
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import { strikeBeforeReply } from '../earlyFaults';
 import type { Fault, StatusFault } from '../faults';
 import { sendJson } from '../http';
 import { newOpenAiId } from '../ids';
@@ -147,17 +148,12 @@ export class OpenAiRoutes {
   }
 
   private async answer(res: ServerResponse, request: SamplingRequest, route: RouteParts): Promise<void> {
-    const fault = this.services.takeFault();
-    switch (fault?.kind) {
-      case 'status':
-        throw new OpenAiError(openAiStatus(fault.status), fault.message, null, {}, fault.retryAfterSeconds);
-      case 'hang':
-        return;
-      case 'garbage':
-        res.writeHead(200, { 'content-type': 'text/html' });
-        res.end('<html><body><h1>Welcome to Harbour Wi-Fi</h1><p>Please sign in to continue.</p></body></html>');
-        return;
-    }
+    const fault = strikeBeforeReply(
+      res,
+      this.services.takeFault(),
+      (status) => new OpenAiError(openAiStatus(status.status), status.message, null, {}, status.retryAfterSeconds),
+    );
+    if (fault === 'answered') return;
     const generated = route.generate(this.model(), this.seedFor(request, route.fingerprint));
     const streaming = request.stream === true;
     const meta = route.meta(streaming);

@@ -6,7 +6,8 @@
  *
  * The same port serves the Messages API (`/v1/messages`) and the OpenAI-style routes
  * (`/v1/completions`, `/v1/chat/completions`: base URL `http://127.0.0.1:PORT/v1`). `--corpus` and
- * `--seed` imply `--simulator`; `--openai-key` makes the OpenAI-style routes require that key (without
+ * `--seed` imply `--simulator` (`--seed N`: the k-th request that names no seed samples with
+ * `sequenceSeed(N, k)`, so a run of samples is exact as a whole); `--openai-key` makes the OpenAI-style routes require that key (without
  * it they act as a local server and take none); `--chat-prefill` names a profile of chatPrefill.ts.
  *
  * Prints `FAKE_ANTHROPIC_URL=http://127.0.0.1:PORT` once listening, and stops on SIGTERM or SIGINT.
@@ -66,7 +67,7 @@ function parseArgs(args: readonly string[]): FakeAnthropicOptions {
       }
       case '--seed': {
         const seed = numberArg(flag, args[++i]);
-        simulator = { ...simulator, seed };
+        simulator = { ...simulator, sequenceSeed: seed };
         openAi.seed = seed;
         break;
       }

@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import * as path from 'node:path';
 import OpenAI from 'openai';
 import type { FakeAnthropic } from '../server/fakeAnthropic';
-import { expectedChat, expectedTexts } from '../server/openai/expected';
+import { expectedChat, expectedTexts, requestSeeds } from '../server/openai/expected';
 import { openAiServerSuite } from './openAiServerSuite';
 
 const MAIN = path.resolve(__dirname, '..', 'server', 'main.js');
@@ -57,7 +57,7 @@ describe('fake server: the OpenAI-style routes scripted over the control API and
       const standalone = new OpenAI({ apiKey: 'sk-local-test', baseURL, maxRetries: 0 });
       const prefixed = { ...ASK, messages: [ASK.messages[0], { ...ASK.messages[1], prefix: true }] };
       const reply = await standalone.chat.completions.create(prefixed as OpenAI.ChatCompletionCreateParamsNonStreaming);
-      assert.equal(reply.choices[0].message.content, expectedTexts(expectedChat(prefixed, { corpus: 'mixed', seed: 7 }))[0]);
+      assert.equal(reply.choices[0].message.content, expectedTexts(expectedChat(prefixed, { corpus: 'mixed', seed: requestSeeds(7, 1)[0] }))[0]);
     } finally {
       child.kill('SIGTERM');
     }

@@ -9,11 +9,12 @@ import { completionsBody, completionsMeta, generateCompletion } from './completi
 import { validateChatRequest, validateCompletionsRequest } from './requests';
 import type { CorpusName } from '../simulator/corpus';
 import { simulatorTextModel } from './textModel';
+import { sequenceSeed } from '../random';
 
 export interface ExpectationOptions {
   /** The server's corpus; default `stories`. */
   corpus?: CorpusName;
-  /** The seed the server would use when the request names none (its pinned `seed`). */
+  /** The seed the server uses for this request when it names none: one of `requestSeeds(serverSeed, n)`. */
   seed?: number;
 }
 
@@ -48,6 +49,11 @@ export function expectedChat(
   const checked = validateChatRequest(request);
   const generated = generateChat(simulatorTextModel(options.corpus), checked, options.profile ?? CHAT_PREFILL_PROFILES.any, seedOf(checked, options));
   return stable(chatBody(chatMeta('', checked.model, false), checked, generated)) as Record<string, unknown>;
+}
+
+/** The seeds a server started with `seed` gives its first `count` requests that name none (in arrival order). */
+export function requestSeeds(seed: number, count: number): number[] {
+  return Array.from({ length: count }, (_, k) => sequenceSeed(seed, k));
 }
 
 /** Just the text of each choice. */

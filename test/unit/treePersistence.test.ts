@@ -282,7 +282,7 @@ describe('TreeStore', () => {
     await first.flush();
 
     assert.equal(conflicts.length, 1, 'told once');
-    assert.match(path.basename(conflicts[0]), /^story\.md\.loom\.conflict-\d{8}T\d{6}Z\.json$/);
+    assert.match(path.basename(conflicts[0]), /^story\.md\.loom\.conflict-\d{8}T\d{6}Z-[0-9a-f]{6}\.json$/);
     const onDisk = await reload();
     assert.ok(onDisk.tree.has(a.id) && onDisk.tree.has(b.id), "the files keep the second writer's tree");
     assert.ok(!onDisk.tree.has(c.id), 'untouched by the first after the conflict');

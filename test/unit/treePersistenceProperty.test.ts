@@ -1,29 +1,24 @@
 import * as assert from 'node:assert/strict';
 import type { RemovedSubtree } from '../../src/core/loom/loomNode';
 import { loadTree, TreeStore } from '../../src/core/loom/treePersistence';
-import { treePathsIn, type TreeStorage } from '../../src/core/loom/treeStorage';
+import { memoryTreeStorage, treePathsIn, type TreeStorage } from '../../src/core/loom/treeStorage';
 import { reconcile } from '../../src/core/loom/treeReconcile';
 import { seededRandom } from '../server/random';
 
 
-/** Files in memory: this test is about what the store writes, not the disk (treePersistence.test.ts uses the disk). */
+/** Files in memory, counting appends and renames: this test is about what the store writes, not the disk (treePersistence.test.ts uses the disk). */
 function memoryStorage(counts: { append: number; rename: number }): TreeStorage {
-  const files = new Map<string, string>();
+  const storage = memoryTreeStorage();
   return {
-    read: async (p) => files.get(p),
-    write: async (p, data) => void files.set(p, data),
-    append: async (p, data) => {
+    ...storage,
+    append: (p, data) => {
       counts.append++;
-      files.set(p, (files.get(p) ?? '') + data);
+      return storage.append(p, data);
     },
-    rename: async (from, to) => {
+    rename: (from, to) => {
       counts.rename++;
-      files.set(to, files.get(from)!);
-      files.delete(from);
+      return storage.rename(from, to);
     },
-    remove: async (p) => void files.delete(p),
-    exists: async (p) => files.has(p),
-    size: async (p) => (files.has(p) ? Buffer.byteLength(files.get(p)!, 'utf8') : undefined),
   };
 }
 

@@ -66,7 +66,7 @@ export async function loadTree(storage: TreeStorage, paths: TreePaths, options: 
   if (journal.value.needsRepair || replay.notApplied > 0) {
     const kept = await freePath(storage, journalBackupPath(paths.journal));
     backups.push({ path: kept, text: journalText! });
-    if (replay.notApplied > 0) warnings.push(`${replay.summary}; the journal as it was is kept as ${fileName(kept)}`);
+    warnings.push(`${replay.notApplied > 0 ? `${replay.summary}; ` : ''}the journal as it was is kept as ${fileName(kept)}`);
   }
   return {
     kind: 'loaded',

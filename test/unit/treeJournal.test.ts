@@ -6,7 +6,6 @@ import * as assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import type { GenerationInfo } from '../../src/core/loom/loomNode';
 import { LoomTree } from '../../src/core/loom/loomTree';
 import { parseJournal, replayJournal, type JournalEntry } from '../../src/core/loom/treeJournal';
 import { loadTree, TreeStore, type StoreOptions } from '../../src/core/loom/treePersistence';
@@ -14,15 +13,6 @@ import { nodeTreeStorage, sidecarPaths, type TreePaths, type TreeStorage } from 
 
 const OPTIONS: StoreOptions = { document: 'story.md', initialText: 'Once' };
 const HEADER = '{"format":"prefill-loom-journal","version":1}\n';
-const GENERATION: GenerationInfo = {
-  model: 'claude-haiku-4-5',
-  params: { model: 'claude-haiku-4-5' },
-  stopReason: null,
-  usage: { input_tokens: 1, output_tokens: 0 },
-  durationMs: 0,
-  requests: 1,
-  status: 'streaming',
-};
 
 let dir: string;
 let paths: TreePaths;
@@ -158,18 +148,6 @@ describe('Tree journal', () => {
     const { warnings } = await open();
     assert.match(warnings.join('\n'), /2 journal entries were written for another version of story\.md\.loom\.json .*not applied.*kept as story\.md\.loom\.journal\.before-repair\.jsonl/);
     assert.equal(read(path.join(dir, 'story.md.loom.journal.before-repair.jsonl')), journal);
-  });
-
-  it('keeps a generation error that arrives after the node was first saved', async () => {
-    const { store } = await open();
-    const a = store.tree.addChild(store.tree.rootId, ' up', { author: 'model', generation: GENERATION });
-    await store.flush();
-    store.tree.setGeneration(a.id, { status: 'failed', error: '529 overloaded' });
-    await store.flush();
-    assert.match(read(paths.journal), /"error":"529 overloaded"/);
-    const loaded = await loadTree(nodeTreeStorage, paths);
-    assert.ok(loaded.kind === 'loaded');
-    assert.deepEqual(loaded.tree.get(a.id)?.generation, { ...GENERATION, status: 'failed', error: '529 overloaded' });
   });
 
   describe('sequence numbers', () => {

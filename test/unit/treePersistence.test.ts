@@ -181,6 +181,16 @@ describe('TreeStore', () => {
     assert.deepEqual((await reload()).tree.get(a.id)?.generation, { ...GENERATION, status: 'completed' });
   });
 
+  it('keeps a generation error that arrives after the node was first saved', async () => {
+    const store = await open();
+    const a = store.tree.addChild(store.tree.rootId, ' up', { author: 'model', generation: GENERATION });
+    await store.flush();
+    store.tree.setGeneration(a.id, { status: 'failed', error: '529 overloaded' });
+    await store.flush();
+    assert.match(read(paths.journal), /"error":"529 overloaded"/);
+    assert.deepEqual((await reload()).tree.get(a.id)?.generation, { ...GENERATION, status: 'failed', error: '529 overloaded' });
+  });
+
   it('marks a generation that was streaming when its writer stopped as cancelled', async () => {
     const store = await open();
     const a = store.tree.addChild(store.tree.rootId, ' up', { author: 'model', generation: GENERATION });

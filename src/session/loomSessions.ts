@@ -27,7 +27,8 @@ export class LoomSessions implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<LoomSession>();
   /** Documents whose loom lives in memory because the workspace is not trusted. */
   private readonly inMemory = new Set<string>();
-  private toldUntrusted = false;
+  /** Documents whose user was told their loom stays in memory: once each, not at every reopen. */
+  private readonly toldUntrusted = new Set<string>();
   /** Fires when a document's loom opens (its tree may be a different object from before). */
   readonly onDidOpenSession = this.changed.event;
   private readonly subscriptions: vscode.Disposable[];
@@ -136,7 +137,7 @@ export class LoomSessions implements vscode.Disposable {
     const paths = this.pathsFor(document);
     const trusted = vscode.workspace.isTrusted;
     if (trusted) await fs.promises.mkdir(path.dirname(paths.snapshot), { recursive: true });
-    else this.tellUntrustedOnce();
+    else this.tellUntrustedOnce(document);
     const initialText = document.getText().slice(parseDocumentHeader(document.getText()).bodyOffset);
     const onConflict = (savedTo: string) => void this.reportConflict(paths, savedTo);
     const storage = trusted ? nodeTreeStorage : memoryTreeStorage();
@@ -161,10 +162,11 @@ export class LoomSessions implements vscode.Disposable {
     return session;
   }
 
-  private tellUntrustedOnce(): void {
-    if (this.toldUntrusted) return;
-    this.toldUntrusted = true;
-    const message = 'this workspace is not trusted, so loom tree files are neither read nor written. Looms are kept in memory until you trust the workspace, and then saved.';
+  private tellUntrustedOnce(document: vscode.TextDocument): void {
+    const key = document.uri.toString();
+    if (this.toldUntrusted.has(key)) return;
+    this.toldUntrusted.add(key);
+    const message = `this workspace is not trusted, so loom tree files are neither read nor written. The loom of ${path.basename(document.uri.path)} is kept in memory until you trust the workspace, and then saved.`;
     this.log.info(message);
     void vscode.window.showInformationMessage(`Prefill Loom: ${message}`, 'Manage Workspace Trust').then((choice) => {
       if (choice) void vscode.commands.executeCommand('workbench.trust.manage');

@@ -150,6 +150,20 @@ describe('Tree journal', () => {
     assert.equal(read(path.join(dir, 'story.md.loom.journal.before-repair.jsonl')), journal);
   });
 
+  it('an empty journal that names another snapshot is rewritten, so what is appended next is applied', async () => {
+    const { store, a } = await treeWithJournal();
+    await store.compact();
+    store.dispose();
+    writeFileSync(paths.journal, '{"format":"prefill-loom-journal","version":1,"id":"j-elsewhere","snapshot":"s-elsewhere"}\n');
+    const { store: reopened } = await open();
+    reopened.tree.appendText(a, ' time');
+    await reopened.flush();
+    const loaded = await loadTree(nodeTreeStorage, paths);
+    assert.ok(loaded.kind === 'loaded');
+    assert.equal(loaded.tree.textOf(a), 'Once upon a time');
+    assert.deepEqual(loaded.warnings, []);
+  });
+
   describe('sequence numbers', () => {
     it('replay returns the highest sequence number it saw, never one below the snapshot or an entry', () => {
       const tree = LoomTree.create('Once');

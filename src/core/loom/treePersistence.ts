@@ -78,7 +78,9 @@ export async function loadTree(storage: TreeStorage, paths: TreePaths, options: 
       seq: replay.seq,
       snapshotBytes: byteLength(snapshotText),
       journalBytes: byteLength(journalText ?? ''),
-      needsCompaction: backups.length > 0,
+      // A journal that does not extend this snapshot is rewritten even if empty: entries appended to
+      // it would not be applied at the next load.
+      needsCompaction: backups.length > 0 || !replay.fits,
       backups,
       snapshotId: snapshot.value.id,
       journalId: journal.value.ids.id,
@@ -91,17 +93,21 @@ export async function loadTree(storage: TreeStorage, paths: TreePaths, options: 
  * snapshot (replaced from elsewhere) is not applied at all. Either way, says how many entries were
  * not applied, for a warning.
  */
-function replayOrSetAside(snapshot: TreeSnapshot, journal: ParsedJournal, snapshotName: string): ReturnType<typeof replayJournal> & { notApplied: number; summary: string } {
+function replayOrSetAside(
+  snapshot: TreeSnapshot,
+  journal: ParsedJournal,
+  snapshotName: string,
+): ReturnType<typeof replayJournal> & { fits: boolean; notApplied: number; summary: string } {
   const { entries } = journal;
   if (!journalFits(journal.ids, snapshot)) {
     const seq = entries.reduce((max, e) => Math.max(max, e.seq), snapshot.journalSeq);
     const were = entries.length === 1 ? 'entry was' : 'entries were';
     const summary = `${entries.length} journal ${were} written for another version of ${snapshotName} (it was replaced, e.g. by a git pull) and not applied`;
-    return { currentId: snapshot.currentId, seq, skipped: 0, warnings: [], notApplied: entries.length, summary };
+    return { currentId: snapshot.currentId, seq, skipped: 0, warnings: [], fits: false, notApplied: entries.length, summary };
   }
   const replay = replayJournal(snapshot.tree, entries, snapshot.journalSeq, snapshot.currentId);
   const summary = `${replay.skipped} journal ${replay.skipped === 1 ? 'entry' : 'entries'} could not be applied`;
-  return { ...replay, notApplied: replay.skipped, summary };
+  return { ...replay, fits: true, notApplied: replay.skipped, summary };
 }
 
 export interface StoreOptions {

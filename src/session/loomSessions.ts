@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { parseDocumentHeader } from '../core/conversation/documentHeader';
-import { exportTreeJson } from '../core/loom/treeExport';
+import { exportTreeJson, importTreeJson } from '../core/loom/treeExport';
 import type { TreeFileError } from '../core/loom/treeFormat';
 import { TreeStore } from '../core/loom/treePersistence';
 import { conflictPath, memoryTreeStorage, moveAside, nodeTreeStorage, sidecarPaths, treePathsIn, type TreePaths } from '../core/loom/treeStorage';
@@ -105,17 +105,28 @@ export class LoomSessions implements vscode.Disposable {
       const session = this.sessions.get(key);
       this.inMemory.delete(key);
       if (!session) continue;
-      await session.store.flush();
-      session.store.dispose();
       this.sessions.delete(key);
       const paths = this.pathsFor(session.document);
       const hadTree = (await nodeTreeStorage.exists(paths.snapshot)) || (await nodeTreeStorage.exists(paths.journal));
       const loaded = await this.sessionFor(session.document);
-      if (!loaded || session.tree.size === 1) continue;
-      if (!hadTree) await loaded.replaceTree(session.tree, session.currentId);
-      else await this.saveMemoryTreeAside(paths, session);
+      if (!loaded) {
+        // The tree file cannot be used (the user was told why): the loom stays in memory, as before.
+        this.sessions.set(key, session);
+        this.inMemory.add(key);
+        continue;
+      }
+      session.store.dispose();
+      if (session.tree.size === 1) continue;
+      if (hadTree) await this.saveMemoryTreeAside(paths, session);
+      else await this.adoptMemoryTree(loaded, session);
     }
     for (const document of vscode.workspace.textDocuments) void this.openIfTreeExists(document);
+  }
+
+  /** The loom made in memory becomes the document's tree file (a copy: the old session still follows its tree). */
+  private async adoptMemoryTree(loaded: LoomSession, memory: LoomSession): Promise<void> {
+    const copy = importTreeJson(exportTreeJson(memory.tree, memory.currentId, ''), '');
+    if (copy.ok) await loaded.replaceTree(copy.value.tree, copy.value.currentId);
   }
 
   private async saveMemoryTreeAside(paths: TreePaths, session: LoomSession): Promise<void> {

@@ -192,4 +192,32 @@ describe('Fault matrix: tree files', () => {
     const copy = await loadTree(nodeTreeStorage, { snapshot: path.join(path.dirname(file), copyName), journal: `${file}.none` });
     assert.ok(copy.kind === 'loaded' && [...copy.tree.preorder()].some((n) => copy.tree.textOf(n.id) === editor.document.getText()), 'the generation made meanwhile is in the copy');
   });
+
+  it('an untrusted workspace, a document without a tree file: the loom made in memory becomes its tree file once trusted', async () => {
+    const { file, paths } = newDocument('untrusted-new');
+    const trust = Object.getOwnPropertyDescriptor(vscode.workspace, 'isTrusted');
+    Object.defineProperty(vscode.workspace, 'isTrusted', { get: () => false, configurable: true });
+    const loom = await loomApi();
+    let editor: vscode.TextEditor;
+    try {
+      editor = await openAtEnd(file);
+      suite.shown.answer = (m) => (m.items.includes('Send') ? 'Send' : undefined);
+      const outcome = await vscode.commands.executeCommand<GenerationOutcome>('prefillLoom.continueAtCursor');
+      assert.equal(outcome?.status, 'completed');
+      await loom.sessions.flushAll();
+      assert.ok(!fs.existsSync(paths.snapshot) && !fs.existsSync(paths.journal), 'nothing written while untrusted');
+    } finally {
+      if (trust) Object.defineProperty(vscode.workspace, 'isTrusted', trust);
+    }
+    await loom.sessions.trustGranted();
+    await loom.sessions.flushAll();
+    const saved = await loadTree(nodeTreeStorage, paths);
+    assert.ok(saved.kind === 'loaded', 'written once trusted');
+    assert.equal(saved.tree.textOf(saved.currentId), editor.document.getText(), 'with the generation made meanwhile');
+    const session = loom.sessions.get(editor.document)!;
+    session.tree.appendText(session.currentId, ' More.');
+    await loom.sessions.flushAll();
+    const again = await loadTree(nodeTreeStorage, paths);
+    assert.ok(again.kind === 'loaded' && again.tree.textOf(again.currentId).endsWith(' More.'), 'later changes are saved too');
+  });
 });

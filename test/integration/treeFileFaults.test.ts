@@ -159,32 +159,40 @@ describe('Fault matrix: tree files', () => {
     }
   });
 
+  /**
+   * Opens `file` and generates once in it while the workspace reports itself untrusted (the trust
+   * state cannot be changed inside a running window), answering Send; `check` runs before trust is
+   * restored. The test then calls the handler of the trust event.
+   */
+  async function generateWhileUntrusted(file: string, check: (editor: vscode.TextEditor) => Promise<void>): Promise<vscode.TextEditor> {
+    const trust = Object.getOwnPropertyDescriptor(vscode.workspace, 'isTrusted');
+    Object.defineProperty(vscode.workspace, 'isTrusted', { get: () => false, configurable: true });
+    try {
+      const editor = await openAtEnd(file);
+      suite.shown.answer = (m) => (m.items.includes('Send') ? 'Send' : undefined);
+      const outcome = await vscode.commands.executeCommand<GenerationOutcome>('prefillLoom.continueAtCursor');
+      assert.equal(outcome?.status, 'completed');
+      await (await loomApi()).sessions.flushAll();
+      await check(editor);
+      return editor;
+    } finally {
+      if (trust) Object.defineProperty(vscode.workspace, 'isTrusted', trust);
+    }
+  }
+
   it('an untrusted workspace: tree files are neither read nor written until it is trusted; the loom made meanwhile is kept', async () => {
-    // The trust state cannot be changed inside a running window: the workspace API reports an
-    // untrusted workspace for this test, and the test calls the handler of the trust event.
     const { file, paths } = newDocument('untrusted');
     const [first] = await writeTree(file, paths);
     const before = fs.readFileSync(paths.snapshot, 'utf8');
     const journal = fs.readFileSync(paths.journal, 'utf8');
-    const trust = Object.getOwnPropertyDescriptor(vscode.workspace, 'isTrusted');
-    Object.defineProperty(vscode.workspace, 'isTrusted', { get: () => false, configurable: true });
     const loom = await loomApi();
-    let editor: vscode.TextEditor;
-    try {
-      editor = await openAtEnd(file);
-      suite.shown.answer = (m) => (m.items.includes('Send') ? 'Send' : undefined);
-      const outcome = await vscode.commands.executeCommand<GenerationOutcome>('prefillLoom.continueAtCursor');
-      assert.equal(outcome?.status, 'completed');
+    const editor = await generateWhileUntrusted(file, async (editor) => {
       await suite.shown.waitFor('information', /this workspace is not trusted, so loom tree files are neither read nor written/);
-      const session = loom.sessions.get(editor.document)!;
-      assert.ok(!session.tree.has(first), 'the tree file was not read');
-      await loom.sessions.flushAll();
+      assert.ok(!loom.sessions.get(editor.document)!.tree.has(first), 'the tree file was not read');
       assert.equal(fs.readFileSync(paths.snapshot, 'utf8'), before, 'nor written');
       assert.equal(fs.readFileSync(paths.journal, 'utf8'), journal);
       assert.equal(suite.shown.matching('information', /not trusted/).length, 1, 'told once');
-    } finally {
-      if (trust) Object.defineProperty(vscode.workspace, 'isTrusted', trust);
-    }
+    });
     await loom.sessions.trustGranted();
     const saved = await suite.shown.waitFor('information', /the loom made while the workspace was not trusted is saved to (\S+), beside untrusted-.*\.md\.loom\.json, which is now loaded/);
     await eventually(() => loom.sessions.get(editor.document)?.tree.has(first) === true, 'the tree file to load once trusted');
@@ -195,20 +203,10 @@ describe('Fault matrix: tree files', () => {
 
   it('an untrusted workspace, a document without a tree file: the loom made in memory becomes its tree file once trusted', async () => {
     const { file, paths } = newDocument('untrusted-new');
-    const trust = Object.getOwnPropertyDescriptor(vscode.workspace, 'isTrusted');
-    Object.defineProperty(vscode.workspace, 'isTrusted', { get: () => false, configurable: true });
     const loom = await loomApi();
-    let editor: vscode.TextEditor;
-    try {
-      editor = await openAtEnd(file);
-      suite.shown.answer = (m) => (m.items.includes('Send') ? 'Send' : undefined);
-      const outcome = await vscode.commands.executeCommand<GenerationOutcome>('prefillLoom.continueAtCursor');
-      assert.equal(outcome?.status, 'completed');
-      await loom.sessions.flushAll();
+    const editor = await generateWhileUntrusted(file, async () => {
       assert.ok(!fs.existsSync(paths.snapshot) && !fs.existsSync(paths.journal), 'nothing written while untrusted');
-    } finally {
-      if (trust) Object.defineProperty(vscode.workspace, 'isTrusted', trust);
-    }
+    });
     await loom.sessions.trustGranted();
     await loom.sessions.flushAll();
     const saved = await loadTree(nodeTreeStorage, paths);

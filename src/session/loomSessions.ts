@@ -4,9 +4,9 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { parseDocumentHeader } from '../core/conversation/documentHeader';
 import { exportTreeJson, importTreeJson } from '../core/loom/treeExport';
-import type { TreeFileError } from '../core/loom/treeFormat';
+import { fail, type TreeFileError } from '../core/loom/treeFormat';
 import { TreeStore } from '../core/loom/treePersistence';
-import { conflictPath, memoryTreeStorage, moveAside, nodeTreeStorage, sidecarPaths, treePathsIn, type TreePaths } from '../core/loom/treeStorage';
+import { conflictPath, LinkError, memoryTreeStorage, moveAside, nodeTreeStorage, sidecarPaths, treePathsIn, type TreePaths } from '../core/loom/treeStorage';
 import { LoomSession } from './loomSession';
 
 const RECONCILE_DELAY_MS = 400;
@@ -29,6 +29,7 @@ export class LoomSessions implements vscode.Disposable {
   private readonly inMemory = new Set<string>();
   /** Documents whose user was told their loom stays in memory: once each, not at every reopen. */
   private readonly toldUntrusted = new Set<string>();
+  private readonly toldLinks = new Set<string>();
   /** Fires when a document's loom opens (its tree may be a different object from before). */
   readonly onDidOpenSession = this.changed.event;
   private readonly subscriptions: vscode.Disposable[];
@@ -244,6 +245,11 @@ export class LoomSessions implements vscode.Disposable {
       await session.store.flush();
     } catch (e) {
       this.log.error(`Could not save the loom tree of ${session.document.uri.toString()}: ${(e as Error).message}`);
+      // A link that appeared after the tree loaded: each save is refused until it is gone; say so once.
+      if (e instanceof LinkError && !this.toldLinks.has(e.path)) {
+        this.toldLinks.add(e.path);
+        void vscode.window.showErrorMessage(`Prefill Loom: ${fail('link', e.path, '').error.message}`);
+      }
     }
   }
 

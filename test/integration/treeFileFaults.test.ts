@@ -159,6 +159,25 @@ describe('Fault matrix: tree files', () => {
     }
   });
 
+  it('a link put at the journal name while the document is open: nothing is written through it, and the user is told', async () => {
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'loom-outside-'));
+    try {
+      const { file, paths } = newDocument('link-later');
+      const editor = await openAtEnd(file);
+      assert.equal((await vscode.commands.executeCommand<GenerationOutcome>('prefillLoom.continueAtCursor'))?.status, 'completed');
+      await (await loomApi()).sessions.flushAll();
+      fs.rmSync(paths.journal, { force: true });
+      fs.symlinkSync(path.join(outside, 'created-by-loom'), paths.journal);
+      editor.selection = new vscode.Selection(editor.document.positionAt(editor.document.getText().length), editor.document.positionAt(editor.document.getText().length));
+      assert.equal((await vscode.commands.executeCommand<GenerationOutcome>('prefillLoom.continueAtCursor'))?.status, 'completed');
+      await (await loomApi()).sessions.flushAll();
+      await suite.shown.waitFor('error', /link-later-.*\.md\.loom\.journal\.jsonl is a symbolic link\. Prefill Loom never reads or writes tree files through links/);
+      assert.deepEqual(fs.readdirSync(outside), [], 'nothing created where the link points');
+    } finally {
+      fs.rmSync(outside, { recursive: true, force: true });
+    }
+  });
+
   /**
    * Opens `file` and generates once in it while the workspace reports itself untrusted (the trust
    * state cannot be changed inside a running window), answering Send; `check` runs before trust is

@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { rebuildForDevelopment } from '../bench/footprint';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
@@ -129,6 +130,7 @@ describe('the packaged README', () => {
       assert.ok(shipped.has(manifest.icon), 'the icon is in the package');
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
+      rebuildForDevelopment();
     }
   });
 

@@ -23,6 +23,8 @@ export interface ContinueReport {
     error?: string;
   }>;
   error?: { cause: string; next_step: string };
+  /** Why the generation stopped early or was counted differently from what the server said. */
+  warnings?: string[];
 }
 
 /** Runs one generation for the command line, sharing every rule with the editor. */
@@ -56,6 +58,7 @@ function toReport(outcome: GenerationOutcome, model: string): ContinueReport {
       ...(r.error ? { error: r.error } : {}),
     })),
   };
+  if (outcome.warnings.length > 0) report.warnings = outcome.warnings;
   if (outcome.status === 'failed') {
     const description = describeGenerationError(outcome.error);
     report.error = { cause: description.cause, next_step: description.nextStep };

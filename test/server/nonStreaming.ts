@@ -7,7 +7,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Completion } from './completion';
 import { ApiError } from './errors';
-import type { StreamFault } from './faults';
+import type { ReplyQuirk, StreamFault } from './faults';
 import { dropConnection, sendJson, writeChunk } from './http';
 import { fullMessage, type MessageMeta } from './payloads';
 import { cutInsideMultibyte } from './utf8Cut';
@@ -16,10 +16,11 @@ export async function sendReply(
   res: ServerResponse,
   meta: MessageMeta,
   completion: Completion,
-  fault: StreamFault | undefined,
+  fault: StreamFault | ReplyQuirk | undefined,
 ): Promise<void> {
   const message = fullMessage(meta, completion);
-  if (!fault) {
+  // Quirks are exercised on streams only: a whole message is sent as the API sends it.
+  if (!fault || fault.kind === 'usage' || fault.kind === 'afterStop' || fault.kind === 'nonTextBlocks') {
     sendJson(res, 200, message);
     return;
   }

@@ -322,6 +322,7 @@ function logRequestStart(log: vscode.LogOutputChannel, record: RequestRecord, in
 }
 
 function logRequestEnd(log: vscode.LogOutputChannel, record: RequestRecord): void {
+  if (record.ignoredAfterStop) log.warn(`The server sent ${record.ignoredAfterStop} event(s) after message_stop; they were ignored.`);
   log.info(
     `Response: stop_reason ${record.stopReason ?? 'none'}, ${record.usage.input_tokens} input / ${record.usage.output_tokens} output tokens, ${record.text.length} characters in ${record.durationMs} ms${record.error ? `, error: ${record.error}` : ''}.`,
   );

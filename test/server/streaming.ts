@@ -71,14 +71,14 @@ function textIndex(quirk: ReplyQuirk | undefined): number {
   return quirk?.kind === 'nonTextBlocks' ? 1 : 0;
 }
 
-/** What follows `message_stop` under an `afterStop` quirk; whether the server then ends the response. */
-async function afterStop(res: ServerResponse, quirk: ReplyQuirk | undefined, send: (payload: EventPayload) => Promise<void>): Promise<void> {
-  if (quirk?.kind !== 'afterStop') {
-    res.end();
-    return;
-  }
-  for (const text of quirk.lateDeltas ?? ['LATE']) await send(payloads.textDelta(text));
-  if (!quirk.keepOpen) res.end();
+/**
+ * `message_stop`, then under an `afterStop` quirk the late deltas in the same chunk (so a client
+ * has them in hand when it sees `message_stop`), and the end of the response unless kept open.
+ */
+async function sendStop(res: ServerResponse, quirk: ReplyQuirk | undefined): Promise<void> {
+  const late = quirk?.kind === 'afterStop' ? (quirk.lateDeltas ?? ['LATE']).map((text) => payloads.textDelta(text)) : [];
+  await writeChunk(res, [payloads.messageStop(), ...late].map(sseEvent).join(''));
+  if (!(quirk?.kind === 'afterStop' && quirk.keepOpen)) res.end();
 }
 
 /**
@@ -126,7 +126,6 @@ export async function streamReply(
   const closing = [
     ...(hasText ? [payloads.contentBlockStop(index)] : []),
     payloads.messageDelta(meta, completion, usage),
-    payloads.messageStop(),
   ];
   if (fault) {
     await strike(res, fault, closing[0]);
@@ -135,5 +134,5 @@ export async function streamReply(
   for (const payload of closing) {
     await send(payload);
   }
-  await afterStop(res, quirk, send);
+  await sendStop(res, quirk);
 }

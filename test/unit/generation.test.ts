@@ -196,6 +196,7 @@ describe('runGeneration against the wire-compatible server', () => {
       assert.equal(outcome.error, undefined);
       assert.equal(outcome.requests.length, 1);
       assert.equal(outcome.requests[0].error, 'cancelled');
+      assert.equal(outcome.requests[0].ignoredAfterStop, undefined);
       assert.deepEqual(outcome.warnings, []);
     });
   });
@@ -245,6 +246,7 @@ describe('runGeneration against the wire-compatible server', () => {
       assert.equal(outcome.status, 'completed');
       assert.equal(prefill + outcome.text, STORY);
       assert.equal(outcome.requests[0].text, STORY.slice(prefill.length));
+      assert.equal(outcome.requests[0].ignoredAfterStop, 2, 'the late deltas are counted, for the log');
     });
 
     it('completes when the server keeps the connection open after message_stop', async function () {
@@ -258,6 +260,7 @@ describe('runGeneration against the wire-compatible server', () => {
       assert.ok(outcome, 'the generation ended');
       assert.equal(outcome.status, 'completed');
       assert.equal(prefill + outcome.text, STORY);
+      assert.equal(outcome.requests[0].ignoredAfterStop, 1);
     });
   });
 

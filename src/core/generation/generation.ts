@@ -30,6 +30,8 @@ export interface RequestRecord {
   durationMs: number;
   /** Set when this request failed or was cancelled. */
   error?: string;
+  /** Events the server sent after `message_stop` that had arrived when the connection was closed. */
+  ignoredAfterStop?: number;
 }
 
 export type GenerationStatus = 'completed' | 'cancelled' | 'failed';
@@ -165,17 +167,38 @@ function shouldContinue(record: RequestRecord, input: GenerationInput): boolean 
 }
 
 /**
- * Reads one response into the continuation. It ends at `message_stop`: leaving the loop closes the
- * connection, so a server that keeps it open cannot hold the generation, and nothing it sends
- * afterwards is read.
+ * Reads one response into the continuation. It ends at `message_stop`: the connection is closed
+ * there, so a server that keeps it open cannot hold the generation, and events after it are counted
+ * in {@link RequestRecord.ignoredAfterStop}, never applied.
  */
 async function streamInto(input: GenerationInput, record: RequestRecord, continuation: ContinuationText): Promise<void> {
   const stream = await input.client.messages.create(record.body, { signal: input.signal });
-  for await (const event of stream) {
-    if (event.type === 'message_stop') return;
-    applyEvent(event, record, continuation);
+  const events = stream[Symbol.asyncIterator]();
+  for (let next = await events.next(); !next.done; next = await events.next()) {
+    if (next.value.type === 'message_stop') {
+      record.ignoredAfterStop = await countArrivedEvents(events);
+      stream.controller.abort();
+      return;
+    }
+    applyEvent(next.value, record, continuation);
   }
   throw new IncompleteResponseError();
+}
+
+/**
+ * Counts the events that have already arrived (parsed from data in hand, which takes no I/O and so
+ * completes before the next turn of the event loop), without waiting for any more.
+ */
+async function countArrivedEvents(events: AsyncIterator<RawMessageStreamEvent>): Promise<number> {
+  let count = 0;
+  for (;;) {
+    const next = events.next();
+    // Settled by the abort that follows when it loses the race; nothing is waiting on it then.
+    next.catch(() => undefined);
+    const arrived = await Promise.race([next, new Promise<undefined>((resolve) => setImmediate(() => resolve(undefined)))]);
+    if (arrived === undefined || arrived.done) return count;
+    count++;
+  }
 }
 
 function applyEvent(event: RawMessageStreamEvent, record: RequestRecord, continuation: ContinuationText): void {

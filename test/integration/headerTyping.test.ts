@@ -59,6 +59,11 @@ describe('Typing a header above a document with a loom', () => {
     }
     await loom.sessions.flushAll();
     assert.ok(!loomFiles(file).includes('HEADER-SYSTEM-PROMPT'), 'no header text in the tree files while the header is open');
+    const typed = editor.document.getText();
+    const root = [...session.tree.preorder()][0];
+    assert.equal(await session.switchTo(root.id), false, 'moving through the loom waits for the header to be closed');
+    assert.equal(editor.document.getText(), typed, 'the header lines are still there');
+    assert.equal(treeShape(session), before);
 
     await userEdit(editor, (d, b) => b.insert(d.positionAt(d.getText().indexOf(BODY)), '---\n'));
     await pause(PAST_THE_RECONCILE_PAUSE_MS);

@@ -5,6 +5,7 @@ import { ContinuationText, type ContinuationEdit, type LineEnding } from './cont
 import type { GenerationParams } from '../conversation/generationSettings';
 import { buildMessagesRequest, type MessagesRequestBody } from '../conversation/messagesRequest';
 import { splitTrailingWhitespace } from '../conversation/prefill';
+import { redactSecrets } from '../providers/secretRedaction';
 import { estimateTokens } from '../shared/tokenEstimate';
 import { addUsage, ZERO_USAGE, type TokenUsage } from '../shared/tokenUsage';
 
@@ -127,9 +128,10 @@ function warningsFor(requests: readonly RequestRecord[], stoppedAtCap: boolean):
   const warnings: string[] = [];
   const doubted = requests.find((r) => r.stopReason !== null && r.countedOutputTokens !== r.usage.output_tokens);
   if (doubted) {
-    warnings.push(
+    // The stop reason is whatever the server sent, and the warning is shown: it may echo a key.
+    warnings.push(redactSecrets(
       `The server reported ${doubted.usage.output_tokens} output tokens for a response of ${doubted.text.length} characters (stop_reason ${doubted.stopReason}); the output budget counted ${doubted.countedOutputTokens} instead.`,
-    );
+    ));
   }
   if (stoppedAtCap) warnings.push(`Stopped after ${requests.length} requests, the most one generation sends: every response ended at max_tokens.`);
   return warnings;
@@ -238,5 +240,5 @@ function isAbort(e: unknown, signal: AbortSignal | undefined): boolean {
 }
 
 function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
+  return redactSecrets(e instanceof Error ? e.message : String(e));
 }

@@ -128,10 +128,10 @@ function warningsFor(requests: readonly RequestRecord[], stoppedAtCap: boolean):
   const warnings: string[] = [];
   const doubted = requests.find((r) => r.stopReason !== null && r.countedOutputTokens !== r.usage.output_tokens);
   if (doubted) {
+    const { usage, text, stopReason, countedOutputTokens } = doubted;
+    const warning = `The server reported ${usage.output_tokens} output tokens for a response of ${text.length} characters (stop_reason ${stopReason}); the output budget counted ${countedOutputTokens} instead.`;
     // The stop reason is whatever the server sent, and the warning is shown: it may echo a key.
-    warnings.push(redactSecrets(
-      `The server reported ${doubted.usage.output_tokens} output tokens for a response of ${doubted.text.length} characters (stop_reason ${doubted.stopReason}); the output budget counted ${doubted.countedOutputTokens} instead.`,
-    ));
+    warnings.push(redactSecrets(warning));
   }
   if (stoppedAtCap) warnings.push(`Stopped after ${requests.length} requests, the most one generation sends: every response ended at max_tokens.`);
   return warnings;

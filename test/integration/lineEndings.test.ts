@@ -5,6 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { StreamingInsertion } from '../../src/generation/streamingInsertion';
 import { eventually } from '../harness/eventually';
 import { scriptedResponder } from '../server/storyResponder';
 import { continueAtCursor, loomApi, openDocument, userEdit } from './loomTestKit';
@@ -66,4 +67,18 @@ describe('Streamed line breaks in the document\'s line ending', () => {
       });
     }
   }
+
+  it('the insertion point follows the text as it landed, even when the editor rewrote its line breaks', async () => {
+    const editor = await openWithLineEnding(vscode.EndOfLine.CRLF, 'A\r\nB', '\r\nTAIL');
+    const insertion = new StreamingInsertion(editor.document, editor.document.offsetAt(editor.selection.active), () => undefined);
+    try {
+      insertion.push({ replace: 0, text: 'x\ny' });
+      await insertion.flushed();
+      insertion.push({ replace: 0, text: 'z' });
+      await insertion.flushed();
+      assert.equal(editor.document.getText(), 'A\r\nBx\r\nyz\r\nTAIL');
+    } finally {
+      insertion.dispose();
+    }
+  });
 });

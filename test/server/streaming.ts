@@ -7,7 +7,7 @@ import type { ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Completion } from './completion';
 import { streamErrorPayload } from './errors';
-import type { ReplyQuirk, StreamFault } from './faults';
+import { isReplyQuirk, type ReplyQuirk, type StreamFault } from './faults';
 import { dropConnection, writeChunk } from './http';
 import * as payloads from './payloads';
 import { sseEvent, type EventPayload } from './sse';
@@ -16,7 +16,7 @@ import { cutInsideMultibyte, hasNonAscii } from './utf8Cut';
 /** Data that the SDK's SSE decoder hands to JSON.parse, which fails on it. */
 const MALFORMED_EVENT = 'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"te\n\n';
 
-function strikesAt(fault: StreamFault, index: number, piece: string): boolean {
+export function strikesAt(fault: StreamFault, index: number, piece: string): boolean {
   if (index < fault.afterTokens) return false;
   if (fault.kind === 'cutMidUtf8') return hasNonAscii(piece);
   if (fault.kind === 'cutMidSurrogate') return highSurrogateEnd(piece) > 0;
@@ -29,7 +29,7 @@ function deltaText(payload: EventPayload): string {
 }
 
 /** How much of `text` to send so that it ends in the high half of its first surrogate pair; 0 if none. */
-function highSurrogateEnd(text: string): number {
+export function highSurrogateEnd(text: string): number {
   const index = text.search(/[\ud800-\udbff]/);
   return index + 1;
 }
@@ -62,10 +62,6 @@ async function strike(res: ServerResponse, fault: StreamFault, next: EventPayloa
   }
 }
 
-function isQuirk(fault: StreamFault | ReplyQuirk | undefined): fault is ReplyQuirk {
-  return fault?.kind === 'usage' || fault?.kind === 'afterStop' || fault?.kind === 'nonTextBlocks';
-}
-
 /** The index of the text block: after the thinking block when the quirk adds one. */
 function textIndex(quirk: ReplyQuirk | undefined): number {
   return quirk?.kind === 'nonTextBlocks' ? 1 : 0;
@@ -92,8 +88,8 @@ export async function streamReply(
   faultOrQuirk: StreamFault | ReplyQuirk | undefined,
   tokenDelayMs: () => number,
 ): Promise<void> {
-  const quirk = isQuirk(faultOrQuirk) ? faultOrQuirk : undefined;
-  const fault = isQuirk(faultOrQuirk) ? undefined : faultOrQuirk;
+  const quirk = isReplyQuirk(faultOrQuirk) ? faultOrQuirk : undefined;
+  const fault = isReplyQuirk(faultOrQuirk) ? undefined : faultOrQuirk;
   const usage: payloads.UsageReport = quirk?.kind === 'usage' ? quirk : {};
   const index = textIndex(quirk);
   res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });

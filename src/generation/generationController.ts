@@ -7,6 +7,7 @@ import { concurrencyLimit } from '../core/shared/concurrencyLimit';
 import { outputTokenBudget } from '../core/providers/connectionSettings';
 import type { DocumentHeader } from '../core/conversation/documentHeader';
 import { runGeneration, type GenerationInput, type GenerationOutcome, type RequestRecord } from '../core/generation/generation';
+import type { LineEnding } from '../core/generation/continuationText';
 import { describeGenerationError } from '../core/generation/generationError';
 import { resolveGenerationParams, type GenerationParams } from '../core/conversation/generationSettings';
 import { splitTrailingWhitespace } from '../core/conversation/prefill';
@@ -228,6 +229,7 @@ export class GenerationController implements vscode.Disposable {
     statusBar.show(model, usage, 0, true);
     try {
       const outcome = await this.run(context, context.params, prefill, abort.signal, {
+        lineEnding: lineEndingOf(document),
         onEdit: (edit) => {
           insertion.push(edit);
           recorder?.append(edit.text);
@@ -263,15 +265,16 @@ export class GenerationController implements vscode.Disposable {
       limited(async () => {
         if (abort.signal.aborted) return undefined;
         const recorder = GenerationRecorder.forTree(plan.session, plan.parentId, prefill.trimEnd().length, plan.params, plan.kind, plan.comparesTo);
-        const outcome = await this.run(context, plan.params, prefill, abort.signal, { onEdit: (edit) => recorder.append(edit.text) });
+        const outcome = await this.run(context, plan.params, prefill, abort.signal, { onEdit: (edit) => recorder.append(edit.text), lineEnding: lineEndingOf(plan.session.document) });
         recorder.finish(outcome);
         if (outcome.status === 'failed') this.deps.log.warn(`A branch failed: ${describeGenerationError(outcome.error).cause}`);
+        for (const warning of outcome.warnings) this.deps.log.warn(`A branch: ${warning}`);
         return recorder.nodeId;
       }),
     );
   }
 
-  private run(context: RequestContext, params: GenerationParams, prefill: string, signal: AbortSignal, hooks: Pick<GenerationInput, 'onEdit' | 'onRequestStart' | 'onRequestEnd'>): Promise<GenerationOutcome> {
+  private run(context: RequestContext, params: GenerationParams, prefill: string, signal: AbortSignal, hooks: Pick<GenerationInput, 'onEdit' | 'onRequestStart' | 'onRequestEnd' | 'lineEnding'>): Promise<GenerationOutcome> {
     const maxTotalTokens = outputTokenBudget(context.settings.connection, params.max_tokens);
     return runGeneration({ client: this.clientFor(context), params, prefill, maxTotalTokens, signal, ...hooks });
   }
@@ -290,6 +293,8 @@ export class GenerationController implements vscode.Disposable {
   private report(outcome: GenerationOutcome): void {
     const { log } = this.deps;
     log.info(`Generation ${outcome.status}: ${outcome.text.length} characters in ${outcome.requests.length} request(s), stop_reason ${outcome.stopReason ?? 'none'}.`);
+    for (const warning of outcome.warnings) log.warn(warning);
+    if (outcome.warnings.length > 0) void vscode.window.showWarningMessage(`Prefill Loom: ${outcome.warnings.join(' ')}`);
     if (outcome.status === 'failed') {
       const description = describeGenerationError(outcome.error);
       log.error(`${description.cause} ${description.nextStep}`);
@@ -301,6 +306,14 @@ export class GenerationController implements vscode.Disposable {
     const active = vscode.window.activeTextEditor?.document.uri.toString();
     void vscode.commands.executeCommand('setContext', GENERATING_CONTEXT_KEY, active !== undefined && this.running.has(active));
   }
+}
+
+/**
+ * The editor turns every inserted line break into the document's own, so the continuation is made of
+ * those from the start: the editor, the tree and the follow-up requests then all hold the same text.
+ */
+function lineEndingOf(document: vscode.TextDocument): LineEnding {
+  return document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
 }
 
 function logTrailingWhitespace(log: vscode.LogOutputChannel, prefill: string): void {
@@ -316,6 +329,7 @@ function logRequestStart(log: vscode.LogOutputChannel, record: RequestRecord, in
 }
 
 function logRequestEnd(log: vscode.LogOutputChannel, record: RequestRecord): void {
+  if (record.ignoredAfterStop) log.warn(`The server sent ${record.ignoredAfterStop} event(s) after message_stop; they were ignored.`);
   log.info(
     `Response: stop_reason ${record.stopReason ?? 'none'}, ${record.usage.input_tokens} input / ${record.usage.output_tokens} output tokens, ${record.text.length} characters in ${record.durationMs} ms${record.error ? `, error: ${record.error}` : ''}.`,
   );

@@ -118,7 +118,7 @@ export class StreamingInsertion implements vscode.Disposable {
       const held = this.heldChanges;
       this.heldChanges = undefined;
       for (const e of held) {
-        if (applied && e.document.version === ourVersion) this.offset = start + text.length;
+        if (applied && e.document.version === ourVersion) this.offset += lengthChange(e);
         else this.followForeignChange(e);
       }
     }
@@ -148,4 +148,12 @@ export class StreamingInsertion implements vscode.Disposable {
       this.offset = shiftedOffset(this.offset, change);
     }
   }
+}
+
+/**
+ * How much longer the document became: what landed, which can differ from what was asked (the
+ * editor rewrites line breaks to the document's own), so the insertion point follows the text.
+ */
+function lengthChange(e: vscode.TextDocumentChangeEvent): number {
+  return e.contentChanges.reduce((sum, c) => sum + c.text.length - c.rangeLength, 0);
 }

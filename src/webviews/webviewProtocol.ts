@@ -373,7 +373,8 @@ function parsePerfReport(raw: unknown): PerfReport | undefined {
   if ((topRowId !== undefined && !isNodeId(topRowId)) || (currentId !== undefined && !isNodeId(currentId)) || (currentRowIndex !== undefined && !isCount(currentRowIndex))) {
     return undefined;
   }
-  return { nodeCount, rowCount, renderedRowCount, keyCount, keyMeanMs, keyMedianMs, keyP95Ms, keyMaxMs, snapshotMs, deltasMs, topRowId, currentId, currentRowIndex };
+  const shown = { ...(topRowId !== undefined && { topRowId }), ...(currentId !== undefined && { currentId }), ...(currentRowIndex !== undefined && { currentRowIndex }) };
+  return { nodeCount, rowCount, renderedRowCount, keyCount, keyMeanMs, keyMedianMs, keyP95Ms, keyMaxMs, snapshotMs, deltasMs, ...shown };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -11,18 +11,9 @@ import { snapshotOf, ViewDeltaBatch } from '../../src/loom/loomViewDeltas';
 import { encodeTree, type NodeSummary, type TreeChange, type WireTree } from '../../src/webviews/webviewProtocol';
 import { TreeData } from '../../media/loomView/treeData';
 import { seededRandom } from '../server/random';
+import { streaming as generation } from './treeFixtures';
 
 const ALPHABET = ['a', 'b', ' ', '\n', 'é'];
-
-const generation = {
-  model: 'sim',
-  params: { model: 'sim', temperature: 1 },
-  stopReason: null,
-  usage: { input_tokens: 0, output_tokens: 0 },
-  durationMs: 0,
-  requests: 1,
-  status: 'streaming' as const,
-};
 
 interface Host {
   tree: LoomTree;

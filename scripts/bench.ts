@@ -17,7 +17,7 @@ import { benchWebviewClient, type WebviewClientResult } from '../test/bench/webv
 const smoke = process.argv.includes('--smoke');
 /** `--startup`: only the start-up figure (a minute, where the full run takes several). */
 const startupOnly = process.argv.includes('--startup');
-const STARTUP_RUNS = 5;
+const STARTUP_RUNS = 3;
 
 /** The in-host sizes of a full run (the smoke plan is the integration test's). */
 const FULL_PLAN: Omit<InHostPlan, 'serverUrl'> = {

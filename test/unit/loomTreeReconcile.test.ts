@@ -176,11 +176,30 @@ describe('reconcile', () => {
     assert.deepEqual([head.text, tree.get('n1')?.text, tree.get(currentId)?.text], [' a', '😀 b', '😁 b']);
   });
 
+  it('knows the whole high-surrogate range: U+D800 and U+DBFF are high halves, U+DC00 is not', () => {
+    for (const [root, buffer, expected] of [
+      ['a\u{10000}b', 'a\u{10001}b', 'a'],
+      ['a\u{10FFFF}b', 'a\u{10FFFE}b', 'a'],
+      ['a\u{10FFFE}b', 'a\u{10FFFE}c', 'a\u{10FFFE}'],
+    ]) {
+      const tree = LoomTree.create(root, { newId: counterIds() });
+      reconcile(tree, 'n0', buffer);
+      assert.equal(tree.get(tree.rootId)?.text, expected, JSON.stringify(buffer));
+    }
+  });
+
   it('follows a buffer that itself ends in half a pair exactly (an edit in progress)', () => {
     const tree = LoomTree.create('a😀b', { newId: counterIds() });
     const { currentId } = reconcile(tree, 'n0', 'a\uD83D');
     assert.equal(tree.textOf(currentId), 'a\uD83D');
     assert.deepEqual(ids(tree, currentId), ['n0']);
+  });
+
+  it('reconciles with a current node that is gone (removed meanwhile) as if none were current', () => {
+    const tree = sample();
+    const { currentId } = reconcile(tree, 'gone', 'Once upon a time');
+    assert.equal(currentId, 'n2');
+    assert.equal(tree.size, 5);
   });
 
   describe('tie-breaks between equally deep matches', () => {

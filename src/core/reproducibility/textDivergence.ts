@@ -78,13 +78,27 @@ function isLowSurrogate(code: number): boolean {
 }
 
 /**
- * The shared head and tail are cut off before diffing, which keeps the diff small however long the
- * texts are; the cuts are moved to word starts so the word diff still sees whole words.
+ * What the word diff is given: the texts without `head` leading and `tail` trailing characters that
+ * both share. Cutting them off keeps the diff small however long the texts are; the cuts sit at word
+ * starts so the diff still sees whole words. `suffix` is the exact common suffix.
  */
-function diffSpans(original: string, other: string, prefix: number): DiffSpan[] {
-  const head = wordStartAtOrBefore(original, prefix);
+export interface DiffWindow {
+  readonly head: number;
+  readonly tail: number;
+  readonly suffix: number;
+}
+
+export function diffWindow(original: string, other: string, prefix: number): DiffWindow {
   const suffix = commonSuffixLength(original, other, prefix);
-  const tail = original.length - wordStartAtOrAfter(original, original.length - suffix);
+  return {
+    head: wordStartAtOrBefore(original, prefix),
+    tail: original.length - wordStartAtOrAfter(original, original.length - suffix),
+    suffix,
+  };
+}
+
+function diffSpans(original: string, other: string, prefix: number): DiffSpan[] {
+  const { head, tail, suffix } = diffWindow(original, other, prefix);
   const originalMiddle = original.slice(head, original.length - tail);
   const otherMiddle = other.slice(head, other.length - tail);
   const changes = diffWordsWithSpace(originalMiddle, otherMiddle, { maxEditLength: MAX_EDIT_LENGTH, timeout: DIFF_TIMEOUT_MS });

@@ -2,13 +2,15 @@ import * as assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { runCli } from '../harness/commandLine';
+import { runCli, runCliInProcess } from '../harness/commandLine';
 import { startFakeAnthropic, type FakeAnthropic } from '../server/fakeAnthropic';
 import { STORY } from '../server/storyResponder';
 
 const KEY = 'sk-ant-cli-key';
 
-const cli = (args: string[], stdin: string, env: Record<string, string | undefined> = {}) => runCli(args, stdin, { ANTHROPIC_API_KEY: KEY, ...env });
+// In-process on the compiled sources, so mutation testing sees these tests; the first test also runs the bundle.
+const cli = (args: string[], stdin: string, env: Record<string, string | undefined> = {}) => runCliInProcess(args, stdin, { ANTHROPIC_API_KEY: KEY, ...env });
+const bundled = (args: string[], stdin: string) => runCli(args, stdin, { ANTHROPIC_API_KEY: KEY });
 
 describe('prefill-loom continue (command line)', function () {
   this.timeout(20_000);
@@ -19,20 +21,22 @@ describe('prefill-loom continue (command line)', function () {
   afterEach(() => server.reset());
   after(() => server.close());
 
-  it('prints the continuation and every request as JSON', async () => {
-    const prefill = STORY.slice(0, 50).trimEnd() + ' ';
-    const run = await cli(['continue', '--base-url', server.url, '--temperature', '0', '--max-tokens', '8', '--max-total-tokens', '100000'], prefill);
-    assert.equal(run.status, 0, run.stderr);
-    assert.equal(prefill.trimEnd() + run.json.text, STORY);
-    assert.equal(run.json.replaced, ' ');
-    assert.equal(run.json.status, 'completed');
-    assert.ok(run.json.requests.length > 3);
-    assert.equal(run.json.requests[0].prefill, prefill.trimEnd());
-    assert.equal(run.json.requests[0].stop_reason, 'max_tokens');
-    assert.equal(run.json.requests.at(-1).stop_reason, 'end_turn');
-    assert.equal(run.json.usage.output_tokens, run.json.requests.reduce((n: number, r: any) => n + r.usage.output_tokens, 0));
-    assert.equal(typeof run.json.cost_usd, 'number');
-  });
+  for (const [how, command] of [['in-process', cli], ['the bundle', bundled]] as const) {
+    it(`prints the continuation and every request as JSON (${how})`, async () => {
+      const prefill = STORY.slice(0, 50).trimEnd() + ' ';
+      const run = await command(['continue', '--base-url', server.url, '--temperature', '0', '--max-tokens', '8', '--max-total-tokens', '100000'], prefill);
+      assert.equal(run.status, 0, run.stderr);
+      assert.equal(prefill.trimEnd() + run.json.text, STORY);
+      assert.equal(run.json.replaced, ' ');
+      assert.equal(run.json.status, 'completed');
+      assert.ok(run.json.requests.length > 3);
+      assert.equal(run.json.requests[0].prefill, prefill.trimEnd());
+      assert.equal(run.json.requests[0].stop_reason, 'max_tokens');
+      assert.equal(run.json.requests.at(-1).stop_reason, 'end_turn');
+      assert.equal(run.json.usage.output_tokens, run.json.requests.reduce((n: number, r: any) => n + r.usage.output_tokens, 0));
+      assert.equal(typeof run.json.cost_usd, 'number');
+    });
+  }
 
   it('reads the prefill from a file and takes user, system and model', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'loom-cli-'));

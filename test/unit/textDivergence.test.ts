@@ -120,6 +120,34 @@ describe('compareTexts', () => {
     assert.deepEqual(comparison.divergences.map((d) => [d.originalText, d.otherText]), [['😀', '😁']]);
   });
 
+  it('knows the surrogate ranges at their bounds, from both ends', () => {
+    // U+10000 is D800 DC00, U+10400 is D801 DC00: same low half. U+10FFFF is DBFF DFFF, U+10FBFF is DBFE DFFF.
+    assert.equal(commonPrefixLength('a\u{10000}b', 'a\u{10001}b'), 1);
+    assert.equal(commonPrefixLength('a\u{10FFFF}b', 'a\u{10FFFE}b'), 1);
+    assert.equal(commonPrefixLength('a\u{10FFFE}b', 'a\u{10FFFE}c'), 3);
+    assert.equal(diffWindow('a\u{10000}b', 'a\u{10400}b', 1).suffix, 1);
+    assert.equal(diffWindow('a\u{10FFFF}b', 'a\u{10FBFF}b', 1).suffix, 1);
+    assert.equal(diffWindow('a\u{10FFFF}b', 'c\u{10FFFF}b', 0).suffix, 3);
+    // The shared tail never reaches back into the shared head, however much the texts share.
+    assert.equal(diffWindow('abab', 'ab', 2).suffix, 0);
+    assert.equal(diffWindow('ab', 'abab', 2).suffix, 0);
+  });
+
+  it('reports a changed whitespace run as the whole run, also when the texts part just after a space', () => {
+    assert.deepEqual(compareTexts('x I', 'x  I').spans, [
+      { kind: 'same', text: 'x' },
+      { kind: 'removed', text: ' ' },
+      { kind: 'added', text: '  ' },
+      { kind: 'same', text: 'I' },
+    ]);
+  });
+
+  it('cuts the shared head and tail at the word starts outside the change', () => {
+    // Shared: "a b " and " d"; the diff sees "b c " and "b x ".
+    assert.deepEqual(diffWindow('a b c d', 'a b x d', 4), { head: 2, tail: 1, suffix: 2 });
+    assert.deepEqual(diffWindow('ab cd ef', 'ab cx ef', 4), { head: 3, tail: 2, suffix: 3 });
+  });
+
   it('keeps its invariants on seeded random pairs', () => {
     const random = seededRandom(5);
     for (let i = 0; i < 1500; i++) {

@@ -223,7 +223,11 @@ describe('reconcile', () => {
       const tree = siblings(' a', ' a');
       assert.equal(reconcile(tree, 'n0', 'Once upon a').currentId, 'n1');
       assert.equal(reconcile(tree, 'n0', 'Once upon a!').currentId, 'n3');
-      assert.equal(tree.parent('n3')?.id, 'n1');
+      assert.equal(tree.parent('n3')?.id, 'n1');      // Both need a split: still the first.
+      const both = siblings(' a hill', ' a time');
+      const head = reconcile(both, 'n0', 'Once upon a ').currentId;
+      assert.deepEqual(ids(both, head), ['n1']);
+      assert.equal(both.get('n2')?.text, ' a time');
     });
 
     it('ranks the current path above a node off it, even one that needs no split', () => {

@@ -142,6 +142,25 @@ describe('compareTexts', () => {
     ]);
   });
 
+  it('never ends the shared head or tail inside a pair of either text, even next to half a pair', () => {
+    // The shorter text ends in a lone high surrogate that the other completes into 😀.
+    assert.equal(commonPrefixLength('a\uD83D', 'a😀'), 1);
+    assert.equal(commonPrefixLength('a😀', 'a\uD83D'), 1);
+    // Identical texts ending in half a pair share all of it: no pair is cut.
+    assert.equal(commonPrefixLength('a\uD83D', 'a\uD83D'), 2);
+    assert.equal(diffWindow('\uDE00a', '😀a', 0).suffix, 1);
+    assert.equal(diffWindow('😀a', '\uDE00a', 0).suffix, 1);
+  });
+
+  it('keeps a shared leading space out of the change, and joins rewritten words around a double space', () => {
+    assert.deepEqual(compareTexts(' x', ' y').spans, [
+      { kind: 'same', text: ' ' },
+      { kind: 'removed', text: 'x' },
+      { kind: 'added', text: 'y' },
+    ]);
+    assert.deepEqual(compareTexts('one  two', 'uno  dos').divergences.map((d) => [d.originalText, d.otherText]), [['one  two', 'uno  dos']]);
+  });
+
   it('cuts the shared head and tail at the word starts outside the change', () => {
     // Shared: "a b " and " d"; the diff sees "b c " and "b x ".
     assert.deepEqual(diffWindow('a b c d', 'a b x d', 4), { head: 2, tail: 1, suffix: 2 });

@@ -52,13 +52,14 @@ export function compareTexts(original: string, other: string): TextComparison {
 
 /**
  * How many leading UTF-16 units two texts share, never ending between the halves of a surrogate
- * pair (two emoji can share their high surrogate and still be different characters).
+ * pair of either text (two emoji can share their high surrogate and still be different characters).
+ * The scan stops at the first difference: charCodeAt past either end is NaN, which equals nothing.
  */
 export function commonPrefixLength(a: string, b: string): number {
-  const limit = Math.min(a.length, b.length);
   let n = 0;
-  while (n < limit && a.charCodeAt(n) === b.charCodeAt(n)) n++;
-  return n < limit && n > 0 && isHighSurrogate(a.charCodeAt(n - 1)) ? n - 1 : n;
+  while (a.charCodeAt(n) === b.charCodeAt(n)) n++;
+  const splitsPair = isHighSurrogate(a.charCodeAt(n - 1)) && (isLowSurrogate(a.charCodeAt(n)) || isLowSurrogate(b.charCodeAt(n)));
+  return splitsPair ? n - 1 : n;
 }
 
 /** Like {@link commonPrefixLength} from the end, never reaching into the first `limit` units. */
@@ -66,7 +67,8 @@ function commonSuffixLength(a: string, b: string, limit: number): number {
   const max = Math.min(a.length, b.length) - limit;
   let n = 0;
   while (n < max && a.charCodeAt(a.length - 1 - n) === b.charCodeAt(b.length - 1 - n)) n++;
-  return n < max && n > 0 && isLowSurrogate(a.charCodeAt(a.length - n)) ? n - 1 : n;
+  const splitsPair = isLowSurrogate(a.charCodeAt(a.length - n)) && (isHighSurrogate(a.charCodeAt(a.length - 1 - n)) || isHighSurrogate(b.charCodeAt(b.length - 1 - n)));
+  return splitsPair ? n - 1 : n;
 }
 
 function isHighSurrogate(code: number): boolean {

@@ -3,6 +3,7 @@ import { ApiKeyStore } from './endpoints/apiKeyStore';
 import { DivergenceDecorations } from './reproducibility/divergenceDecorations';
 import { GenerationController } from './generation/generationController';
 import { GenerationStatusBar } from './generation/generationStatusBar';
+import { createLoomDocument, importConversationCommand } from './conversation/conversationCommands';
 import { HeaderDiagnostics } from './conversation/headerDiagnostics';
 import { LAST_REQUEST_SCHEME, LastRequestStore } from './endpoints/lastRequest';
 import { exportPath, exportTree, importTree } from './loom/loomExport';
@@ -14,6 +15,8 @@ import { LoomViewModel } from './loom/loomViewModel';
 import { PrefillProbeRunner } from './reproducibility/prefillProbeRunner';
 import { RegenerationComparer } from './reproducibility/regenerationComparer';
 import { SendGuard } from './endpoints/sendGuard';
+import { redactingLog } from './endpoints/redactingLog';
+import { rememberEnvironmentSecrets } from './core/providers/secretRedaction';
 
 /** What the extension exposes to other extensions and to its own integration tests. */
 export interface PrefillLoomApi {
@@ -33,7 +36,8 @@ let sessionsToFlush: LoomSessions | undefined;
 
 export function activate(context: vscode.ExtensionContext): PrefillLoomApi {
   const started = performance.now();
-  const log = vscode.window.createOutputChannel('Prefill Loom', { log: true });
+  rememberEnvironmentSecrets(process.env);
+  const log = redactingLog(vscode.window.createOutputChannel('Prefill Loom', { log: true }));
   const keys = new ApiKeyStore(context.secrets);
   const lastRequest = new LastRequestStore();
   const statusBar = new GenerationStatusBar();
@@ -67,6 +71,8 @@ export function activate(context: vscode.ExtensionContext): PrefillLoomApi {
     command('generateAlternatives', (count?: unknown) => generations.generateAlternatives(undefined, Number.isSafeInteger(count) && (count as number) > 0 ? (count as number) : undefined)),
     command('stopGeneration', () => generations.stop(vscode.window.activeTextEditor?.document) || generations.stop()),
     command('setApiKey', () => keys.promptAndStore()),
+    command('newLoomDocument', () => createLoomDocument()),
+    command('importConversation', () => importConversationCommand()),
     command('showLastRequest', () => lastRequest.show()),
     command('copyLastRequestAsCurl', () => lastRequest.copyAsCurl()),
     command('showTree', async () => {

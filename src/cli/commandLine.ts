@@ -1,11 +1,13 @@
 import { readFile } from 'node:fs/promises';
+import { decodeDocumentText } from '../core/conversation/documentText';
+import { redactSecrets, rememberEnvironmentSecrets } from '../core/providers/secretRedaction';
 import { runContinue } from './continueCommand';
 import { parseCliOptions, USAGE, type CliOptions } from './options';
 import { parseProbeSettings, runProbeCommand } from './probeCommand';
 
 /** Where the command line reads and writes: the process's streams, or a test's strings. */
 export interface CommandLineIo {
-  readStdin(): Promise<string>;
+  readStdin(): Promise<Buffer>;
   stdout(text: string): void;
   stderr(text: string): void;
 }
@@ -19,14 +21,17 @@ function fail(message: string): never {
 
 /**
  * Runs `prefill-loom <args>` and returns its exit status. `env` supplies the key and endpoint
- * variables; nothing else of the process is read, so tests can run it in-process.
+ * variables; nothing else of the process is read, so tests can run it in-process. Nothing shaped
+ * like a key reaches either stream, whoever's it is and wherever it came from.
  */
 export async function runCommandLine(args: readonly string[], env: NodeJS.ProcessEnv, io: CommandLineIo, signal: AbortSignal): Promise<number> {
+  rememberEnvironmentSecrets(env);
+  const redacted: CommandLineIo = { readStdin: () => io.readStdin(), stdout: (text) => io.stdout(redactSecrets(text)), stderr: (text) => io.stderr(redactSecrets(text)) };
   try {
-    return await dispatch(args, env, io, signal);
+    return await dispatch(args, env, redacted, signal);
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
-    io.stderr(`prefill-loom: ${e.message}\n\n${USAGE}\n`);
+    redacted.stderr(`prefill-loom: ${e.message}\n\n${USAGE}\n`);
     return 2;
   }
 }
@@ -52,8 +57,21 @@ async function dispatch(args: readonly string[], env: NodeJS.ProcessEnv, io: Com
   }
 }
 
-async function readPrefill(options: CliOptions, io: CommandLineIo): Promise<string> {
-  return options.prefillFile ? readFile(options.prefillFile, 'utf8') : io.readStdin();
+/** A file (or standard input) as text, read as the editor reads it; bytes that are not UTF-8 end the run with exit status 2. */
+async function readText(io: CommandLineIo, file: string | undefined, what: string): Promise<string> {
+  let bytes: Buffer;
+  try {
+    bytes = file ? await readFile(file) : await io.readStdin();
+  } catch (e) {
+    fail(e instanceof Error ? e.message : String(e));
+  }
+  const decoded = decodeDocumentText(bytes);
+  if (!decoded.ok) fail(`${what}: ${decoded.error}`);
+  return decoded.text;
+}
+
+function readPrefill(options: CliOptions, io: CommandLineIo): Promise<string> {
+  return readText(io, options.prefillFile, options.prefillFile ?? 'standard input');
 }
 
 async function continueCommand(options: CliOptions, io: CommandLineIo, signal: AbortSignal): Promise<number> {
@@ -66,13 +84,12 @@ async function continueCommand(options: CliOptions, io: CommandLineIo, signal: A
 
 async function probeCommand(options: CliOptions, io: CommandLineIo, signal: AbortSignal): Promise<number> {
   let settings;
-  let completion;
   try {
     settings = parseProbeSettings(options.probe);
-    completion = await readFile(settings.completionFile, 'utf8');
   } catch (e) {
     fail(e instanceof Error ? e.message : String(e));
   }
+  const completion = await readText(io, settings.completionFile, settings.completionFile);
   const report = await runProbeCommand(options, settings, await readPrefill(options, io), completion, signal);
   print(io, report);
   const failed = report.points.some((p) => p.errors !== undefined);

@@ -131,6 +131,8 @@ describe('compareTexts', () => {
       ['a😀', 'a\uD83D', 1],
       // Identical texts ending in half a pair share all of it: no pair is cut.
       ['a\uD83D', 'a\uD83D', 2],
+      // A lone low half after a shared ordinary character cuts no pair.
+      ['ab\uDE00', 'ab\uDE01', 2],
     ];
     for (const [a, b, n] of prefixes) assert.equal(commonPrefixLength(a, b), n, `prefix of ${JSON.stringify([a, b])}`);
     const suffixes: [string, string, number, number][] = [
@@ -142,6 +144,11 @@ describe('compareTexts', () => {
       // The shared tail never reaches back into the shared head, however much the texts share.
       ['abab', 'ab', 2, 0],
       ['ab', 'abab', 2, 0],
+      // Half pairs that pair with nothing shared: a lone low half after different ordinary characters,
+      // ordinary characters (below and above the surrogates) after different lone high halves.
+      ['x\uDE00a', 'y\uDE00a', 0, 2],
+      ['\uD83Da', '\uD83Ea', 0, 1],
+      ['\uD83D\uFF41', '\uD83E\uFF41', 0, 1],
     ];
     for (const [a, b, prefix, n] of suffixes) assert.equal(diffWindow(a, b, prefix).suffix, n, `suffix of ${JSON.stringify([a, b])}`);
   });

@@ -133,6 +133,9 @@ describe('compareTexts', () => {
       ['a\uD83D', 'a\uD83D', 2],
       // A lone low half after a shared ordinary character cuts no pair.
       ['ab\uDE00', 'ab\uDE01', 2],
+      // Nor after a shared whole pair, or a shared character above the surrogates.
+      ['a😀\uDE00', 'a😀\uDE01', 3],
+      ['a\uFF41\uDE00', 'a\uFF41\uDE01', 2],
     ];
     for (const [a, b, n] of prefixes) assert.equal(commonPrefixLength(a, b), n, `prefix of ${JSON.stringify([a, b])}`);
     const suffixes: [string, string, number, number][] = [

@@ -11,6 +11,7 @@ import { describeGenerationError } from '../core/generation/generationError';
 import { resolveGenerationParams, type GenerationParams } from '../core/conversation/generationSettings';
 import { splitTrailingWhitespace } from '../core/conversation/prefill';
 import { describeEmptyResults } from '../core/generation/emptyResult';
+import { collapseIdentical } from '../core/generation/identicalAlternatives';
 import type { ApiKeyStore } from '../endpoints/apiKeyStore';
 import { reportGenerationError } from './errorNotifier';
 import { GenerationRecorder } from './generationRecorder';
@@ -243,6 +244,7 @@ export class GenerationController implements vscode.Disposable {
       const others = await Promise.all(branches);
       tally.finish();
       this.reportEmpty([outcome, ...others.map((r) => r?.outcome)], alternatives);
+      if (recorder && alternatives > 1) this.collapseIdentical(recorder.session, [recorder.nodeId, ...others.map((r) => r?.nodeId)], context.params);
       return outcome;
     } finally {
       recorder?.release();
@@ -268,6 +270,17 @@ export class GenerationController implements vscode.Disposable {
         return { nodeId: recorder.nodeId, outcome };
       }),
     );
+  }
+
+  /** Keeps one branch of each text among the alternatives just made (the editor's first), and says so. */
+  private collapseIdentical(session: LoomSession, ids: ReadonlyArray<string | undefined>, params: GenerationParams): void {
+    const { tree } = session;
+    const made = ids.flatMap((id) => (id && tree.has(id) && tree.get(id)!.generation?.status === 'completed' ? [{ id, text: tree.get(id)!.text }] : []));
+    const collapse = collapseIdentical(made, params.temperature);
+    if (!collapse) return;
+    for (const id of collapse.drop) if (tree.has(id) && id !== session.currentId) tree.removeSubtree(id);
+    this.deps.log.info(collapse.message);
+    void vscode.window.showInformationMessage(collapse.message);
   }
 
   /** Generations that completed without any text are never silent: the user hears what happened. */

@@ -9,7 +9,8 @@ import type { LoomSession } from '../../src/session/loomSession';
 import type { NodeSummary, TreeDelta } from '../../src/webviews/webviewProtocol';
 import { eventually } from '../harness/eventually';
 import { scriptedResponder } from '../server/storyResponder';
-import { loomApi, openDocument } from './loomTestKit';
+import { loomApi, openDocument, setSetting } from './loomTestKit';
+import { replaceWindowFunction } from './shownMessages';
 import { serverSuite } from './serverSuite';
 
 function modelText(session: LoomSession): string[] {
@@ -135,6 +136,38 @@ describe('The first hour', function () {
       await loom.generations.generateAlternatives(editor, 3);
       const shown = await suite.shown.waitFor('information', /no text/);
       assert.match(shown.message, /3 of 3/);
+    });
+  });
+
+  describe('identical alternatives', () => {
+    afterEach(() => setSetting('temperature', 1));
+
+    it('collapses identical alternatives at temperature 0 into one branch, saying how many', async () => {
+      await setSetting('temperature', 0);
+      const editor = await openDocument('Once upon a tide');
+      await loom.generations.generateAlternatives(editor, 3);
+      const session = loom.sessions.get(editor.document)!;
+      const parentId = session.tree.get(session.currentId)!.parentId!;
+      assert.equal(session.tree.children(parentId).length, 1, 'one branch for three identical texts');
+      const shown = await suite.shown.waitFor('information', /identical/);
+      assert.match(shown.message, /3 alternatives/);
+      assert.match(shown.message, /temperature 0/);
+    });
+
+    it('says "branch i of n" when cycling through siblings', async () => {
+      const messages: string[] = [];
+      const replaced = replaceWindowFunction('setStatusBarMessage', ((text: string) => {
+        messages.push(text);
+        return new vscode.Disposable(() => undefined);
+      }) as never);
+      try {
+        const editor = await openDocument('Once upon a tide');
+        await loom.generations.generateAlternatives(editor, 3);
+        await vscode.commands.executeCommand('prefillLoom.nextSibling');
+        assert.ok(messages.some((m) => /branch [123] of 3/.test(m)), `a "branch i of 3" message; got ${JSON.stringify(messages)}`);
+      } finally {
+        replaced.dispose();
+      }
     });
   });
 });

@@ -110,7 +110,9 @@ describe('Divergence: regenerate and compare, and the prefill-consistency probe,
     const first = marks.reduce((a, b) => (a.start <= b.start ? a : b));
     const divergence = result.comparison.divergences[0];
     assert.equal(first.start, originalStart + divergence.originalStart);
-    assert.ok(first.hover.includes(JSON.stringify(divergence.otherText)), 'the hover quotes the regeneration');
+    const exact = divergence.otherText.replace(/^ +| +$/g, (spaces) => '·'.repeat(spaces.length)).replace(/\n/g, '⏎');
+    assert.ok(first.hover.includes(`“${exact}”`), `the hover quotes the regeneration exactly: ${first.hover}`);
+    assert.ok(!first.hover.includes('\\"') && !first.hover.includes('\\n'), 'no JSON escapes in the hover');
     assert.ok(regenerated.slice(divergence.otherStart, divergence.otherEnd) === divergence.otherText && divergence.otherText.length > 0);
 
     const shown = loom.view.currentComparison;

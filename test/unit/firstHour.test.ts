@@ -3,7 +3,7 @@ import { branchesAtOffset, whitespaceTailAt } from '../../src/core/loom/branchAt
 import { LoomTree } from '../../src/core/loom/loomTree';
 import { describeEmptyResults } from '../../src/core/generation/emptyResult';
 import { collapseIdentical } from '../../src/core/generation/identicalAlternatives';
-import { ZERO_USAGE } from '../../src/core/shared/tokenUsage';
+import { usageLabel, ZERO_USAGE } from '../../src/core/shared/tokenUsage';
 
 describe('branching at the cursor', () => {
   const tree = LoomTree.create('You wrote this.');
@@ -61,5 +61,11 @@ describe('identical alternatives', () => {
     assert.deepEqual(some.drop, ['c']);
     assert.match(some.message, /1 of the 3 alternatives repeated another; 2 different branches are kept/);
     assert.doesNotMatch(some.message, /temperature/);
+  });
+});
+
+describe('the status bar figures', () => {
+  it('say which tokens are input and which output', () => {
+    assert.equal(usageLabel({ input_tokens: 14, output_tokens: 1018 }), '14 in · 1,018 out tok');
   });
 });

@@ -139,6 +139,31 @@ describe('The first hour', function () {
     });
   });
 
+  describe('the alternatives picker', () => {
+    afterEach(() => setSetting('alternatives', undefined));
+
+    it('highlights the configured count and names it without a raw setting id', async () => {
+      await setSetting('alternatives', 4);
+      let shown: vscode.QuickPick<vscode.QuickPickItem> | undefined;
+      const original = vscode.window.createQuickPick;
+      const replaced = replaceWindowFunction('createQuickPick', (() => {
+        shown = original();
+        return shown;
+      }) as never);
+      try {
+        await openDocument('Once upon a tide');
+        const picked = vscode.commands.executeCommand('prefillLoom.generateAlternatives');
+        await eventually(() => (shown?.activeItems.length ?? 0) > 0, 'the picker with a highlighted count', 3000, 10);
+        assert.equal(shown!.activeItems[0].label, '4');
+        assert.ok(shown!.items.every((item) => !item.description?.includes('prefillLoom.')), JSON.stringify(shown!.items));
+        shown!.hide();
+        await picked;
+      } finally {
+        replaced.dispose();
+      }
+    });
+  });
+
   describe('identical alternatives', () => {
     afterEach(() => setSetting('temperature', 1));
 

@@ -3,6 +3,8 @@
  * empty results say so, and trailing whitespace leaves neither junk branches nor a wrong view.
  */
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { PrefillLoomApi } from '../../src/extension';
 import type { LoomSession } from '../../src/session/loomSession';
@@ -136,6 +138,24 @@ describe('The first hour', function () {
       await loom.generations.generateAlternatives(editor, 3);
       const shown = await suite.shown.waitFor('information', /no text/);
       assert.match(shown.message, /3 of 3/);
+    });
+  });
+
+  describe('tree files', () => {
+    it('are written beside a file on its first save, not while it was never saved', async () => {
+      suite.server.setResponder(scriptedResponder([{ text: ' and the lamp was lit.' }]));
+      const folder = vscode.workspace.workspaceFolders![0].uri.fsPath;
+      const file = path.join(folder, `first-save-${Date.now()}.md`);
+      fs.writeFileSync(file, 'The keeper climbed the stairs');
+      const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(file));
+      const end = editor.document.positionAt(editor.document.getText().length);
+      editor.selection = new vscode.Selection(end, end);
+      await loom.generations.continueAtCursor(editor);
+      // Past the save delay of a tree that changed: nothing may appear while the file is unsaved.
+      await new Promise((r) => setTimeout(r, 1500));
+      assert.ok(!fs.existsSync(`${file}.loom.json`), 'no tree file for a file never saved');
+      await editor.document.save();
+      await eventually(() => fs.existsSync(`${file}.loom.json`), 'the tree file after the first save', 5000, 20);
     });
   });
 

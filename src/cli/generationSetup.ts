@@ -1,5 +1,6 @@
 import type Anthropic from '@anthropic-ai/sdk';
-import { createAnthropicClient } from '../core/providers/anthropicClient';
+import { anthropicEndpoint, createAnthropicClient } from '../core/providers/anthropicClient';
+import { endpointRisk } from '../core/providers/endpointSafety';
 import { validateConnectionSettings, type ConnectionSettings } from '../core/providers/connectionSettings';
 import { parseDocumentHeader } from '../core/conversation/documentHeader';
 import { resolveGenerationParams, validateGenerationDefaults, type GenerationParams } from '../core/conversation/generationSettings';
@@ -31,10 +32,18 @@ export function setUpGeneration(options: CliOptions, prefillText: string): Gener
   if (problems.length > 0) return { cause: problems.join(' '), next_step: 'Fix the options and run again.' };
   const apiKey = options.apiKey;
   if (!apiKey) return { cause: 'No API key.', next_step: 'Set ANTHROPIC_API_KEY in the environment.' };
+  const endpoint = anthropicEndpoint(connection.settings.baseUrl, options.env);
+  if (endpoint.problem) return { cause: endpoint.problem, next_step: 'Fix the URL and run again.' };
+  const risk = endpointRisk(endpoint.url);
+  if (risk !== undefined && !options.allowPlainHttp) {
+    return { cause: risk, next_step: 'Use an https URL, or pass --allow-plain-http to send the key there anyway.' };
+  }
+  // Standard error, so the warning reaches the person even when the JSON goes to a file or a pipe.
+  if (risk !== undefined) process.stderr.write(`prefill-loom: warning: ${risk} Sending anyway (--allow-plain-http).\n`);
   return {
     client: createAnthropicClient({
       apiKey,
-      baseUrl: connection.settings.baseUrl,
+      baseUrl: endpoint.url,
       timeoutMs: connection.settings.requestTimeoutSeconds * 1000,
       maxRetries: connection.settings.maxRetries,
     }),

@@ -5,6 +5,10 @@ export interface CliOptions {
   command: string | undefined;
   prefillFile?: string;
   apiKey?: string;
+  /** Where `$ANTHROPIC_BASE_URL` is read from when --base-url is not given. */
+  env: NodeJS.ProcessEnv;
+  /** --allow-plain-http: send the key to an endpoint the endpoint rule objects to, with a warning. */
+  allowPlainHttp: boolean;
   generation: Record<string, unknown>;
   connection: Record<string, unknown>;
   /** The `probe` command's own options, as given; see probeCommand.ts. */
@@ -45,6 +49,8 @@ Options:
   --max-tokens N             max_tokens of each request (default 1024)
   --max-total-tokens N       output budget across auto-continue requests (default 4096)
   --base-url URL             an Anthropic-compatible endpoint (default: $ANTHROPIC_BASE_URL)
+  --allow-plain-http         send the key even over plain http to another machine, or to a
+                             link-local or metadata address (refused without it; warns on stderr)
   --timeout SECONDS          per-request timeout (default 600)
   --max-retries N            retries for 429/5xx/connection errors (default 2)
   -h, --help                 this text
@@ -87,6 +93,7 @@ export function parseCliOptions(argv: string[], env: NodeJS.ProcessEnv): CliOpti
       samples: { type: 'string' },
       'probe-tokens': { type: 'string' },
       'max-points': { type: 'string' },
+      'allow-plain-http': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -98,7 +105,7 @@ export function parseCliOptions(argv: string[], env: NodeJS.ProcessEnv): CliOpti
     maxTokens: numberOrText(values['max-tokens']),
   };
   const connection: Record<string, unknown> = {
-    baseUrl: values['base-url'] ?? env.ANTHROPIC_BASE_URL,
+    baseUrl: values['base-url'],
     requestTimeoutSeconds: numberOrText(values.timeout),
     maxRetries: numberOrText(values['max-retries']),
     maxTotalTokens: numberOrText(values['max-total-tokens']),
@@ -115,6 +122,8 @@ export function parseCliOptions(argv: string[], env: NodeJS.ProcessEnv): CliOpti
     command: positionals[0],
     prefillFile: values['prefill-file'],
     apiKey: env.ANTHROPIC_API_KEY,
+    env,
+    allowPlainHttp: values['allow-plain-http'] ?? false,
     generation: withoutUndefined(generation),
     connection: withoutUndefined(connection),
     probe,

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { rememberSecret } from '../core/providers/secretRedaction';
 
 const SECRET_ID = 'prefillLoom.apiKey';
 
@@ -10,8 +11,9 @@ export class ApiKeyStore {
   constructor(private readonly secrets: vscode.SecretStorage) {}
 
   async get(): Promise<string | undefined> {
-    const stored = await this.secrets.get(SECRET_ID);
-    return stored || process.env.ANTHROPIC_API_KEY || undefined;
+    const key = (await this.secrets.get(SECRET_ID)) || process.env.ANTHROPIC_API_KEY || undefined;
+    rememberSecret(key);
+    return key;
   }
 
   /** Asks for a key and stores it; an empty answer removes the stored key. */
@@ -26,6 +28,7 @@ export class ApiKeyStore {
     if (key === undefined) return false;
     const trimmed = key.trim();
     if (trimmed) {
+      rememberSecret(trimmed);
       await this.secrets.store(SECRET_ID, trimmed);
       void vscode.window.showInformationMessage('Prefill Loom: API key saved in secret storage.');
     } else {

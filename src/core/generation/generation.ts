@@ -5,6 +5,7 @@ import { ContinuationText, type ContinuationEdit } from './continuationText';
 import type { GenerationParams } from '../conversation/generationSettings';
 import { buildMessagesRequest, type MessagesRequestBody } from '../conversation/messagesRequest';
 import { splitTrailingWhitespace } from '../conversation/prefill';
+import { redactSecrets } from '../providers/secretRedaction';
 import { addUsage, ZERO_USAGE, type TokenUsage } from '../shared/tokenUsage';
 
 /** What one API request of a generation asked for and got. */
@@ -157,5 +158,5 @@ function isAbort(e: unknown, signal: AbortSignal | undefined): boolean {
 }
 
 function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
+  return redactSecrets(e instanceof Error ? e.message : String(e));
 }

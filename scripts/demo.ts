@@ -1,6 +1,6 @@
 /**
- * The offline demo: a simulated model behind the Messages API wire protocol, and a real VS Code
- * (code-server) with the extension under development and a sample document, on loopback.
+ * The offline demo (see demoServer.ts): simulated models behind the Messages API and the OpenAI-style
+ * routes, and a real VS Code (code-server) with the extension and sample documents, on loopback.
  *
  *   npm run demo            (PORT=8080 by default; Ctrl+C stops everything)
  */
@@ -21,12 +21,16 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', () => void stop());
   process.once('SIGTERM', () => void stop());
-  console.log(`Simulated model (Messages API) at ${demo.model.url}`);
+  console.log(`Simulated model (Messages API) at ${demo.model.url}; base model (completions) at ${demo.model.url}/v1`);
+  console.log(`Mixed-script simulator (chat, continue_final_message) at ${demo.mixed.url}/v1`);
   console.log(`\nOpen VS Code with Prefill Loom:  ${demo.address}\n`);
-  console.log(`${WELCOME_FILE} opens with the cursor where its first step starts; its header has the steps. Ctrl+C stops the demo.`);
+  console.log(`${WELCOME_FILE} opens with the cursor where its first step starts; its header has the steps (then base-model.md, distribution.md). Ctrl+C stops the demo.`);
 }
 
-main().catch((e: unknown) => {
-  console.error(`The demo could not start: ${e instanceof Error ? e.message : String(e)}`);
-  process.exit(1);
-});
+// Run as a script; imported, it starts nothing.
+if (require.main === module) {
+  main().catch((e: unknown) => {
+    console.error(`The demo could not start: ${e instanceof Error ? e.message : String(e)}`);
+    process.exit(1);
+  });
+}

@@ -3,6 +3,7 @@ import { ApiKeyStore } from './endpoints/apiKeyStore';
 import { DivergenceDecorations } from './reproducibility/divergenceDecorations';
 import { GenerationController } from './generation/generationController';
 import { GenerationStatusBar } from './generation/generationStatusBar';
+import { createLoomDocument, importConversationCommand } from './conversation/conversationCommands';
 import { HeaderDiagnostics } from './conversation/headerDiagnostics';
 import { LAST_REQUEST_SCHEME, LastRequestStore } from './endpoints/lastRequest';
 import { exportPath, exportTree, importTree } from './loom/loomExport';
@@ -70,6 +71,8 @@ export function activate(context: vscode.ExtensionContext): PrefillLoomApi {
     command('generateAlternatives', (count?: unknown) => generations.generateAlternatives(undefined, Number.isSafeInteger(count) && (count as number) > 0 ? (count as number) : undefined)),
     command('stopGeneration', () => generations.stop(vscode.window.activeTextEditor?.document) || generations.stop()),
     command('setApiKey', () => keys.promptAndStore()),
+    command('newLoomDocument', () => createLoomDocument()),
+    command('importConversation', () => importConversationCommand()),
     command('showLastRequest', () => lastRequest.show()),
     command('copyLastRequestAsCurl', () => lastRequest.copyAsCurl()),
     command('showTree', async () => {

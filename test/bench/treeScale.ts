@@ -140,7 +140,8 @@ async function writeTree(n: number, file: string): Promise<{ serializeMs: number
   const { tree, deepestId } = generateTree(n, 42);
   let text = '';
   const serializeMs = time(() => (text = serializeTree(tree, { currentId: deepestId, document: path.basename(file) })));
-  await nodeTreeStorage.write(file, text);
+  await nodeTreeStorage.remove(file);
+  await nodeTreeStorage.create(file, text);
   return { serializeMs, deepestId };
 }
 

@@ -2,6 +2,7 @@ import type Anthropic from '@anthropic-ai/sdk';
 import { APIUserAbortError } from '@anthropic-ai/sdk';
 import { concurrencyLimit } from '../shared/concurrencyLimit';
 import { describeGenerationError } from '../generation/generationError';
+import { conversationTurns } from '../conversation/conversationTurns';
 import type { GenerationParams } from '../conversation/generationSettings';
 import { buildMessagesRequest } from '../conversation/messagesRequest';
 import { costUsd } from '../shared/pricing';
@@ -100,7 +101,8 @@ export function planProbe(input: ProbePlanInput): ProbePlan {
   if (input.maxPoints !== undefined) checkCount('maxPoints', input.maxPoints);
   const offsets = spreadEvenly(probeSplitPoints(input.nodeText, input.split), input.maxPoints);
   const requests = offsets.length * input.samples;
-  const promptLength = (input.params.system ?? '').length + input.params.user.length + input.basePrefill.length;
+  const turnsLength = conversationTurns(input.params).reduce((sum, turn) => sum + turn.content.length, 0);
+  const promptLength = (input.params.system ?? '').length + turnsLength + input.basePrefill.length;
   const estimatedInputTokens = input.samples * offsets.reduce((sum, k) => sum + estimateTokens(promptLength + k), 0);
   const estimatedOutputTokens = requests * input.probeTokens;
   return {

@@ -78,6 +78,7 @@ async function continueCommand(options: CliOptions, io: CommandLineIo, signal: A
   const probeOption = Object.entries(options.probe).find(([, value]) => value !== undefined);
   if (probeOption) fail(`--${probeOption[0]} is an option of probe, not continue`);
   const report = await runContinue(options, await readPrefill(options, io), signal);
+  for (const warning of report.warnings ?? []) io.stderr(`prefill-loom: ${warning}\n`);
   print(io, report);
   return report.status === 'completed' ? 0 : report.status === 'cancelled' ? 130 : report.status === 'invalid' ? 2 : 1;
 }

@@ -2,6 +2,7 @@ import { runGeneration, type GenerationOutcome } from '../core/generation/genera
 import { describeGenerationError } from '../core/generation/generationError';
 import { outputTokenBudget } from '../core/providers/connectionSettings';
 import { costUsd } from '../core/shared/pricing';
+import type { TokenLogprob } from '../core/providers/tokenLogprobs';
 import { isSetupProblem, setUpGeneration, type SetupProblem } from './generationSetup';
 import type { CliOptions } from './options';
 
@@ -22,6 +23,8 @@ export interface ContinueReport {
     duration_ms: number;
     error?: string;
   }>;
+  /** With `--logprobs`: every generated token across all requests; joined, their texts equal {@link text}. */
+  tokens?: TokenLogprob[];
   error?: { cause: string; next_step: string };
 }
 
@@ -36,7 +39,9 @@ export async function runContinue(options: CliOptions, prefillText: string, sign
     maxTotalTokens: outputTokenBudget(setup.connection, setup.params.max_tokens),
     signal,
   });
-  return toReport(outcome, setup.params.model);
+  const report = toReport(outcome, setup.params.model);
+  if (setup.logprobs) report.tokens = outcome.tokens ?? [];
+  return report;
 }
 
 function toReport(outcome: GenerationOutcome, model: string): ContinueReport {

@@ -173,7 +173,7 @@ async function streamInto(input: GenerationInput, record: RequestRecord, continu
  */
 async function streamOpenAIInto(client: OpenAIStyleClient, signal: AbortSignal | undefined, record: RequestRecord, continuation: ContinuationText): Promise<void> {
   let sawUsage = false;
-  const wantsTokens = client.options.logprobs > 0;
+  const wantsTokens = client.options.logprobs !== undefined;
   if (!isOpenAIRequestBody(record.body)) throw new Error('An OpenAI-style client was given a Messages request.');
   for await (const event of streamOpenAIStyle(client, record.body, signal)) {
     if (event.type === 'text') {

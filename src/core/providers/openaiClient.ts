@@ -8,8 +8,8 @@ export interface OpenAIStyleOptions {
   kind: 'completions' | 'chat';
   /** Chat only; ignored by completions. */
   prefillStyle: PrefillStyle;
-  /** Alternatives per token to ask for; 0 asks for no probabilities. */
-  logprobs: number;
+  /** Alternatives per token to ask for; undefined asks for no probabilities (0: the chosen token's only). */
+  logprobs?: number;
 }
 
 /** An `openai` package client bound to one endpoint and the way that endpoint is asked. */

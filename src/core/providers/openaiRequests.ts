@@ -55,11 +55,11 @@ function samplingFields(params: GenerationParams, maxTokens: number): SamplingFi
 /**
  * A completions request: the prompt is the text before the cursor exactly as written, with no
  * system or user turn (a base model continues text, it does not converse). `logprobs` asks for that
- * many alternatives per token; 0 asks for none.
+ * many alternatives per token; undefined asks for no probabilities.
  */
-export function buildCompletionsRequest(params: GenerationParams, prompt: string, maxTokens: number, logprobs = 0): CompletionsRequestBody {
+export function buildCompletionsRequest(params: GenerationParams, prompt: string, maxTokens: number, logprobs?: number): CompletionsRequestBody {
   const body: CompletionsRequestBody = { ...samplingFields(params, maxTokens), prompt };
-  if (logprobs > 0) body.logprobs = logprobs;
+  if (logprobs !== undefined) body.logprobs = logprobs;
   return body;
 }
 
@@ -68,7 +68,7 @@ export function buildCompletionsRequest(params: GenerationParams, prompt: string
  * marked so the server continues it rather than answering after it. An empty prefill sends no
  * assistant message (and no marking: a server told to continue a user turn rejects the request).
  */
-export function buildChatRequest(params: GenerationParams, prefill: string, maxTokens: number, style: PrefillStyle, logprobs = 0): ChatRequestBody {
+export function buildChatRequest(params: GenerationParams, prefill: string, maxTokens: number, style: PrefillStyle, logprobs?: number): ChatRequestBody {
   const messages: ChatMessage[] = [];
   if (params.system !== undefined) messages.push({ role: 'system', content: params.system });
   messages.push(...conversationTurns(params));
@@ -83,7 +83,7 @@ export function buildChatRequest(params: GenerationParams, prefill: string, maxT
       body.add_generation_prompt = false;
     }
   }
-  if (logprobs > 0) {
+  if (logprobs !== undefined) {
     body.logprobs = true;
     body.top_logprobs = logprobs;
   }

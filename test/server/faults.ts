@@ -9,10 +9,13 @@ interface Repeat {
   times?: number;
 }
 
-/** An HTTP error response with the real body for its status; a 429 always carries `retry-after`. */
+/**
+ * An HTTP error response with the real body for its status (in each API's own shape); a 429 always
+ * carries `retry-after`. 503 is for the OpenAI-style routes; there 529 is sent as 503 and 413 as 400.
+ */
 export interface StatusFault extends Repeat {
   kind: 'status';
-  status: ErrorStatus;
+  status: ErrorStatus | 503;
   /** Sent as `retry-after` (seconds; fractions are honoured by the SDK). A 429 defaults to 1. */
   retryAfterSeconds?: number;
   message?: string;
@@ -75,6 +78,8 @@ export type StreamFault = CutStreamFault | CutMidUtf8Fault | CutMidSurrogateFaul
 
 export type Fault = StatusFault | StreamFault | HangFault | GarbageFault;
 
+const FAULT_STATUSES: readonly number[] = [...ERROR_STATUSES, 503];
+
 export class FaultQueue {
   private readonly queue: Array<{ fault: Fault; remaining: number }> = [];
 
@@ -119,8 +124,8 @@ export function parseFault(value: unknown): Fault {
   }
   switch (fault.kind) {
     case 'status':
-      if (!ERROR_STATUSES.includes(fault.status as ErrorStatus)) {
-        throw invalid(`status must be one of ${ERROR_STATUSES.join(', ')}`);
+      if (!FAULT_STATUSES.includes(fault.status as ErrorStatus)) {
+        throw invalid(`status must be one of ${FAULT_STATUSES.join(', ')}`);
       }
       if (fault.retryAfterSeconds !== undefined && !(typeof fault.retryAfterSeconds === 'number' && fault.retryAfterSeconds >= 0)) {
         throw invalid('retryAfterSeconds must be a non-negative number');

@@ -7,7 +7,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Completion } from './completion';
 import { ApiError } from './errors';
-import type { StreamFault } from './faults';
+import type { ErrorEventFault, StreamFault } from './faults';
 import { dropConnection, sendJson, writeChunk } from './http';
 import { fullMessage, type MessageMeta } from './payloads';
 import { cutInsideMultibyte } from './utf8Cut';
@@ -18,7 +18,19 @@ export async function sendReply(
   completion: Completion,
   fault: StreamFault | undefined,
 ): Promise<void> {
-  const message = fullMessage(meta, completion);
+  await sendBody(res, fullMessage(meta, completion), fault, (errorEvent) => new ApiError(errorEvent.errorType === 'api_error' ? 500 : 529));
+}
+
+/**
+ * Sends any API's JSON reply, broken the way `fault` says; `errorFor` names the HTTP error that
+ * stands for a stream's error event on this API.
+ */
+export async function sendBody(
+  res: ServerResponse,
+  message: object,
+  fault: StreamFault | undefined,
+  errorFor: (fault: ErrorEventFault) => Error,
+): Promise<void> {
   if (!fault) {
     sendJson(res, 200, message);
     return;
@@ -26,7 +38,7 @@ export async function sendReply(
   const text = JSON.stringify(message);
   switch (fault.kind) {
     case 'errorEvent':
-      throw new ApiError(fault.errorType === 'api_error' ? 500 : 529);
+      throw errorFor(fault);
     case 'malformedSse':
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(text.slice(0, Math.floor(text.length / 2)));

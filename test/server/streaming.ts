@@ -16,7 +16,7 @@ import { cutInsideMultibyte, hasNonAscii } from './utf8Cut';
 /** Data that the SDK's SSE decoder hands to JSON.parse, which fails on it. */
 const MALFORMED_EVENT = 'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"te\n\n';
 
-function strikesAt(fault: StreamFault, index: number, piece: string): boolean {
+export function strikesAt(fault: StreamFault, index: number, piece: string): boolean {
   if (index < fault.afterTokens) return false;
   if (fault.kind === 'cutMidUtf8') return hasNonAscii(piece);
   if (fault.kind === 'cutMidSurrogate') return highSurrogateEnd(piece) > 0;
@@ -29,7 +29,7 @@ function deltaText(payload: EventPayload): string {
 }
 
 /** How much of `text` to send so that it ends in the high half of its first surrogate pair; 0 if none. */
-function highSurrogateEnd(text: string): number {
+export function highSurrogateEnd(text: string): number {
   const index = text.search(/[\ud800-\udbff]/);
   return index + 1;
 }

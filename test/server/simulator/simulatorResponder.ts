@@ -4,10 +4,13 @@ import { promptContext } from './promptContext';
 import { hashText, mixSeed } from '../random';
 import { textPieces } from './textPieces';
 import { simulatorModel } from './trainedModel';
+import type { CorpusName } from './corpus';
 
 export interface SimulatorOptions {
   /** Fixes the sampling seed for every request, so tests can replay sampled replies. */
   seed?: number;
+  /** The training text; default `stories`. */
+  corpus?: CorpusName;
 }
 
 /**
@@ -17,7 +20,7 @@ export interface SimulatorOptions {
  */
 export function createSimulatorResponder(options: SimulatorOptions = {}): Responder {
   // Train now, while the server starts, rather than stalling its first request for most of a second.
-  const model = simulatorModel();
+  const model = simulatorModel(options.corpus);
   let requestCount = 0;
   return (request) => {
     const prompt = promptContext(request);

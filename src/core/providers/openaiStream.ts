@@ -37,7 +37,9 @@ function* completionEvents(chunk: Completion): Generator<OpenAIStreamEvent> {
   const choice = chunk.choices?.[0];
   if (choice) {
     const text = choice.text ?? '';
-    if (text.length > 0) yield { type: 'text', text, tokens: completionTokens(choice.logprobs) };
+    const tokens = completionTokens(choice.logprobs);
+    // A token that completes no character yet (half of a UTF-8 sequence) comes with empty text.
+    if (text.length > 0 || tokens.length > 0) yield { type: 'text', text, tokens };
     if (choice.finish_reason) yield { type: 'stop', reason: choice.finish_reason };
   }
   if (chunk.usage) yield { type: 'usage', usage: toUsage(chunk.usage) };
@@ -47,7 +49,8 @@ function* chatEvents(chunk: ChatCompletionChunk): Generator<OpenAIStreamEvent> {
   const choice = chunk.choices?.[0];
   if (choice) {
     const text = choice.delta?.content ?? '';
-    if (text.length > 0) yield { type: 'text', text, tokens: chatTokens(choice.logprobs) };
+    const tokens = chatTokens(choice.logprobs);
+    if (text.length > 0 || tokens.length > 0) yield { type: 'text', text, tokens };
     if (choice.finish_reason) yield { type: 'stop', reason: choice.finish_reason };
   }
   if (chunk.usage) yield { type: 'usage', usage: toUsage(chunk.usage) };

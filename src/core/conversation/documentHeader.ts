@@ -49,6 +49,8 @@ export interface HeaderDiagnostic {
 
 /** The request settings a header can carry; names follow the Messages API. */
 export interface HeaderFields {
+  /** The name of an endpoint defined in the user's settings; never a URL (see FORBIDDEN_KEY). */
+  endpoint?: string;
   model?: string;
   system?: string;
   user?: string;
@@ -74,7 +76,7 @@ type FieldKey = keyof HeaderFields;
 
 /** Header keys in the order they are rendered. */
 const FIELD_KEYS: readonly FieldKey[] = [
-  'model', 'system', 'user', 'temperature', 'max_tokens', 'top_p', 'top_k', 'stop_sequences',
+  'endpoint', 'model', 'system', 'user', 'temperature', 'max_tokens', 'top_p', 'top_k', 'stop_sequences',
 ];
 
 /** Highest `max_tokens` a header may ask for: the largest output any current model allows. */
@@ -83,6 +85,7 @@ export const MAX_TOKENS_LIMIT = 128_000;
 /**
  * Keys that would choose where requests go or what credentials they carry. A document can be
  * shared, so letting it set these would let a stranger's file redirect requests (and the key).
+ * `endpoint` is the one exception: it only picks, by name, an endpoint the user defined.
  */
 const FORBIDDEN_KEY = /key|url|uri|endpoint|host|proxy|secret|password|auth/i;
 
@@ -228,7 +231,7 @@ function entryEnd(text: string, parsed: ParsedValue): number {
 }
 
 function handleEntry(state: ParseState, key: string, entrySpan: Span, parsed: ParsedValue): void {
-  if (FORBIDDEN_KEY.test(key)) {
+  if (FORBIDDEN_KEY.test(key) && key !== 'endpoint') {
     report(state, 'error', entrySpan, forbiddenKeyMessage(key));
     return;
   }
@@ -498,6 +501,8 @@ type Read<T> = { value: T } | { problem: Problem };
 
 function readField(key: FieldKey, value: RawValue): Read<HeaderFields[FieldKey]> {
   switch (key) {
+    case 'endpoint':
+      return readEndpointName(value);
     case 'model':
       return readText(value, 'needs a model id, e.g. claude-sonnet-4-5.');
     case 'system':
@@ -513,6 +518,15 @@ function readField(key: FieldKey, value: RawValue): Read<HeaderFields[FieldKey]>
     case 'stop_sequences':
       return readStopSequences(value);
   }
+}
+
+/** A name only: a value that looks like an address is refused, so a document can never choose where requests go. */
+function readEndpointName(value: RawValue): Read<string> {
+  const read = readText(value, 'needs the name of an endpoint from your settings, e.g. local-llama.');
+  if ('value' in read && /[:/\\]/.test(read.value)) {
+    return { problem: { span: value.span, message: 'must be the name of an endpoint defined in your settings ("Prefill Loom: Add Endpoint…"), not an address: a document cannot choose where requests go.' } };
+  }
+  return read;
 }
 
 function missing(value: RawValue): Problem | undefined {

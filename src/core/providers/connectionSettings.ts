@@ -62,7 +62,8 @@ export function validateConnectionSettings(raw: Partial<Record<keyof ConnectionS
   return { settings, problems };
 }
 
-function isHttpUrl(text: string): boolean {
+/** Whether `text` is an absolute http or https URL. */
+export function isHttpUrl(text: string): boolean {
   try {
     const url = new URL(text);
     return url.protocol === 'https:' || url.protocol === 'http:';

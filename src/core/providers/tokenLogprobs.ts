@@ -47,6 +47,21 @@ export function unpackTokens(value: unknown): TokenLogprob[] | undefined {
   return tokens;
 }
 
+/** Whether a value is a well-formed list of packed tokens; checks without building objects, for fast loads. */
+export function arePackedTokens(value: unknown): value is PackedToken[] {
+  if (!Array.isArray(value)) return false;
+  for (const entry of value) {
+    if (!Array.isArray(entry) || entry.length < 2 || entry.length % 2 !== 0) return false;
+    for (let i = 0; i < entry.length; i += 2) if (!isPair(entry[i], entry[i + 1])) return false;
+  }
+  return true;
+}
+
 function isPair(text: unknown, logprob: unknown): boolean {
   return typeof text === 'string' && typeof logprob === 'number' && Number.isFinite(logprob);
+}
+
+/** A node's token probabilities, when its generation recorded them. */
+export function nodeTokens(generation: { readonly tokens?: readonly PackedToken[] } | undefined): TokenLogprob[] | undefined {
+  return generation?.tokens && unpackTokens(generation.tokens);
 }

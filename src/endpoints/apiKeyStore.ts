@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { ANTHROPIC_ENDPOINT_NAME, isLocalEndpoint, type EndpointSettings } from '../core/providers/endpointSettings';
+import { ANTHROPIC_ENDPOINT_NAME, anthropicEndpoint, isLocalEndpoint, type EndpointSettings } from '../core/providers/endpointSettings';
 
 /** The built-in Anthropic endpoint keeps the id it always had, so keys stored before endpoints still work. */
 const ANTHROPIC_SECRET_ID = 'prefillLoom.apiKey';
@@ -22,7 +22,7 @@ export class ApiKeyStore {
 
   /** The key for `endpoint` (the built-in Anthropic endpoint when none is given). */
   async get(endpoint?: EndpointSettings): Promise<string | undefined> {
-    const target = endpoint ?? { name: ANTHROPIC_ENDPOINT_NAME, kind: 'anthropic', baseUrl: '', prefillStyle: 'plain' };
+    const target = endpoint ?? anthropicEndpoint('');
     const stored = await this.secrets.get(secretId(target));
     if (stored) return stored;
     if (target.kind === 'anthropic') return process.env.ANTHROPIC_API_KEY || undefined;
@@ -48,10 +48,10 @@ export class ApiKeyStore {
     const trimmed = key.trim();
     if (trimmed) {
       await this.secrets.store(secretId(endpoint), trimmed);
-      void vscode.window.showInformationMessage(`Prefill Loom: API key for ${endpoint.name} saved in secret storage.`);
+      void vscode.window.showInformationMessage(`Prefill Loom: API key saved in secret storage, for ${endpoint.name} only.`);
     } else {
       await this.secrets.delete(secretId(endpoint));
-      void vscode.window.showInformationMessage(`Prefill Loom: stored API key for ${endpoint.name} removed.`);
+      void vscode.window.showInformationMessage(`Prefill Loom: stored API key removed (${endpoint.name}).`);
     }
     return true;
   }
@@ -63,7 +63,7 @@ export class ApiKeyStore {
 }
 
 async function pickEndpointForKey(endpoints: readonly EndpointSettings[]): Promise<EndpointSettings | undefined> {
-  if (endpoints.length <= 1) return endpoints[0] ?? { name: ANTHROPIC_ENDPOINT_NAME, kind: 'anthropic', baseUrl: '', prefillStyle: 'plain' };
+  if (endpoints.length <= 1) return endpoints[0] ?? anthropicEndpoint('');
   const picked = await vscode.window.showQuickPick(
     endpoints.map((e) => ({ label: e.name, description: e.kind, detail: e.baseUrl || "Anthropic's API", endpoint: e })),
     { title: 'Prefill Loom: Set API Key', placeHolder: 'Which endpoint is the key for?' },

@@ -13,6 +13,7 @@ import { complete } from './completion';
 import { contentText } from './content';
 import { handleControl } from './control';
 import { ApiError, ERROR_STATUSES, type ErrorStatus } from './errors';
+import { strikeBeforeReply } from './earlyFaults';
 import { FaultQueue, type Fault } from './faults';
 import { readBody, sendError, sendJson } from './http';
 import { asOpenAiError, sendOpenAiError } from './openai/errors';
@@ -206,21 +207,13 @@ class FakeAnthropicServer implements FakeAnthropic {
 
   private async messages(res: ServerResponse, body: unknown): Promise<void> {
     const request = validateMessagesRequest(body);
-    const fault = this.faults.take();
-    switch (fault?.kind) {
-      case 'status':
-        if (!ERROR_STATUSES.includes(fault.status as ErrorStatus)) {
-          throw new ApiError(400, `fault: status ${fault.status} is for the OpenAI-style routes only`);
-        }
-        throw new ApiError(fault.status as ErrorStatus, fault.message, fault.retryAfterSeconds);
-      case 'hang':
-        // Left unanswered on purpose; close() destroys the connection.
-        return;
-      case 'garbage':
-        res.writeHead(200, { 'content-type': 'text/html' });
-        res.end('<html><body><h1>Welcome to Harbour Wi-Fi</h1><p>Please sign in to continue.</p></body></html>');
-        return;
-    }
+    const fault = strikeBeforeReply(res, this.faults.take(), (status) => {
+      if (!ERROR_STATUSES.includes(status.status as ErrorStatus)) {
+        return new ApiError(400, `fault: status ${status.status} is for the OpenAI-style routes only`);
+      }
+      return new ApiError(status.status as ErrorStatus, status.message, status.retryAfterSeconds);
+    });
+    if (fault === 'answered') return;
     const plan = await this.responder(request);
     const completion = complete(plan, request.max_tokens, request.stop_sequences);
     const meta = { id: newMessageId(), model: request.model, inputTokens: plan.inputTokens ?? countInputTokens(request) };

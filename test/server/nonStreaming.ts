@@ -1,8 +1,9 @@
 /**
  * Sends a reply as one JSON message. Stream faults have non-streaming counterparts, so a client's
  * non-streaming calls can be tested against the same failures: the cuts send part of the body and
- * drop the connection, `errorEvent` becomes the matching HTTP error (529 or 500) and `malformedSse`
- * a 200 whose JSON is truncated.
+ * drop the connection (both character cuts inside a character's UTF-8 bytes: the body has no
+ * escapes to split), `errorEvent` becomes the API's matching HTTP error and `malformedSse` a 200
+ * whose JSON is truncated.
  */
 import type { ServerResponse } from 'node:http';
 import type { Completion } from './completion';
@@ -44,10 +45,11 @@ export async function sendBody(
       res.end(text.slice(0, Math.floor(text.length / 2)));
       return;
     case 'cutStream':
-    case 'cutMidUtf8': {
+    case 'cutMidUtf8':
+    case 'cutMidSurrogate': {
       const bytes = Buffer.from(text, 'utf8');
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': bytes.length });
-      await writeChunk(res, fault.kind === 'cutMidUtf8' ? cutInsideMultibyte(text) : bytes.subarray(0, bytes.length >> 1));
+      await writeChunk(res, fault.kind === 'cutStream' ? bytes.subarray(0, bytes.length >> 1) : cutInsideMultibyte(text));
       dropConnection(res);
       return;
     }

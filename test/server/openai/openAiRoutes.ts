@@ -5,11 +5,12 @@
  * server is a local one and takes any request, with or without `Authorization`.
  */
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import { strikeBeforeReply } from '../earlyFaults';
 import type { Fault, StatusFault } from '../faults';
 import { sendJson } from '../http';
 import { newOpenAiId } from '../ids';
 import { sendBody } from '../nonStreaming';
-import { hashText, mixSeed } from '../random';
+import { hashText, mixSeed, sequenceSeed } from '../random';
 import type { CorpusName } from '../simulator/corpus';
 import { CHAT_PREFILL_PROFILES, type ChatPrefillProfile } from './chatPrefill';
 import { planChunks, usageOf, type ChoiceShape, type ReplyMeta } from './chunks';
@@ -32,7 +33,12 @@ export interface OpenAiOptions {
   textModel?: TextModel;
   /** The simulator's training text when no `textModel` is given; default `stories`. */
   corpus?: CorpusName;
-  /** Pins the sampling seed of requests that name none, so sampled replies replay exactly. */
+  /**
+   * Seeds the requests that name no `seed`: the k-th of them since the start (or `reset()`) samples with
+   * `requestSeeds(seed, k + 1)[k]` (expected.ts), so a run of N samples is exact as a whole, and as a
+   * multiset when they arrive concurrently in any order. Without it, seeds come from the prompt and
+   * a counter: parallel samples differ, but not reproducibly.
+   */
   seed?: number;
   /** Default `any`: every prefill style continues. */
   chatPrefill?: ChatPrefillProfile;
@@ -59,6 +65,7 @@ export class OpenAiRoutes {
   private profile: ChatPrefillProfile;
   private quirks: OpenAiQuirks;
   private requestCount = 0;
+  private seededCount = 0;
 
   constructor(
     private readonly options: OpenAiOptions,
@@ -85,6 +92,7 @@ export class OpenAiRoutes {
     this.textModel = this.options.textModel;
     this.profile = this.options.chatPrefill ?? CHAT_PREFILL_PROFILES.any;
     this.quirks = { ...this.options.quirks };
+    this.seededCount = 0;
   }
 
   async completions(res: ServerResponse, raw: string, headers: IncomingHttpHeaders): Promise<void> {
@@ -136,9 +144,11 @@ export class OpenAiRoutes {
     if (this.options.models && !this.options.models.includes(model)) throw modelNotFound(model);
   }
 
-  /** The request's seed; else the pinned one; else one from the prompt and a counter, so parallel samples differ. */
+  /** The request's seed; else the next of the server's seed sequence; else one from the prompt and a counter. */
   private seedFor(request: SamplingRequest, fingerprint: string): number {
-    return request.seed ?? this.options.seed ?? mixSeed(hashText(fingerprint), this.requestCount++);
+    if (request.seed !== undefined) return request.seed;
+    if (this.options.seed !== undefined) return sequenceSeed(this.options.seed, this.seededCount++);
+    return mixSeed(hashText(fingerprint), this.requestCount++);
   }
 
   private model(): TextModel {
@@ -147,17 +157,12 @@ export class OpenAiRoutes {
   }
 
   private async answer(res: ServerResponse, request: SamplingRequest, route: RouteParts): Promise<void> {
-    const fault = this.services.takeFault();
-    switch (fault?.kind) {
-      case 'status':
-        throw new OpenAiError(openAiStatus(fault.status), fault.message, null, {}, fault.retryAfterSeconds);
-      case 'hang':
-        return;
-      case 'garbage':
-        res.writeHead(200, { 'content-type': 'text/html' });
-        res.end('<html><body><h1>Welcome to Harbour Wi-Fi</h1><p>Please sign in to continue.</p></body></html>');
-        return;
-    }
+    const fault = strikeBeforeReply(
+      res,
+      this.services.takeFault(),
+      (status) => new OpenAiError(openAiStatus(status.status), status.message, null, {}, status.retryAfterSeconds),
+    );
+    if (fault === 'answered') return;
     const generated = route.generate(this.model(), this.seedFor(request, route.fingerprint));
     const streaming = request.stream === true;
     const meta = route.meta(streaming);

@@ -41,9 +41,9 @@ function kB(bytes: number): string {
   return `${(bytes / 1024).toFixed(1)} KiB`;
 }
 
-function printTreeScale(results: TreeScaleResult[]): void {
+function printTreeScale(results: TreeScaleResult[], title = 'Tree scale'): void {
   const base = results[0];
-  console.log('\nTree scale (load = read + parse + build; baseline = read + JSON.parse alone)');
+  console.log(`\n${title} (load = read + parse + build; baseline = read + JSON.parse alone)`);
   console.log('nodes      file        load         baseline     ratio   save 1 change   ÷ save(smallest)   pathTo(deepest)');
   for (const r of results) {
     const baseline = r.readMs + r.jsonParseMs;
@@ -104,6 +104,8 @@ function printInHost(figures: InHostFigures, plainViews: WebviewClientResult[]):
 async function main(): Promise<void> {
   console.log(`Prefill Loom benchmarks — ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}${smoke ? ' (smoke sizes)' : ''}`);
   printTreeScale(await benchTreeScale(smoke ? [50, 200] : [1000, 10000, 100000]));
+  // Every model node with its token probabilities, 5 alternatives each (issue 13).
+  printTreeScale(await benchTreeScale(smoke ? [50, 200] : [1000, 10000], { topLogprobs: 5 }), 'Tree scale with token probabilities (top 5 on every model node)');
   console.log('\nLoom view in Chromium (first render; baseline = one JSON.parse and id index of the same snapshot; keys = keypress to render)');
   const plainViews: WebviewClientResult[] = [];
   for (const n of smoke ? [1000] : FULL_PLAN.viewSizes) {

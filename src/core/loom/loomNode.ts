@@ -1,5 +1,5 @@
 import type { EndpointKind } from '../providers/endpointKind';
-import type { PackedToken } from '../providers/tokenLogprobs';
+import type { PackedTokens } from '../providers/tokenLogprobs';
 import type { TokenUsage } from '../shared/tokenUsage';
 
 // The shapes of a loom tree's nodes and of the operations that change it. They are also the
@@ -36,7 +36,7 @@ export interface GenerationInfo {
    * read them with `nodeTokens`). Their texts joined are the text the generation produced; after a
    * hand edit splits the node, the node's text is a suffix of it.
    */
-  readonly tokens?: readonly PackedToken[];
+  readonly tokens?: PackedTokens;
 }
 
 /** A shallow patch of {@link GenerationInfo}; a key set to `undefined` (e.g. `error`) is removed. */

@@ -1,7 +1,7 @@
 import type { GenerationInfo, LoomNode, NodeGenerationStatus, NodeKind } from './loomNode';
 import { LoomTree, type TreeOptions } from './loomTree';
 import { isEndpointKind } from '../providers/endpointKind';
-import { arePackedTokens } from '../providers/tokenLogprobs';
+import { isPackedShape } from '../providers/tokenLogprobs';
 
 // The tree file ("snapshot"): human-readable JSON with one node per line, so a person can read it,
 // back it up and version it, and a diff shows which nodes changed.
@@ -240,7 +240,7 @@ function checkGeneration(raw: unknown, id: string, warnings: Warnings, params: R
   if ('error' in g && typeof g.error !== 'string') delete g.error;
   if ('endpoint' in g && typeof g.endpoint !== 'string') delete g.endpoint;
   if ('endpointKind' in g && !isEndpointKind(g.endpointKind)) delete g.endpointKind;
-  if ('tokens' in g && !arePackedTokens(g.tokens)) {
+  if ('tokens' in g && !isPackedShape(g.tokens)) {
     delete g.tokens;
     warnings.add(`node ${id}: token probabilities unreadable; left out`);
   }

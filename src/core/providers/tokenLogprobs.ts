@@ -17,51 +17,123 @@ export interface TokenLogprob {
 }
 
 /**
- * The compact, exact form of a token in a tree file: `[text, logprob, alt1, lp1, alt2, lp2, …]`.
- * Flat arrays without key names keep a tree with probabilities small and fast to parse; numbers
- * round-trip exactly through JSON.
+ * The compact, exact form of a generation's tokens, as a node holds it in memory and in tree files:
+ * `[texts, layout, logprobs, width]`. `texts` is every text (each token's, then its alternatives')
+ * concatenated; `layout` is base64 of unsigned LEB128 varints, per token the number of alternatives
+ * and then the UTF-16 length of each text; `logprobs` is base64 of little-endian floats in the same
+ * order, 4 bytes wide when every value is exactly a float32 (what GPU servers compute), else 8.
+ * A few long strings instead of an object per token keep a tree with probabilities small and fast
+ * to load (JSON.parse copies strings, it does not build objects); decoding waits until asked.
  */
-export type PackedToken = [string, number, ...Array<string | number>];
+export type PackedTokens = readonly [texts: string, layout: string, logprobs: string, width: 4 | 8];
 
-export function packTokens(tokens: readonly TokenLogprob[]): PackedToken[] {
-  return tokens.map((t) => {
-    const packed: PackedToken = [t.text, t.logprob];
-    for (const alt of t.top) packed.push(alt.text, alt.logprob);
-    return packed;
-  });
-}
-
-/** Reads packed tokens back; undefined when the value is not a well-formed list of them. */
-export function unpackTokens(value: unknown): TokenLogprob[] | undefined {
-  if (!Array.isArray(value)) return undefined;
-  const tokens: TokenLogprob[] = [];
-  for (const entry of value) {
-    if (!Array.isArray(entry) || entry.length % 2 !== 0 || !isPair(entry[0], entry[1])) return undefined;
-    const top: TokenAlternative[] = [];
-    for (let i = 2; i < entry.length; i += 2) {
-      if (!isPair(entry[i], entry[i + 1])) return undefined;
-      top.push({ text: entry[i] as string, logprob: entry[i + 1] as number });
+export function packTokens(tokens: readonly TokenLogprob[]): PackedTokens {
+  let texts = '';
+  const layout: number[] = [];
+  const values: number[] = [];
+  for (const token of tokens) {
+    layout.push(token.top.length, token.text.length);
+    texts += token.text;
+    values.push(token.logprob);
+    for (const alt of token.top) {
+      layout.push(alt.text.length);
+      texts += alt.text;
+      values.push(alt.logprob);
     }
-    tokens.push({ text: entry[0] as string, logprob: entry[1] as number, top });
   }
-  return tokens;
+  const width = values.every((v) => Math.fround(v) === v) ? 4 : 8;
+  const bytes = new DataView(new ArrayBuffer(values.length * width));
+  values.forEach((v, i) => (width === 4 ? bytes.setFloat32(i * 4, v, true) : bytes.setFloat64(i * 8, v, true)));
+  return [texts, toBase64(encodeVarints(layout)), toBase64(new Uint8Array(bytes.buffer)), width];
 }
 
-/** Whether a value is a well-formed list of packed tokens; checks without building objects, for fast loads. */
-export function arePackedTokens(value: unknown): value is PackedToken[] {
-  if (!Array.isArray(value)) return false;
-  for (const entry of value) {
-    if (!Array.isArray(entry) || entry.length < 2 || entry.length % 2 !== 0) return false;
-    for (let i = 0; i < entry.length; i += 2) if (!isPair(entry[i], entry[i + 1])) return false;
+/** Decodes packed tokens; undefined when the value is not a consistent packing. */
+export function unpackTokens(value: unknown): TokenLogprob[] | undefined {
+  if (!isPackedShape(value)) return undefined;
+  const [texts, layoutText, logprobsText, width] = value;
+  const layout = decodeVarints(fromBase64(layoutText));
+  const raw = fromBase64(logprobsText);
+  if (layout === undefined || raw.length % width !== 0) return undefined;
+  const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+  const count = raw.length / width;
+  const logprobAt = (i: number) => (width === 4 ? view.getFloat32(i * 4, true) : view.getFloat64(i * 8, true));
+  const tokens: TokenLogprob[] = [];
+  let at = 0;
+  let textAt = 0;
+  let valueAt = 0;
+  const nextText = (): string | undefined => {
+    const length = layout[at++];
+    if (length === undefined || textAt + length > texts.length) return undefined;
+    textAt += length;
+    return texts.slice(textAt - length, textAt);
+  };
+  while (at < layout.length) {
+    const alternatives = layout[at++];
+    const text = nextText();
+    if (text === undefined || valueAt + 1 + alternatives > count) return undefined;
+    const logprob = logprobAt(valueAt++);
+    const top: TokenAlternative[] = [];
+    for (let k = 0; k < alternatives; k++) {
+      const alt = nextText();
+      if (alt === undefined) return undefined;
+      top.push({ text: alt, logprob: logprobAt(valueAt++) });
+    }
+    tokens.push({ text, logprob, top });
   }
-  return true;
+  return textAt === texts.length && valueAt === count ? tokens : undefined;
 }
 
-function isPair(text: unknown, logprob: unknown): boolean {
-  return typeof text === 'string' && typeof logprob === 'number' && Number.isFinite(logprob);
+/** A cheap check of the packing's shape, for loading a tree without decoding every node's tokens. */
+export function isPackedShape(value: unknown): value is PackedTokens {
+  return (
+    Array.isArray(value) &&
+    value.length === 4 &&
+    typeof value[0] === 'string' &&
+    typeof value[1] === 'string' &&
+    typeof value[2] === 'string' &&
+    (value[3] === 4 || value[3] === 8)
+  );
 }
 
 /** A node's token probabilities, when its generation recorded them. */
-export function nodeTokens(generation: { readonly tokens?: readonly PackedToken[] } | undefined): TokenLogprob[] | undefined {
+export function nodeTokens(generation: { readonly tokens?: PackedTokens } | undefined): TokenLogprob[] | undefined {
   return generation?.tokens && unpackTokens(generation.tokens);
+}
+
+function encodeVarints(numbers: readonly number[]): Uint8Array {
+  const out: number[] = [];
+  for (let n of numbers) {
+    while (n >= 0x80) {
+      out.push((n & 0x7f) | 0x80);
+      n = Math.floor(n / 0x80);
+    }
+    out.push(n);
+  }
+  return Uint8Array.from(out);
+}
+
+function decodeVarints(bytes: Uint8Array): number[] | undefined {
+  const out: number[] = [];
+  let n = 0;
+  let scale = 1;
+  for (const b of bytes) {
+    n += (b & 0x7f) * scale;
+    if (b & 0x80) {
+      scale *= 0x80;
+      if (scale > 2 ** 35) return undefined;
+    } else {
+      out.push(n);
+      n = 0;
+      scale = 1;
+    }
+  }
+  return scale === 1 ? out : undefined;
+}
+
+function toBase64(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+}
+
+function fromBase64(text: string): Uint8Array {
+  return new Uint8Array(Buffer.from(text, 'base64'));
 }

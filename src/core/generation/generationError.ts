@@ -27,7 +27,7 @@ export function describeGenerationError(e: unknown): ErrorDescription {
     const detail = rootCause(e);
     return {
       cause: `Could not reach the API${detail ? ` (${detail})` : ''}.`,
-      nextStep: 'Check your connection and `prefillLoom.baseUrl`, then retry.',
+      nextStep: 'Check your connection and the base URL (`prefillLoom.baseUrl`, or the endpoint\'s in `prefillLoom.endpoints`), then retry.',
       actions: ['retry', 'openSettings'],
     };
   }

@@ -25,24 +25,25 @@ describe('Endpoints: completions and chat beside Anthropic', function () {
     { name: 'local-chat', kind: 'chat', baseUrl: base, model: 'simulator', prefillStyle: 'plain' },
     { name: 'local-probs', kind: 'completions', baseUrl: base, model: 'simulator', logprobs: true, topLogprobs: 3 },
   ];
+  /** What every test starts from (a test may change them; they are put back after it). */
+  async function suiteSettings(): Promise<void> {
+    await setSetting('endpoints', endpoints());
+    await setSetting('defaultEndpoint', 'local-base');
+    await setSetting('maxTokens', 12);
+    await setSetting('maxTotalTokens', 12);
+  }
   before(async () => {
     server = await startFakeAnthropic({ apiKey: TEST_KEY, openAi: { seed: 11 } });
     base = `${server.url}/v1`;
     process.env.ANTHROPIC_API_KEY = TEST_KEY;
     process.env.OPENAI_API_KEY = ENV_OPENAI_KEY;
     await setSetting('baseUrl', server.url);
-    await setSetting('endpoints', endpoints());
-    await setSetting('defaultEndpoint', 'local-base');
-    await setSetting('maxTokens', 12);
-    await setSetting('maxTotalTokens', 12);
+    await suiteSettings();
     await loomApi();
   });
   afterEach(async () => {
     server.reset();
-    await setSetting('endpoints', endpoints());
-    await setSetting('defaultEndpoint', 'local-base');
-    await setSetting('maxTokens', 12);
-    await setSetting('maxTotalTokens', 12);
+    await suiteSettings();
     await closeAllEditors();
   });
   after(async () => {

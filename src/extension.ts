@@ -17,6 +17,8 @@ import { LoomViewModel } from './loom/loomViewModel';
 import { PrefillProbeRunner } from './reproducibility/prefillProbeRunner';
 import { RegenerationComparer } from './reproducibility/regenerationComparer';
 import { SendGuard } from './endpoints/sendGuard';
+import { redactingLog } from './endpoints/redactingLog';
+import { rememberEnvironmentSecrets } from './core/providers/secretRedaction';
 
 /** What the extension exposes to other extensions and to its own integration tests. */
 export interface PrefillLoomApi {
@@ -37,7 +39,8 @@ let sessionsToFlush: LoomSessions | undefined;
 
 export function activate(context: vscode.ExtensionContext): PrefillLoomApi {
   const started = performance.now();
-  const log = vscode.window.createOutputChannel('Prefill Loom', { log: true });
+  rememberEnvironmentSecrets(process.env);
+  const log = redactingLog(vscode.window.createOutputChannel('Prefill Loom', { log: true }));
   const keys = new ApiKeyStore(context.secrets);
   const lastRequest = new LastRequestStore();
   const statusBar = new GenerationStatusBar();

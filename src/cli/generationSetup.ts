@@ -1,4 +1,5 @@
-import { createAnthropicClient } from '../core/providers/anthropicClient';
+import { anthropicEndpoint, createAnthropicClient } from '../core/providers/anthropicClient';
+import { endpointRisk } from '../core/providers/endpointSafety';
 import { validateConnectionSettings, type ConnectionSettings } from '../core/providers/connectionSettings';
 import { parseDocumentHeader } from '../core/conversation/documentHeader';
 import { resolveGenerationParams, validateGenerationDefaults, type GenerationParams } from '../core/conversation/generationSettings';
@@ -67,20 +68,26 @@ export function setUpGeneration(options: CliOptions, prefillText: string): Gener
     timeoutMs: connection.settings.requestTimeoutSeconds * 1000,
     maxRetries: connection.settings.maxRetries,
   };
-  let client: GenerationClient;
-  if (endpoint.kind === 'anthropic') {
-    const apiKey = options.apiKey;
-    if (!apiKey) return { cause: 'No API key.', next_step: 'Set ANTHROPIC_API_KEY in the environment.' };
-    client = createAnthropicClient({ apiKey, baseUrl: connection.settings.baseUrl, ...shared });
-  } else {
-    if (!connection.settings.baseUrl) {
-      return { cause: `--api ${endpoint.kind} needs --base-url.`, next_step: 'Give the base URL that ends in /v1, e.g. --base-url http://127.0.0.1:8000/v1.' };
-    }
-    client = createOpenAIStyleClient(
-      { apiKey: options.openaiApiKey, baseUrl: connection.settings.baseUrl, ...shared },
-      { kind: endpoint.kind, prefillStyle: endpoint.prefillStyle, logprobs: endpoint.logprobs },
-    );
+  const anthropic = endpoint.kind === 'anthropic';
+  if (anthropic && !options.apiKey) return { cause: 'No API key.', next_step: 'Set ANTHROPIC_API_KEY in the environment.' };
+  if (!anthropic && !connection.settings.baseUrl) {
+    return { cause: `--api ${endpoint.kind} needs --base-url.`, next_step: 'Give the base URL that ends in /v1, e.g. --base-url http://127.0.0.1:8000/v1.' };
   }
+  // $ANTHROPIC_BASE_URL names an Anthropic endpoint: an OpenAI-style request never goes there.
+  const target = anthropic ? anthropicEndpoint(connection.settings.baseUrl, options.env) : { url: connection.settings.baseUrl };
+  if (target.problem) return { cause: target.problem, next_step: 'Fix the URL and run again.' };
+  const risk = endpointRisk(target.url);
+  if (risk !== undefined && !options.allowPlainHttp) {
+    return { cause: risk, next_step: 'Use an https URL, or pass --allow-plain-http to send the key there anyway.' };
+  }
+  // Standard error, so the warning reaches the person even when the JSON goes to a file or a pipe.
+  if (risk !== undefined) process.stderr.write(`prefill-loom: warning: ${risk} Sending anyway (--allow-plain-http).\n`);
+  const client: GenerationClient = anthropic
+    ? createAnthropicClient({ apiKey: options.apiKey ?? '', baseUrl: target.url, ...shared })
+    : createOpenAIStyleClient(
+        { apiKey: options.openaiApiKey, baseUrl: target.url, ...shared },
+        { kind: endpoint.kind as 'completions' | 'chat', prefillStyle: endpoint.prefillStyle, logprobs: endpoint.logprobs },
+      );
   return {
     client,
     kind: endpoint.kind,

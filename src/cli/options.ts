@@ -11,6 +11,10 @@ export interface CliOptions {
   openaiApiKey?: string;
   /** `--api`, `--prefill-style`, `--logprobs` as given; checked in generationSetup.ts. */
   endpoint: EndpointCliOptions;
+  /** Where `$ANTHROPIC_BASE_URL` is read from when --base-url is not given. */
+  env: NodeJS.ProcessEnv;
+  /** --allow-plain-http: send the key to an endpoint the endpoint rule objects to, with a warning. */
+  allowPlainHttp: boolean;
   generation: Record<string, unknown>;
   connection: Record<string, unknown>;
   /** The `probe` command's own options, as given; see probeCommand.ts. */
@@ -70,6 +74,8 @@ Options:
   --base-url URL             anthropic: an Anthropic-compatible endpoint (default:
                              $ANTHROPIC_BASE_URL); completions/chat: the base ending in /v1,
                              e.g. http://127.0.0.1:8000/v1 (required)
+  --allow-plain-http         send the key even over plain http to another machine, or to a
+                             link-local or metadata address (refused without it; warns on stderr)
   --timeout SECONDS          per-request timeout (default 600)
   --max-retries N            retries for 429/5xx/connection errors (default 2)
   -h, --help                 this text
@@ -116,6 +122,7 @@ export function parseCliOptions(argv: string[], env: NodeJS.ProcessEnv): CliOpti
       samples: { type: 'string' },
       'probe-tokens': { type: 'string' },
       'max-points': { type: 'string' },
+      'allow-plain-http': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -126,10 +133,8 @@ export function parseCliOptions(argv: string[], env: NodeJS.ProcessEnv): CliOpti
     temperature: numberOrText(values.temperature),
     maxTokens: numberOrText(values['max-tokens']),
   };
-  const anthropic = values.api === undefined || values.api === 'anthropic';
   const connection: Record<string, unknown> = {
-    // ANTHROPIC_BASE_URL names an Anthropic endpoint; it must never send an OpenAI-style request elsewhere.
-    baseUrl: values['base-url'] ?? (anthropic ? env.ANTHROPIC_BASE_URL : undefined),
+    baseUrl: values['base-url'],
     requestTimeoutSeconds: numberOrText(values.timeout),
     maxRetries: numberOrText(values['max-retries']),
     maxTotalTokens: numberOrText(values['max-total-tokens']),
@@ -148,6 +153,8 @@ export function parseCliOptions(argv: string[], env: NodeJS.ProcessEnv): CliOpti
     apiKey: env.ANTHROPIC_API_KEY,
     openaiApiKey: env.OPENAI_API_KEY,
     endpoint: { api: values.api, 'prefill-style': values['prefill-style'], logprobs: values.logprobs },
+    env,
+    allowPlainHttp: values['allow-plain-http'] ?? false,
     generation: withoutUndefined(generation),
     connection: withoutUndefined(connection),
     probe,

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { ANTHROPIC_ENDPOINT_NAME, anthropicEndpoint, isLocalEndpoint, type EndpointSettings } from '../core/providers/endpointSettings';
+import { ANTHROPIC_ENDPOINT_NAME, builtInAnthropicEndpoint, isLocalEndpoint, type EndpointSettings } from '../core/providers/endpointSettings';
+import { rememberSecret } from '../core/providers/secretRedaction';
 
 /** The built-in Anthropic endpoint keeps the id it always had, so keys stored before endpoints still work. */
 const ANTHROPIC_SECRET_ID = 'prefillLoom.apiKey';
@@ -22,11 +23,16 @@ export class ApiKeyStore {
 
   /** The key for `endpoint` (the built-in Anthropic endpoint when none is given). */
   async get(endpoint?: EndpointSettings): Promise<string | undefined> {
-    const target = endpoint ?? anthropicEndpoint('');
-    const stored = await this.secrets.get(secretId(target));
+    const key = await this.lookUp(endpoint ?? builtInAnthropicEndpoint(''));
+    rememberSecret(key);
+    return key;
+  }
+
+  private async lookUp(endpoint: EndpointSettings): Promise<string | undefined> {
+    const stored = await this.secrets.get(secretId(endpoint));
     if (stored) return stored;
-    if (target.kind === 'anthropic') return process.env.ANTHROPIC_API_KEY || undefined;
-    return isLocalEndpoint(target) ? undefined : process.env.OPENAI_API_KEY || undefined;
+    if (endpoint.kind === 'anthropic') return process.env.ANTHROPIC_API_KEY || undefined;
+    return isLocalEndpoint(endpoint) ? undefined : process.env.OPENAI_API_KEY || undefined;
   }
 
   /**
@@ -47,6 +53,7 @@ export class ApiKeyStore {
     if (key === undefined) return false;
     const trimmed = key.trim();
     if (trimmed) {
+      rememberSecret(trimmed);
       await this.secrets.store(secretId(endpoint), trimmed);
       void vscode.window.showInformationMessage(`Prefill Loom: API key saved in secret storage, for ${endpoint.name} only.`);
     } else {
@@ -58,12 +65,13 @@ export class ApiKeyStore {
 
   /** Stores a key for an endpoint just added (Add Endpoint…). */
   async store(endpoint: EndpointSettings, key: string): Promise<void> {
+    rememberSecret(key);
     await this.secrets.store(secretId(endpoint), key);
   }
 }
 
 async function pickEndpointForKey(endpoints: readonly EndpointSettings[]): Promise<EndpointSettings | undefined> {
-  if (endpoints.length <= 1) return endpoints[0] ?? anthropicEndpoint('');
+  if (endpoints.length <= 1) return endpoints[0] ?? builtInAnthropicEndpoint('');
   const picked = await vscode.window.showQuickPick(
     endpoints.map((e) => ({ label: e.name, description: e.kind, detail: e.baseUrl || "Anthropic's API", endpoint: e })),
     { title: 'Prefill Loom: Set API Key', placeHolder: 'Which endpoint is the key for?' },

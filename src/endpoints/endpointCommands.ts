@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { EndpointKind } from '../core/providers/endpointKind';
 import { ENDPOINT_PRESETS, type EndpointPreset } from '../core/providers/endpointPresets';
 import { DEFAULT_TOP_LOGPROBS, validateEndpoints, type EndpointSettings } from '../core/providers/endpointSettings';
-import { isHttpUrl } from '../core/providers/connectionSettings';
+import { baseUrlProblem } from '../core/providers/endpointSafety';
 import type { ApiKeyStore } from './apiKeyStore';
 import { addEndpointSetting, readEndpointConfig, setDefaultEndpoint } from './endpointConfig';
 
@@ -101,7 +101,7 @@ async function askBaseUrl(preset: EndpointPreset): Promise<string | undefined> {
     prompt: `Where ${preset.label} listens: the base URL ending in /v1 (the usual port is filled in)`,
     value: preset.baseUrl,
     ignoreFocusOut: true,
-    validateInput: (v) => (isHttpUrl(v.trim()) ? undefined : 'An http(s) URL, such as http://127.0.0.1:8000/v1.'),
+    validateInput: (v) => { const problem = baseUrlProblem(v.trim()); return problem && `The base URL ${problem}, e.g. http://127.0.0.1:8000/v1.`; },
   });
   return url?.trim().replace(/\/+$/, '');
 }

@@ -41,6 +41,8 @@ export interface GenerationControllerDeps {
 /** Everything a request needs that does not depend on where the cursor is. */
 interface RequestContext {
   endpoint: EndpointSettings;
+  /** Where requests go (the endpoint's URL as resolved): checked (and, if need be, agreed to) by the send guard. */
+  url: string;
   /** Undefined for an endpoint without a key (a local server): no Authorization header is sent. */
   apiKey: string | undefined;
   settings: LoomSettings;
@@ -95,7 +97,7 @@ export class GenerationController implements vscode.Disposable {
   /** Asks for several continuations at the cursor (the setting's count, or one the user picks). */
   async generateAlternatives(editor: vscode.TextEditor | undefined = vscode.window.activeTextEditor, count?: number): Promise<GenerationOutcome | undefined> {
     const n = count ?? (await pickAlternativeCount(readLoomSettings().connection.alternatives));
-    if (n === undefined || (editor && !(await this.confirmAlternatives(editor, n)))) return undefined;
+    if (n === undefined || (editor && !(await this.confirmAlternativesAt(editor, n)))) return undefined;
     return this.continueAtCursor(editor, n);
   }
 
@@ -116,6 +118,7 @@ export class GenerationController implements vscode.Disposable {
       mode === 'regenerate' && node.parentId !== null
         ? { session, parentId: node.parentId, count: 1, params: original ?? context.params, kind: 'regeneration', comparesTo: nodeId }
         : { session, parentId: nodeId, count: context.settings.connection.alternatives, params: context.params, kind: 'generation' };
+    if (!(await this.confirmAlternatives(plan.count, plan.params, context.settings, session.tree.textOf(plan.parentId).length))) return [];
     const made = await this.track(session.document, (abort) => Promise.all(this.startTreeGenerations(plan, context, abort)));
     return made.filter((id): id is string => id !== undefined && session.tree.has(id));
   }
@@ -183,21 +186,25 @@ export class GenerationController implements vscode.Disposable {
       if (choice) await vscode.commands.executeCommand('prefillLoom.setApiKey');
       return undefined;
     }
-    if (!(await this.deps.guard.maySend(endpoint.baseUrl))) return undefined;
+    const url = await this.deps.guard.maySend(endpoint.baseUrl, endpoint.kind);
+    if (url === undefined) return undefined;
     const defaults = { ...settings.defaults, model: endpoint.model ?? settings.defaults.model };
-    return { endpoint, apiKey, settings, params: resolveGenerationParams(defaults, header.fields), header };
+    return { endpoint, url, apiKey, settings, params: resolveGenerationParams(defaults, header.fields), header };
   }
 
-  /** Asks before sending more alternatives than anyone is likely to want at once (a slip of the keyboard). */
-  private async confirmAlternatives(editor: vscode.TextEditor, count: number): Promise<boolean> {
+  private confirmAlternativesAt(editor: vscode.TextEditor, count: number): Promise<boolean> {
     const settings = readLoomSettings();
     const params = resolveGenerationParams(settings.defaults, this.deps.headers.check(editor.document).fields);
-    const question = alternativesQuestion({
-      count,
-      model: params.model,
-      promptChars: editor.document.offsetAt(editor.selection.active),
-      outputTokensEach: outputTokenBudget(settings.connection, params.max_tokens),
-    });
+    return this.confirmAlternatives(count, params, settings, editor.document.offsetAt(editor.selection.active));
+  }
+
+  /**
+   * Asks before sending more alternatives than anyone is likely to want at once (a slip of the
+   * keyboard, or a count a workspace chose): every path that sends several generations comes here,
+   * the command and the loom view's intent alike.
+   */
+  private async confirmAlternatives(count: number, params: GenerationParams, settings: LoomSettings, promptChars: number): Promise<boolean> {
+    const question = alternativesQuestion({ count, model: params.model, promptChars, outputTokensEach: outputTokenBudget(settings.connection, params.max_tokens) });
     if (!question) return true;
     const choice = await vscode.window.showWarningMessage(question.message, { modal: true, detail: question.detail }, question.confirm);
     if (choice !== question.confirm) this.deps.log.info(`Generate Alternatives: ${count} alternatives were not confirmed; nothing was sent.`);
@@ -290,7 +297,7 @@ export class GenerationController implements vscode.Disposable {
     const { connection } = context.settings;
     const { endpoint, apiKey } = context;
     const shared = {
-      baseUrl: endpoint.baseUrl,
+      baseUrl: context.url,
       timeoutMs: connection.requestTimeoutSeconds * 1000,
       maxRetries: connection.maxRetries,
       onRequest: (r: CapturedRequest) => this.deps.lastRequest.record(r),

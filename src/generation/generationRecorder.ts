@@ -1,3 +1,4 @@
+import { redactSecrets } from '../core/providers/secretRedaction';
 import type * as vscode from 'vscode';
 import type { GenerationOutcome } from '../core/generation/generation';
 import type { GenerationParams } from '../core/conversation/generationSettings';
@@ -62,7 +63,7 @@ export class GenerationRecorder {
       usage: outcome.usage,
       durationMs: outcome.requests.reduce((ms, r) => ms + r.durationMs, 0),
       requests: outcome.requests.length,
-      error: outcome.status === 'failed' ? String((outcome.error as Error | undefined)?.message ?? outcome.error) : undefined,
+      error: outcome.status === 'failed' ? redactSecrets(String((outcome.error as Error | undefined)?.message ?? outcome.error)) : undefined,
       ...(outcome.tokens ? { tokens: packTokens(outcome.tokens) } : {}),
     });
   }

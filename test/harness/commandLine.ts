@@ -15,12 +15,23 @@ export interface CliRun {
  * only PATH and `env` in its environment, so no key or endpoint leaks in from the test runner.
  * `started` gets the process, for a test that signals it mid-run.
  */
-export function runCli(
+export async function runCli(
   args: string[],
-  stdin: string,
+  stdin: string | Buffer,
   env: Record<string, string | undefined>,
   started?: (child: ChildProcess) => void,
 ): Promise<CliRun> {
+  const run = await runCliRaw(args, stdin, env, started);
+  return { status: run.status, json: run.stdout ? JSON.parse(run.stdout) : {}, stderr: run.stderr };
+}
+
+/** Like {@link runCli}, with standard output as printed, for a test of the exact bytes. */
+export function runCliRaw(
+  args: string[],
+  stdin: string | Buffer,
+  env: Record<string, string | undefined>,
+  started?: (child: ChildProcess) => void,
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], { env: { PATH: process.env.PATH, ...env } });
     started?.(child);
@@ -29,7 +40,7 @@ export function runCli(
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
     child.on('error', reject);
-    child.on('close', (status) => resolve({ status, json: stdout ? JSON.parse(stdout) : {}, stderr }));
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
     child.stdin.end(stdin);
   });
 }

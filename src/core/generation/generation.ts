@@ -10,6 +10,7 @@ import { streamOpenAIStyle } from '../providers/openaiStream';
 import { buildRequest, isOpenAIRequestBody, type RequestBody } from '../providers/requestBody';
 import type { TokenLogprob } from '../providers/tokenLogprobs';
 import { estimateTokens } from '../shared/tokenEstimate';
+import { redactSecrets } from '../providers/secretRedaction';
 import { addUsage, ZERO_USAGE, type TokenUsage } from '../shared/tokenUsage';
 
 /** What a generation talks through: the Anthropic SDK, or the `openai` package bound to an OpenAI-style endpoint. */
@@ -207,5 +208,5 @@ function isAbort(e: unknown, signal: AbortSignal | undefined): boolean {
 }
 
 function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
+  return redactSecrets(e instanceof Error ? e.message : String(e));
 }

@@ -1,6 +1,7 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError } from '@anthropic-ai/sdk';
 import * as OpenAIErrors from 'openai';
 import { IncompleteResponseError } from './generation';
+import { redactSecrets } from '../providers/secretRedaction';
 
 /** Something the user can do next, offered as a button beside the message. */
 export type ErrorAction = 'setApiKey' | 'retry' | 'showLastRequest' | 'openSettings';
@@ -14,8 +15,16 @@ export interface ErrorDescription {
 
 const RECEIVED_KEPT = 'The text received so far was kept.';
 
-/** Explains an error from a generation in words a user can act on. */
+/**
+ * Explains an error from a generation in words a user can act on. Servers put anything in their
+ * error text, the key they were sent included, so the explanation never carries a secret.
+ */
 export function describeGenerationError(e: unknown): ErrorDescription {
+  const description = describe(e);
+  return { ...description, cause: redactSecrets(description.cause), nextStep: redactSecrets(description.nextStep) };
+}
+
+function describe(e: unknown): ErrorDescription {
   if (e instanceof APIConnectionTimeoutError || e instanceof OpenAIErrors.APIConnectionTimeoutError) {
     return {
       cause: 'The API did not answer within the time limit.',

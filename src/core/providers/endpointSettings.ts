@@ -1,6 +1,5 @@
 import { ENDPOINT_KINDS, isEndpointKind, isPrefillStyle, MAX_TOP_LOGPROBS, PREFILL_STYLES, type EndpointKind, type PrefillStyle } from './endpointKind';
-import { isHttpUrl } from './connectionSettings';
-import { isLoopbackUrl } from './endpointSafety';
+import { baseUrlProblem, isLoopbackUrl } from './endpointSafety';
 
 /** One named endpoint: where requests go, in which protocol, and how. Keys are kept apart (SecretStorage, environment). */
 export interface EndpointSettings {
@@ -19,7 +18,7 @@ export interface EndpointSettings {
 /** The endpoint that always exists: Anthropic's Messages API at `prefillLoom.baseUrl`. */
 export const ANTHROPIC_ENDPOINT_NAME = 'Anthropic';
 
-export function anthropicEndpoint(baseUrl: string): EndpointSettings {
+export function builtInAnthropicEndpoint(baseUrl: string): EndpointSettings {
   return { name: ANTHROPIC_ENDPOINT_NAME, kind: 'anthropic', baseUrl, prefillStyle: 'plain' };
 }
 
@@ -38,7 +37,7 @@ const NAME = /^[A-Za-z0-9][\w.@+ -]{0,62}$/;
  * named in `problems` (with what to fix); the built-in Anthropic endpoint comes first, always.
  */
 export function validateEndpoints(raw: unknown, anthropicBaseUrl: string): { endpoints: EndpointSettings[]; problems: string[] } {
-  const endpoints = [anthropicEndpoint(anthropicBaseUrl)];
+  const endpoints = [builtInAnthropicEndpoint(anthropicBaseUrl)];
   const problems: string[] = [];
   if (raw === undefined || raw === null) return { endpoints, problems };
   if (!Array.isArray(raw)) return { endpoints, problems: ['`prefillLoom.endpoints` must be a list of endpoints; ignoring it.'] };
@@ -60,7 +59,8 @@ function checkEndpoint(entry: unknown, index: number, known: EndpointSettings[])
   if (known.some((k) => k.name.toLowerCase() === name.toLowerCase())) return `${label} repeats a name already used; it is ignored.`;
   if (!isEndpointKind(e.kind)) return `${label} needs "kind": one of ${ENDPOINT_KINDS.join(', ')}; it is ignored.`;
   const baseUrl = typeof e.baseUrl === 'string' ? e.baseUrl.replace(/\/+$/, '') : '';
-  if (!(baseUrl === '' && e.kind === 'anthropic') && !isHttpUrl(baseUrl)) return `${label} needs "baseUrl", an http(s) URL such as http://127.0.0.1:8000/v1; it is ignored.`;
+  const urlProblem = baseUrl === '' && e.kind === 'anthropic' ? undefined : baseUrlProblem(baseUrl);
+  if (urlProblem !== undefined) return `${label}: "baseUrl" ${urlProblem} (e.g. http://127.0.0.1:8000/v1); it is ignored.`;
   if (e.prefillStyle !== undefined && !isPrefillStyle(e.prefillStyle)) return `${label}: "prefillStyle" must be one of ${PREFILL_STYLES.join(', ')}; it is ignored.`;
   if (e.model !== undefined && (typeof e.model !== 'string' || e.model.trim() === '')) return `${label}: "model" must be a model id; it is ignored.`;
   const endpoint: EndpointSettings = { name, kind: e.kind, baseUrl, prefillStyle: (e.prefillStyle as PrefillStyle | undefined) ?? 'plain' };

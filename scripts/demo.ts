@@ -27,11 +27,11 @@ const WELCOME_STEPS = [
 ];
 
 /** The demo's endpoints (user settings); the documents pick theirs by name in the header. */
-const BASE_ENDPOINT = 'simulator-base';
-const MIXED_ENDPOINT = 'simulator-mixed';
+export const BASE_ENDPOINT = 'simulator-base';
+export const MIXED_ENDPOINT = 'simulator-mixed';
 
 /** Ends in a space on purpose: a completions endpoint sends it as written, and the model sees it. */
-const BASE_MODEL_BODY = 'It was a cold morning in the spring of the year, and ';
+export const BASE_MODEL_BODY = 'It was a cold morning in the spring of the year, and ';
 
 const BASE_MODEL_STEPS = [
   '# A base model behind the OpenAI-style completions route: no system prompt, no user turn. The',
@@ -55,7 +55,7 @@ function documentText(header: string, steps: readonly string[], endpoint: string
   return [open, ...steps, ...(endpoint ? [`endpoint: ${endpoint}`] : []), ...rest].join('\n') + body;
 }
 
-function writeWorkspace(dir: string): void {
+export function writeWorkspace(dir: string): void {
   fs.mkdirSync(dir, { recursive: true });
   const welcome = renderDocumentHeader({ model: 'claude-haiku-4-5', user: 'Tell me a story.', temperature: 0, max_tokens: 60 });
   fs.writeFileSync(path.join(dir, 'welcome.md'), documentText(welcome, WELCOME_STEPS, undefined, WELCOME_BODY));
@@ -66,7 +66,7 @@ function writeWorkspace(dir: string): void {
 }
 
 /** Local OpenAI-style endpoints, as `prefillLoom.endpoints` entries: no key (loopback), probabilities asked for. */
-function demoEndpoints(url: string, mixedUrl: string): object[] {
+export function demoEndpoints(url: string, mixedUrl: string): object[] {
   return [
     { name: BASE_ENDPOINT, kind: 'completions', baseUrl: `${url}/v1`, model: 'simulator-base', logprobs: true, topLogprobs: 5 },
     { name: MIXED_ENDPOINT, kind: 'chat', baseUrl: `${mixedUrl}/v1`, prefillStyle: 'continue_final_message', model: 'simulator-mixed', logprobs: true, topLogprobs: 5 },
@@ -109,7 +109,10 @@ async function main(): Promise<void> {
   console.log('Open welcome.md (then base-model.md, distribution.md) and follow the steps in its header. Ctrl+C stops the demo.');
 }
 
-main().catch((e: unknown) => {
-  console.error(`The demo could not start: ${e instanceof Error ? e.message : String(e)}`);
-  process.exit(1);
-});
+// Run as a script; imported (by a test of its documents), it starts nothing.
+if (require.main === module) {
+  main().catch((e: unknown) => {
+    console.error(`The demo could not start: ${e instanceof Error ? e.message : String(e)}`);
+    process.exit(1);
+  });
+}

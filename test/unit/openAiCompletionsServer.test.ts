@@ -77,6 +77,8 @@ describe('fake server: OpenAI-style /v1/completions through the openai client', 
       expected.choices[0].logprobs!.token_logprobs,
     );
     assert.deepEqual(tokenChunks.map((chunk) => chunk.choices[0].finish_reason), [...Array(tokenChunks.length - 1).fill(null), 'length']);
+    // With include_usage, every other chunk says `usage: null`, as OpenAI sends it.
+    assert.ok(tokenChunks.every((chunk) => chunk.usage === null));
     const last = chunks[chunks.length - 1];
     assert.deepEqual(last.choices, []);
     assert.deepEqual(last.usage, expected.usage);

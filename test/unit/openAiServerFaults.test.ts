@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import OpenAI, { APIError, AuthenticationError, BadRequestError, InternalServerError, NotFoundError, RateLimitError } from 'openai';
 import { startFakeAnthropic, type FakeAnthropic } from '../server/fakeAnthropic';
-import { expectedCompletion } from '../server/openai/expected';
+import { expectedChat, expectedCompletion } from '../server/openai/expected';
 import type { OpenAiQuirks } from '../server/openai/quirks';
 import { scriptedTextModel } from '../server/openai/textModel';
 import { openAiServerSuite } from './openAiServerSuite';
@@ -9,6 +9,13 @@ import { openAiServerSuite } from './openAiServerSuite';
 const KEY = 'sk-openai-style-test-key';
 const MODEL = 'simulator-base';
 const REQUEST = { model: MODEL, prompt: 'The old woman nodded', max_tokens: 8, temperature: 1, seed: 2 } as const;
+const CHAT: OpenAI.ChatCompletionCreateParamsNonStreaming = {
+  model: MODEL,
+  max_tokens: 8,
+  temperature: 1,
+  seed: 2,
+  messages: [{ role: 'user', content: 'Tell me a story.' }, { role: 'assistant', content: 'Once upon a time' }],
+};
 
 /** Streams a completion through the SDK, keeping the text that arrived before any failure. */
 async function streamText(client: OpenAI, extra: Partial<OpenAI.CompletionCreateParamsStreaming> = {}): Promise<{ text: string; finishes: string[]; error?: unknown }> {
@@ -51,7 +58,7 @@ describe('fake server: OpenAI-style quirks, errors, faults and request capture',
   const suite = openAiServerSuite({ openAi: { apiKey: KEY, models: [MODEL] } });
   const expectedText = (): string => (expectedCompletion(REQUEST).choices as Array<{ text: string }>)[0].text;
 
-  describe('quirks the openai client tolerates', () => {
+  describe('quirks the openai client tolerates, on completions and chat', () => {
     const cases: Array<[string, OpenAiQuirks, (raw: string) => boolean]> = [
       ['keep-alive comment lines', { keepAliveComments: true }, (raw) => raw.includes(': keep-alive\n\n')],
       ['the finish reason on an extra empty chunk', { finishReason: 'extraChunk' }, (raw) => raw.includes('"text":"","logprobs":null,"finish_reason":"length"')],
@@ -72,6 +79,10 @@ describe('fake server: OpenAI-style quirks, errors, faults and request capture',
         assert.equal(streamed.error, undefined);
         assert.equal(streamed.text, expectedText());
         assert.ok(streamed.finishes.length >= 1 && streamed.finishes.every((reason) => reason === 'length'));
+        const chat = await suite.client.chat.completions.create({ ...CHAT, stream: true });
+        let content = '';
+        for await (const chunk of chat) content += chunk.choices.map((choice) => choice.delta.content ?? '').join('');
+        assert.equal(content, (expectedChat(CHAT).choices as Array<{ message: { content: string } }>)[0].message.content);
       });
     }
   });

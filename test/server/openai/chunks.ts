@@ -52,11 +52,11 @@ export interface PlanOptions {
   usage: Usage;
 }
 
-function chunk(meta: ReplyMeta, choice: Record<string, unknown>, finish: FinishReason | null): Record<string, unknown> {
+function chunk(meta: ReplyMeta & { usage?: null }, choice: Record<string, unknown>, finish: FinishReason | null): Record<string, unknown> {
   return { ...meta, choices: [{ ...choice, finish_reason: finish }] };
 }
 
-function choiceChunks(meta: ReplyMeta, shape: ChoiceShape, index: number, choice: Choice, options: PlanOptions): Chunk[] {
+function choiceChunks(meta: ReplyMeta & { usage?: null }, shape: ChoiceShape, index: number, choice: Choice, options: PlanOptions): Chunk[] {
   const place = options.quirks.finishReason ?? options.finishHabit;
   const opening = shape.opening(index);
   const chunks: Chunk[] = opening ? [{ payload: chunk(meta, opening, null) }] : [];
@@ -81,7 +81,9 @@ function choiceChunks(meta: ReplyMeta, shape: ChoiceShape, index: number, choice
 }
 
 export function planChunks(meta: ReplyMeta, shape: ChoiceShape, choices: readonly Choice[], options: PlanOptions): Chunk[] {
-  const chunks = choices.flatMap((choice, index) => choiceChunks(meta, shape, index, choice, options));
+  // When usage was asked for, every chunk before the usage chunk says `usage: null`, as OpenAI sends it.
+  const chunkMeta = options.includeUsage ? { ...meta, usage: null } : meta;
+  const chunks = choices.flatMap((choice, index) => choiceChunks(chunkMeta, shape, index, choice, options));
   if (options.includeUsage || options.quirks.usageChunkAlways) {
     chunks.push({ payload: { ...meta, choices: [], usage: options.usage } });
   }

@@ -35,8 +35,8 @@ export interface OpenAiOptions {
   corpus?: CorpusName;
   /**
    * Seeds the requests that name no `seed`: the k-th of them since the start (or `reset()`) samples with
-   * `requestSeeds(seed, k + 1)[k]` (expected.ts), so a run of N samples is exact as a whole, and as a
-   * multiset when they arrive concurrently in any order. Without it, seeds come from the prompt and
+   * `sequenceSeed(seed, k)` (`requestSeeds` in expected.ts lists them), so a run of N samples is exact
+   * as a whole, and as a multiset when they arrive concurrently in any order. Without it, seeds come from the prompt and
    * a counter: parallel samples differ, but not reproducibly.
    */
   seed?: number;

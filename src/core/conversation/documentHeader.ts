@@ -26,7 +26,8 @@
  *   (`''` is a quote), one-line flow lists `["a", 'b', c]`, and literal blocks `|`, `|-`, `|+`
  *   whose space-indented lines follow (common indentation removed, lines of only spaces count as
  *   empty; `|` keeps one final newline, `|-` none, `|+` all of them).
- * - Fields: `model`, `system`, `user` (non-blank text), `temperature` and `top_p` (numbers 0..1),
+ * - Fields: `endpoint` (the name of an endpoint from the user's settings, never an address),
+ *   `model`, `system`, `user` (non-blank text), `temperature` and `top_p` (numbers 0..1),
  *   `top_k` (integer ≥ 1), `max_tokens` (integer 1..128000), `stop_sequences` (a list of strings
  *   with a visible character, or one such string).
  * - Invalid values, duplicate keys and keys that would set where requests go or what credentials

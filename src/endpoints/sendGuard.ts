@@ -23,15 +23,15 @@ export class SendGuard {
       void vscode.window.showErrorMessage(`Prefill Loom: ${endpoint.problem} Nothing was sent.`);
       return undefined;
     }
-    return (await this.endpointAllowed(endpoint.url)) && (await this.workspaceAllowed(endpoint.url)) ? endpoint.url : undefined;
+    return (await this.endpointAllowed(endpoint.url, kind)) && (await this.workspaceAllowed(endpoint.url)) ? endpoint.url : undefined;
   }
 
-  private async endpointAllowed(url: string): Promise<boolean> {
+  private async endpointAllowed(url: string, kind: EndpointKind): Promise<boolean> {
     const risk = endpointRisk(url);
     if (risk === undefined || this.allowedEndpoints.has(url)) return true;
     const choice = await vscode.window.showWarningMessage(
       `Prefill Loom: ${risk}`,
-      { modal: true, detail: 'Use an https URL in prefillLoom.baseUrl (or the endpoint in prefillLoom.endpoints), or send anyway for this session.' },
+      { modal: true, detail: `Use an https URL in ${kind === 'anthropic' ? 'prefillLoom.baseUrl' : "the endpoint's entry in prefillLoom.endpoints"}, or send anyway for this session.` },
       'Send Anyway',
     );
     if (choice !== 'Send Anyway') return false;

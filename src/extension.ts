@@ -6,6 +6,7 @@ import { EndpointStatusBar } from './endpoints/endpointStatusBar';
 import { DivergenceDecorations } from './reproducibility/divergenceDecorations';
 import { GenerationController } from './generation/generationController';
 import { GenerationStatusBar } from './generation/generationStatusBar';
+import { createLoomDocument, importConversationCommand } from './conversation/conversationCommands';
 import { HeaderDiagnostics } from './conversation/headerDiagnostics';
 import { LAST_REQUEST_SCHEME, LastRequestStore } from './endpoints/lastRequest';
 import { exportPath, exportTree, importTree } from './loom/loomExport';
@@ -78,6 +79,8 @@ export function activate(context: vscode.ExtensionContext): PrefillLoomApi {
     command('setApiKey', () => keys.promptAndStore(readLoomSettings().endpoints)),
     command('addEndpoint', () => addEndpoint(keys)),
     command('pickEndpoint', () => pickEndpoint()),
+    command('newLoomDocument', () => createLoomDocument()),
+    command('importConversation', () => importConversationCommand()),
     command('showLastRequest', () => lastRequest.show()),
     command('copyLastRequestAsCurl', () => lastRequest.copyAsCurl()),
     command('showTree', async () => {

@@ -1,4 +1,5 @@
 import { runGeneration, type GenerationOutcome } from '../core/generation/generation';
+import { conversationTurns, type ConversationTurn } from '../core/conversation/conversationTurns';
 import { describeGenerationError } from '../core/generation/generationError';
 import { outputTokenBudget } from '../core/providers/connectionSettings';
 import { costUsd } from '../core/shared/pricing';
@@ -16,6 +17,8 @@ export interface ContinueReport {
   usage: { input_tokens: number; output_tokens: number };
   cost_usd: number | null;
   requests: Array<{
+    /** The turns sent before the prefill (the header's conversation, or the one user turn). */
+    turns: ConversationTurn[];
     prefill: string;
     max_tokens: number;
     stop_reason: string | null;
@@ -39,12 +42,12 @@ export async function runContinue(options: CliOptions, prefillText: string, sign
     maxTotalTokens: outputTokenBudget(setup.connection, setup.params.max_tokens),
     signal,
   });
-  const report = toReport(outcome, setup.params.model);
+  const report = toReport(outcome, setup.params.model, conversationTurns(setup.params));
   if (setup.logprobs) report.tokens = outcome.tokens ?? [];
   return report;
 }
 
-function toReport(outcome: GenerationOutcome, model: string): ContinueReport {
+function toReport(outcome: GenerationOutcome, model: string, turns: ConversationTurn[]): ContinueReport {
   const report: ContinueReport = {
     status: outcome.status,
     text: outcome.text,
@@ -53,6 +56,7 @@ function toReport(outcome: GenerationOutcome, model: string): ContinueReport {
     usage: outcome.usage,
     cost_usd: costUsd(model, outcome.usage) ?? null,
     requests: outcome.requests.map((r) => ({
+      turns,
       prefill: r.prefillSent,
       max_tokens: r.body.max_tokens,
       stop_reason: r.stopReason,

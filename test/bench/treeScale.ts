@@ -141,7 +141,8 @@ async function writeTree(n: number, file: string, shape: TreeShape): Promise<{ s
   const { tree, deepestId } = generateTree(n, 42, shape);
   let text = '';
   const serializeMs = time(() => (text = serializeTree(tree, { currentId: deepestId, document: path.basename(file) })));
-  await nodeTreeStorage.write(file, text);
+  await nodeTreeStorage.remove(file);
+  await nodeTreeStorage.create(file, text);
   return { serializeMs, deepestId };
 }
 

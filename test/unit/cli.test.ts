@@ -52,6 +52,21 @@ describe('prefill-loom continue (command line)', function () {
     assert.ok(run.json.text.length > 0);
   });
 
+  it('sends a header conversation before the prefill and shows its turns with every request', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'loom-cli-'));
+    const file = path.join(dir, 'prefill.md');
+    writeFileSync(file, '---\nmessages:\n  - user: One\n  - assistant: Two\n  - user: Three\n---\nDear diary,');
+    const run = await cli(['continue', '--prefill-file', file, '--base-url', server.url], '');
+    assert.equal(run.status, 0, run.stderr);
+    const turns = [
+      { role: 'user', content: 'One' },
+      { role: 'assistant', content: 'Two' },
+      { role: 'user', content: 'Three' },
+    ];
+    assert.deepEqual((server.requests.at(-1)?.body as any).messages, [...turns, { role: 'assistant', content: 'Dear diary,' }]);
+    assert.deepEqual(run.json.requests[0].turns, turns);
+  });
+
   it('exits non-zero with the cause when the key is rejected', async () => {
     const run = await cli(['continue', '--base-url', server.url], 'Hello', { ANTHROPIC_API_KEY: 'wrong' });
     assert.equal(run.status, 1);

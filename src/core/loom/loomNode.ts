@@ -88,3 +88,13 @@ export type TreeOp =
   | { readonly op: 'split'; readonly id: string; readonly offset: number; readonly headId: string }
   | { readonly op: 'remove'; readonly id: string }
   | { readonly op: 'restore'; readonly removed: RemovedSubtree };
+
+/**
+ * Longest node id. One rule for tree files, imports, the journal and the view's messages, so every
+ * node that loads can also be selected, deleted or bookmarked from the view.
+ */
+export const MAX_NODE_ID_LENGTH = 256;
+
+export function isNodeId(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0 && value.length <= MAX_NODE_ID_LENGTH;
+}

@@ -3,6 +3,7 @@ import { runGeneration, type GenerationClient } from '../generation/generation';
 import { OpenAIStyleClient } from '../providers/openaiClient';
 import { concurrencyLimit } from '../shared/concurrencyLimit';
 import { describeGenerationError } from '../generation/generationError';
+import { conversationTurns } from '../conversation/conversationTurns';
 import type { GenerationParams } from '../conversation/generationSettings';
 import { buildMessagesRequest } from '../conversation/messagesRequest';
 import { costUsd } from '../shared/pricing';
@@ -101,7 +102,8 @@ export function planProbe(input: ProbePlanInput): ProbePlan {
   if (input.maxPoints !== undefined) checkCount('maxPoints', input.maxPoints);
   const offsets = spreadEvenly(probeSplitPoints(input.nodeText, input.split), input.maxPoints);
   const requests = offsets.length * input.samples;
-  const promptLength = (input.params.system ?? '').length + input.params.user.length + input.basePrefill.length;
+  const turnsLength = conversationTurns(input.params).reduce((sum, turn) => sum + turn.content.length, 0);
+  const promptLength = (input.params.system ?? '').length + turnsLength + input.basePrefill.length;
   const estimatedInputTokens = input.samples * offsets.reduce((sum, k) => sum + estimateTokens(promptLength + k), 0);
   const estimatedOutputTokens = requests * input.probeTokens;
   return {

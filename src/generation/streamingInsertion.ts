@@ -24,6 +24,8 @@ export class StreamingInsertion implements vscode.Disposable {
   private heldChanges: vscode.TextDocumentChangeEvent[] | undefined;
   private draining: Promise<void> | undefined;
   private firstEdit = true;
+  /** Text after the insertion point the first streamed text takes the place of (a branch at the cursor). */
+  private restToReplace = 0;
   private pushedAt: number[] = [];
   private closed = false;
   private readonly subscriptions: vscode.Disposable[];
@@ -53,6 +55,14 @@ export class StreamingInsertion implements vscode.Disposable {
   /** Where the next streamed text goes. */
   get insertionOffset(): number {
     return this.offset;
+  }
+
+  /**
+   * Makes the first streamed text also replace the `length` characters after the insertion point, in
+   * the same undo step; if nothing arrives they stay.
+   */
+  replaceOnFirstEdit(length: number): void {
+    this.restToReplace = length;
   }
 
   push(edit: ContinuationEdit): void {
@@ -109,11 +119,12 @@ export class StreamingInsertion implements vscode.Disposable {
   private async apply(replace: number, text: string): Promise<boolean> {
     const start = this.offset - replace;
     const ourVersion = this.document.version + 1;
-    const range = new vscode.Range(this.document.positionAt(start), this.document.positionAt(this.offset));
+    const range = new vscode.Range(this.document.positionAt(start), this.document.positionAt(this.offset + this.restToReplace));
     this.heldChanges = [];
     let applied = false;
     try {
       applied = await this.tryEdit(range, text);
+      if (applied) this.restToReplace = 0;
     } finally {
       const held = this.heldChanges;
       this.heldChanges = undefined;

@@ -119,6 +119,9 @@ describe('the packaged README', () => {
         'media/loomView.css',
         'media/probeReport.css',
         'media/readme/screenshot.png',
+        'media/walkthrough/compare.md',
+        'media/walkthrough/continue.md',
+        'media/walkthrough/probe.md',
         'package.json',
         'readme.md',
       ]);

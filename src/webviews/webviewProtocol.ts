@@ -62,7 +62,10 @@ export interface TreeSnapshot {
  * per animation-frame-sized interval while streaming), and the view applies them in order.
  */
 export type TreeChange =
-  /** Nodes added or changed, as whole summaries: a streaming node's preview grew, a parent got a child. */
+  /**
+   * Nodes added or changed, as whole summaries: a streaming node's preview grew, a parent got a child.
+   * A node without `parentId` is the root from now on (a split of the root makes its head the root).
+   */
   | { readonly type: 'upsert'; readonly nodes: readonly NodeSummary[] }
   /** Nodes removed, each with its whole subtree. */
   | { readonly type: 'remove'; readonly ids: readonly string[] }

@@ -3,6 +3,7 @@ import { conversationTurns, type ConversationTurn } from '../core/conversation/c
 import { describeGenerationError } from '../core/generation/generationError';
 import { outputTokenBudget } from '../core/providers/connectionSettings';
 import { costUsd } from '../core/shared/pricing';
+import type { TokenLogprob } from '../core/providers/tokenLogprobs';
 import { isSetupProblem, setUpGeneration, type SetupProblem } from './generationSetup';
 import type { CliOptions } from './options';
 
@@ -25,6 +26,8 @@ export interface ContinueReport {
     duration_ms: number;
     error?: string;
   }>;
+  /** With `--logprobs`: every generated token across all requests; joined, their texts equal {@link text}. */
+  tokens?: TokenLogprob[];
   error?: { cause: string; next_step: string };
 }
 
@@ -39,7 +42,9 @@ export async function runContinue(options: CliOptions, prefillText: string, sign
     maxTotalTokens: outputTokenBudget(setup.connection, setup.params.max_tokens),
     signal,
   });
-  return toReport(outcome, setup.params.model, conversationTurns(setup.params));
+  const report = toReport(outcome, setup.params.model, conversationTurns(setup.params));
+  if (setup.logprobs) report.tokens = outcome.tokens ?? [];
+  return report;
 }
 
 function toReport(outcome: GenerationOutcome, model: string, turns: ConversationTurn[]): ContinueReport {

@@ -21,11 +21,20 @@ export class ContinuationText {
   private heldIsStale = false;
   private replacedWhitespace = '';
 
-  /** @param documentTrailing whitespace after the sent prefill that is already in the document. */
+  private readonly holdWhitespace: boolean;
+
+  /**
+   * @param documentTrailing whitespace after the sent prefill that is already in the document.
+   * @param options.holdWhitespace false for endpoints that take a prefill exactly as written: the
+   * next request continues from every character received, so no whitespace is ever superseded.
+   */
   constructor(
     private documentTrailing: string,
     private readonly emit: (edit: ContinuationEdit) => void,
-  ) {}
+    options: { holdWhitespace?: boolean } = {},
+  ) {
+    this.holdWhitespace = options.holdWhitespace ?? true;
+  }
 
   /** The continuation as the document shows it. */
   get text(): string {
@@ -45,7 +54,7 @@ export class ContinuationText {
       this.heldIsStale = false;
     }
     const combined = this.held + delta;
-    const body = withoutHeldTail(combined);
+    const body = withoutHeldTail(combined, this.holdWhitespace);
     this.held = combined.slice(body.length);
     if (body.length > 0) this.show(body);
   }
@@ -55,7 +64,7 @@ export class ContinuationText {
    * the previous response is superseded by whatever the new response says.
    */
   continueWithNextResponse(): void {
-    this.heldIsStale = true;
+    this.heldIsStale = this.holdWhitespace;
   }
 
   /**
@@ -79,10 +88,11 @@ export class ContinuationText {
   }
 }
 
-/** `text` without what must wait for the next delta: trailing whitespace and a trailing high surrogate. */
-function withoutHeldTail(text: string): string {
-  let body = text.trimEnd();
-  while (endsInHighSurrogate(body)) body = body.slice(0, -1).trimEnd();
+/** `text` without what must wait for the next delta: trailing whitespace (when held) and a trailing high surrogate. */
+function withoutHeldTail(text: string, holdWhitespace: boolean): string {
+  const trim = (t: string): string => (holdWhitespace ? t.trimEnd() : t);
+  let body = trim(text);
+  while (endsInHighSurrogate(body)) body = trim(body.slice(0, -1));
   return body;
 }
 

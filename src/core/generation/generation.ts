@@ -1,22 +1,33 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import { APIUserAbortError } from '@anthropic-ai/sdk';
-import type { StopReason } from '@anthropic-ai/sdk/resources/messages/messages';
+import { APIUserAbortError as OpenAIUserAbortError } from 'openai';
 import { ContinuationText, type ContinuationEdit } from './continuationText';
 import type { GenerationParams } from '../conversation/generationSettings';
-import { buildMessagesRequest, type MessagesRequestBody } from '../conversation/messagesRequest';
 import { splitTrailingWhitespace } from '../conversation/prefill';
+import { isLengthStop } from '../providers/endpointKind';
+import { OpenAIStyleClient } from '../providers/openaiClient';
+import { streamOpenAIStyle } from '../providers/openaiStream';
+import { buildRequest, isOpenAIRequestBody, type RequestBody } from '../providers/requestBody';
+import type { TokenLogprob } from '../providers/tokenLogprobs';
+import { estimateTokens } from '../shared/tokenEstimate';
 import { redactSecrets } from '../providers/secretRedaction';
 import { addUsage, ZERO_USAGE, type TokenUsage } from '../shared/tokenUsage';
 
+/** What a generation talks through: the Anthropic SDK, or the `openai` package bound to an OpenAI-style endpoint. */
+export type GenerationClient = Anthropic | OpenAIStyleClient;
+
 /** What one API request of a generation asked for and got. */
 export interface RequestRecord {
-  body: MessagesRequestBody;
-  /** The final assistant message of this request ('' when there was none). */
+  body: RequestBody;
+  /** What the model was asked to continue: the final assistant message, or the completions prompt ('' when none). */
   prefillSent: string;
-  stopReason: StopReason | null;
+  /** As the API named it: `max_tokens`, `end_turn`… (Anthropic), `length`, `stop`… (OpenAI-style). */
+  stopReason: string | null;
   usage: TokenUsage;
   /** The text this request produced, as received. */
   text: string;
+  /** Every token of {@link text} with its log-probability, when the endpoint was asked for them and gave them. */
+  tokens?: TokenLogprob[];
   startedAt: number;
   durationMs: number;
   /** Set when this request failed or was cancelled. */
@@ -33,13 +44,15 @@ export interface GenerationOutcome {
   replaced: string;
   requests: RequestRecord[];
   /** The stop reason of the last request that finished. */
-  stopReason: StopReason | null;
+  stopReason: string | null;
   usage: TokenUsage;
+  /** Every generated token across all requests, when probabilities were asked for and given; joined, their texts are the text received. */
+  tokens?: TokenLogprob[];
   error?: unknown;
 }
 
 export interface GenerationInput {
-  client: Anthropic;
+  client: GenerationClient;
   params: GenerationParams;
   /** The text before the cursor, header excluded, exactly as the user wrote it. */
   prefill: string;
@@ -54,10 +67,16 @@ export interface GenerationInput {
   onRequestEnd?: (record: RequestRecord) => void;
 }
 
-/** Runs a generation: one request, plus follow-ups past `max_tokens` within the budget. */
+/**
+ * Runs a generation: one request, plus follow-ups past `max_tokens` (`length`) within the budget.
+ * Only the Anthropic path holds back the prefill's trailing whitespace (its API rejects it); the
+ * OpenAI-style kinds send the text exactly as written and continue from exactly what they received.
+ */
 export async function runGeneration(input: GenerationInput): Promise<GenerationOutcome> {
-  const { sent, trailingWhitespace } = splitTrailingWhitespace(input.prefill);
-  const continuation = new ContinuationText(trailingWhitespace, (edit) => input.onEdit?.(edit));
+  const exact = input.client instanceof OpenAIStyleClient;
+  const { sent, trailingWhitespace } = exact ? { sent: input.prefill, trailingWhitespace: '' } : splitTrailingWhitespace(input.prefill);
+  const continuation = new ContinuationText(trailingWhitespace, (edit) => input.onEdit?.(edit), { holdWhitespace: !exact });
+  let received = '';
   const requests: RequestRecord[] = [];
   let usage = ZERO_USAGE;
   let status: GenerationStatus = 'completed';
@@ -67,7 +86,7 @@ export async function runGeneration(input: GenerationInput): Promise<GenerationO
     const budget = input.maxTotalTokens - usage.output_tokens;
     const maxTokens = Math.min(input.params.max_tokens, budget);
     if (maxTokens <= 0) break;
-    const record = newRecord(buildMessagesRequest(input.params, sent + continuation.text, maxTokens));
+    const record = newRecord(buildRequest(input.client, input.params, sent + (exact ? received : continuation.text), maxTokens));
     requests.push(record);
     input.onRequestStart?.(record);
     try {
@@ -78,6 +97,7 @@ export async function runGeneration(input: GenerationInput): Promise<GenerationO
       record.error = status === 'cancelled' ? 'cancelled' : errorText(e);
     }
     record.durationMs = Date.now() - record.startedAt;
+    received += record.text;
     usage = addUsage(usage, record.usage);
     input.onRequestEnd?.(record);
     if (status !== 'completed' || !shouldContinue(record, input)) break;
@@ -92,15 +112,15 @@ export async function runGeneration(input: GenerationInput): Promise<GenerationO
     requests,
     stopReason: [...requests].reverse().find((r) => r.stopReason !== null)?.stopReason ?? null,
     usage,
+    ...(requests.some((r) => r.tokens) ? { tokens: requests.flatMap((r) => r.tokens ?? []) } : {}),
     error,
   };
 }
 
-function newRecord(body: MessagesRequestBody): RequestRecord {
-  const last = body.messages[body.messages.length - 1];
+function newRecord({ body, prefillSent }: { body: RequestBody; prefillSent: string }): RequestRecord {
   return {
     body,
-    prefillSent: last.role === 'assistant' ? last.content : '',
+    prefillSent,
     stopReason: null,
     usage: ZERO_USAGE,
     text: '',
@@ -111,10 +131,12 @@ function newRecord(body: MessagesRequestBody): RequestRecord {
 
 /** A follow-up is only worth sending when the last response was cut by `max_tokens` and made progress. */
 function shouldContinue(record: RequestRecord, input: GenerationInput): boolean {
-  return record.stopReason === 'max_tokens' && record.text.length > 0 && !input.signal?.aborted;
+  return isLengthStop(record.stopReason) && record.text.length > 0 && !input.signal?.aborted;
 }
 
 async function streamInto(input: GenerationInput, record: RequestRecord, continuation: ContinuationText): Promise<void> {
+  if (input.client instanceof OpenAIStyleClient) return streamOpenAIInto(input.client, input.signal, record, continuation);
+  if (isOpenAIRequestBody(record.body)) throw new Error('An Anthropic client was given a request of another kind.');
   const stream = await input.client.messages.create(record.body, { signal: input.signal });
   let sawStop = false;
   for await (const event of stream) {
@@ -145,6 +167,34 @@ async function streamInto(input: GenerationInput, record: RequestRecord, continu
   if (!sawStop) throw new IncompleteResponseError();
 }
 
+/**
+ * One OpenAI-style request. A stream that ends without a finish reason was cut (like a Messages
+ * stream without `message_stop`). A server that reports no usage is charged, for the budget, with
+ * the whole request when it stopped for length and an estimate otherwise, so auto-continue still ends.
+ */
+async function streamOpenAIInto(client: OpenAIStyleClient, signal: AbortSignal | undefined, record: RequestRecord, continuation: ContinuationText): Promise<void> {
+  let sawUsage = false;
+  const wantsTokens = client.options.logprobs !== undefined;
+  if (!isOpenAIRequestBody(record.body)) throw new Error('An OpenAI-style client was given a Messages request.');
+  for await (const event of streamOpenAIStyle(client, record.body, signal)) {
+    if (event.type === 'text') {
+      record.text += event.text;
+      if (wantsTokens) (record.tokens ??= []).push(...event.tokens);
+      continuation.append(event.text);
+    } else if (event.type === 'usage') {
+      record.usage = event.usage;
+      sawUsage = true;
+    } else {
+      record.stopReason = event.reason;
+    }
+  }
+  if (!sawUsage) {
+    const output = isLengthStop(record.stopReason) ? record.body.max_tokens : estimateTokens(record.text.length);
+    record.usage = { input_tokens: estimateTokens(record.prefillSent.length), output_tokens: output };
+  }
+  if (record.stopReason === null) throw new IncompleteResponseError();
+}
+
 /** The stream closed without `message_stop`: the connection was cut somewhere between us and the model. */
 export class IncompleteResponseError extends Error {
   constructor() {
@@ -154,7 +204,7 @@ export class IncompleteResponseError extends Error {
 }
 
 function isAbort(e: unknown, signal: AbortSignal | undefined): boolean {
-  return e instanceof APIUserAbortError || (signal?.aborted ?? false);
+  return e instanceof APIUserAbortError || e instanceof OpenAIUserAbortError || (signal?.aborted ?? false);
 }
 
 function errorText(e: unknown): string {

@@ -4,6 +4,7 @@ import { redactSecrets, rememberEnvironmentSecrets } from '../core/providers/sec
 import { runContinue } from './continueCommand';
 import { parseCliOptions, USAGE, type CliOptions } from './options';
 import { parseProbeSettings, runProbeCommand } from './probeCommand';
+import { parseSampleSettings, runSampleCommand } from './sampleCommand';
 
 async function readStdin(): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -48,6 +49,8 @@ async function main(): Promise<void> {
       return continueCommand(options, abort.signal);
     case 'probe':
       return probeCommand(options, abort.signal);
+    case 'sample':
+      return sampleCommand(options, abort.signal);
     default:
       fail(options.command ? `unknown command "${options.command}"` : 'no command given');
   }
@@ -57,15 +60,37 @@ function readPrefill(options: CliOptions): Promise<string> {
   return readText(options.prefillFile, options.prefillFile ?? 'standard input');
 }
 
+/** Fails on an option that belongs to another command, naming it. */
+function refuseOptionsOf(owner: string, command: string, given: object): void {
+  const option = Object.entries(given).find(([, value]) => value !== undefined);
+  if (option) fail(`--${option[0]} is an option of ${owner}, not ${command}`);
+}
+
 async function continueCommand(options: CliOptions, signal: AbortSignal): Promise<void> {
-  const probeOption = Object.entries(options.probe).find(([, value]) => value !== undefined);
-  if (probeOption) fail(`--${probeOption[0]} is an option of probe, not continue`);
+  refuseOptionsOf('probe', 'continue', options.probe);
+  refuseOptionsOf('sample', 'continue', options.sample);
   const report = await runContinue(options, await readPrefill(options), signal);
   print(report);
-  process.exitCode = report.status === 'completed' ? 0 : report.status === 'cancelled' ? 130 : report.status === 'invalid' ? 2 : 1;
+  process.exitCode = exitStatus(report.status);
+}
+
+async function sampleCommand(options: CliOptions, signal: AbortSignal): Promise<void> {
+  refuseOptionsOf('probe', 'sample', options.probe);
+  let settings;
+  try {
+    settings = parseSampleSettings(options.sample);
+  } catch (e) {
+    fail(e instanceof Error ? e.message : String(e));
+  }
+  const prefill = await readPrefill(options);
+  const compare = settings.compareFile === undefined ? undefined : await readText(settings.compareFile, settings.compareFile);
+  const report = await runSampleCommand(options, settings, prefill, compare, signal);
+  print(report);
+  process.exitCode = exitStatus(report.status);
 }
 
 async function probeCommand(options: CliOptions, signal: AbortSignal): Promise<void> {
+  refuseOptionsOf('sample', 'probe', options.sample);
   let settings;
   try {
     settings = parseProbeSettings(options.probe);
@@ -77,6 +102,11 @@ async function probeCommand(options: CliOptions, signal: AbortSignal): Promise<v
   print(report);
   const failed = report.points.some((p) => p.errors !== undefined);
   process.exitCode = report.status === 'invalid' ? 2 : report.status === 'cancelled' ? 130 : failed ? 1 : 0;
+}
+
+/** 0 done, 1 something failed, 2 bad input, 130 cancelled (as a shell reports Ctrl+C). */
+function exitStatus(status: string): number {
+  return status === 'completed' ? 0 : status === 'cancelled' ? 130 : status === 'invalid' ? 2 : 1;
 }
 
 /** Prints a report; nothing shaped like a key reaches the terminal, whoever's it is and wherever it came from. */

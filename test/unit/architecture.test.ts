@@ -14,6 +14,7 @@ const LAYERS = [
   'src/core/generation',
   'src/core/loom',
   'src/core/reproducibility',
+  'src/core/distribution',
   'src/endpoints',
   'src/conversation',
   'src/webviews',

@@ -13,6 +13,7 @@ import { groupTexts } from '../../src/core/distribution/grouping';
 import { firstWord } from '../../src/core/distribution/firstTokens';
 import { scriptShares, writingSystem } from '../../src/core/distribution/writingSystems';
 import { nextTokenDistribution } from '../../src/core/distribution/nextToken';
+import { distributionCsv, distributionJson, distributionMarkdown } from '../../src/core/distribution/distributionExport';
 
 const RUN_SEED = 1234;
 const N = 60;
@@ -149,5 +150,39 @@ describe('distribution: grouping, first words and writing systems', () => {
       { script: 'Han', count: 1, share: 0.25 },
       { script: 'None', count: 1, share: 0.25 },
     ]);
+  });
+});
+
+describe('distribution: exports', () => {
+  const samples = [
+    { index: 0, status: 'completed' as const, text: ' a, "b"\nc', replaced: '', stopReason: 'stop', usage: { input_tokens: 3, output_tokens: 4 } },
+    { index: 1, status: 'completed' as const, text: ' a | b', replaced: '', stopReason: 'stop', usage: { input_tokens: 3, output_tokens: 2 } },
+    { index: 2, status: 'failed' as const, text: '', replaced: '', stopReason: null, usage: { input_tokens: 0, output_tokens: 0 }, error: { cause: 'Bad request.', nextStep: 'Fix it.' } },
+  ];
+  const run = {
+    request: { endpoint: 'local', model: 'm', temperature: 1, maxTokens: 30, concurrency: 2, prefillTail: 'OK,' },
+    samples,
+    summary: summarizeSamples(samples, { model: 'm', requested: 3 }),
+  };
+
+  it('JSON holds every sample with its usage and error, and the groups with their members', () => {
+    const json = JSON.parse(distributionJson(run));
+    assert.equal(json.samples.length, 3);
+    assert.deepEqual(json.samples[2].error, { cause: 'Bad request.', nextStep: 'Fix it.' });
+    assert.deepEqual(json.groups.map((g: any) => g.samples), [[0], [1]]);
+    assert.equal(json.request.prefillTail, 'OK,');
+  });
+
+  it('CSV has one row per sample, quoting commas, quotes and line breaks', () => {
+    const csv = distributionCsv(run);
+    assert.equal(csv.split('\r\n')[1], '0,completed," a, ""b""\nc",stop,3,4,');
+    assert.equal(csv.trimEnd().split('\r\n').length, 4);
+  });
+
+  it('Markdown is the grouped table with pipes and line breaks escaped', () => {
+    const md = distributionMarkdown(run);
+    assert.match(md, /\| 1 \| 50\.0% \| `  a \\\| b ` \|/);
+    assert.match(md, /`  a, "b"\\nc `/);
+    assert.match(md, /1 failed/);
   });
 });

@@ -21,6 +21,7 @@ const LAYERS = [
   'src/session',
   'src/generation',
   'src/reproducibility',
+  'src/distribution',
   'src/loom',
   'src',
 ];

@@ -10,7 +10,7 @@ import type { GenerationParams } from '../../src/core/conversation/generationSet
 import { runSamples } from '../../src/core/distribution/sampleRun';
 import { summarizeSamples } from '../../src/core/distribution/distribution';
 import { groupTexts } from '../../src/core/distribution/grouping';
-import { firstWord } from '../../src/core/distribution/firstTokens';
+import { firstWord, withoutLastWord } from '../../src/core/distribution/firstTokens';
 import { scriptShares, writingSystem } from '../../src/core/distribution/writingSystems';
 import { nextTokenDistribution } from '../../src/core/distribution/nextToken';
 import { distributionCsv, distributionJson, distributionMarkdown } from '../../src/core/distribution/distributionExport';
@@ -184,5 +184,14 @@ describe('distribution: exports', () => {
     assert.match(md, /\| 1 \| 50\.0% \| `  a \\\| b ` \|/);
     assert.match(md, /`  a, "b"\\nc `/);
     assert.match(md, /1 failed/);
+  });
+});
+
+describe('distribution: the compared prefill', () => {
+  it('drops the last word or punctuation mark and the whitespace after it', () => {
+    assert.equal(withoutLastWord('Test. OK,'), 'Test. OK');
+    assert.equal(withoutLastWord('Test. OK'), 'Test. ');
+    assert.equal(withoutLastWord('The cat sat  '), 'The cat ');
+    assert.equal(withoutLastWord(''), '');
   });
 });

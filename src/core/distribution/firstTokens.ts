@@ -35,3 +35,16 @@ export function firstUnitDistribution(samples: ReadonlyArray<{ index: number; te
     groups: groupTexts(units, 'exact'),
   };
 }
+
+/**
+ * The text without its last word-boundary segment that is not whitespace (a word or a punctuation
+ * mark), and without the whitespace after it: " OK," becomes " OK", the comparison the seed
+ * experiment makes.
+ */
+export function withoutLastWord(text: string): string {
+  let start = 0;
+  for (const { segment, index } of WORDS.segment(text)) {
+    if (segment.trim() !== '') start = index;
+  }
+  return text.slice(0, start);
+}

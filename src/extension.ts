@@ -81,10 +81,10 @@ export function activate(context: vscode.ExtensionContext): PrefillLoomApi {
     command('generateAlternatives', (count?: unknown) => generations.generateAlternatives(undefined, Number.isSafeInteger(count) && (count as number) > 0 ? (count as number) : undefined)),
     command('stopGeneration', () => generations.stop(vscode.window.activeTextEditor?.document) || generations.stop()),
     command('setApiKey', () => keys.promptAndStore(readLoomSettings().endpoints)),
-    command('newLoomDocument', () => createLoomDocument()),
-    command('importConversation', () => importConversationCommand()),
     command('addEndpoint', () => addEndpoint(keys)),
     command('pickEndpoint', () => pickEndpoint()),
+    command('newLoomDocument', () => createLoomDocument()),
+    command('importConversation', () => importConversationCommand()),
     command('showLastRequest', () => lastRequest.show()),
     command('copyLastRequestAsCurl', () => lastRequest.copyAsCurl()),
     command('showTree', async () => {

@@ -17,7 +17,7 @@ const ALTERNATIVES_QUESTION: CountQuestion = {
   title: 'Prefill Loom: how many alternatives?',
   placeholder: 'The first streams into the editor; the others become branches in the loom. Type a number for another count',
   usual: [2, 3, 4, 8],
-  configuredLabel: 'prefillLoom.alternatives',
+  configuredLabel: 'your default (Settings › Prefill Loom › Alternatives)',
 };
 
 /**
@@ -31,6 +31,8 @@ export function pickAlternativeCount(configured: number, question: CountQuestion
   pick.title = question.title;
   pick.placeholder = question.placeholder;
   pick.items = usual;
+  // Enter alone takes the configured count, not the smallest.
+  pick.activeItems = usual.filter((item) => item.n === configured);
   pick.onDidChangeValue((value) => {
     const typed = typedCount(value);
     pick.items = typed === undefined || counts.includes(typed) ? usual : [{ label: String(typed), description: 'typed', alwaysShow: true, n: typed }, ...usual];

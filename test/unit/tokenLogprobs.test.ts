@@ -42,6 +42,7 @@ describe('token probabilities, packed', () => {
     assert.equal(unpackTokens([texts, layout, logprobs.slice(0, 8), width]), undefined);
     assert.equal(unpackTokens([texts, layout, logprobs]), undefined);
     assert.equal(unpackTokens({}), undefined);
+    assert.equal(unpackTokens([texts, '%%%', logprobs, width]), undefined);
   });
 
   it('survives a tree file save and reload exactly, with the endpoint that produced it', () => {

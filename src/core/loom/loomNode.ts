@@ -25,6 +25,8 @@ export interface GenerationInfo {
   readonly requests: number;
   readonly status: NodeGenerationStatus;
   readonly error?: string;
+  /** The prefill's trailing whitespace this generation replaced in the document (its text starts after it). */
+  readonly replacedWhitespace?: string;
   /**
    * The endpoint that produced the node, by name (never its URL: a tree file must not be able to
    * choose where requests go), and its kind. Absent on nodes from before endpoints: Anthropic.

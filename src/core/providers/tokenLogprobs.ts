@@ -51,8 +51,14 @@ export function packTokens(tokens: readonly TokenLogprob[]): PackedTokens {
 export function unpackTokens(value: unknown): TokenLogprob[] | undefined {
   if (!isPackedShape(value)) return undefined;
   const [texts, layoutText, logprobsText, width] = value;
-  const layout = decodeVarints(fromBase64(layoutText));
-  const raw = fromBase64(logprobsText);
+  let layout: number[] | undefined;
+  let raw: Uint8Array;
+  try {
+    layout = decodeVarints(fromBase64(layoutText));
+    raw = fromBase64(logprobsText);
+  } catch {
+    return undefined; // not base64
+  }
   if (layout === undefined || raw.length % width !== 0) return undefined;
   const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
   const count = raw.length / width;
@@ -130,10 +136,16 @@ function decodeVarints(bytes: Uint8Array): number[] | undefined {
   return scale === 1 ? out : undefined;
 }
 
+// btoa/atob rather than Buffer: the webview code type-checks against these types without Node's.
 function toBase64(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
 }
 
 function fromBase64(text: string): Uint8Array {
-  return new Uint8Array(Buffer.from(text, 'base64'));
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
 }

@@ -112,10 +112,9 @@ export class DistributionRunner implements vscode.Disposable {
   private async run(prepared: Prepared, target: { label: string; prefill: string }, count: number, signal: AbortSignal, onSample: () => void): Promise<LabelledRun> {
     const { client, settings, params } = prepared;
     const generation = { client, params, prefill: target.prefill, signal };
-    const [run, nextToken] = await Promise.all([
-      runSamples({ ...generation, maxTotalTokens: outputTokenBudget(settings.connection, params.max_tokens), count, concurrency: settings.connection.concurrency, onSample }),
-      nextTokenDistribution(generation).catch(() => undefined),
-    ]);
+    const run = await runSamples({ ...generation, maxTotalTokens: outputTokenBudget(settings.connection, params.max_tokens), count, concurrency: settings.connection.concurrency, onSample });
+    // After the samples, not among them: a seeded server then gives the samples the first seeds, as the CLI's run does.
+    const nextToken = signal.aborted ? undefined : await nextTokenDistribution(generation).catch(() => undefined);
     const sent = client instanceof OpenAIStyleClient ? target.prefill : splitTrailingWhitespace(target.prefill).sent;
     const distribution: DistributionRun = {
       request: {

@@ -3,7 +3,7 @@
  * point, or two side by side. Every value is model or user text, put in as text nodes, never HTML.
  */
 import type { AlignedGroupView, DistributionGroupView, DistributionPanelView, DistributionRunView, FromDistribution, ToDistribution } from '../../src/webviews/webviewProtocol';
-import { textPieces } from '../loomView/displayText';
+import { element, quoted } from '../loomView/textElements';
 import { HostChannel } from '../loomView/vscodeApi';
 
 const host = new HostChannel<FromDistribution>();
@@ -133,23 +133,6 @@ function bar(share: number): HTMLElement {
 
 function percent(share: number): string {
   return `${(share * 100).toFixed(1)}%`;
-}
-
-/** Text with whitespace and invisible characters shown: two groups often differ by one space. */
-function quoted(text: string): HTMLElement {
-  const code = document.createElement('code');
-  for (const piece of textPieces(text)) {
-    if (piece.kind === 'text') code.append(document.createTextNode(piece.text));
-    else code.append(element('span', piece.text, piece.kind === 'space' ? 'ws' : 'ctl'));
-  }
-  return code;
-}
-
-function element<K extends keyof HTMLElementTagNameMap>(tag: K, text: string, className?: string): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  node.textContent = text;
-  if (className) node.className = className;
-  return node;
 }
 
 host.post({ type: 'ready' });

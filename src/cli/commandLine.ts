@@ -77,6 +77,15 @@ function readPrefill(options: CliOptions, io: CommandLineIo): Promise<string> {
   return readText(io, options.prefillFile, options.prefillFile ?? 'standard input');
 }
 
+/** A command's own options, checked; a message thrown by the check becomes a usage error. */
+function orFail<T>(check: () => T): T {
+  try {
+    return check();
+  } catch (e) {
+    fail(e instanceof Error ? e.message : String(e));
+  }
+}
+
 /** Fails on an option that belongs to another command, naming it. */
 function refuseOptionsOf(owner: string, command: string, given: object): void {
   const option = Object.entries(given).find(([, value]) => value !== undefined);
@@ -99,12 +108,7 @@ async function continueCommand(options: CliOptions, io: CommandLineIo, signal: A
 
 async function sampleCommand(options: CliOptions, io: CommandLineIo, signal: AbortSignal): Promise<number> {
   refuseOptionsOf('probe', 'sample', options.probe);
-  let settings;
-  try {
-    settings = parseSampleSettings(options.sample);
-  } catch (e) {
-    fail(e instanceof Error ? e.message : String(e));
-  }
+  const settings = orFail(() => parseSampleSettings(options.sample));
   const prefill = await readPrefill(options, io);
   const compare = settings.compareFile === undefined ? undefined : await readText(io, settings.compareFile, settings.compareFile);
   const report = await runSampleCommand(options, settings, prefill, compare, signal);
@@ -114,12 +118,7 @@ async function sampleCommand(options: CliOptions, io: CommandLineIo, signal: Abo
 
 async function probeCommand(options: CliOptions, io: CommandLineIo, signal: AbortSignal): Promise<number> {
   refuseOptionsOf('sample', 'probe', options.sample);
-  let settings;
-  try {
-    settings = parseProbeSettings(options.probe);
-  } catch (e) {
-    fail(e instanceof Error ? e.message : String(e));
-  }
+  const settings = orFail(() => parseProbeSettings(options.probe));
   const completion = await readText(io, settings.completionFile, settings.completionFile);
   const report = await runProbeCommand(options, settings, await readPrefill(options, io), completion, signal);
   print(io, report);

@@ -119,7 +119,8 @@ export class StreamingInsertion implements vscode.Disposable {
   private async apply(replace: number, text: string): Promise<boolean> {
     const start = this.offset - replace;
     const ourVersion = this.document.version + 1;
-    const range = new vscode.Range(this.document.positionAt(start), this.document.positionAt(this.offset + this.restToReplace));
+    const rest = this.restToReplace;
+    const range = new vscode.Range(this.document.positionAt(start), this.document.positionAt(this.offset + rest));
     this.heldChanges = [];
     let applied = false;
     try {
@@ -129,7 +130,8 @@ export class StreamingInsertion implements vscode.Disposable {
       const held = this.heldChanges;
       this.heldChanges = undefined;
       for (const e of held) {
-        if (applied && e.document.version === ourVersion) this.offset += lengthChange(e);
+        // The replaced rest lay after the insertion point: removing it does not move the point back.
+        if (applied && e.document.version === ourVersion) this.offset += lengthChange(e) + rest;
         else this.followForeignChange(e);
       }
     }

@@ -111,9 +111,11 @@ describe('the packaged README', () => {
       assert.deepEqual(files.sort(), [
         'LICENSE.txt',
         'changelog.md',
+        'dist/distribution.js',
         'dist/extension.js',
         'dist/probeReport.js',
         'dist/webview.js',
+        'media/distribution.css',
         'media/icon.png',
         'media/loom.svg',
         'media/loomView.css',

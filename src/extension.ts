@@ -9,6 +9,7 @@ import { LAST_REQUEST_SCHEME, LastRequestStore } from './endpoints/lastRequest';
 import { exportPath, exportTree, importTree } from './loom/loomExport';
 import { handleViewIntent } from './loom/loomIntents';
 import { navigate } from './loom/loomNavigation';
+import { LoomContextKey } from './session/loomContextKey';
 import { LoomSessions } from './session/loomSessions';
 import { LOOM_PANEL_TYPE, LOOM_VIEW_ID, LoomViewProvider } from './webviews/loomViewProvider';
 import { LoomViewModel } from './loom/loomViewModel';
@@ -54,6 +55,7 @@ export function activate(context: vscode.ExtensionContext): PrefillLoomApi {
   const command = (id: string, run: (...args: unknown[]) => unknown) => vscode.commands.registerCommand(`prefillLoom.${id}`, run);
   context.subscriptions.push(
     log,
+    new LoomContextKey(sessions),
     lastRequest,
     statusBar,
     headers,

@@ -9,6 +9,7 @@ import { LAST_REQUEST_SCHEME, LastRequestStore } from './endpoints/lastRequest';
 import { exportPath, exportTree, importTree } from './loom/loomExport';
 import { handleViewIntent } from './loom/loomIntents';
 import { navigate } from './loom/loomNavigation';
+import { registerDivergenceNavigation } from './reproducibility/divergenceNavigation';
 import { LoomContextKey } from './session/loomContextKey';
 import { LoomSessions } from './session/loomSessions';
 import { LOOM_PANEL_TYPE, LOOM_VIEW_ID, LoomViewProvider } from './webviews/loomViewProvider';
@@ -56,6 +57,7 @@ export function activate(context: vscode.ExtensionContext): PrefillLoomApi {
   context.subscriptions.push(
     log,
     new LoomContextKey(sessions),
+    ...registerDivergenceNavigation(decorations),
     lastRequest,
     statusBar,
     headers,

@@ -312,7 +312,7 @@ describe('the loom tree webview client', function () {
     assert.equal(await status.textContent(), 'Generated 11 characters with claude-haiku-4-5, stop reason end_turn');
     const streaming = smallTree().nodes[2];
     await send(p, { type: 'deltas', deltas: [{ type: 'upsert', nodes: [{ ...streaming, status: 'failed' }] }] });
-    assert.equal(await status.textContent(), 'Generation failed after 16 characters');
+    assert.equal(await status.textContent(), 'Generation failed after 17 characters');
   });
 
   it('applies deltas in place: a streaming row grows, children appear, removals and path changes show', async () => {

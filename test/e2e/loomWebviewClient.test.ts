@@ -5,7 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import type { BrowserContext, Page } from 'playwright-core';
-import { clientBrowserForSuite, loomLikeTree, measure, node, openClient, ORIGIN, send, takePosted, type PageWindow } from '../harness/webviewClientPage';
+import { auditPage, clientBrowserForSuite, loomLikeTree, measure, node, openClient, ORIGIN, send, takePosted, type PageWindow } from '../harness/webviewClientPage';
 import { encodeTree, type ComparisonView, type FromWebview, type NodeSummary, type ToWebview, type TreeSnapshot } from '../../src/webviews/webviewProtocol';
 
 function snapshot(tree: TreeSnapshot): ToWebview {
@@ -301,6 +301,21 @@ describe('the loom tree webview client', function () {
     await send(p, snapshot({ ...smallTree(), rootId: 'other', nodes: [node('other', undefined, 'Another document')], currentPath: ['other'] }));
     assert.ok(await pane.isHidden(), 'a comparison shows only with its own tree');
   });
+
+  for (const theme of ['vscode-dark', 'vscode-high-contrast', 'vscode-high-contrast-light'] as const) {
+    it(`passes an axe-core audit with no serious or critical violation (${theme}): empty, tree, comparison pane`, async () => {
+      await p.close();
+      p = await openClient(context, requests, { theme });
+      assert.deepEqual(await auditPage(p), [], 'the empty state');
+      await send(p, snapshot(smallTree()));
+      assert.deepEqual(await auditPage(p), [], 'the tree');
+      await send(p, {
+        type: 'comparison',
+        comparison: { rootId: 'root', originalId: 'a', regenerationId: 'b', firstDivergence: 1, divergenceCount: 1, runs: [{ kind: 'same', text: ' ' }, { kind: 'removed', text: 'climbed' }, { kind: 'added', text: 'slept' }, { kind: 'elided', length: 300 }] },
+      });
+      assert.deepEqual(await auditPage(p), [], 'the comparison pane');
+    });
+  }
 
   it('announces a generation starting, finishing and failing in a polite live region', async () => {
     await send(p, snapshot(smallTree()));

@@ -1,9 +1,11 @@
 import type { FromWebview, NodeSummary, ToWebview, TreeChange, ViewIntent, WireTree } from '../../src/webviews/webviewProtocol';
 import { ComparisonPane } from './comparisonPane';
 import { HoistBar } from './hoistBar';
+import { NodeDetails } from './nodeDetails';
 import { commandOf, type TreeCommand } from './keymap';
 import { PerfRecorder } from './perfRecorder';
 import { RowIndex, type TreeShape } from './rowIndex';
+import { rowTooltip } from './rowText';
 import { TreeData, type Slot } from './treeData';
 import { TreeView, type RowAction } from './treeView';
 import { Announcer } from './announcer';
@@ -27,6 +29,7 @@ export class LoomApp {
   private readonly view: TreeView;
   private readonly hoistBar: HoistBar;
   private readonly comparison: ComparisonPane;
+  private readonly details = new NodeDetails();
   private readonly announcer = new Announcer();
   private readonly empty: HTMLElement;
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
@@ -65,7 +68,7 @@ export class LoomApp {
         element.focus();
       },
     });
-    root.append(this.hoistBar.element, element, this.empty, this.comparison.element, this.announcer.element);
+    root.append(this.hoistBar.element, element, this.details.element, this.empty, this.comparison.element, this.announcer.element);
     this.view = new TreeView(
       element,
       {
@@ -278,6 +281,7 @@ export class LoomApp {
     e.preventDefault();
     e.stopPropagation();
     this.run(command);
+    this.updateDetails();
     this.view.render();
     // Force style and layout of the focused row: the time to a row the user can see.
     this.view.focusedElement?.getBoundingClientRect();
@@ -317,7 +321,15 @@ export class LoomApp {
         return this.rowAction(command, index);
       case 'hoist':
         return this.toggleHoist();
+      case 'details':
+        return this.details.toggle();
     }
+  }
+
+  private updateDetails(): void {
+    const index = this.view.focusIndex;
+    const node = index < 0 ? undefined : this.tree.summary(this.rows.slot(index));
+    this.details.update(node && rowTooltip(node, this.rows.depth(index)));
   }
 
   private rowAction(action: RowAction, index: number): void {

@@ -24,8 +24,12 @@ export interface ContinueReport {
     usage: { input_tokens: number; output_tokens: number };
     duration_ms: number;
     error?: string;
+    /** Events the server sent after `message_stop`, which were ignored. */
+    ignored_after_stop?: number;
   }>;
   error?: { cause: string; next_step: string };
+  /** Why the generation stopped early or was counted differently from what the server said. */
+  warnings?: string[];
 }
 
 /** Runs one generation for the command line, sharing every rule with the editor. */
@@ -58,8 +62,10 @@ function toReport(outcome: GenerationOutcome, model: string, turns: Conversation
       usage: r.usage,
       duration_ms: r.durationMs,
       ...(r.error ? { error: r.error } : {}),
+      ...(r.ignoredAfterStop ? { ignored_after_stop: r.ignoredAfterStop } : {}),
     })),
   };
+  if (outcome.warnings.length > 0) report.warnings = outcome.warnings;
   if (outcome.status === 'failed') {
     const description = describeGenerationError(outcome.error);
     report.error = { cause: description.cause, next_step: description.nextStep };

@@ -61,6 +61,7 @@ async function continueCommand(options: CliOptions, signal: AbortSignal): Promis
   const probeOption = Object.entries(options.probe).find(([, value]) => value !== undefined);
   if (probeOption) fail(`--${probeOption[0]} is an option of probe, not continue`);
   const report = await runContinue(options, await readPrefill(options), signal);
+  for (const warning of report.warnings ?? []) process.stderr.write(`prefill-loom: ${warning}\n`);
   print(report);
   process.exitCode = report.status === 'completed' ? 0 : report.status === 'cancelled' ? 130 : report.status === 'invalid' ? 2 : 1;
 }

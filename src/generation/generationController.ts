@@ -6,11 +6,13 @@ import { createAnthropicClient } from '../core/providers/anthropicClient';
 import { concurrencyLimit } from '../core/shared/concurrencyLimit';
 import { outputTokenBudget } from '../core/providers/connectionSettings';
 import type { DocumentHeader } from '../core/conversation/documentHeader';
-import { runGeneration, type GenerationInput, type GenerationOutcome, type RequestRecord } from '../core/generation/generation';
+import { runGeneration, type GenerationInput, type GenerationOutcome } from '../core/generation/generation';
+import type { LineEnding } from '../core/generation/continuationText';
 import { describeGenerationError } from '../core/generation/generationError';
 import { resolveGenerationParams, type GenerationParams } from '../core/conversation/generationSettings';
 import { splitTrailingWhitespace } from '../core/conversation/prefill';
-import { ZERO_USAGE, addUsage } from '../core/shared/tokenUsage';
+import { describeEmptyResults } from '../core/generation/emptyResult';
+import { collapseIdentical } from '../core/generation/identicalAlternatives';
 import type { ApiKeyStore } from '../endpoints/apiKeyStore';
 import { reportGenerationError } from './errorNotifier';
 import { GenerationRecorder } from './generationRecorder';
@@ -21,6 +23,7 @@ import type { LoomSession } from '../session/loomSession';
 import type { LoomSessions } from '../session/loomSessions';
 import { readLoomSettings, type LoomSettings } from '../conversation/loomSettings';
 import type { SendGuard } from '../endpoints/sendGuard';
+import { RequestTally } from './requestTally';
 import { StreamingInsertion, type LandingProbe } from './streamingInsertion';
 
 export const GENERATING_CONTEXT_KEY = 'prefillLoom.generating';
@@ -53,6 +56,14 @@ interface TreeGenerationPlan {
   params: GenerationParams;
   kind: 'generation' | 'regeneration';
   comparesTo?: string;
+  /** The number of the first branch in the log: 2 when the first alternative streams into the editor. */
+  firstBranch?: number;
+}
+
+/** A generation that ran into the tree: its node (gone again if it produced nothing) and how it ended. */
+interface TreeGenerationResult {
+  nodeId: string;
+  outcome: GenerationOutcome;
 }
 
 /** Runs generations into editors and looms: one editor stream per document, branches alongside. */
@@ -113,8 +124,11 @@ export class GenerationController implements vscode.Disposable {
         ? { session, parentId: node.parentId, count: 1, params: original ?? context.params, kind: 'regeneration', comparesTo: nodeId }
         : { session, parentId: nodeId, count: context.settings.connection.alternatives, params: context.params, kind: 'generation' };
     if (!(await this.confirmAlternatives(plan.count, plan.params, context.settings, session.tree.textOf(plan.parentId).length))) return [];
-    const made = await this.track(session.document, (abort) => Promise.all(this.startTreeGenerations(plan, context, abort)));
-    return made.filter((id): id is string => id !== undefined && session.tree.has(id));
+    const tally = new RequestTally(this.deps.log, this.deps.statusBar, plan.params.model);
+    const results = await this.track(session.document, (abort) => Promise.all(this.startTreeGenerations(plan, context, abort, tally)));
+    tally.finish();
+    this.reportEmpty(results.map((r) => r?.outcome), plan.count);
+    return results.flatMap((r) => (r && session.tree.has(r.nodeId) ? [r.nodeId] : []));
   }
 
   /**
@@ -210,41 +224,36 @@ export class GenerationController implements vscode.Disposable {
   }
 
   private async streamIntoEditor(document: vscode.TextDocument, context: RequestContext, cursor: number, alternatives: number, abort: AbortController): Promise<GenerationOutcome> {
-    const { log, statusBar } = this.deps;
+    const { log } = this.deps;
     const prefill = document.getText().slice(context.header.bodyOffset, cursor);
     logTrailingWhitespace(log, prefill);
     const insertion = new StreamingInsertion(document, cursor, () => {
       log.info('The document was closed; stopping its generation.');
       abort.abort();
     }, this.landingProbe);
-    const recorder = await GenerationRecorder.forEditor(this.deps.sessions, document, context.params, prefill.trimEnd().length);
+    const recorder = await GenerationRecorder.forEditor(this.deps.sessions, document, context.params, prefill);
+    if (recorder?.restLength) insertion.replaceOnFirstEdit(recorder.restLength);
+    const tally = new RequestTally(log, this.deps.statusBar, context.params.model);
     const branches =
       recorder && alternatives > 1
-        ? this.startTreeGenerations({ session: recorder.session, parentId: recorder.parentId, count: alternatives - 1, params: context.params, kind: 'generation' }, context, abort)
+        ? this.startTreeGenerations({ session: recorder.session, parentId: recorder.parentId, count: alternatives - 1, params: context.params, kind: 'generation', firstBranch: 2 }, context, abort, tally)
         : [];
-    let usage = ZERO_USAGE;
-    let requestCount = 0;
-    const model = context.params.model;
-    statusBar.show(model, usage, 0, true);
     try {
       const outcome = await this.run(context, context.params, prefill, abort.signal, {
+        lineEnding: lineEndingOf(document),
         onEdit: (edit) => {
           insertion.push(edit);
           recorder?.append(edit.text);
         },
-        onRequestStart: (record) => logRequestStart(log, record, requestCount),
-        onRequestEnd: (record) => {
-          requestCount++;
-          usage = addUsage(usage, record.usage);
-          statusBar.show(model, usage, requestCount, true);
-          logRequestEnd(log, record);
-        },
+        ...tally.hooks(''),
       });
       await insertion.flushed();
       recorder?.finish(outcome);
-      statusBar.show(model, outcome.usage, outcome.requests.length, false);
       this.report(outcome);
-      await Promise.all(branches);
+      const others = await Promise.all(branches);
+      tally.finish();
+      this.reportEmpty([outcome, ...others.map((r) => r?.outcome)], alternatives);
+      if (recorder && alternatives > 1) this.collapseIdentical(recorder.session, [recorder.nodeId, ...others.map((r) => r?.nodeId)], context.params);
       return outcome;
     } finally {
       recorder?.release();
@@ -254,24 +263,48 @@ export class GenerationController implements vscode.Disposable {
 
   /**
    * Starts `plan.count` generations into the tree, at most `concurrency` at a time; one failing spares
-   * the rest. Each resolves with its node's id, or undefined when it never started.
+   * the rest. Each resolves with its node and outcome, or undefined when it never started.
    */
-  private startTreeGenerations(plan: TreeGenerationPlan, context: RequestContext, abort: AbortController): Array<Promise<string | undefined>> {
+  private startTreeGenerations(plan: TreeGenerationPlan, context: RequestContext, abort: AbortController, tally: RequestTally): Array<Promise<TreeGenerationResult | undefined>> {
     const limited = concurrencyLimit(context.settings.connection.concurrency);
     const prefill = plan.session.tree.textOf(plan.parentId);
-    return Array.from({ length: plan.count }, () =>
+    return Array.from({ length: plan.count }, (_, i) =>
       limited(async () => {
         if (abort.signal.aborted) return undefined;
         const recorder = GenerationRecorder.forTree(plan.session, plan.parentId, prefill.trimEnd().length, plan.params, plan.kind, plan.comparesTo);
-        const outcome = await this.run(context, plan.params, prefill, abort.signal, { onEdit: (edit) => recorder.append(edit.text) });
+        const label = plan.kind === 'regeneration' ? 'Regeneration' : `Branch ${(plan.firstBranch ?? 1) + i}`;
+        const outcome = await this.run(context, plan.params, prefill, abort.signal, { onEdit: (edit) => recorder.append(edit.text), lineEnding: lineEndingOf(plan.session.document), ...tally.hooks(label) });
         recorder.finish(outcome);
-        if (outcome.status === 'failed') this.deps.log.warn(`A branch failed: ${describeGenerationError(outcome.error).cause}`);
-        return recorder.nodeId;
+        if (outcome.status === 'failed') this.deps.log.warn(`${label} failed: ${describeGenerationError(outcome.error).cause}`);
+        for (const warning of outcome.warnings) this.deps.log.warn(`${label}: ${warning}`);
+        return { nodeId: recorder.nodeId, outcome };
       }),
     );
   }
 
-  private run(context: RequestContext, params: GenerationParams, prefill: string, signal: AbortSignal, hooks: Pick<GenerationInput, 'onEdit' | 'onRequestStart' | 'onRequestEnd'>): Promise<GenerationOutcome> {
+  /** Keeps one branch of each text among the alternatives just made (the editor's first), and says so. */
+  private collapseIdentical(session: LoomSession, ids: ReadonlyArray<string | undefined>, params: GenerationParams): void {
+    const { tree } = session;
+    const made = ids.flatMap((id) => (id && tree.has(id) && tree.get(id)!.generation?.status === 'completed' ? [{ id, text: tree.get(id)!.text }] : []));
+    const collapse = collapseIdentical(made, params.temperature);
+    if (!collapse) return;
+    for (const id of collapse.drop) if (tree.has(id) && id !== session.currentId) tree.removeSubtree(id);
+    this.deps.log.info(collapse.message);
+    void vscode.window.showInformationMessage(collapse.message);
+  }
+
+  /** Generations that completed without any text are never silent: the user hears what happened. */
+  private reportEmpty(outcomes: ReadonlyArray<GenerationOutcome | undefined>, total: number): void {
+    const empty = outcomes.filter((o): o is GenerationOutcome => o?.status === 'completed' && o.text.length === 0);
+    const message = describeEmptyResults(empty, total);
+    if (!message) return;
+    this.deps.log.warn(message);
+    void vscode.window.showInformationMessage(message, 'Show Last Request').then((choice) => {
+      if (choice) void vscode.commands.executeCommand('prefillLoom.showLastRequest');
+    });
+  }
+
+  private run(context: RequestContext, params: GenerationParams, prefill: string, signal: AbortSignal, hooks: Pick<GenerationInput, 'onEdit' | 'onRequestStart' | 'onRequestEnd' | 'lineEnding'>): Promise<GenerationOutcome> {
     const maxTotalTokens = outputTokenBudget(context.settings.connection, params.max_tokens);
     return runGeneration({ client: this.clientFor(context), params, prefill, maxTotalTokens, signal, ...hooks });
   }
@@ -290,6 +323,8 @@ export class GenerationController implements vscode.Disposable {
   private report(outcome: GenerationOutcome): void {
     const { log } = this.deps;
     log.info(`Generation ${outcome.status}: ${outcome.text.length} characters in ${outcome.requests.length} request(s), stop_reason ${outcome.stopReason ?? 'none'}.`);
+    for (const warning of outcome.warnings) log.warn(warning);
+    if (outcome.warnings.length > 0) void vscode.window.showWarningMessage(`Prefill Loom: ${outcome.warnings.join(' ')}`);
     if (outcome.status === 'failed') {
       const description = describeGenerationError(outcome.error);
       log.error(`${description.cause} ${description.nextStep}`);
@@ -303,20 +338,17 @@ export class GenerationController implements vscode.Disposable {
   }
 }
 
+/**
+ * The editor turns every inserted line break into the document's own, so the continuation is made of
+ * those from the start: the editor, the tree and the follow-up requests then all hold the same text.
+ */
+function lineEndingOf(document: vscode.TextDocument): LineEnding {
+  return document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
+}
+
 function logTrailingWhitespace(log: vscode.LogOutputChannel, prefill: string): void {
   const { trailingWhitespace } = splitTrailingWhitespace(prefill);
   if (trailingWhitespace) {
     log.info(`The prefill ends in whitespace ${JSON.stringify(trailingWhitespace)}, which the API rejects: it is not sent, and the continuation replaces it.`);
   }
-}
-
-function logRequestStart(log: vscode.LogOutputChannel, record: RequestRecord, index: number): void {
-  const tail = JSON.stringify(record.prefillSent.slice(-40));
-  log.info(`Request ${index + 1}: model ${record.body.model}, max_tokens ${record.body.max_tokens}, prefill of ${record.prefillSent.length} characters ending ${tail}.`);
-}
-
-function logRequestEnd(log: vscode.LogOutputChannel, record: RequestRecord): void {
-  log.info(
-    `Response: stop_reason ${record.stopReason ?? 'none'}, ${record.usage.input_tokens} input / ${record.usage.output_tokens} output tokens, ${record.text.length} characters in ${record.durationMs} ms${record.error ? `, error: ${record.error}` : ''}.`,
-  );
 }

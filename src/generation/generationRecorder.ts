@@ -5,12 +5,18 @@ import type { GenerationParams } from '../core/conversation/generationSettings';
 import type { NodeKind } from '../core/loom/loomTree';
 import { ZERO_USAGE } from '../core/shared/tokenUsage';
 import { prepareGenerationAt } from '../core/loom/treeReconcile';
+import { branchesAtOffset, whitespaceTailAt } from '../core/loom/branchAtCursor';
+import { splitTrailingWhitespace } from '../core/conversation/prefill';
 import type { LoomSession } from '../session/loomSession';
 import type { LoomSessions } from '../session/loomSessions';
 
 /** Records one generation as a model node of a loom while it streams. */
 export class GenerationRecorder {
   private released = false;
+  /** How much of the body after the cursor the generation takes the place of in the editor (see {@link forEditor}). */
+  restLength = 0;
+  /** The whitespace-only node split off by the generation's replaced whitespace, removed once text arrived. */
+  private whitespaceTailId: string | undefined;
 
   private constructor(
     readonly session: LoomSession,
@@ -20,16 +26,22 @@ export class GenerationRecorder {
   ) {}
 
   /**
-   * For the generation streaming into the editor: the node hangs where the continuation goes,
-   * `sentLength` characters into the body (the prefill without its trailing whitespace, which the
-   * continuation replaces). Undefined when the document's tree file cannot be used.
+   * For the generation streaming into the editor from the end of `prefill` (the body before the
+   * cursor): the node hangs where the continuation goes, after the prefill without its trailing
+   * whitespace, which the continuation replaces. When model text follows the cursor the generation
+   * branches there ({@link branchesAtOffset}) and `restLength` says how much of the editor it replaces.
+   * Undefined when the document's tree file cannot be used.
    */
-  static async forEditor(sessions: LoomSessions, document: vscode.TextDocument, params: GenerationParams, sentLength: number): Promise<GenerationRecorder | undefined> {
+  static async forEditor(sessions: LoomSessions, document: vscode.TextDocument, params: GenerationParams, prefill: string): Promise<GenerationRecorder | undefined> {
     const session = await sessions.sessionFor(document);
     if (!session) return undefined;
-    const parentId = session.beginGeneration(sentLength);
+    const { sent, trailingWhitespace } = splitTrailingWhitespace(prefill);
+    const parentId = session.beginGeneration(sent.length);
     const nodeId = addStreamingNode(session, parentId, params, 'generation');
-    return new GenerationRecorder(session, parentId, nodeId, (id) => session.endGeneration(id));
+    const recorder = new GenerationRecorder(session, parentId, nodeId, (id) => session.endGeneration(id));
+    if (branchesAtOffset(session.tree, session.currentId, prefill.length)) recorder.restLength = session.body().length - prefill.length;
+    recorder.whitespaceTailId = whitespaceTailAt(session.tree, session.currentId, sent.length, trailingWhitespace);
+    return recorder;
   }
 
   /** For a branch that grows only in the tree, under the path to `anchorId` cut to `sentLength`. */
@@ -47,9 +59,11 @@ export class GenerationRecorder {
     const { tree } = this.session;
     if (outcome.text.length === 0) {
       tree.removeSubtree(this.nodeId);
+      this.whitespaceTailId = undefined;
       return;
     }
     tree.setGeneration(this.nodeId, {
+      replacedWhitespace: outcome.replaced || undefined,
       status: outcome.status,
       stopReason: outcome.stopReason,
       usage: outcome.usage,
@@ -64,6 +78,14 @@ export class GenerationRecorder {
     if (this.released) return;
     this.released = true;
     this.onRelease?.(this.session.tree.has(this.nodeId) ? this.nodeId : undefined);
+    this.dropReplacedWhitespace();
+  }
+
+  /** The whitespace the continuation replaced is in its record, so the node left holding it goes. */
+  private dropReplacedWhitespace(): void {
+    const id = this.whitespaceTailId;
+    const { tree } = this.session;
+    if (id && tree.has(id) && id !== this.session.currentId && tree.children(id).length === 0) tree.removeSubtree(id);
   }
 }
 

@@ -25,6 +25,8 @@ export class LoomSessions implements vscode.Disposable {
   private readonly opening = new Map<string, Promise<LoomSession | undefined>>();
   private readonly timers = new Map<string, { reconcile?: NodeJS.Timeout; flush?: NodeJS.Timeout }>();
   private readonly changed = new vscode.EventEmitter<LoomSession>();
+  /** Looms whose document was saved since the loom opened: their tree files may be written. */
+  private readonly saved = new WeakSet<LoomSession>();
   /** Documents whose loom lives in memory because the workspace is not trusted. */
   private readonly inMemory = new Set<string>();
   /** Documents whose user was told their loom stays in memory: once each, not at every reopen. */
@@ -42,6 +44,12 @@ export class LoomSessions implements vscode.Disposable {
       vscode.workspace.onDidOpenTextDocument((d) => void this.openIfTreeExists(d)),
       vscode.workspace.onDidChangeTextDocument((e) => this.scheduleReconcile(e.document)),
       vscode.workspace.onDidCloseTextDocument((d) => void this.close(d)),
+      vscode.workspace.onDidSaveTextDocument((d) => {
+        const session = this.get(d);
+        if (!session) return;
+        this.saved.add(session);
+        void this.flush(session);
+      }),
       vscode.workspace.onDidGrantWorkspaceTrust(() => void this.trustGranted()),
     ];
     for (const document of vscode.workspace.textDocuments) void this.openIfTreeExists(document);
@@ -74,9 +82,9 @@ export class LoomSessions implements vscode.Disposable {
     }, FLUSH_DELAY_MS);
   }
 
-  /** Writes every pending change of every loom now. */
+  /** Writes every pending change of every loom now, unsaved documents' too (a reload keeps their text). */
   async flushAll(): Promise<void> {
-    await Promise.all([...this.sessions.values()].map((s) => this.flush(s)));
+    await Promise.all([...this.sessions.values()].map((s) => this.flush(s, true)));
   }
 
   dispose(): void {
@@ -240,7 +248,8 @@ export class LoomSessions implements vscode.Disposable {
     }, RECONCILE_DELAY_MS);
   }
 
-  private async flush(session: LoomSession): Promise<void> {
+  private async flush(session: LoomSession, evenBeforeFirstSave = false): Promise<void> {
+    if (!evenBeforeFirstSave && !this.saved.has(session) && isNewSidecar(session)) return;
     try {
       await session.store.flush();
     } catch (e) {
@@ -276,4 +285,15 @@ export class LoomSessions implements vscode.Disposable {
     }
     return timers;
   }
+}
+
+/**
+ * Whether the tree would be a new file beside the document. Such a tree is written once the document
+ * is saved: trying the loom on a file and closing it without saving leaves no tree files behind.
+ * Until then it stays in memory (flushAll still writes it, so a window reload keeps it with the
+ * unsaved text).
+ */
+function isNewSidecar(session: LoomSession): boolean {
+  const { document, store } = session;
+  return document.uri.scheme === 'file' && store.paths.snapshot === sidecarPaths(document.uri.fsPath).snapshot && !fs.existsSync(store.paths.snapshot);
 }

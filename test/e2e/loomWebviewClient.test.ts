@@ -133,6 +133,22 @@ describe('the loom tree webview client', function () {
     assert.match(title ?? '', /time: took 2\.3 s · /);
   });
 
+  it('shows how the focused node was made from the keyboard (i), following the focus', async () => {
+    await send(p, snapshot(smallTree()));
+    await p.locator('.tree').focus();
+    const details = p.locator('.node-details');
+    assert.ok(await details.isHidden(), 'no details until asked');
+    await p.keyboard.press('ArrowUp');
+    await p.keyboard.press('i');
+    await details.waitFor({ state: 'visible' });
+    assert.equal(await details.getAttribute('role'), 'status');
+    assert.match(await details.innerText(), /climbed the stairs[\s\S]*model: claude-haiku-4-5 · temperature 0\.7[\s\S]*tokens: 12 in · 5 out/);
+    await p.keyboard.press('ArrowUp');
+    assert.match(await details.innerText(), /lighthouse keeper/, 'the details follow the focus');
+    await p.keyboard.press('i');
+    assert.ok(await details.isHidden(), 'i again hides them');
+  });
+
   it('shows model text only as inert text', async () => {
     await p.close();
     // Without a CSP, so markup would really run if the client ever parsed model text as HTML.
@@ -309,6 +325,10 @@ describe('the loom tree webview client', function () {
       assert.deepEqual(await auditPage(p), [], 'the empty state');
       await send(p, snapshot(smallTree()));
       assert.deepEqual(await auditPage(p), [], 'the tree');
+      await p.locator('.tree').focus();
+      await p.keyboard.press('i');
+      assert.ok(await p.locator('.node-details').isVisible(), 'the details are open');
+      assert.deepEqual(await auditPage(p), [], 'the node details');
       await send(p, {
         type: 'comparison',
         comparison: { rootId: 'root', originalId: 'a', regenerationId: 'b', firstDivergence: 1, divergenceCount: 1, runs: [{ kind: 'same', text: ' ' }, { kind: 'removed', text: 'climbed' }, { kind: 'added', text: 'slept' }, { kind: 'elided', length: 300 }] },
@@ -319,7 +339,7 @@ describe('the loom tree webview client', function () {
 
   it('announces a generation starting, finishing and failing in a polite live region', async () => {
     await send(p, snapshot(smallTree()));
-    const status = p.locator('[role="status"][aria-live="polite"]');
+    const status = p.locator('.visually-hidden[role="status"][aria-live="polite"]');
     assert.equal(await status.textContent(), '', 'a loaded tree announces nothing');
     await send(p, { type: 'deltas', deltas: [{ type: 'upsert', nodes: [node('c', 'root', '', { status: 'streaming', model: 'claude-haiku-4-5' })] }] });
     assert.equal(await status.textContent(), 'Generating with claude-haiku-4-5');

@@ -14,7 +14,7 @@ import { contentText } from './content';
 import { handleControl } from './control';
 import { ApiError, ERROR_STATUSES, type ErrorStatus } from './errors';
 import { strikeBeforeReply } from './earlyFaults';
-import { FaultQueue, type Fault } from './faults';
+import { FaultQueue, isReplyQuirk, type Fault } from './faults';
 import { readBody, sendError, sendJson } from './http';
 import { asOpenAiError, sendOpenAiError } from './openai/errors';
 import { OpenAiRoutes, type OpenAiOptions } from './openai/openAiRoutes';
@@ -207,7 +207,8 @@ class FakeAnthropicServer implements FakeAnthropic {
 
   private async messages(res: ServerResponse, body: unknown): Promise<void> {
     const request = validateMessagesRequest(body);
-    const fault = strikeBeforeReply(res, this.faults.take(), (status) => {
+    const taken = this.faults.take();
+    const fault = strikeBeforeReply(res, taken, (status) => {
       if (!ERROR_STATUSES.includes(status.status as ErrorStatus)) {
         return new ApiError(400, `fault: status ${status.status} is for the OpenAI-style routes only`);
       }
@@ -218,7 +219,7 @@ class FakeAnthropicServer implements FakeAnthropic {
     const completion = complete(plan, request.max_tokens, request.stop_sequences);
     const meta = { id: newMessageId(), model: request.model, inputTokens: plan.inputTokens ?? countInputTokens(request) };
     if (request.stream) {
-      await streamReply(res, meta, completion, fault, () => this.tokenDelayMs);
+      await streamReply(res, meta, completion, isReplyQuirk(taken) ? taken : fault, () => this.tokenDelayMs);
     } else {
       await sendReply(res, meta, completion, fault);
     }

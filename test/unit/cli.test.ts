@@ -36,6 +36,15 @@ describe('prefill-loom continue (command line)', function () {
     assert.equal(typeof run.json.cost_usd, 'number');
   });
 
+  it('stops within the budget and says why on standard error when the server reports 0 output tokens', async () => {
+    server.enqueueFault({ kind: 'usage', outputTokens: 0, times: 1000 });
+    const run = await cli(['continue', '--base-url', server.url, '--max-tokens', '5', '--max-total-tokens', '20'], STORY.slice(0, 50).trimEnd());
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal(run.json.requests.length, 4);
+    assert.match(run.stderr, /prefill-loom: The server reported 0 output tokens .* the output budget counted 5 instead\./);
+    assert.equal(run.json.warnings.length, 1);
+  });
+
   it('reads the prefill from a file and takes user, system and model', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'loom-cli-'));
     const file = path.join(dir, 'prefill.txt');

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import OpenAI from 'openai';
-import { BASE_ENDPOINT, BASE_MODEL_BODY, demoEndpoints, MIXED_ENDPOINT, writeWorkspace } from '../../scripts/demo';
+import { BASE_ENDPOINT, BASE_MODEL_BODY, demoEndpoints, MIXED_ENDPOINT, writeWorkspace } from '../../scripts/demoServer';
 import { expectedCompletion, expectedTexts } from '../server/openai/expected';
 import { openAiServerSuite } from './openAiServerSuite';
 

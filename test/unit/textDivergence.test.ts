@@ -141,3 +141,14 @@ describe('compareTexts', () => {
     assert.ok(local.divergences.length >= 1 && local.divergences.every((d) => d.originalStart > 599_000 && d.originalEnd < 601_000));
   });
 });
+
+describe('compareTexts on texts that stopped sharing structure', () => {
+  it('does not pair up the common words of unrelated continuations', () => {
+    // The simulator's worked example: the original after ", " and its regeneration from there.
+    const original = ' and I have a fiver on it that the bird I ate is country bred."';
+    const other = ' when my way led me through Baker Street. It is a twill in three colours — plum, ochre and a soft white — and it changes direction in the middle of the panel with a tack. Here it is, to be sure!"';
+    const comparison = compareTexts(original, other);
+    const pairs = comparison.divergences.map((d) => [d.originalText, d.otherText]);
+    assert.equal(comparison.divergences.length, 1, JSON.stringify(pairs));
+  });
+});

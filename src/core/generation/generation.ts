@@ -1,12 +1,19 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import { APIUserAbortError } from '@anthropic-ai/sdk';
-import type { StopReason } from '@anthropic-ai/sdk/resources/messages/messages';
-import { ContinuationText, type ContinuationEdit } from './continuationText';
+import type { RawMessageStreamEvent, StopReason } from '@anthropic-ai/sdk/resources/messages/messages';
+import { ContinuationText, type ContinuationEdit, type LineEnding } from './continuationText';
 import type { GenerationParams } from '../conversation/generationSettings';
 import { buildMessagesRequest, type MessagesRequestBody } from '../conversation/messagesRequest';
 import { splitTrailingWhitespace } from '../conversation/prefill';
 import { redactSecrets } from '../providers/secretRedaction';
+import { estimateTokens } from '../shared/tokenEstimate';
 import { addUsage, ZERO_USAGE, type TokenUsage } from '../shared/tokenUsage';
+
+/**
+ * A backstop whatever the counts say: a generation that has sent this many requests is stopped. An
+ * honest server needs at most budget / max_tokens of them.
+ */
+export const MAX_REQUESTS_PER_GENERATION = 500;
 
 /** What one API request of a generation asked for and got. */
 export interface RequestRecord {
@@ -14,13 +21,18 @@ export interface RequestRecord {
   /** The final assistant message of this request ('' when there was none). */
   prefillSent: string;
   stopReason: StopReason | null;
+  /** As the server reported it. */
   usage: TokenUsage;
+  /** What the output budget was charged: the reported count unless it could not be true. */
+  countedOutputTokens: number;
   /** The text this request produced, as received. */
   text: string;
   startedAt: number;
   durationMs: number;
   /** Set when this request failed or was cancelled. */
   error?: string;
+  /** Events the server sent after `message_stop` that had arrived when the connection was closed. */
+  ignoredAfterStop?: number;
 }
 
 export type GenerationStatus = 'completed' | 'cancelled' | 'failed';
@@ -36,6 +48,8 @@ export interface GenerationOutcome {
   stopReason: StopReason | null;
   usage: TokenUsage;
   error?: unknown;
+  /** Why the generation stopped or was counted other than the user would expect, in words for them. */
+  warnings: string[];
 }
 
 export interface GenerationInput {
@@ -48,6 +62,10 @@ export interface GenerationInput {
    * budget allows, the generation continues by prefilling with everything so far.
    */
   maxTotalTokens: number;
+  /** At most this many requests; default {@link MAX_REQUESTS_PER_GENERATION}. */
+  maxRequests?: number;
+  /** The line ending the continuation's line breaks become (the document's); none: kept as sent. */
+  lineEnding?: LineEnding;
   signal?: AbortSignal;
   onEdit?: (edit: ContinuationEdit) => void;
   onRequestStart?: (record: RequestRecord) => void;
@@ -57,16 +75,22 @@ export interface GenerationInput {
 /** Runs a generation: one request, plus follow-ups past `max_tokens` within the budget. */
 export async function runGeneration(input: GenerationInput): Promise<GenerationOutcome> {
   const { sent, trailingWhitespace } = splitTrailingWhitespace(input.prefill);
-  const continuation = new ContinuationText(trailingWhitespace, (edit) => input.onEdit?.(edit));
+  const continuation = new ContinuationText(trailingWhitespace, (edit) => input.onEdit?.(edit), input.lineEnding);
   const requests: RequestRecord[] = [];
+  const maxRequests = input.maxRequests ?? MAX_REQUESTS_PER_GENERATION;
+  let stoppedAtCap = false;
   let usage = ZERO_USAGE;
+  let counted = 0;
   let status: GenerationStatus = 'completed';
   let error: unknown;
 
   for (;;) {
-    const budget = input.maxTotalTokens - usage.output_tokens;
-    const maxTokens = Math.min(input.params.max_tokens, budget);
+    const maxTokens = Math.min(input.params.max_tokens, input.maxTotalTokens - counted);
     if (maxTokens <= 0) break;
+    if (requests.length === maxRequests) {
+      stoppedAtCap = true;
+      break;
+    }
     const record = newRecord(buildMessagesRequest(input.params, sent + continuation.text, maxTokens));
     requests.push(record);
     input.onRequestStart?.(record);
@@ -78,7 +102,9 @@ export async function runGeneration(input: GenerationInput): Promise<GenerationO
       record.error = status === 'cancelled' ? 'cancelled' : errorText(e);
     }
     record.durationMs = Date.now() - record.startedAt;
+    record.countedOutputTokens = countedOutputTokens(record);
     usage = addUsage(usage, record.usage);
+    counted += record.countedOutputTokens;
     input.onRequestEnd?.(record);
     if (status !== 'completed' || !shouldContinue(record, input)) break;
     continuation.continueWithNextResponse();
@@ -93,7 +119,34 @@ export async function runGeneration(input: GenerationInput): Promise<GenerationO
     stopReason: [...requests].reverse().find((r) => r.stopReason !== null)?.stopReason ?? null,
     usage,
     error,
+    warnings: warningsFor(requests, stoppedAtCap),
   };
+}
+
+/** What the user is told besides the text: a request cap that ended it, counts that were not believed. */
+function warningsFor(requests: readonly RequestRecord[], stoppedAtCap: boolean): string[] {
+  const warnings: string[] = [];
+  const doubted = requests.find((r) => r.stopReason !== null && r.countedOutputTokens !== r.usage.output_tokens);
+  if (doubted) {
+    const { usage, text, stopReason, countedOutputTokens } = doubted;
+    const warning = `The server reported ${usage.output_tokens} output tokens for a response of ${text.length} characters (stop_reason ${stopReason}); the output budget counted ${countedOutputTokens} instead.`;
+    // The stop reason is whatever the server sent, and the warning is shown: it may echo a key.
+    warnings.push(redactSecrets(warning));
+  }
+  if (stoppedAtCap) warnings.push(`Stopped after ${requests.length} requests, the most one generation sends: every response ended at max_tokens.`);
+  return warnings;
+}
+
+/**
+ * The output tokens a request is charged against the budget. A response cut at `max_tokens`
+ * produced exactly that many, whatever the server says; any other response that brought text but
+ * reports no tokens is charged an estimate from its characters. Counting on a server that says 0
+ * would let the loop re-send forever.
+ */
+function countedOutputTokens(record: RequestRecord): number {
+  const reported = record.usage.output_tokens;
+  if (record.stopReason === 'max_tokens') return Math.max(reported, record.body.max_tokens);
+  return reported > 0 ? reported : estimateTokens(record.text.length);
 }
 
 function newRecord(body: MessagesRequestBody): RequestRecord {
@@ -103,6 +156,7 @@ function newRecord(body: MessagesRequestBody): RequestRecord {
     prefillSent: last.role === 'assistant' ? last.content : '',
     stopReason: null,
     usage: ZERO_USAGE,
+    countedOutputTokens: 0,
     text: '',
     startedAt: Date.now(),
     durationMs: 0,
@@ -114,35 +168,63 @@ function shouldContinue(record: RequestRecord, input: GenerationInput): boolean 
   return record.stopReason === 'max_tokens' && record.text.length > 0 && !input.signal?.aborted;
 }
 
+/**
+ * Reads one response into the continuation. It ends at `message_stop`: the connection is closed
+ * there, so a server that keeps it open cannot hold the generation, and events after it are counted
+ * in {@link RequestRecord.ignoredAfterStop}, never applied.
+ */
 async function streamInto(input: GenerationInput, record: RequestRecord, continuation: ContinuationText): Promise<void> {
   const stream = await input.client.messages.create(record.body, { signal: input.signal });
-  let sawStop = false;
-  for await (const event of stream) {
-    switch (event.type) {
-      case 'message_start':
-        record.usage = { input_tokens: event.message.usage.input_tokens, output_tokens: event.message.usage.output_tokens };
-        break;
-      case 'content_block_delta':
-        if (event.delta.type === 'text_delta') {
-          record.text += event.delta.text;
-          continuation.append(event.delta.text);
-        }
-        break;
-      case 'message_delta':
-        record.stopReason = event.delta.stop_reason;
-        record.usage = {
-          input_tokens: event.usage.input_tokens ?? record.usage.input_tokens,
-          output_tokens: event.usage.output_tokens,
-        };
-        break;
-      case 'message_stop':
-        sawStop = true;
-        break;
-      default:
-        break;
+  const events = stream[Symbol.asyncIterator]();
+  for (let next = await events.next(); !next.done; next = await events.next()) {
+    if (next.value.type === 'message_stop') {
+      record.ignoredAfterStop = await countArrivedEvents(events);
+      stream.controller.abort();
+      return;
     }
+    applyEvent(next.value, record, continuation);
   }
-  if (!sawStop) throw new IncompleteResponseError();
+  throw new IncompleteResponseError();
+}
+
+/**
+ * Counts the events that have already arrived (parsed from data in hand, which takes no I/O and so
+ * completes before the next turn of the event loop), without waiting for any more.
+ */
+async function countArrivedEvents(events: AsyncIterator<RawMessageStreamEvent>): Promise<number> {
+  let count = 0;
+  for (;;) {
+    const next = events.next();
+    // Settled by the abort that follows when it loses the race; nothing is waiting on it then.
+    next.catch(() => undefined);
+    const arrived = await Promise.race([next, new Promise<undefined>((resolve) => setImmediate(() => resolve(undefined)))]);
+    if (arrived === undefined || arrived.done) return count;
+    count++;
+  }
+}
+
+function applyEvent(event: RawMessageStreamEvent, record: RequestRecord, continuation: ContinuationText): void {
+  switch (event.type) {
+    case 'message_start':
+      record.usage = { input_tokens: event.message.usage.input_tokens, output_tokens: event.message.usage.output_tokens };
+      break;
+    case 'content_block_delta':
+      // Thinking, signatures and citations are not part of the text the document continues with.
+      if (event.delta.type === 'text_delta') {
+        record.text += event.delta.text;
+        continuation.append(event.delta.text);
+      }
+      break;
+    case 'message_delta':
+      record.stopReason = event.delta.stop_reason;
+      record.usage = {
+        input_tokens: event.usage.input_tokens ?? record.usage.input_tokens,
+        output_tokens: event.usage.output_tokens,
+      };
+      break;
+    default:
+      break;
+  }
 }
 
 /** The stream closed without `message_stop`: the connection was cut somewhere between us and the model. */

@@ -23,6 +23,8 @@ export interface GenerationInfo {
   readonly requests: number;
   readonly status: NodeGenerationStatus;
   readonly error?: string;
+  /** The prefill's trailing whitespace this generation replaced in the document (its text starts after it). */
+  readonly replacedWhitespace?: string;
 }
 
 /** A shallow patch of {@link GenerationInfo}; a key set to `undefined` (e.g. `error`) is removed. */

@@ -46,7 +46,7 @@ export function compareTexts(original: string, other: string): TextComparison {
     return { identical: true, firstDivergence: null, spans: original === '' ? [] : [{ kind: 'same', text: original }], divergences: [] };
   }
   const firstDivergence = commonPrefixLength(original, other);
-  const spans = mergeSpans(absorbLoneSpaces(diffSpans(original, other, firstDivergence)));
+  const spans = mergeSpans(absorbCoincidences(diffSpans(original, other, firstDivergence)));
   return { identical: false, firstDivergence, spans, divergences: divergencesOf(spans) };
 }
 
@@ -125,15 +125,20 @@ function toSpan(change: ChangeObject<string>): DiffSpan {
   return { kind: change.added ? 'added' : change.removed ? 'removed' : 'same', text: change.value };
 }
 
+/** Shared text between two changes needs this many words to count as agreement. */
+const MIN_AGREEMENT_WORDS = 2;
+
 /**
- * A diff over units that include whitespace likes to keep the spaces between two rewritten phrases
- * ("I have" → "the weaver" as I→the, " ", have→weaver); a reader sees one change, so whitespace
- * alone between two changes becomes part of them.
+ * Once two texts stop sharing structure, a word diff still pairs up the common words they happen to
+ * both use ("on", "that", "the") and reports the rest as many small changes: agreement that is not
+ * there. Shared text between two changes that is only whitespace or a single word becomes part of
+ * the change around it, so unrelated text reads as one divergence and real agreement still shows.
  */
-function absorbLoneSpaces(spans: readonly DiffSpan[]): DiffSpan[] {
+function absorbCoincidences(spans: readonly DiffSpan[]): DiffSpan[] {
   const changed = (span: DiffSpan | undefined): boolean => span !== undefined && span.kind !== 'same';
+  const words = (text: string): number => text.split(/\s+/).filter(Boolean).length;
   return spans.flatMap((span, i): DiffSpan[] =>
-    span.kind === 'same' && /^\s+$/.test(span.text) && changed(spans[i - 1]) && changed(spans[i + 1])
+    span.kind === 'same' && words(span.text) < MIN_AGREEMENT_WORDS && changed(spans[i - 1]) && changed(spans[i + 1])
       ? [
           { kind: 'removed', text: span.text },
           { kind: 'added', text: span.text },

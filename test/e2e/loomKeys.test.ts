@@ -1,4 +1,6 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { openAtEnd, readEditorText, runCommand, type Workbench } from '../harness/workbench';
 import { eventually } from '../harness/eventually';
@@ -17,6 +19,7 @@ describe('Loom keys, as a person presses them', function () {
   let loom: LoomWorkbench;
   let server: FakeAnthropic;
   let workbench: Workbench;
+  let workspace: string;
 
   before(async () => {
     loom = await openLoomWorkbench({
@@ -24,7 +27,7 @@ describe('Loom keys, as a person presses them', function () {
       env: { ANTHROPIC_API_KEY: E2E_KEY },
       settings: { 'prefillLoom.temperature': 1, 'prefillLoom.maxTokens': 8, 'prefillLoom.maxTotalTokens': 8 },
     });
-    ({ server, workbench } = loom);
+    ({ server, workbench, workspace } = loom);
   });
 
   after(() => loom?.close());
@@ -36,6 +39,7 @@ describe('Loom keys, as a person presses them', function () {
     await page.keyboard.press('Control+Alt+BracketRight');
     await page.waitForTimeout(500);
     assert.equal(await readEditorText(page), PLAIN, 'the loom keys changed nothing');
+    assert.equal(fs.existsSync(path.join(workspace, 'plain.md.loom.json')), false, 'no loom was made for the ordinary file');
     assert.equal(await cursorCount(page), 1);
     await page.keyboard.press('Shift+Alt+ArrowUp');
     await eventually(async () => (await cursorCount(page)) === 2, 'a second cursor above');

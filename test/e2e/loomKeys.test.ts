@@ -2,12 +2,14 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import { openAtEnd, readEditorText, runCommand, type Workbench } from '../harness/workbench';
+import { openAtEnd, readEditorText, runCommand, webviewFrame, type Workbench } from '../harness/workbench';
 import { eventually } from '../harness/eventually';
 import type { FakeAnthropic } from '../server/fakeAnthropic';
 import { E2E_KEY, openLoomWorkbench, type LoomWorkbench } from './loomWorkbench';
 
 const PREFIX = 'The lighthouse keeper';
+/** Git-ignored: screenshots are for a person to look at, not compared by the tests. */
+const SCREENSHOTS = path.resolve(__dirname, '../../../test-results/screenshots');
 const PLAIN = 'first line\nsecond line\nthird line';
 
 async function cursorCount(page: Page): Promise<number> {
@@ -60,4 +62,22 @@ describe('Loom keys, as a person presses them', function () {
     await page.keyboard.press('Shift+Alt+PageUp');
     await eventually(async () => (await readEditorText(page)).trim() === PREFIX, 'the parent in the editor');
   });
+
+  for (const theme of ['Dark High Contrast', 'Light High Contrast']) {
+    it(`shows the loom view in ${theme} (screenshot in test-results/screenshots)`, async () => {
+      const { page } = workbench;
+      await runCommand(page, 'Preferences: Color Theme');
+      await page.locator('.quick-input-widget .quick-input-box input').fill(theme);
+      await page.locator('.quick-input-widget .monaco-list-row', { hasText: theme }).first().waitFor();
+      await page.keyboard.press('Enter');
+      await eventually(async () => (await page.locator('.monaco-workbench.hc-black, .monaco-workbench.hc-light').count()) === 1, `the ${theme} theme`);
+      await openAtEnd(page, 'keeper.md');
+      await runCommand(page, 'Prefill Loom: Show Loom Tree Beside Editor');
+      const rows = webviewFrame(page).locator('[role="treeitem"]');
+      await eventually(async () => (await rows.count()) >= 4, 'the root and three branches');
+      await page.waitForTimeout(500);
+      fs.mkdirSync(SCREENSHOTS, { recursive: true });
+      await page.screenshot({ path: path.join(SCREENSHOTS, `loom-view-${theme.toLowerCase().replace(/ /g, '-')}.png`) });
+    });
+  }
 });

@@ -1,5 +1,8 @@
 import * as vscode from 'vscode';
 import { ApiKeyStore } from './endpoints/apiKeyStore';
+import { readLoomSettings } from './conversation/loomSettings';
+import { addEndpoint, pickEndpoint } from './endpoints/endpointCommands';
+import { EndpointStatusBar } from './endpoints/endpointStatusBar';
 import { DivergenceDecorations } from './reproducibility/divergenceDecorations';
 import { GenerationController } from './generation/generationController';
 import { GenerationStatusBar } from './generation/generationStatusBar';
@@ -30,6 +33,7 @@ export interface PrefillLoomApi {
   decorations: DivergenceDecorations;
   comparer: RegenerationComparer;
   probes: PrefillProbeRunner;
+  endpointStatus: EndpointStatusBar;
   /** How long `activate` took, in milliseconds: the extension's own share of VS Code's startup. */
   activationMs: number;
 }
@@ -43,6 +47,7 @@ export function activate(context: vscode.ExtensionContext): PrefillLoomApi {
   const keys = new ApiKeyStore(context.secrets);
   const lastRequest = new LastRequestStore();
   const statusBar = new GenerationStatusBar();
+  const endpointStatus = new EndpointStatusBar();
   const headers = new HeaderDiagnostics();
   const sessions = new LoomSessions(context.storageUri ?? context.globalStorageUri, log);
   const generations = new GenerationController({ keys, log, lastRequest, statusBar, headers, guard: new SendGuard(), sessions });
@@ -60,6 +65,7 @@ export function activate(context: vscode.ExtensionContext): PrefillLoomApi {
     ...registerDivergenceNavigation(decorations),
     lastRequest,
     statusBar,
+    endpointStatus,
     headers,
     generations,
     sessions,
@@ -74,7 +80,9 @@ export function activate(context: vscode.ExtensionContext): PrefillLoomApi {
     // A keybinding may pass the count as the command's argument.
     command('generateAlternatives', (count?: unknown) => generations.generateAlternatives(undefined, Number.isSafeInteger(count) && (count as number) > 0 ? (count as number) : undefined)),
     command('stopGeneration', () => generations.stop(vscode.window.activeTextEditor?.document) || generations.stop()),
-    command('setApiKey', () => keys.promptAndStore()),
+    command('setApiKey', () => keys.promptAndStore(readLoomSettings().endpoints)),
+    command('addEndpoint', () => addEndpoint(keys)),
+    command('pickEndpoint', () => pickEndpoint()),
     command('newLoomDocument', () => createLoomDocument()),
     command('importConversation', () => importConversationCommand()),
     command('showLastRequest', () => lastRequest.show()),
@@ -98,7 +106,7 @@ export function activate(context: vscode.ExtensionContext): PrefillLoomApi {
       if (editor) decorations.clear(editor.document);
     }),
   );
-  return { generations, lastRequest, sessions, view, viewModel: model, decorations, comparer, probes, activationMs: performance.now() - started };
+  return { generations, lastRequest, sessions, view, viewModel: model, decorations, comparer, probes, endpointStatus, activationMs: performance.now() - started };
 }
 
 /** Saves every loom before the window goes: a reload or a quit must not lose the last changes. */

@@ -3,6 +3,7 @@ import { conversationTurns, type ConversationTurn } from '../core/conversation/c
 import { describeGenerationError } from '../core/generation/generationError';
 import { outputTokenBudget } from '../core/providers/connectionSettings';
 import { costUsd } from '../core/shared/pricing';
+import type { TokenLogprob } from '../core/providers/tokenLogprobs';
 import { isSetupProblem, setUpGeneration, type SetupProblem } from './generationSetup';
 import type { CliOptions } from './options';
 
@@ -27,6 +28,8 @@ export interface ContinueReport {
     /** Events the server sent after `message_stop`, which were ignored. */
     ignored_after_stop?: number;
   }>;
+  /** With `--logprobs`: every generated token across all requests; joined, their texts equal {@link text}. */
+  tokens?: TokenLogprob[];
   error?: { cause: string; next_step: string };
   /** Why the generation stopped early or was counted differently from what the server said. */
   warnings?: string[];
@@ -43,7 +46,9 @@ export async function runContinue(options: CliOptions, prefillText: string, sign
     maxTotalTokens: outputTokenBudget(setup.connection, setup.params.max_tokens),
     signal,
   });
-  return toReport(outcome, setup.params.model, conversationTurns(setup.params));
+  const report = toReport(outcome, setup.params.model, conversationTurns(setup.params));
+  if (setup.logprobs) report.tokens = outcome.tokens ?? [];
+  return report;
 }
 
 function toReport(outcome: GenerationOutcome, model: string, turns: ConversationTurn[]): ContinueReport {

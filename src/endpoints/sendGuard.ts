@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { anthropicEndpoint } from '../core/providers/anthropicClient';
+import type { EndpointKind } from '../core/providers/endpointKind';
 import { endpointRisk } from '../core/providers/endpointSafety';
 
 /**
@@ -12,22 +13,25 @@ export class SendGuard {
   private readonly allowedEndpoints = new Set<string>();
   private untrustedAllowed = false;
 
-  /** The URL to send to when the user may send there (asking if need be), else undefined. */
-  async maySend(baseUrlSetting: string): Promise<string | undefined> {
-    const endpoint = anthropicEndpoint(baseUrlSetting, process.env);
+  /**
+   * The URL to send to when the user may send there (asking if need be), else undefined. An
+   * OpenAI-style endpoint's base URL is used as it is; `$ANTHROPIC_BASE_URL` applies to Anthropic only.
+   */
+  async maySend(baseUrlSetting: string, kind: EndpointKind = 'anthropic'): Promise<string | undefined> {
+    const endpoint = kind === 'anthropic' ? anthropicEndpoint(baseUrlSetting, process.env) : { url: baseUrlSetting, problem: undefined };
     if (endpoint.problem) {
       void vscode.window.showErrorMessage(`Prefill Loom: ${endpoint.problem} Nothing was sent.`);
       return undefined;
     }
-    return (await this.endpointAllowed(endpoint.url)) && (await this.workspaceAllowed(endpoint.url)) ? endpoint.url : undefined;
+    return (await this.endpointAllowed(endpoint.url, kind)) && (await this.workspaceAllowed(endpoint.url)) ? endpoint.url : undefined;
   }
 
-  private async endpointAllowed(url: string): Promise<boolean> {
+  private async endpointAllowed(url: string, kind: EndpointKind): Promise<boolean> {
     const risk = endpointRisk(url);
     if (risk === undefined || this.allowedEndpoints.has(url)) return true;
     const choice = await vscode.window.showWarningMessage(
       `Prefill Loom: ${risk}`,
-      { modal: true, detail: 'Use an https URL in prefillLoom.baseUrl, or send anyway for this session.' },
+      { modal: true, detail: `Use an https URL in ${kind === 'anthropic' ? 'prefillLoom.baseUrl' : "the endpoint's entry in prefillLoom.endpoints"}, or send anyway for this session.` },
       'Send Anyway',
     );
     if (choice !== 'Send Anyway') return false;

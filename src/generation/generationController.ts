@@ -1,4 +1,3 @@
-import type Anthropic from '@anthropic-ai/sdk';
 import * as vscode from 'vscode';
 import { pickAlternativeCount } from './alternativeCountPicker';
 import { alternativesQuestion } from '../core/generation/alternativesConfirmation';
@@ -6,8 +5,10 @@ import { createAnthropicClient } from '../core/providers/anthropicClient';
 import { concurrencyLimit } from '../core/shared/concurrencyLimit';
 import { outputTokenBudget } from '../core/providers/connectionSettings';
 import type { DocumentHeader } from '../core/conversation/documentHeader';
-import { runGeneration, type GenerationInput, type GenerationOutcome } from '../core/generation/generation';
+import { runGeneration, type GenerationClient, type GenerationInput, type GenerationOutcome } from '../core/generation/generation';
 import type { LineEnding } from '../core/generation/continuationText';
+import { ANTHROPIC_ENDPOINT_NAME, resolveEndpoint, type EndpointSettings } from '../core/providers/endpointSettings';
+import { createOpenAIStyleClient } from '../core/providers/openaiClient';
 import { describeGenerationError } from '../core/generation/generationError';
 import { resolveGenerationParams, type GenerationParams } from '../core/conversation/generationSettings';
 import { splitTrailingWhitespace } from '../core/conversation/prefill';
@@ -15,7 +16,9 @@ import { describeEmptyResults } from '../core/generation/emptyResult';
 import { collapseIdentical } from '../core/generation/identicalAlternatives';
 import type { ApiKeyStore } from '../endpoints/apiKeyStore';
 import { reportGenerationError } from './errorNotifier';
-import { GenerationRecorder } from './generationRecorder';
+import { GenerationRecorder, type GenerationOrigin } from './generationRecorder';
+import type { CapturedRequest } from '../core/providers/capturedRequest';
+import type { GenerationInfo } from '../core/loom/loomNode';
 import type { GenerationStatusBar } from './generationStatusBar';
 import type { HeaderDiagnostics } from '../conversation/headerDiagnostics';
 import type { LastRequestStore } from '../endpoints/lastRequest';
@@ -40,9 +43,11 @@ export interface GenerationControllerDeps {
 
 /** Everything a request needs that does not depend on where the cursor is. */
 interface RequestContext {
-  apiKey: string;
-  /** Where requests go: checked (and, if need be, agreed to) by the send guard. */
-  endpoint: string;
+  endpoint: EndpointSettings;
+  /** Where requests go (the endpoint's URL as resolved): checked (and, if need be, agreed to) by the send guard. */
+  url: string;
+  /** Undefined for an endpoint without a key (a local server): no Authorization header is sent. */
+  apiKey: string | undefined;
   settings: LoomSettings;
   params: GenerationParams;
   header: DocumentHeader;
@@ -116,7 +121,8 @@ export class GenerationController implements vscode.Disposable {
     const node = session.tree.get(nodeId);
     const header = this.checkHeader(session.document);
     if (!node || !header || this.isBusy(session.document)) return [];
-    const context = await this.requestContext(header);
+    // A regeneration re-sends the node's own request to the endpoint that produced it.
+    const context = await this.requestContext(header, mode === 'regenerate' ? originEndpoint(node.generation) : undefined);
     if (!context) return [];
     const original = node.generation?.params as GenerationParams | undefined;
     const plan: TreeGenerationPlan =
@@ -133,11 +139,12 @@ export class GenerationController implements vscode.Disposable {
 
   /**
    * What any request about `document` needs, checked as for a generation (header, settings, key,
-   * endpoint): the resolved parameters and a client. Undefined after telling the user what is missing.
+   * endpoint): the resolved parameters and a client. `generation`, when given, is a node's record:
+   * its endpoint is used. Undefined after telling the user what is missing.
    */
-  async prepareRequests(document: vscode.TextDocument): Promise<{ client: Anthropic; settings: LoomSettings; params: GenerationParams } | undefined> {
+  async prepareRequests(document: vscode.TextDocument, generation?: GenerationInfo): Promise<{ client: GenerationClient; settings: LoomSettings; params: GenerationParams } | undefined> {
     const header = this.checkHeader(document);
-    const context = header && (await this.requestContext(header));
+    const context = header && (await this.requestContext(header, originEndpoint(generation)));
     return context && { client: this.clientFor(context), settings: context.settings, params: context.params };
   }
 
@@ -168,7 +175,8 @@ export class GenerationController implements vscode.Disposable {
     return undefined;
   }
 
-  private async requestContext(header: DocumentHeader): Promise<RequestContext | undefined> {
+  /** Everything a request needs; `endpointName` (a node's endpoint) overrides the header and the default. */
+  private async requestContext(header: DocumentHeader, endpointName?: string): Promise<RequestContext | undefined> {
     const settings = readLoomSettings();
     for (const problem of settings.problems) this.deps.log.warn(problem);
     if (settings.problems.length > 0) {
@@ -176,8 +184,15 @@ export class GenerationController implements vscode.Disposable {
         if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', 'prefillLoom');
       });
     }
-    const apiKey = await this.deps.keys.get();
-    if (!apiKey) {
+    const endpoint = resolveEndpoint(settings.endpoints, settings.defaultEndpoint, endpointName ?? header.fields.endpoint);
+    if ('problem' in endpoint) {
+      void vscode.window.showErrorMessage(`Prefill Loom: ${endpoint.problem}`, 'Pick Endpoint').then((choice) => {
+        if (choice) void vscode.commands.executeCommand('prefillLoom.pickEndpoint');
+      });
+      return undefined;
+    }
+    const apiKey = await this.deps.keys.get(endpoint);
+    if (!apiKey && endpoint.kind === 'anthropic') {
       const choice = await vscode.window.showErrorMessage(
         'Prefill Loom: no Anthropic API key. Set one (kept in secret storage), or set ANTHROPIC_API_KEY in the environment.',
         'Set API Key',
@@ -185,9 +200,10 @@ export class GenerationController implements vscode.Disposable {
       if (choice) await vscode.commands.executeCommand('prefillLoom.setApiKey');
       return undefined;
     }
-    const endpoint = await this.deps.guard.maySend(settings.connection.baseUrl);
-    if (endpoint === undefined) return undefined;
-    return { apiKey, endpoint, settings, params: resolveGenerationParams(settings.defaults, header.fields), header };
+    const url = await this.deps.guard.maySend(endpoint.baseUrl, endpoint.kind);
+    if (url === undefined) return undefined;
+    const defaults = { ...settings.defaults, model: endpoint.model ?? settings.defaults.model };
+    return { endpoint, url, apiKey, settings, params: resolveGenerationParams(defaults, header.fields), header };
   }
 
   private confirmAlternativesAt(editor: vscode.TextEditor, count: number): Promise<boolean> {
@@ -226,12 +242,12 @@ export class GenerationController implements vscode.Disposable {
   private async streamIntoEditor(document: vscode.TextDocument, context: RequestContext, cursor: number, alternatives: number, abort: AbortController): Promise<GenerationOutcome> {
     const { log } = this.deps;
     const prefill = document.getText().slice(context.header.bodyOffset, cursor);
-    logTrailingWhitespace(log, prefill);
+    if (context.endpoint.kind === 'anthropic') logTrailingWhitespace(log, prefill);
     const insertion = new StreamingInsertion(document, cursor, () => {
       log.info('The document was closed; stopping its generation.');
       abort.abort();
     }, this.landingProbe);
-    const recorder = await GenerationRecorder.forEditor(this.deps.sessions, document, context.params, prefill);
+    const recorder = await GenerationRecorder.forEditor(this.deps.sessions, document, context.params, prefill, origin(context));
     if (recorder?.restLength) insertion.replaceOnFirstEdit(recorder.restLength);
     const tally = new RequestTally(log, this.deps.statusBar, context.params.model);
     const branches =
@@ -271,7 +287,7 @@ export class GenerationController implements vscode.Disposable {
     return Array.from({ length: plan.count }, (_, i) =>
       limited(async () => {
         if (abort.signal.aborted) return undefined;
-        const recorder = GenerationRecorder.forTree(plan.session, plan.parentId, prefill.trimEnd().length, plan.params, plan.kind, plan.comparesTo);
+        const recorder = GenerationRecorder.forTree(plan.session, plan.parentId, sentLength(context, prefill), plan.params, origin(context), plan.kind, plan.comparesTo);
         const label = plan.kind === 'regeneration' ? 'Regeneration' : `Branch ${(plan.firstBranch ?? 1) + i}`;
         const outcome = await this.run(context, plan.params, prefill, abort.signal, { onEdit: (edit) => recorder.append(edit.text), lineEnding: lineEndingOf(plan.session.document), ...tally.hooks(label) });
         recorder.finish(outcome);
@@ -309,15 +325,18 @@ export class GenerationController implements vscode.Disposable {
     return runGeneration({ client: this.clientFor(context), params, prefill, maxTotalTokens, signal, ...hooks });
   }
 
-  private clientFor(context: RequestContext): Anthropic {
+  /** A client for the context's endpoint, carrying that endpoint's key only. */
+  private clientFor(context: RequestContext): GenerationClient {
     const { connection } = context.settings;
-    return createAnthropicClient({
-      apiKey: context.apiKey,
-      baseUrl: context.endpoint,
+    const { endpoint, apiKey } = context;
+    const shared = {
+      baseUrl: context.url,
       timeoutMs: connection.requestTimeoutSeconds * 1000,
       maxRetries: connection.maxRetries,
-      onRequest: (r) => this.deps.lastRequest.record(r),
-    });
+      onRequest: (r: CapturedRequest) => this.deps.lastRequest.record(r),
+    };
+    if (endpoint.kind === 'anthropic') return createAnthropicClient({ ...shared, apiKey: apiKey ?? '' });
+    return createOpenAIStyleClient({ ...shared, apiKey }, { kind: endpoint.kind, prefillStyle: endpoint.prefillStyle, logprobs: endpoint.logprobs });
   }
 
   private report(outcome: GenerationOutcome): void {
@@ -336,6 +355,23 @@ export class GenerationController implements vscode.Disposable {
     const active = vscode.window.activeTextEditor?.document.uri.toString();
     void vscode.commands.executeCommand('setContext', GENERATING_CONTEXT_KEY, active !== undefined && this.running.has(active));
   }
+}
+
+/**
+ * How much of the prefill the request sends, which is where the node hangs: on Anthropic the text
+ * without its trailing whitespace (the continuation replaces it), elsewhere all of it.
+ */
+function sentLength(context: RequestContext, prefill: string): number {
+  return context.endpoint.kind === 'anthropic' ? prefill.trimEnd().length : prefill.length;
+}
+
+function origin(context: RequestContext): GenerationOrigin {
+  return { endpoint: context.endpoint.name, endpointKind: context.endpoint.kind };
+}
+
+/** The endpoint a node was generated on; nodes from before endpoints came from Anthropic. */
+function originEndpoint(generation: GenerationInfo | undefined): string | undefined {
+  return generation ? (generation.endpoint ?? ANTHROPIC_ENDPOINT_NAME) : undefined;
 }
 
 /**

@@ -4,11 +4,19 @@ import type { GenerationOutcome } from '../core/generation/generation';
 import type { GenerationParams } from '../core/conversation/generationSettings';
 import type { NodeKind } from '../core/loom/loomTree';
 import { ZERO_USAGE } from '../core/shared/tokenUsage';
+import type { EndpointKind } from '../core/providers/endpointKind';
+import { packTokens } from '../core/providers/tokenLogprobs';
 import { prepareGenerationAt } from '../core/loom/treeReconcile';
 import { branchesAtOffset, whitespaceTailAt } from '../core/loom/branchAtCursor';
 import { splitTrailingWhitespace } from '../core/conversation/prefill';
 import type { LoomSession } from '../session/loomSession';
 import type { LoomSessions } from '../session/loomSessions';
+
+/** Where a generation was sent, recorded on its node so a regeneration goes to the same endpoint. */
+export interface GenerationOrigin {
+  endpoint: string;
+  endpointKind: EndpointKind;
+}
 
 /** Records one generation as a model node of a loom while it streams. */
 export class GenerationRecorder {
@@ -32,12 +40,13 @@ export class GenerationRecorder {
    * branches there ({@link branchesAtOffset}) and `restLength` says how much of the editor it replaces.
    * Undefined when the document's tree file cannot be used.
    */
-  static async forEditor(sessions: LoomSessions, document: vscode.TextDocument, params: GenerationParams, prefill: string): Promise<GenerationRecorder | undefined> {
+  static async forEditor(sessions: LoomSessions, document: vscode.TextDocument, params: GenerationParams, prefill: string, origin: GenerationOrigin): Promise<GenerationRecorder | undefined> {
     const session = await sessions.sessionFor(document);
     if (!session) return undefined;
-    const { sent, trailingWhitespace } = splitTrailingWhitespace(prefill);
+    // Only Anthropic holds the prefill's trailing whitespace back; the other kinds send it as written.
+    const { sent, trailingWhitespace } = origin.endpointKind === 'anthropic' ? splitTrailingWhitespace(prefill) : { sent: prefill, trailingWhitespace: '' };
     const parentId = session.beginGeneration(sent.length);
-    const nodeId = addStreamingNode(session, parentId, params, 'generation');
+    const nodeId = addStreamingNode(session, parentId, params, origin, 'generation');
     const recorder = new GenerationRecorder(session, parentId, nodeId, (id) => session.endGeneration(id));
     if (branchesAtOffset(session.tree, session.currentId, prefill.length)) recorder.restLength = session.body().length - prefill.length;
     recorder.whitespaceTailId = whitespaceTailAt(session.tree, session.currentId, sent.length, trailingWhitespace);
@@ -45,9 +54,9 @@ export class GenerationRecorder {
   }
 
   /** For a branch that grows only in the tree, under the path to `anchorId` cut to `sentLength`. */
-  static forTree(session: LoomSession, anchorId: string, sentLength: number, params: GenerationParams, kind: NodeKind, comparesTo?: string): GenerationRecorder {
+  static forTree(session: LoomSession, anchorId: string, sentLength: number, params: GenerationParams, origin: GenerationOrigin, kind: NodeKind, comparesTo?: string): GenerationRecorder {
     const parentId = prepareGenerationAt(session.tree, anchorId, sentLength);
-    return new GenerationRecorder(session, parentId, addStreamingNode(session, parentId, params, kind, comparesTo));
+    return new GenerationRecorder(session, parentId, addStreamingNode(session, parentId, params, origin, kind, comparesTo));
   }
 
   append(text: string): void {
@@ -70,6 +79,7 @@ export class GenerationRecorder {
       durationMs: outcome.requests.reduce((ms, r) => ms + r.durationMs, 0),
       requests: outcome.requests.length,
       error: outcome.status === 'failed' ? redactSecrets(String((outcome.error as Error | undefined)?.message ?? outcome.error)) : undefined,
+      ...(outcome.tokens ? { tokens: packTokens(outcome.tokens) } : {}),
     });
   }
 
@@ -89,11 +99,11 @@ export class GenerationRecorder {
   }
 }
 
-function addStreamingNode(session: LoomSession, parentId: string, params: GenerationParams, kind: NodeKind, comparesTo?: string): string {
+function addStreamingNode(session: LoomSession, parentId: string, params: GenerationParams, origin: GenerationOrigin, kind: NodeKind, comparesTo?: string): string {
   return session.tree.addChild(parentId, '', {
     author: 'model',
     kind,
     ...(comparesTo ? { comparesTo } : {}),
-    generation: { model: params.model, params: { ...params }, stopReason: null, usage: ZERO_USAGE, durationMs: 0, requests: 0, status: 'streaming' },
+    generation: { model: params.model, params: { ...params }, stopReason: null, usage: ZERO_USAGE, durationMs: 0, requests: 0, status: 'streaming', ...origin },
   }).id;
 }

@@ -83,7 +83,7 @@ export class PrefillProbeRunner implements vscode.Disposable {
       return undefined;
     }
     if (request.confirm !== false && !(await confirmBudget(plan, params.model))) return undefined;
-    const prepared = await this.deps.generations.prepareRequests(session.document);
+    const prepared = await this.deps.generations.prepareRequests(session.document, node.generation);
     if (!prepared) return undefined;
     const report = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: 'Prefill Loom: probing prefill consistency', cancellable: true },

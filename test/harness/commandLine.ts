@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
+import { runCommandLine } from '../../src/cli/commandLine';
 
 const BIN = path.resolve(__dirname, '../../..', 'bin', 'prefill-loom.js');
 
@@ -43,4 +44,17 @@ export function runCliRaw(
     child.on('close', (status) => resolve({ status, stdout, stderr }));
     child.stdin.end(stdin);
   });
+}
+
+/**
+ * Runs the command line in this process, on the compiled sources rather than the bundle, with `env`
+ * as its only environment: the same contract as {@link runCli}, and what mutation testing reaches
+ * (a mutant lives in the compiled core, and per-test coverage sees only this process).
+ */
+export async function runCliInProcess(args: string[], stdin: string | Buffer, env: Record<string, string | undefined>, signal = new AbortController().signal): Promise<CliRun> {
+  let stdout = '';
+  let stderr = '';
+  const io = { readStdin: async () => Buffer.from(stdin), stdout: (text: string) => void (stdout += text), stderr: (text: string) => void (stderr += text) };
+  const status = await runCommandLine(args, { PATH: process.env.PATH, ...env }, io, signal);
+  return { status, json: stdout ? JSON.parse(stdout) : {}, stderr };
 }

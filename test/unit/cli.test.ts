@@ -4,13 +4,15 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { runCli, runCliRaw } from '../harness/commandLine';
+import { runCli, runCliInProcess, runCliRaw } from '../harness/commandLine';
 import { startFakeAnthropic, type FakeAnthropic } from '../server/fakeAnthropic';
 import { STORY } from '../server/storyResponder';
 
 const KEY = 'sk-ant-cli-key';
 
-const cli = (args: string[], stdin: string | Buffer, env: Record<string, string | undefined> = {}) => runCli(args, stdin, { ANTHROPIC_API_KEY: KEY, ...env });
+// In-process on the compiled sources, so mutation testing sees these tests; the first test also runs the bundle.
+const cli = (args: string[], stdin: string | Buffer, env: Record<string, string | undefined> = {}) => runCliInProcess(args, stdin, { ANTHROPIC_API_KEY: KEY, ...env });
+const bundled = (args: string[], stdin: string, env: Record<string, string | undefined> = {}) => runCli(args, stdin, { ANTHROPIC_API_KEY: KEY, ...env });
 
 describe('prefill-loom continue (command line)', function () {
   this.timeout(20_000);
@@ -21,20 +23,22 @@ describe('prefill-loom continue (command line)', function () {
   afterEach(() => server.reset());
   after(() => server.close());
 
-  it('prints the continuation and every request as JSON', async () => {
-    const prefill = STORY.slice(0, 50).trimEnd() + ' ';
-    const run = await cli(['continue', '--base-url', server.url, '--temperature', '0', '--max-tokens', '8', '--max-total-tokens', '100000'], prefill);
-    assert.equal(run.status, 0, run.stderr);
-    assert.equal(prefill.trimEnd() + run.json.text, STORY);
-    assert.equal(run.json.replaced, ' ');
-    assert.equal(run.json.status, 'completed');
-    assert.ok(run.json.requests.length > 3);
-    assert.equal(run.json.requests[0].prefill, prefill.trimEnd());
-    assert.equal(run.json.requests[0].stop_reason, 'max_tokens');
-    assert.equal(run.json.requests.at(-1).stop_reason, 'end_turn');
-    assert.equal(run.json.usage.output_tokens, run.json.requests.reduce((n: number, r: any) => n + r.usage.output_tokens, 0));
-    assert.equal(typeof run.json.cost_usd, 'number');
-  });
+  for (const [how, command] of [['in-process', cli], ['the bundle', bundled]] as const) {
+    it(`prints the continuation and every request as JSON (${how})`, async () => {
+      const prefill = STORY.slice(0, 50).trimEnd() + ' ';
+      const run = await command(['continue', '--base-url', server.url, '--temperature', '0', '--max-tokens', '8', '--max-total-tokens', '100000'], prefill);
+      assert.equal(run.status, 0, run.stderr);
+      assert.equal(prefill.trimEnd() + run.json.text, STORY);
+      assert.equal(run.json.replaced, ' ');
+      assert.equal(run.json.status, 'completed');
+      assert.ok(run.json.requests.length > 3);
+      assert.equal(run.json.requests[0].prefill, prefill.trimEnd());
+      assert.equal(run.json.requests[0].stop_reason, 'max_tokens');
+      assert.equal(run.json.requests.at(-1).stop_reason, 'end_turn');
+      assert.equal(run.json.usage.output_tokens, run.json.requests.reduce((n: number, r: any) => n + r.usage.output_tokens, 0));
+      assert.equal(typeof run.json.cost_usd, 'number');
+    });
+  }
 
   it('stops within the budget and says why on standard error when the server reports 0 output tokens', async () => {
     server.enqueueFault({ kind: 'usage', outputTokens: 0, times: 1000 });
@@ -113,16 +117,17 @@ describe('prefill-loom continue (command line)', function () {
   });
 
   it('refuses to send the key over plain http off this machine (from --base-url or $ANTHROPIC_BASE_URL) unless --allow-plain-http, which warns on stderr', async () => {
+    // The bundle: the warning is written to the process's stderr by the generation setup.
     // 0.0.0.0 reaches the local test server, yet is not a loopback address: the rule must ask.
     const offLoopback = `http://0.0.0.0:${new URL(server.url).port}`;
     for (const [args, env] of [[['--base-url', offLoopback], {}], [[], { ANTHROPIC_BASE_URL: offLoopback }]] as const) {
-      const run = await cli(['continue', ...args, '--max-tokens', '5', '--max-total-tokens', '5'], 'Hello', env);
+      const run = await bundled(['continue', ...args, '--max-tokens', '5', '--max-total-tokens', '5'], 'Hello', env);
       assert.equal(run.status, 2, JSON.stringify(env));
       assert.match(run.json.error.cause, /is plain http, so your API key and text would travel unencrypted/);
       assert.match(run.json.error.next_step, /--allow-plain-http/);
     }
     assert.equal(server.requests.length, 0, 'nothing was sent');
-    const allowed = await cli(['continue', '--base-url', offLoopback, '--allow-plain-http', '--max-tokens', '5', '--max-total-tokens', '5'], 'Hello');
+    const allowed = await bundled(['continue', '--base-url', offLoopback, '--allow-plain-http', '--max-tokens', '5', '--max-total-tokens', '5'], 'Hello');
     assert.equal(allowed.status, 0, allowed.stderr);
     assert.match(allowed.stderr, /^prefill-loom: warning: http:\/\/0\.0\.0\.0:\d+ is plain http/);
     assert.equal(server.requests.length, 1);

@@ -356,7 +356,22 @@ describe('parseDocumentHeader', () => {
       assert.match(d.message, /already set on line 2/);
     });
 
-    for (const key of ['baseUrl', 'base_url', 'api_key', 'apiKey', 'x-api-key', 'ANTHROPIC_API_KEY', 'endpoint', 'proxy_url', 'auth_token', 'password', 'host']) {
+    it('takes endpoint as the name of an endpoint from the settings', () => {
+      const header = parseDocumentHeader(doc('---', 'endpoint: local-llama', 'model: base', '---', 'body'));
+      assert.deepEqual(header.fields, { endpoint: 'local-llama', model: 'base' });
+      assert.equal(header.diagnostics.length, 0);
+    });
+
+    for (const address of ['http://127.0.0.1:8000/v1', 'evil.example:443', 'a/b']) {
+      it(`refuses an endpoint that is an address (${address}), so a document never chooses where requests go`, () => {
+        const header = parseDocumentHeader(doc('---', `endpoint: ${address}`, '---', 'body'));
+        assert.deepEqual(header.fields, {});
+        assert.equal(header.diagnostics[0].severity, 'error');
+        assert.match(header.diagnostics[0].message, /name of an endpoint defined in your settings/);
+      });
+    }
+
+    for (const key of ['baseUrl', 'base_url', 'api_key', 'apiKey', 'x-api-key', 'ANTHROPIC_API_KEY', 'endpoint_url', 'proxy_url', 'auth_token', 'password', 'host']) {
       it(`refuses the key ${key} without echoing its value`, () => {
         const secret = 'sk-ant-do-not-echo';
         const header = parseDocumentHeader(doc('---', `${key}: ${secret}`, '---', 'body'));

@@ -32,7 +32,8 @@ import { isAlias, isCollection, isMap, isScalar, isSeq, parseDocument, type Node
  *   before the move to YAML). Anchors, aliases, tags, folded blocks, block indentation numbers,
  *   plain or quoted text over several lines (YAML joins them with spaces) and more than one
  *   document are refused: a header says what is sent, literally; multi-line text is a `|` block.
- * - Fields: `model`, `system`, `user` (non-blank text), `temperature` and `top_p` (numbers 0..1),
+ * - Fields: `endpoint` (the name of an endpoint from the user's settings, never an address),
+ *   `model`, `system`, `user` (non-blank text), `temperature` and `top_p` (numbers 0..1),
  *   `top_k` (integer ≥ 1), `max_tokens` (integer 1..128000), `stop_sequences` (a list of strings
  *   with a visible character, or one such string), `messages` (the turns before the prefill: a
  *   list of `- user: …` / `- assistant: …`, starting with a user turn, alternating, ending with a
@@ -63,6 +64,8 @@ export interface ConversationTurn {
 
 /** The request settings a header can carry; names follow the Messages API. */
 export interface HeaderFields {
+  /** The name of an endpoint defined in the user's settings; never a URL (see FORBIDDEN_KEY). */
+  endpoint?: string;
   model?: string;
   system?: string;
   user?: string;
@@ -89,7 +92,7 @@ type FieldKey = keyof HeaderFields;
 
 /** Header keys in the order they are rendered: the conversation last, right above the body. */
 const FIELD_KEYS: readonly FieldKey[] = [
-  'model', 'system', 'user', 'temperature', 'max_tokens', 'top_p', 'top_k', 'stop_sequences', 'messages',
+  'endpoint', 'model', 'system', 'user', 'temperature', 'max_tokens', 'top_p', 'top_k', 'stop_sequences', 'messages',
 ];
 
 /** Highest `max_tokens` a header may ask for: the largest output any current model allows. */
@@ -98,6 +101,7 @@ export const MAX_TOKENS_LIMIT = 128_000;
 /**
  * Keys that would choose where requests go or what credentials they carry. A document can be
  * shared, so letting it set these would let a stranger's file redirect requests (and the key).
+ * `endpoint` is the one exception: it only picks, by name, an endpoint the user defined.
  */
 const FORBIDDEN_KEY = /key|url|uri|endpoint|host|proxy|secret|password|auth/i;
 
@@ -290,7 +294,7 @@ function handleEntry(state: ParseState, entry: Entry): void {
   const { key } = entry;
   const read = readEntry(entry);
   const entrySpan: Span = { line: entry.line, start: 0, end: read.end };
-  if (FORBIDDEN_KEY.test(key)) {
+  if (FORBIDDEN_KEY.test(key) && key !== 'endpoint') {
     report(state, 'error', entrySpan, forbiddenKeyMessage(key));
     return;
   }
@@ -588,6 +592,8 @@ type Read<T> = { value: T } | { problem: Problem };
 
 function readField(key: FieldKey, value: RawValue): Read<HeaderFields[FieldKey]> {
   switch (key) {
+    case 'endpoint':
+      return readEndpointName(value);
     case 'model':
       return readText(value, 'needs a model id, e.g. claude-sonnet-4-5.');
     case 'system':
@@ -605,6 +611,15 @@ function readField(key: FieldKey, value: RawValue): Read<HeaderFields[FieldKey]>
     case 'messages':
       return readMessages(value);
   }
+}
+
+/** A name only: a value that looks like an address is refused, so a document can never choose where requests go. */
+function readEndpointName(value: RawValue): Read<string> {
+  const read = readText(value, 'needs the name of an endpoint from your settings, e.g. local-llama.');
+  if ('value' in read && /[:/\\]/.test(read.value)) {
+    return { problem: { span: value.span, message: 'must be the name of an endpoint defined in your settings ("Prefill Loom: Add Endpoint…"), not an address: a document cannot choose where requests go.' } };
+  }
+  return read;
 }
 
 function missing(value: RawValue): Problem | undefined {

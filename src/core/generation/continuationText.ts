@@ -31,6 +31,11 @@ export class ContinuationText {
     private documentTrailing: string,
     private readonly emit: (edit: ContinuationEdit) => void,
     private readonly lineEnding?: LineEnding,
+    /**
+     * False for endpoints that take a prefill exactly as written: the next request continues from
+     * every character received, so no whitespace is ever superseded and none is held back.
+     */
+    private readonly holdWhitespace = true,
   ) {}
 
   /** The continuation as the document shows it. */
@@ -51,7 +56,7 @@ export class ContinuationText {
       this.heldIsStale = false;
     }
     const combined = this.held + delta;
-    const body = withoutHeldTail(combined);
+    const body = withoutHeldTail(combined, this.holdWhitespace);
     this.held = combined.slice(body.length);
     if (body.length > 0) this.show(body);
   }
@@ -61,7 +66,7 @@ export class ContinuationText {
    * the previous response is superseded by whatever the new response says.
    */
   continueWithNextResponse(): void {
-    this.heldIsStale = true;
+    this.heldIsStale = this.holdWhitespace;
   }
 
   /**
@@ -94,9 +99,10 @@ export type LineEnding = '\n' | '\r\n';
 const LINE_BREAK = /\r\n|\r|\n/g;
 
 /** `text` without what must wait for the next delta: trailing whitespace and a trailing high surrogate. */
-function withoutHeldTail(text: string): string {
-  let body = text.trimEnd();
-  while (endsInHighSurrogate(body)) body = body.slice(0, -1).trimEnd();
+function withoutHeldTail(text: string, holdWhitespace: boolean): string {
+  const trim = (t: string): string => (holdWhitespace ? t.trimEnd() : t);
+  let body = trim(text);
+  while (endsInHighSurrogate(body)) body = trim(body.slice(0, -1));
   return body;
 }
 

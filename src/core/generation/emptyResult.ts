@@ -1,9 +1,9 @@
-import type { StopReason } from '@anthropic-ai/sdk/resources/messages/messages';
 import type { TokenUsage } from '../shared/tokenUsage';
 
 /** What a generation that returned no text reports about itself. */
 export interface EmptyResult {
-  stopReason: StopReason | null;
+  /** As the API named it (Anthropic's `end_turn`…, or the OpenAI-style `stop`, `length`…). */
+  stopReason: string | null;
   usage: TokenUsage;
 }
 
@@ -22,11 +22,13 @@ export function describeEmptyResults(empty: readonly EmptyResult[], total: numbe
 function likelyReason(stopReason: string, tokens: string): string {
   switch (stopReason) {
     case 'end_turn':
+    case 'stop':
       return `the model ended its turn at once (end_turn, ${tokens}). The text before the cursor probably reads as a finished answer: write the start of what should come next, or put the cursor earlier.`;
     case 'stop_sequence':
       return `a stop sequence matched at once (stop_sequence, ${tokens}). The continuation starts with one of the header's stop_sequences: change them, or the text before the cursor.`;
     case 'max_tokens':
-      return `the output budget ran out before any text (max_tokens, ${tokens}). Raise max_tokens in the header or prefillLoom.maxTokens.`;
+    case 'length':
+      return `the output budget ran out before any text (${stopReason}, ${tokens}). Raise max_tokens in the header or prefillLoom.maxTokens.`;
     default:
       return `the response held no text (stop reason ${stopReason}, ${tokens}). Show Last Request has the exact request.`;
   }

@@ -1,10 +1,15 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import { APIUserAbortError } from '@anthropic-ai/sdk';
-import type { RawMessageStreamEvent, StopReason } from '@anthropic-ai/sdk/resources/messages/messages';
+import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages/messages';
+import { APIUserAbortError as OpenAIUserAbortError } from 'openai';
 import { ContinuationText, type ContinuationEdit, type LineEnding } from './continuationText';
 import type { GenerationParams } from '../conversation/generationSettings';
-import { buildMessagesRequest, type MessagesRequestBody } from '../conversation/messagesRequest';
 import { splitTrailingWhitespace } from '../conversation/prefill';
+import { isLengthStop } from '../providers/endpointKind';
+import { OpenAIStyleClient } from '../providers/openaiClient';
+import { streamOpenAIStyle } from '../providers/openaiStream';
+import { buildRequest, isOpenAIRequestBody, type RequestBody } from '../providers/requestBody';
+import type { TokenLogprob } from '../providers/tokenLogprobs';
 import { redactSecrets } from '../providers/secretRedaction';
 import { estimateTokens } from '../shared/tokenEstimate';
 import { addUsage, ZERO_USAGE, type TokenUsage } from '../shared/tokenUsage';
@@ -15,12 +20,18 @@ import { addUsage, ZERO_USAGE, type TokenUsage } from '../shared/tokenUsage';
  */
 export const MAX_REQUESTS_PER_GENERATION = 500;
 
+/** What a generation talks through: the Anthropic SDK, or the `openai` package bound to an OpenAI-style endpoint. */
+export type GenerationClient = Anthropic | OpenAIStyleClient;
+
 /** What one API request of a generation asked for and got. */
 export interface RequestRecord {
-  body: MessagesRequestBody;
-  /** The final assistant message of this request ('' when there was none). */
+  body: RequestBody;
+  /** What the model was asked to continue: the final assistant message, or the completions prompt ('' when none). */
   prefillSent: string;
-  stopReason: StopReason | null;
+  /** As the API named it: `max_tokens`, `end_turn`… (Anthropic), `length`, `stop`… (OpenAI-style). */
+  stopReason: string | null;
+  /** Every token of {@link text} with its log-probability, when the endpoint was asked for them and gave them. */
+  tokens?: TokenLogprob[];
   /** As the server reported it. */
   usage: TokenUsage;
   /** What the output budget was charged: the reported count unless it could not be true. */
@@ -45,15 +56,17 @@ export interface GenerationOutcome {
   replaced: string;
   requests: RequestRecord[];
   /** The stop reason of the last request that finished. */
-  stopReason: StopReason | null;
+  stopReason: string | null;
   usage: TokenUsage;
+  /** Every generated token across all requests, when probabilities were asked for and given; joined, their texts are the text received. */
+  tokens?: TokenLogprob[];
   error?: unknown;
   /** Why the generation stopped or was counted other than the user would expect, in words for them. */
   warnings: string[];
 }
 
 export interface GenerationInput {
-  client: Anthropic;
+  client: GenerationClient;
   params: GenerationParams;
   /** The text before the cursor, header excluded, exactly as the user wrote it. */
   prefill: string;
@@ -72,10 +85,16 @@ export interface GenerationInput {
   onRequestEnd?: (record: RequestRecord) => void;
 }
 
-/** Runs a generation: one request, plus follow-ups past `max_tokens` within the budget. */
+/**
+ * Runs a generation: one request, plus follow-ups past `max_tokens` (`length`) within the budget.
+ * Only the Anthropic path holds back the prefill's trailing whitespace (its API rejects it); the
+ * OpenAI-style kinds send the text exactly as written and continue from exactly what they received.
+ */
 export async function runGeneration(input: GenerationInput): Promise<GenerationOutcome> {
-  const { sent, trailingWhitespace } = splitTrailingWhitespace(input.prefill);
-  const continuation = new ContinuationText(trailingWhitespace, (edit) => input.onEdit?.(edit), input.lineEnding);
+  const exact = input.client instanceof OpenAIStyleClient;
+  const { sent, trailingWhitespace } = exact ? { sent: input.prefill, trailingWhitespace: '' } : splitTrailingWhitespace(input.prefill);
+  const continuation = new ContinuationText(trailingWhitespace, (edit) => input.onEdit?.(edit), input.lineEnding, !exact);
+  let received = '';
   const requests: RequestRecord[] = [];
   const maxRequests = input.maxRequests ?? MAX_REQUESTS_PER_GENERATION;
   let stoppedAtCap = false;
@@ -91,7 +110,7 @@ export async function runGeneration(input: GenerationInput): Promise<GenerationO
       stoppedAtCap = true;
       break;
     }
-    const record = newRecord(buildMessagesRequest(input.params, sent + continuation.text, maxTokens));
+    const record = newRecord(buildRequest(input.client, input.params, sent + (exact ? received : continuation.text), maxTokens));
     requests.push(record);
     input.onRequestStart?.(record);
     try {
@@ -102,6 +121,7 @@ export async function runGeneration(input: GenerationInput): Promise<GenerationO
       record.error = status === 'cancelled' ? 'cancelled' : errorText(e);
     }
     record.durationMs = Date.now() - record.startedAt;
+    received += record.text;
     record.countedOutputTokens = countedOutputTokens(record);
     usage = addUsage(usage, record.usage);
     counted += record.countedOutputTokens;
@@ -118,6 +138,7 @@ export async function runGeneration(input: GenerationInput): Promise<GenerationO
     requests,
     stopReason: [...requests].reverse().find((r) => r.stopReason !== null)?.stopReason ?? null,
     usage,
+    ...(requests.some((r) => r.tokens) ? { tokens: requests.flatMap((r) => r.tokens ?? []) } : {}),
     error,
     warnings: warningsFor(requests, stoppedAtCap),
   };
@@ -145,15 +166,14 @@ function warningsFor(requests: readonly RequestRecord[], stoppedAtCap: boolean):
  */
 function countedOutputTokens(record: RequestRecord): number {
   const reported = record.usage.output_tokens;
-  if (record.stopReason === 'max_tokens') return Math.max(reported, record.body.max_tokens);
+  if (isLengthStop(record.stopReason)) return Math.max(reported, record.body.max_tokens);
   return reported > 0 ? reported : estimateTokens(record.text.length);
 }
 
-function newRecord(body: MessagesRequestBody): RequestRecord {
-  const last = body.messages[body.messages.length - 1];
+function newRecord({ body, prefillSent }: { body: RequestBody; prefillSent: string }): RequestRecord {
   return {
     body,
-    prefillSent: last.role === 'assistant' ? last.content : '',
+    prefillSent,
     stopReason: null,
     usage: ZERO_USAGE,
     countedOutputTokens: 0,
@@ -165,7 +185,7 @@ function newRecord(body: MessagesRequestBody): RequestRecord {
 
 /** A follow-up is only worth sending when the last response was cut by `max_tokens` and made progress. */
 function shouldContinue(record: RequestRecord, input: GenerationInput): boolean {
-  return record.stopReason === 'max_tokens' && record.text.length > 0 && !input.signal?.aborted;
+  return isLengthStop(record.stopReason) && record.text.length > 0 && !input.signal?.aborted;
 }
 
 /**
@@ -174,6 +194,8 @@ function shouldContinue(record: RequestRecord, input: GenerationInput): boolean 
  * in {@link RequestRecord.ignoredAfterStop}, never applied.
  */
 async function streamInto(input: GenerationInput, record: RequestRecord, continuation: ContinuationText): Promise<void> {
+  if (input.client instanceof OpenAIStyleClient) return streamOpenAIInto(input.client, input.signal, record, continuation);
+  if (isOpenAIRequestBody(record.body)) throw new Error('An Anthropic client was given a request of another kind.');
   const stream = await input.client.messages.create(record.body, { signal: input.signal });
   const events = stream[Symbol.asyncIterator]();
   for (let next = await events.next(); !next.done; next = await events.next()) {
@@ -235,8 +257,36 @@ export class IncompleteResponseError extends Error {
   }
 }
 
+/**
+ * One OpenAI-style request. A stream that ends without a finish reason was cut (like a Messages
+ * stream without `message_stop`). A server that reports no usage is charged, for the budget, with
+ * the whole request when it stopped for length and an estimate otherwise, so auto-continue still ends.
+ */
+async function streamOpenAIInto(client: OpenAIStyleClient, signal: AbortSignal | undefined, record: RequestRecord, continuation: ContinuationText): Promise<void> {
+  let sawUsage = false;
+  const wantsTokens = client.options.logprobs !== undefined;
+  if (!isOpenAIRequestBody(record.body)) throw new Error('An OpenAI-style client was given a Messages request.');
+  for await (const event of streamOpenAIStyle(client, record.body, signal)) {
+    if (event.type === 'text') {
+      record.text += event.text;
+      if (wantsTokens) (record.tokens ??= []).push(...event.tokens);
+      continuation.append(event.text);
+    } else if (event.type === 'usage') {
+      record.usage = event.usage;
+      sawUsage = true;
+    } else {
+      record.stopReason = event.reason;
+    }
+  }
+  if (!sawUsage) {
+    const output = isLengthStop(record.stopReason) ? record.body.max_tokens : estimateTokens(record.text.length);
+    record.usage = { input_tokens: estimateTokens(record.prefillSent.length), output_tokens: output };
+  }
+  if (record.stopReason === null) throw new IncompleteResponseError();
+}
+
 function isAbort(e: unknown, signal: AbortSignal | undefined): boolean {
-  return e instanceof APIUserAbortError || (signal?.aborted ?? false);
+  return e instanceof APIUserAbortError || e instanceof OpenAIUserAbortError || (signal?.aborted ?? false);
 }
 
 function errorText(e: unknown): string {

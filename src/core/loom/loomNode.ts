@@ -1,3 +1,5 @@
+import type { EndpointKind } from '../providers/endpointKind';
+import type { PackedTokens } from '../providers/tokenLogprobs';
 import type { TokenUsage } from '../shared/tokenUsage';
 
 // The shapes of a loom tree's nodes and of the operations that change it. They are also the
@@ -25,6 +27,18 @@ export interface GenerationInfo {
   readonly error?: string;
   /** The prefill's trailing whitespace this generation replaced in the document (its text starts after it). */
   readonly replacedWhitespace?: string;
+  /**
+   * The endpoint that produced the node, by name (never its URL: a tree file must not be able to
+   * choose where requests go), and its kind. Absent on nodes from before endpoints: Anthropic.
+   */
+  readonly endpoint?: string;
+  readonly endpointKind?: EndpointKind;
+  /**
+   * Every generated token with its log-probability and alternatives, packed (see tokenLogprobs.ts;
+   * read them with `nodeTokens`). Their texts joined are the text the generation produced; after a
+   * hand edit splits the node, the node's text is a suffix of it.
+   */
+  readonly tokens?: PackedTokens;
 }
 
 /** A shallow patch of {@link GenerationInfo}; a key set to `undefined` (e.g. `error`) is removed. */

@@ -1,5 +1,7 @@
 import { MAX_NODE_ID_LENGTH, type GenerationInfo, type LoomNode, type NodeGenerationStatus, type NodeKind } from './loomNode';
 import { LoomTree, type TreeOptions } from './loomTree';
+import { isEndpointKind } from '../providers/endpointKind';
+import { isPackedShape } from '../providers/tokenLogprobs';
 
 // The tree file ("snapshot"): human-readable JSON with one node per line, so a person can read it,
 // back it up and version it, and a diff shows which nodes changed.
@@ -247,6 +249,12 @@ function checkGeneration(raw: unknown, id: string, warnings: Warnings, params: R
   check('requests', count(g.requests), 0);
   check('status', STATUSES.includes(g.status as NodeGenerationStatus), 'completed');
   if ('error' in g && typeof g.error !== 'string') delete g.error;
+  if ('endpoint' in g && typeof g.endpoint !== 'string') delete g.endpoint;
+  if ('endpointKind' in g && !isEndpointKind(g.endpointKind)) delete g.endpointKind;
+  if ('tokens' in g && !isPackedShape(g.tokens)) {
+    delete g.tokens;
+    warnings.add(`node ${id}: token probabilities unreadable; left out`);
+  }
   if (bad.length > 0) warnings.add(`node ${id}: generation info without a valid ${bad.join(', ')}; defaults used`);
   return g as unknown as GenerationInfo;
 }

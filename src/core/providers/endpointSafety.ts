@@ -69,3 +69,12 @@ export function endpointRisk(effectiveUrl: string): string | undefined {
   }
   return `${effectiveUrl} is plain http, so your API key and text would travel unencrypted.`;
 }
+
+/** Whether a URL points at this machine (loopback), where a local server runs that needs no key. */
+export function isLoopbackUrl(baseUrl: string): boolean {
+  try {
+    return classifyHost(new URL(baseUrl).hostname) === 'loopback';
+  } catch {
+    return false;
+  }
+}

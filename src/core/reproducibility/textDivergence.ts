@@ -52,13 +52,14 @@ export function compareTexts(original: string, other: string): TextComparison {
 
 /**
  * How many leading UTF-16 units two texts share, never ending between the halves of a surrogate
- * pair (two emoji can share their high surrogate and still be different characters).
+ * pair of either text (two emoji can share their high surrogate and still be different characters).
+ * The scan stops at the first difference: charCodeAt past either end is NaN, which equals nothing.
  */
 export function commonPrefixLength(a: string, b: string): number {
-  const limit = Math.min(a.length, b.length);
   let n = 0;
-  while (n < limit && a.charCodeAt(n) === b.charCodeAt(n)) n++;
-  return n < limit && n > 0 && isHighSurrogate(a.charCodeAt(n - 1)) ? n - 1 : n;
+  while (a.charCodeAt(n) === b.charCodeAt(n)) n++;
+  const splitsPair = isHighSurrogate(a.charCodeAt(n - 1)) && (isLowSurrogate(a.charCodeAt(n)) || isLowSurrogate(b.charCodeAt(n)));
+  return splitsPair ? n - 1 : n;
 }
 
 /** Like {@link commonPrefixLength} from the end, never reaching into the first `limit` units. */
@@ -66,7 +67,8 @@ function commonSuffixLength(a: string, b: string, limit: number): number {
   const max = Math.min(a.length, b.length) - limit;
   let n = 0;
   while (n < max && a.charCodeAt(a.length - 1 - n) === b.charCodeAt(b.length - 1 - n)) n++;
-  return n < max && n > 0 && isLowSurrogate(a.charCodeAt(a.length - n)) ? n - 1 : n;
+  const splitsPair = isLowSurrogate(a.charCodeAt(a.length - n)) && (isHighSurrogate(a.charCodeAt(a.length - 1 - n)) || isHighSurrogate(b.charCodeAt(b.length - 1 - n)));
+  return splitsPair ? n - 1 : n;
 }
 
 function isHighSurrogate(code: number): boolean {
@@ -78,13 +80,27 @@ function isLowSurrogate(code: number): boolean {
 }
 
 /**
- * The shared head and tail are cut off before diffing, which keeps the diff small however long the
- * texts are; the cuts are moved to word starts so the word diff still sees whole words.
+ * What the word diff is given: the texts without `head` leading and `tail` trailing characters that
+ * both share. Cutting them off keeps the diff small however long the texts are; the cuts sit at word
+ * starts so the diff still sees whole words. `suffix` is the exact common suffix.
  */
-function diffSpans(original: string, other: string, prefix: number): DiffSpan[] {
-  const head = wordStartAtOrBefore(original, prefix);
+export interface DiffWindow {
+  readonly head: number;
+  readonly tail: number;
+  readonly suffix: number;
+}
+
+export function diffWindow(original: string, other: string, prefix: number): DiffWindow {
   const suffix = commonSuffixLength(original, other, prefix);
-  const tail = original.length - wordStartAtOrAfter(original, original.length - suffix);
+  return {
+    head: wordStartAtOrBefore(original, prefix),
+    tail: original.length - wordStartAtOrAfter(original, original.length - suffix),
+    suffix,
+  };
+}
+
+function diffSpans(original: string, other: string, prefix: number): DiffSpan[] {
+  const { head, tail, suffix } = diffWindow(original, other, prefix);
   const originalMiddle = original.slice(head, original.length - tail);
   const otherMiddle = other.slice(head, other.length - tail);
   const changes = diffWordsWithSpace(originalMiddle, otherMiddle, { maxEditLength: MAX_EDIT_LENGTH, timeout: DIFF_TIMEOUT_MS });

@@ -35,6 +35,7 @@ const targets = [
   { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs' },
   { ...common, entryPoints: ['media/loomView/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife', target: 'es2022' },
   { ...common, entryPoints: ['media/probeReport/main.ts'], outfile: 'dist/probeReport.js', platform: 'browser', format: 'iife', target: 'es2022' },
+  { ...common, entryPoints: ['media/distribution/main.ts'], outfile: 'dist/distribution.js', platform: 'browser', format: 'iife', target: 'es2022' },
 ];
 
 async function main() {

@@ -12,9 +12,13 @@ import { measureFootprint, rebuildForDevelopment, type FootprintResult } from '.
 import type { InHostFigures, InHostPlan } from '../test/bench/inHost/inHostFigures';
 import { runInHostBenchmarks } from '../test/bench/inHostBench';
 import type { Spread } from '../test/bench/stats';
+import { benchStartup, type StartupResult } from '../test/bench/startupBench';
 import { benchWebviewClient, type WebviewClientResult } from '../test/bench/webviewClientBench';
 
 const smoke = process.argv.includes('--smoke');
+/** `--startup`: only the start-up figure (a minute, where the full run takes several). */
+const startupOnly = process.argv.includes('--startup');
+const STARTUP_RUNS = 3;
 
 /** The in-host sizes of a full run (the smoke plan is the integration test's). */
 const FULL_PLAN: Omit<InHostPlan, 'serverUrl'> = {
@@ -109,8 +113,18 @@ function printInHost(figures: InHostFigures, plainViews: WebviewClientResult[]):
   }
 }
 
+function printStartup(r: StartupResult): void {
+  console.log(`\nStart-up, window reload in code-server (${r.runs} runs; baseline = the same window with the extension disabled, reload → the document's text visible)`);
+  console.log(`reload → loom tree visible    ${spreadMs(r.treeVisible)}  ÷ baseline (${spreadMs(r.baseline)}): ${ratio(r.treeVisible.median, r.baseline.median)}`);
+  console.log(`reload → "Loading loom…" shown ${spreadMs(r.placeholderVisible)}`);
+}
+
 async function main(): Promise<void> {
   console.log(`Prefill Loom benchmarks — ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}${smoke ? ' (smoke sizes)' : ''}`);
+  if (startupOnly) {
+    printStartup(await benchStartup(STARTUP_RUNS));
+    return;
+  }
   printTreeScale(await benchTreeScale(smoke ? [50, 200] : [1000, 10000, 100000]));
   printProviderStreaming(await benchProviderStreaming(smoke ? 200 : 5000, smoke ? 1 : 5));
   // Every model node with its token probabilities, 5 alternatives each (issue 13).
@@ -129,6 +143,7 @@ async function main(): Promise<void> {
   if (smoke) return;
   try {
     printInHost(await runInHostBenchmarks(FULL_PLAN), plainViews);
+    printStartup(await benchStartup(STARTUP_RUNS));
   } finally {
     rebuildForDevelopment();
   }

@@ -18,6 +18,7 @@ import { LoomSessions } from './session/loomSessions';
 import { LOOM_PANEL_TYPE, LOOM_VIEW_ID, LoomViewProvider } from './webviews/loomViewProvider';
 import { LoomViewModel } from './loom/loomViewModel';
 import { PrefillProbeRunner } from './reproducibility/prefillProbeRunner';
+import { DistributionRunner } from './distribution/distributionRunner';
 import { RegenerationComparer } from './reproducibility/regenerationComparer';
 import { SendGuard } from './endpoints/sendGuard';
 import { redactingLog } from './endpoints/redactingLog';
@@ -33,6 +34,7 @@ export interface PrefillLoomApi {
   decorations: DivergenceDecorations;
   comparer: RegenerationComparer;
   probes: PrefillProbeRunner;
+  distributions: DistributionRunner;
   endpointStatus: EndpointStatusBar;
   /** How long `activate` took, in milliseconds: the extension's own share of VS Code's startup. */
   activationMs: number;
@@ -56,6 +58,7 @@ export function activate(context: vscode.ExtensionContext): PrefillLoomApi {
   const decorations = new DivergenceDecorations(sessions);
   const comparer: RegenerationComparer = new RegenerationComparer({ sessions, generations, decorations, view });
   const probes = new PrefillProbeRunner({ sessions, generations, decorations, extensionUri: context.extensionUri, log });
+  const distributions = new DistributionRunner({ generations, extensionUri: context.extensionUri, log });
   sessionsToFlush = sessions;
 
   const command = (id: string, run: (...args: unknown[]) => unknown) => vscode.commands.registerCommand(`prefillLoom.${id}`, run);
@@ -73,6 +76,7 @@ export function activate(context: vscode.ExtensionContext): PrefillLoomApi {
     view,
     decorations,
     probes,
+    distributions,
     vscode.workspace.registerTextDocumentContentProvider(LAST_REQUEST_SCHEME, lastRequest),
     vscode.window.registerWebviewViewProvider(LOOM_VIEW_ID, view),
     vscode.window.registerWebviewPanelSerializer(LOOM_PANEL_TYPE, view),
@@ -101,12 +105,14 @@ export function activate(context: vscode.ExtensionContext): PrefillLoomApi {
     command('goToChild', () => navigate(sessions, 'child')),
     command('regenerateAndCompare', () => comparer.atCursor()),
     command('probePrefillConsistency', (options?: unknown) => probes.atCursor(undefined, options)),
+    command('sampleDistribution', (options?: unknown) => distributions.sampleAtCursor(undefined, options)),
+    command('compareDistributions', (options?: unknown) => distributions.compareAtCursor(undefined, options)),
     command('clearDivergenceHighlights', () => {
       const editor = vscode.window.activeTextEditor;
       if (editor) decorations.clear(editor.document);
     }),
   );
-  return { generations, lastRequest, sessions, view, viewModel: model, decorations, comparer, probes, endpointStatus, activationMs: performance.now() - started };
+  return { generations, lastRequest, sessions, view, viewModel: model, decorations, comparer, probes, distributions, endpointStatus, activationMs: performance.now() - started };
 }
 
 /** Saves every loom before the window goes: a reload or a quit must not lose the last changes. */

@@ -13,6 +13,9 @@ import type { ViewStateStore } from './viewState';
 
 /** Delay before UI state is written, so holding a key down does not write on every row. */
 const SAVE_DELAY_MS = 200;
+/** Shown until the host's first snapshot (the same words as the page's own placeholder, see webviewHtml). */
+const LOADING = 'Loading loom…';
+const NO_TREE = 'No loom tree: the active editor has no loom document.';
 
 /**
  * The loom tree view: holds the tree the host sent, the flattened visible rows and the UI state
@@ -60,7 +63,9 @@ export class LoomApp {
     element.setAttribute('aria-label', 'Loom tree');
     this.empty = document.createElement('div');
     this.empty.className = 'empty';
-    this.empty.textContent = 'No loom tree: the active editor has no loom document.';
+    // Until the host's first answer: the page shows before the extension host has the tree.
+    this.empty.textContent = LOADING;
+    root.querySelector('.loading')?.remove();
     this.comparison = new ComparisonPane({
       show: (id) => this.post({ type: 'select', id }),
       close: () => {
@@ -126,10 +131,24 @@ export class LoomApp {
         this.post({
           type: 'perf',
           requestId: message.requestId,
-          report: this.perf.report({ nodeCount: this.tree.size, rowCount: this.rows.length, renderedRowCount: this.view.renderedCount }),
+          report: this.perf.report(this.counts()),
         });
         return;
     }
+  }
+
+  /** What a `measure` reports besides timings: sizes, and which nodes the view shows at the top and as current. */
+  private counts(): Parameters<PerfRecorder['report']>[0] {
+    const tree = this.tree;
+    const currentRow = this.rows.indexOf(tree.currentSlot);
+    return {
+      nodeCount: tree.size,
+      rowCount: this.rows.length,
+      renderedRowCount: this.view.renderedCount,
+      topRowId: tree.idOf(this.rows.slot(0)),
+      currentId: tree.idOf(tree.currentSlot),
+      currentRowIndex: currentRow >= 0 ? currentRow : undefined,
+    };
   }
 
   // ---- tree changes ----
@@ -141,6 +160,7 @@ export class LoomApp {
     }
     const tree = this.tree;
     tree.load(wire);
+    this.empty.textContent = NO_TREE;
     const rootId = tree.idOf(tree.rootSlot);
     if (this.comparison.comparison?.rootId !== rootId) {
       this.comparison.show(undefined);

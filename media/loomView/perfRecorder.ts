@@ -16,7 +16,7 @@ export class PerfRecorder {
   }
 
   /** The report; key timings start afresh after it, so a benchmark can measure just its own keys. */
-  report(counts: Pick<PerfReport, 'nodeCount' | 'rowCount' | 'renderedRowCount'>): PerfReport {
+  report(counts: Pick<PerfReport, 'nodeCount' | 'rowCount' | 'renderedRowCount' | 'topRowId' | 'currentId' | 'currentRowIndex'>): PerfReport {
     const keys = [...this.keys].sort((a, b) => a - b);
     this.keys = [];
     const sum = keys.reduce((total, ms) => total + ms, 0);

@@ -166,15 +166,39 @@ export class TreeData {
       }
       this.parents[slot] = parent;
       this.kids[slot] = kids.length > 0 ? kids : undefined;
+      if (node.parentId === undefined && slot !== this.rootSlot) {
+        // A split of the root: its new head arrives without a parent and is the root from now on.
+        this.rootSlot = slot;
+        moved = true;
+      }
     }
     for (const slot of added) {
       this.adoptByParent(slot, added, children);
     }
-    if (added.size > 0) {
-      // The current path may name nodes that only now arrived.
+    const dropped = this.dropUnlisted(children);
+    if (added.size > 0 || dropped) {
+      // The current path may name nodes that only now arrived, or that are gone.
       this.setCurrent(this.currentPath);
     }
     return { children, moved };
+  }
+
+  /**
+   * Children a parent no longer lists and no other node took are gone with their subtrees: the host
+   * names only removed nodes the view knew, not a known node under one made and removed in the same
+   * batch (split a node, then delete the new head).
+   */
+  private dropUnlisted(children: ReadonlyMap<Slot, readonly Slot[] | null>): boolean {
+    let dropped = false;
+    for (const [parent, before] of children) {
+      for (const child of before ?? NONE) {
+        if (this.parents[child] === parent && this.has(child) && !this.children(parent).includes(child)) {
+          this.deleteSubtree(child);
+          dropped = true;
+        }
+      }
+    }
+    return dropped;
   }
 
   /**

@@ -3,7 +3,7 @@
  * prefill-consistency probe's split points. Every value is model or user text, put in as text nodes.
  */
 import type { FromProbeReport, ProbePointView, ProbeReportView, ToProbeReport } from '../../src/webviews/webviewProtocol';
-import { textPieces } from '../loomView/displayText';
+import { element, quoted } from '../loomView/textElements';
 import { HostChannel } from '../loomView/vscodeApi';
 
 const host = new HostChannel<FromProbeReport>();
@@ -51,26 +51,6 @@ function table(points: readonly ProbePointView[]): HTMLTableElement {
     row.insertCell().append(element('span', point.verdict));
   }
   return table;
-}
-
-/** Text with whitespace and invisible characters shown, since a divergence is often one space. */
-function quoted(text: string): HTMLElement {
-  const code = document.createElement('code');
-  for (const piece of textPieces(text)) {
-    if (piece.kind === 'text') {
-      code.append(document.createTextNode(piece.text));
-    } else {
-      code.append(element('span', piece.text, piece.kind === 'space' ? 'ws' : 'ctl'));
-    }
-  }
-  return code;
-}
-
-function element<K extends keyof HTMLElementTagNameMap>(tag: K, text: string, className?: string): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  node.textContent = text;
-  if (className) node.className = className;
-  return node;
 }
 
 host.post({ type: 'ready' });

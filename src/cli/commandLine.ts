@@ -4,6 +4,7 @@ import { redactSecrets, rememberEnvironmentSecrets } from '../core/providers/sec
 import { runContinue } from './continueCommand';
 import { parseCliOptions, USAGE, type CliOptions } from './options';
 import { parseProbeSettings, runProbeCommand } from './probeCommand';
+import { parseSampleSettings, runSampleCommand } from './sampleCommand';
 
 /** Where the command line reads and writes: the process's streams, or a test's strings. */
 export interface CommandLineIo {
@@ -52,6 +53,8 @@ async function dispatch(args: readonly string[], env: NodeJS.ProcessEnv, io: Com
       return continueCommand(options, io, signal);
     case 'probe':
       return probeCommand(options, io, signal);
+    case 'sample':
+      return sampleCommand(options, io, signal);
     default:
       fail(options.command ? `unknown command "${options.command}"` : 'no command given');
   }
@@ -74,22 +77,48 @@ function readPrefill(options: CliOptions, io: CommandLineIo): Promise<string> {
   return readText(io, options.prefillFile, options.prefillFile ?? 'standard input');
 }
 
-async function continueCommand(options: CliOptions, io: CommandLineIo, signal: AbortSignal): Promise<number> {
-  const probeOption = Object.entries(options.probe).find(([, value]) => value !== undefined);
-  if (probeOption) fail(`--${probeOption[0]} is an option of probe, not continue`);
-  const report = await runContinue(options, await readPrefill(options, io), signal);
-  for (const warning of report.warnings ?? []) io.stderr(`prefill-loom: ${warning}\n`);
-  print(io, report);
-  return report.status === 'completed' ? 0 : report.status === 'cancelled' ? 130 : report.status === 'invalid' ? 2 : 1;
-}
-
-async function probeCommand(options: CliOptions, io: CommandLineIo, signal: AbortSignal): Promise<number> {
-  let settings;
+/** A command's own options, checked; a message thrown by the check becomes a usage error. */
+function orFail<T>(check: () => T): T {
   try {
-    settings = parseProbeSettings(options.probe);
+    return check();
   } catch (e) {
     fail(e instanceof Error ? e.message : String(e));
   }
+}
+
+/** Fails on an option that belongs to another command, naming it. */
+function refuseOptionsOf(owner: string, command: string, given: object): void {
+  const option = Object.entries(given).find(([, value]) => value !== undefined);
+  if (option) fail(`--${option[0]} is an option of ${owner}, not ${command}`);
+}
+
+/** 0 done, 1 something failed, 2 bad input, 130 cancelled (as a shell reports Ctrl+C). */
+function exitStatus(status: string): number {
+  return status === 'completed' ? 0 : status === 'cancelled' ? 130 : status === 'invalid' ? 2 : 1;
+}
+
+async function continueCommand(options: CliOptions, io: CommandLineIo, signal: AbortSignal): Promise<number> {
+  refuseOptionsOf('probe', 'continue', options.probe);
+  refuseOptionsOf('sample', 'continue', options.sample);
+  const report = await runContinue(options, await readPrefill(options, io), signal);
+  for (const warning of report.warnings ?? []) io.stderr(`prefill-loom: ${warning}\n`);
+  print(io, report);
+  return exitStatus(report.status);
+}
+
+async function sampleCommand(options: CliOptions, io: CommandLineIo, signal: AbortSignal): Promise<number> {
+  refuseOptionsOf('probe', 'sample', options.probe);
+  const settings = orFail(() => parseSampleSettings(options.sample));
+  const prefill = await readPrefill(options, io);
+  const compare = settings.compareFile === undefined ? undefined : await readText(io, settings.compareFile, settings.compareFile);
+  const report = await runSampleCommand(options, settings, prefill, compare, signal);
+  print(io, report);
+  return exitStatus(report.status);
+}
+
+async function probeCommand(options: CliOptions, io: CommandLineIo, signal: AbortSignal): Promise<number> {
+  refuseOptionsOf('sample', 'probe', options.sample);
+  const settings = orFail(() => parseProbeSettings(options.probe));
   const completion = await readText(io, settings.completionFile, settings.completionFile);
   const report = await runProbeCommand(options, settings, await readPrefill(options, io), completion, signal);
   print(io, report);

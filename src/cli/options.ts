@@ -19,6 +19,8 @@ export interface CliOptions {
   connection: Record<string, unknown>;
   /** The `probe` command's own options, as given; see probeCommand.ts. */
   probe: ProbeCliOptions;
+  /** The `sample` command's own options, as given; see sampleCommand.ts. */
+  sample: SampleCliOptions;
   help: boolean;
 }
 
@@ -27,6 +29,12 @@ export interface EndpointCliOptions {
   api?: string;
   'prefill-style'?: string;
   logprobs?: string;
+}
+
+/** Keyed by flag name, so a message can name the flag. */
+export interface SampleCliOptions {
+  n?: string;
+  'compare-prefill-file'?: string;
 }
 
 /** Keyed by flag name, so a message can name the flag. */
@@ -40,6 +48,7 @@ export interface ProbeCliOptions {
 
 export const USAGE = `Usage: prefill-loom continue [options] < prefill.txt
        prefill-loom probe --completion-file FILE [options] < prefill.txt
+       prefill-loom sample --n N [--compare-prefill-file FILE] [options] < prefill.txt
 
 continue: continues a prefill and prints one JSON object: the continuation ("text"), every request
 ("requests": prefill sent, stop_reason, usage) and "error" on failure (exit status 1). With
@@ -51,6 +60,14 @@ prefill plus the completion up to there is sent, asking for a few tokens, and th
 with the rest of the completion. Prints JSON with one entry per split point ("points": offset,
 expected, got, consistent, verdict), a "summary", "usage" and "costUsd". Exit status 1 when some
 request failed, 0 otherwise, divergent points included.
+
+sample: runs N continuations at the prefill (--concurrency at once) and prints JSON: "samples"
+(index, status, text, stop_reason, usage), "failed" (the samples that failed, with the cause),
+"groups" and "loose_groups" (distinct texts, exactly and ignoring leading whitespace and case, with
+count and share of the completed samples, most frequent first), "first_tokens", "scripts" (writing
+system → share of samples) and "totals" (tokens, cost_usd where the price is known). With
+--compare-prefill-file FILE the same run at FILE's prefill goes in "compare", with "aligned": each
+text's share in both and the difference. Exit status 1 when some sample failed, 130 when cancelled.
 
 The prefill may start with the same front-matter header as an editor document.
 
@@ -88,6 +105,11 @@ Probe options:
   --max-points N             probe at most N split points, evenly spread
   --concurrency N            requests at once (default 4)
 
+Sample options:
+  --n N                      samples to run (required, 1 to 10000)
+  --compare-prefill-file F   also sample at the prefill in F and align the two runs
+  --concurrency N            requests at once (default 4)
+
 The API key is read from ANTHROPIC_API_KEY (--api anthropic) or OPENAI_API_KEY (completions, chat;
 unset: no Authorization header is sent).`;
 
@@ -122,6 +144,8 @@ export function parseCliOptions(argv: string[], env: NodeJS.ProcessEnv): CliOpti
       samples: { type: 'string' },
       'probe-tokens': { type: 'string' },
       'max-points': { type: 'string' },
+      n: { type: 'string' },
+      'compare-prefill-file': { type: 'string' },
       'allow-plain-http': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -158,6 +182,7 @@ export function parseCliOptions(argv: string[], env: NodeJS.ProcessEnv): CliOpti
     generation: withoutUndefined(generation),
     connection: withoutUndefined(connection),
     probe,
+    sample: { n: values.n, 'compare-prefill-file': values['compare-prefill-file'] },
     help: values.help ?? false,
   };
 }

@@ -4,16 +4,32 @@ interface CountItem extends vscode.QuickPickItem {
   n: number;
 }
 
+/** The words and usual counts of a count picker. */
+export interface CountQuestion {
+  title: string;
+  placeholder: string;
+  usual: readonly number[];
+  /** Shown beside the configured (or default) count. */
+  configuredLabel: string;
+}
+
+const ALTERNATIVES_QUESTION: CountQuestion = {
+  title: 'Prefill Loom: how many alternatives?',
+  placeholder: 'The first streams into the editor; the others become branches in the loom. Type a number for another count',
+  usual: [2, 3, 4, 8],
+  configuredLabel: 'your default (Settings › Prefill Loom › Alternatives)',
+};
+
 /**
  * Asks how many alternatives to generate: a few usual counts (and the configured one), or any whole
  * number typed in, so that a large count is possible and goes through the confirmation that follows.
  */
-export function pickAlternativeCount(configured: number): Promise<number | undefined> {
-  const counts = [...new Set([configured, 2, 3, 4, 8])].sort((a, b) => a - b);
-  const usual: CountItem[] = counts.map((n) => ({ label: String(n), description: n === configured ? 'your default (Settings › Prefill Loom › Alternatives)' : undefined, n }));
+export function pickAlternativeCount(configured: number, question: CountQuestion = ALTERNATIVES_QUESTION): Promise<number | undefined> {
+  const counts = [...new Set([configured, ...question.usual])].sort((a, b) => a - b);
+  const usual: CountItem[] = counts.map((n) => ({ label: String(n), description: n === configured ? question.configuredLabel : undefined, n }));
   const pick = vscode.window.createQuickPick<CountItem>();
-  pick.title = 'Prefill Loom: how many alternatives?';
-  pick.placeholder = 'The first streams into the editor; the others become branches in the loom. Type a number for another count';
+  pick.title = question.title;
+  pick.placeholder = question.placeholder;
   pick.items = usual;
   // Enter alone takes the configured count, not the smallest.
   pick.activeItems = usual.filter((item) => item.n === configured);

@@ -1,10 +1,10 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { LoomNode, LoomTree, TreeOp } from '../core/loom/loomTree';
 import type { LoomSession } from '../session/loomSession';
 import type { LoomSessions } from '../session/loomSessions';
 import type { LoomViewSource } from '../webviews/loomViewSource';
-import { PREVIEW_CHARS, type NodeSummary, type TreeDelta, type TreeSnapshot, type ViewIntent } from '../webviews/webviewProtocol';
+import type { TreeDelta, TreeSnapshot, ViewIntent } from '../webviews/webviewProtocol';
+import { snapshotOf, ViewDeltaBatch } from './loomViewDeltas';
 
 /** Streaming changes reach the view at most this often. */
 const BATCH_MS = 30;
@@ -15,11 +15,7 @@ export class LoomViewModel implements LoomViewSource, vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private active: LoomSession | undefined;
   private activeSubscriptions: vscode.Disposable[] = [];
-  private dirty = new Set<string>();
-  private removed = new Set<string>();
-  private currentDirty = false;
-  /** The root changed (a split of the root): deltas cannot say so, the view gets the whole tree again. */
-  private rootReplaced = false;
+  private readonly batch = new ViewDeltaBatch();
   private timer: NodeJS.Timeout | undefined;
   private readonly subscriptions: vscode.Disposable[];
 
@@ -37,7 +33,7 @@ export class LoomViewModel implements LoomViewSource, vscode.Disposable {
   }
 
   snapshot(): TreeSnapshot | undefined {
-    return this.active && snapshotOf(this.active);
+    return this.active && viewSnapshot(this.active);
   }
 
   handle(intent: ViewIntent): void | Promise<void> {
@@ -60,7 +56,10 @@ export class LoomViewModel implements LoomViewSource, vscode.Disposable {
     if (!session || session === this.active) return;
     for (const s of this.activeSubscriptions) s.dispose();
     this.active = session;
-    const disposable = session.tree.onDidChange((op) => this.collect(session.tree, op));
+    const disposable = session.tree.onDidChange((op) => {
+      this.batch.collect(session.tree, op);
+      this.schedule();
+    });
     this.activeSubscriptions = [
       { dispose: () => disposable.dispose() },
       session.onDidChangeCurrent(() => this.markCurrent()),
@@ -69,40 +68,12 @@ export class LoomViewModel implements LoomViewSource, vscode.Disposable {
         this.follow(session);
       }),
     ];
-    this.dirty.clear();
-    this.removed.clear();
-    this.changed.fire({ type: 'reset', tree: snapshotOf(session) });
-  }
-
-  private collect(tree: LoomTree, op: TreeOp): void {
-    switch (op.op) {
-      case 'add':
-        this.touch(op.node.id, op.node.parentId);
-        break;
-      case 'split':
-        this.touch(op.id, op.headId, tree.get(op.headId)?.parentId ?? null);
-        this.currentDirty = true;
-        if (tree.rootId === op.headId) this.rootReplaced = true;
-        break;
-      case 'remove':
-        this.removed.add(op.id);
-        this.touch(tree.get(op.id)?.parentId ?? null);
-        break;
-      case 'restore':
-        this.touch(op.removed.parentId, ...op.removed.nodes.map((n) => n.id));
-        break;
-      default:
-        this.touch(op.id);
-    }
-    this.schedule();
-  }
-
-  private touch(...ids: Array<string | null>): void {
-    for (const id of ids) if (id) this.dirty.add(id);
+    this.batch.clear();
+    this.changed.fire({ type: 'reset', tree: viewSnapshot(session) });
   }
 
   private markCurrent(): void {
-    this.currentDirty = true;
+    this.batch.markCurrent();
     this.schedule();
   }
 
@@ -114,57 +85,11 @@ export class LoomViewModel implements LoomViewSource, vscode.Disposable {
     this.timer = undefined;
     const session = this.active;
     if (!session) return;
-    if (this.rootReplaced) this.changed.fire({ type: 'reset', tree: snapshotOf(session) });
-    else this.emitDeltas(session);
-    this.dirty.clear();
-    this.removed.clear();
-    this.currentDirty = false;
-    this.rootReplaced = false;
-  }
-
-  private emitDeltas(session: LoomSession): void {
     const tree = session.tree;
-    if (this.removed.size > 0) this.changed.fire({ type: 'remove', ids: [...this.removed] });
-    const nodes = [...this.dirty].filter((id) => tree.has(id)).map((id) => summarize(tree, tree.get(id)!));
-    if (nodes.length > 0) this.changed.fire({ type: 'upsert', nodes });
-    if (this.currentDirty) this.changed.fire({ type: 'current', path: tree.pathTo(session.currentId).map((n) => n.id) });
+    for (const change of this.batch.take(tree, () => tree.pathTo(session.currentId).map((n) => n.id))) this.changed.fire(change);
   }
 }
 
-function snapshotOf(session: LoomSession): TreeSnapshot {
-  const tree = session.tree;
-  return {
-    rootId: tree.rootId,
-    nodes: [...tree.preorder()].map((node) => summarize(tree, node)),
-    currentPath: tree.pathTo(session.currentId).map((n) => n.id),
-    label: path.basename(session.document.uri.path),
-  };
-}
-
-/** What the view shows of a node: plain data, the text cut to a preview. */
-export function summarize(tree: LoomTree, node: LoomNode): NodeSummary {
-  const g = node.generation;
-  const temperature = g?.params.temperature;
-  return {
-    id: node.id,
-    ...(node.parentId ? { parentId: node.parentId } : {}),
-    author: node.author,
-    kind: node.parentId === null ? 'root' : (node.kind ?? (node.author === 'model' ? 'generation' : 'edit')),
-    preview: node.text.slice(0, PREVIEW_CHARS),
-    textLength: node.text.length,
-    bookmarked: node.bookmarked ?? false,
-    childIds: tree.children(node.id).map((c) => c.id),
-    createdAt: node.createdAt,
-    ...(g
-      ? {
-          status: g.status,
-          model: g.model,
-          ...(typeof temperature === 'number' ? { temperature } : {}),
-          inputTokens: g.usage.input_tokens,
-          outputTokens: g.usage.output_tokens,
-          ...(g.stopReason ? { stopReason: g.stopReason } : {}),
-          durationMs: g.durationMs,
-        }
-      : {}),
-  };
+function viewSnapshot(session: LoomSession): TreeSnapshot {
+  return snapshotOf(session.tree, session.currentId, path.basename(session.document.uri.path));
 }

@@ -128,7 +128,7 @@ export class LoomViewProvider implements vscode.WebviewViewProvider, vscode.Webv
   private connect(webview: vscode.Webview, describe: (label: string | undefined) => void): WebviewConnection {
     webview.options = this.webviewOptions();
     const connection = new WebviewConnection(webview, this.options, describe, (message) => this.receive(message), () => this.comparison);
-    webview.html = webviewHtml(webview, this.options.extensionUri, { script: 'webview.js', style: 'loomView.css', title: PANEL_TITLE });
+    webview.html = webviewHtml(webview, this.options.extensionUri, { script: 'webview.js', style: 'loomView.css', title: PANEL_TITLE, placeholder: 'Loading loom…' });
     this.connections.add(connection);
     return connection;
   }

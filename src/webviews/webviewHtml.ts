@@ -6,6 +6,8 @@ export interface WebviewPage {
   readonly script: string;
   readonly style: string;
   readonly title: string;
+  /** Text the page shows before its script runs (the client replaces it), so a view is never blank. */
+  readonly placeholder?: string;
 }
 
 /**
@@ -28,7 +30,7 @@ export function webviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, p
 <title>${attribute(page.title)}</title>
 </head>
 <body>
-<script nonce="${attribute(nonce)}" src="${attribute(script)}"></script>
+${page.placeholder ? `<p class="loading empty" role="status">${text(page.placeholder)}</p>\n` : ''}<script nonce="${attribute(nonce)}" src="${attribute(script)}"></script>
 </body>
 </html>`;
 }
@@ -43,6 +45,10 @@ export function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions 
   };
 }
 
+function text(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
 function attribute(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return text(value).replace(/"/g, '&quot;');
 }

@@ -62,7 +62,10 @@ export interface TreeSnapshot {
  * per animation-frame-sized interval while streaming), and the view applies them in order.
  */
 export type TreeChange =
-  /** Nodes added or changed, as whole summaries: a streaming node's preview grew, a parent got a child. */
+  /**
+   * Nodes added or changed, as whole summaries: a streaming node's preview grew, a parent got a child.
+   * A node without `parentId` is the root from now on (a split of the root makes its head the root).
+   */
   | { readonly type: 'upsert'; readonly nodes: readonly NodeSummary[] }
   /** Nodes removed, each with its whole subtree. */
   | { readonly type: 'remove'; readonly ids: readonly string[] }
@@ -243,6 +246,11 @@ export interface PerfReport {
   readonly keyP95Ms: number;
   /** Slowest of the same. */
   readonly keyMaxMs: number;
+  /** The node of the first row (the displayed root), so a test sees what the view shows; absent with no rows. */
+  readonly topRowId?: string;
+  /** The node the view marks current, and its row's index (absent when folded away or not in the rows). */
+  readonly currentId?: string;
+  readonly currentRowIndex?: number;
 }
 
 /**
@@ -364,7 +372,12 @@ function parsePerfReport(raw: unknown): PerfReport | undefined {
   if ((snapshotMs !== undefined && !isDuration(snapshotMs)) || (deltasMs !== undefined && !isDuration(deltasMs))) {
     return undefined;
   }
-  return { nodeCount, rowCount, renderedRowCount, keyCount, keyMeanMs, keyMedianMs, keyP95Ms, keyMaxMs, snapshotMs, deltasMs };
+  const { topRowId, currentId, currentRowIndex } = raw;
+  if ((topRowId !== undefined && !isNodeId(topRowId)) || (currentId !== undefined && !isNodeId(currentId)) || (currentRowIndex !== undefined && !isCount(currentRowIndex))) {
+    return undefined;
+  }
+  const shown = { ...(topRowId !== undefined && { topRowId }), ...(currentId !== undefined && { currentId }), ...(currentRowIndex !== undefined && { currentRowIndex }) };
+  return { nodeCount, rowCount, renderedRowCount, keyCount, keyMeanMs, keyMedianMs, keyP95Ms, keyMaxMs, snapshotMs, deltasMs, ...shown };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -423,6 +436,78 @@ export function parseFromProbeReport(raw: unknown): FromProbeReport | undefined 
   }
   if (raw.type === 'reveal' && isCount(raw.offset)) {
     return { type: 'reveal', offset: raw.offset };
+  }
+  return undefined;
+}
+
+// ---- The distribution panel ----
+
+/** Samples grouped by text, as the distribution panel lists them. */
+export interface DistributionGroupView {
+  readonly text: string;
+  readonly count: number;
+  /** 0..1 of the completed samples. */
+  readonly share: number;
+  /** Indices into the run's {@link DistributionRunView.samples}. */
+  readonly members: readonly number[];
+}
+
+/** One run of samples at a point, as the distribution panel shows it. */
+export interface DistributionRunView {
+  /** Which prefill: "At the cursor", "Without the last word"… */
+  readonly label: string;
+  /** Endpoint, model, parameters, prefill tail and totals, as label and value. */
+  readonly facts: readonly (readonly [label: string, value: string])[];
+  readonly samples: readonly { readonly index: number; readonly status: string; readonly text: string; readonly error?: string }[];
+  readonly exact: readonly DistributionGroupView[];
+  readonly loose: readonly DistributionGroupView[];
+  /** Whether first units are the endpoint's tokens or first words. */
+  readonly firstUnit: 'token' | 'word';
+  readonly firstUnits: readonly DistributionGroupView[];
+  readonly scripts: readonly { readonly script: string; readonly share: number }[];
+  /** The model's own next-token probabilities at the point, where the endpoint gives them. */
+  readonly nextToken?: readonly { readonly text: string; readonly probability: number }[];
+}
+
+/** A text's share in both runs of a comparison. */
+export interface AlignedGroupView {
+  readonly text: string;
+  readonly shareA: number;
+  readonly shareB: number;
+  readonly difference: number;
+}
+
+export interface DistributionPanelView {
+  readonly title: string;
+  /** One run, or two side by side. */
+  readonly runs: readonly DistributionRunView[];
+  /** With two runs: each group's share in both, by grouping mode. */
+  readonly aligned?: { readonly exact: readonly AlignedGroupView[]; readonly loose: readonly AlignedGroupView[] };
+}
+
+export const DISTRIBUTION_EXPORT_FORMATS = ['json', 'csv', 'markdown'] as const;
+export type DistributionExportFormat = (typeof DISTRIBUTION_EXPORT_FORMATS)[number];
+
+/** Messages the host posts to the distribution panel. */
+export type ToDistribution = { readonly type: 'distribution'; readonly view: DistributionPanelView };
+
+/** Messages the distribution panel posts to the host. */
+export type FromDistribution =
+  | { readonly type: 'ready' }
+  /** Open run `run` as a document in `format`, to save. */
+  | { readonly type: 'export'; readonly run: number; readonly format: DistributionExportFormat };
+
+/** Checks a message the distribution panel posted, as {@link parseFromWebview} does for the tree. */
+export function parseFromDistribution(raw: unknown): FromDistribution | undefined {
+  if (!isRecord(raw)) {
+    return undefined;
+  }
+  if (raw.type === 'ready') {
+    return { type: 'ready' };
+  }
+  const format = DISTRIBUTION_EXPORT_FORMATS.find((f) => f === raw.format);
+  if (raw.type === 'export' && isCount(raw.run) && format) {
+    return { type: 'export', run: raw.run, format };
   }
   return undefined;
 }

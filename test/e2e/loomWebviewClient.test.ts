@@ -90,9 +90,12 @@ describe('the loom tree webview client', function () {
     }
   });
 
-  it('posts ready, then shows the empty state until a tree arrives', async () => {
+  it('says it is loading until the host answers ready, then shows the empty state until a tree arrives', async () => {
+    assert.equal(await p.locator('.empty').textContent(), 'Loading loom…');
+    assert.ok(await p.locator('.empty').isVisible());
     await send(p, { type: 'snapshot', tree: undefined });
     assert.ok(await p.locator('.empty').isVisible());
+    assert.match((await p.locator('.empty').textContent()) ?? '', /^No loom tree/);
     assert.equal(await p.locator(ROW).count(), 0);
   });
 

@@ -2,7 +2,7 @@
  * Starts and stops a real VS Code (code-server) on loopback with throw-away state, so tests never
  * touch a developer's own VS Code profile and never leave a server behind.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
@@ -49,6 +49,11 @@ export interface CodeServerOptions {
   env?: Record<string, string>;
   /** A fixed port, for an address a person types; a free one when omitted. */
   port?: number;
+  /**
+   * A packaged .vsix installed before the server starts, as a user installs it; the workbench then
+   * loads no extension under development, so what runs is exactly the package.
+   */
+  installedVsix?: string;
 }
 
 export interface CodeServer {
@@ -79,6 +84,9 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
   writeConfig(runDir, port);
   writeUserSettings(path.join(runDir, 'user'), options.settings);
 
+  if (options.installedVsix) {
+    installVsix(runDir, options.installedVsix);
+  }
   const child = spawnServer(runDir, workspace, options.env ?? {});
   const output = collectOutput(child);
   const origin = `http://127.0.0.1:${port}`;
@@ -92,7 +100,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
   const workbenchUrl = (extensionTestsPath?: string, openFile?: string): string => {
     // These URIs name files on the server, so they must carry exactly the address it serves on.
     const remote = (p: string): string => `vscode-remote://127.0.0.1:${port}${p}`;
-    const payload = [['extensionDevelopmentPath', remote(repoRoot)], ['skipWelcome', 'true']];
+    const payload = [...(options.installedVsix ? [] : [['extensionDevelopmentPath', remote(repoRoot)]]), ['skipWelcome', 'true']];
     if (extensionTestsPath) {
       payload.push(['extensionTestsPath', remote(extensionTestsPath)]);
     }
@@ -135,20 +143,16 @@ function withoutAnthropicVariables(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith('ANTHROPIC_')));
 }
 
-function spawnServer(runDir: string, workspace: string, extraEnv: Record<string, string>): ChildProcess {
-  const args = [
-    '--config', path.join(runDir, 'config.yaml'),
-    '--user-data-dir', path.join(runDir, 'user'),
-    '--extensions-dir', path.join(runDir, 'ext'),
-    '--auth', 'none',
-    '--disable-telemetry',
-    '--disable-update-check',
-    '--disable-workspace-trust',
-    '--disable-getting-started-override',
-    '--ignore-last-opened',
-    workspace,
-  ];
-  const env = {
+function installVsix(runDir: string, vsix: string): void {
+  execFileSync(codeServerBin, [...profileArgs(runDir), '--install-extension', vsix], { cwd: runDir, env: serverEnv(runDir, {}), stdio: 'pipe' });
+}
+
+function profileArgs(runDir: string): string[] {
+  return ['--user-data-dir', path.join(runDir, 'user'), '--extensions-dir', path.join(runDir, 'ext')];
+}
+
+function serverEnv(runDir: string, extraEnv: Record<string, string>): NodeJS.ProcessEnv {
+  return {
     ...withoutAnthropicVariables(process.env),
     XDG_CONFIG_HOME: path.join(runDir, 'config'),
     XDG_DATA_HOME: path.join(runDir, 'data'),
@@ -158,6 +162,21 @@ function spawnServer(runDir: string, workspace: string, extraEnv: Record<string,
     EXTENSIONS_GALLERY: '{}',
     ...extraEnv,
   };
+}
+
+function spawnServer(runDir: string, workspace: string, extraEnv: Record<string, string>): ChildProcess {
+  const args = [
+    '--config', path.join(runDir, 'config.yaml'),
+    ...profileArgs(runDir),
+    '--auth', 'none',
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--disable-getting-started-override',
+    '--ignore-last-opened',
+    workspace,
+  ];
+  const env = serverEnv(runDir, extraEnv);
   // detached = setsid: the server forks extension hosts and watchers, and we must kill them all.
   return spawn(codeServerBin, args, { cwd: runDir, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
 }

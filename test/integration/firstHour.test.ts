@@ -31,7 +31,11 @@ class ViewMirror implements vscode.Disposable {
         this.rootId = delta.tree?.rootId;
         for (const n of delta.tree?.nodes ?? []) this.nodes.set(n.id, n);
       } else if (delta.type === 'upsert') {
-        for (const n of delta.nodes) this.nodes.set(n.id, n);
+        for (const n of delta.nodes) {
+          this.nodes.set(n.id, n);
+          // A node without a parent is the root: a split of the root upserts its new head so.
+          if (n.parentId === undefined) this.rootId = n.id;
+        }
       } else if (delta.type === 'remove') {
         for (const id of delta.ids) this.nodes.delete(id);
       }

@@ -102,6 +102,28 @@ describe('The loom', () => {
     assert.equal(modelChildren(session, parentId).length, 2, 'both branches are still there');
   });
 
+  it('shows the new root and the current branch in the sidebar and the panel after an edit at the very start', async () => {
+    const editor = await openDocument(PREFIX);
+    await loom.generations.generateAlternatives(editor, 2);
+    const session = loom.sessions.get(editor.document)!;
+    await vscode.commands.executeCommand('prefillLoom.tree.focus');
+    loom.view.showBeside({ preserveFocus: true });
+    await vscode.window.showTextDocument(editor.document);
+    const oldRoot = session.tree.rootId;
+    const shows = async (rootId: string) => {
+      const reports = await loom.view.measure();
+      return reports.length === 2 && reports.every((r) => r.topRowId === rootId && r.currentId === session.currentId && r.currentRowIndex !== undefined);
+    };
+    await eventually(() => shows(oldRoot), 'both views to show the loom', 20_000, 100);
+    await userEdit(editor, (_, b) => b.insert(new vscode.Position(0, 0), 'Oh. '));
+    await eventually(() => session.tree.rootId !== oldRoot, 'the edit to split the root');
+    await eventually(() => shows(session.tree.rootId), 'both views to show the new root with the current branch', 5000, 100);
+    const [sidebar, panel] = await loom.view.measure();
+    assert.equal(sidebar.rowCount, panel.rowCount);
+    assert.equal(sidebar.nodeCount, session.tree.size);
+    await vscode.commands.executeCommand('workbench.action.closeSidebar');
+  });
+
   it('regenerates, bookmarks and deletes from the view', async () => {
     const editor = await openDocument(PREFIX);
     await loom.generations.continueAtCursor(editor);

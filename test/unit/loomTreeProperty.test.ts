@@ -3,6 +3,7 @@ import type { RemovedSubtree, TreeOp } from '../../src/core/loom/loomNode';
 import { LoomTree } from '../../src/core/loom/loomTree';
 import { prepareGenerationAt, reconcile } from '../../src/core/loom/treeReconcile';
 import { seededRandom } from '../server/random';
+import { streaming } from './treeFixtures';
 
 
 // A tiny alphabet makes branches share text often, which is what stresses the matching. Code points,
@@ -124,16 +125,6 @@ class Steps {
     }
   }
 }
-
-const streaming = {
-  model: 'sim',
-  params: { model: 'sim', temperature: 1 },
-  stopReason: null,
-  usage: { input_tokens: 0, output_tokens: 0 },
-  durationMs: 0,
-  requests: 1,
-  status: 'streaming' as const,
-};
 
 /**
  * Reconciles the buffer. Reconcile may extend only the current node, and only when that is a plain

@@ -30,6 +30,7 @@ const VALID: readonly FromWebview[] = [
   { type: 'ready' },
   { type: 'perf', requestId: 3, report: REPORT },
   { type: 'perf', requestId: 0, report: { ...REPORT, snapshotMs: undefined, deltasMs: undefined } },
+  { type: 'perf', requestId: 1, report: { ...REPORT, topRowId: 'root', currentId: 'n7', currentRowIndex: 3 } },
   { type: 'clientError', message: 'TypeError: x is undefined' },
   { type: 'select', id: 'n1' },
   { type: 'open', id: 'n1' },

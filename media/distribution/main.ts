@@ -1,0 +1,138 @@
+/**
+ * Entry of the distribution panel (bundled into dist/distribution.js): one run of samples at a
+ * point, or two side by side. Every value is model or user text, put in as text nodes, never HTML.
+ */
+import type { AlignedGroupView, DistributionGroupView, DistributionPanelView, DistributionRunView, FromDistribution, ToDistribution } from '../../src/webviews/webviewProtocol';
+import { element, quoted } from '../loomView/textElements';
+import { HostChannel } from '../loomView/vscodeApi';
+
+const host = new HostChannel<FromDistribution>();
+type Mode = 'exact' | 'loose';
+let mode: Mode = 'exact';
+let current: DistributionPanelView | undefined;
+
+window.addEventListener('message', (event: MessageEvent<unknown>) => {
+  const message = event.data as ToDistribution | null;
+  if (typeof message === 'object' && message !== null && message.type === 'distribution') {
+    current = message.view;
+    render();
+  }
+});
+
+function render(): void {
+  if (!current) return;
+  const switcher = element('button', mode === 'exact' ? 'Group loosely (ignore leading whitespace and case)' : 'Group exactly');
+  switcher.className = 'mode';
+  switcher.addEventListener('click', () => {
+    mode = mode === 'exact' ? 'loose' : 'exact';
+    render();
+  });
+  const columns = element('div', '', 'runs');
+  current.runs.forEach((run, i) => columns.append(runSection(run, i)));
+  const parts: HTMLElement[] = [element('h1', current.title), switcher];
+  if (current.aligned) parts.push(alignedTable(current.aligned[mode], current.runs));
+  parts.push(columns);
+  document.body.replaceChildren(...parts);
+}
+
+function runSection(run: DistributionRunView, index: number): HTMLElement {
+  const section = element('section', '', 'run');
+  section.dataset.run = String(index);
+  const facts = document.createElement('dl');
+  for (const [label, value] of run.facts) facts.append(element('dt', label), element('dd', value));
+  const exports = element('div', '', 'exports');
+  for (const [format, label] of [['json', 'Export JSON'], ['csv', 'Export CSV'], ['markdown', 'Export Markdown']] as const) {
+    const button = element('button', label);
+    button.addEventListener('click', () => host.post({ type: 'export', run: index, format }));
+    exports.append(button);
+  }
+  section.append(element('h2', run.label), facts, exports, element('h3', 'Continuations'), groupList(run[mode], run));
+  section.append(element('h3', run.firstUnit === 'token' ? 'First token' : 'First word'), shareTable(run.firstUnits.map((g) => [g.text, g.share, g.count]), run.nextToken));
+  section.append(element('h3', 'Writing systems'), shareTable(run.scripts.map((s) => [s.script, s.share, undefined]), undefined, false));
+  return section;
+}
+
+/** Groups with a bar each; a group opens to its samples. */
+function groupList(groups: readonly DistributionGroupView[], run: DistributionRunView): HTMLElement {
+  const list = element('div', '', 'groups');
+  for (const group of groups) {
+    const details = document.createElement('details');
+    details.className = 'group';
+    const summary = document.createElement('summary');
+    summary.append(bar(group.share), element('span', `${group.count} (${percent(group.share)})`, 'count'), quoted(group.text));
+    details.append(summary);
+    details.addEventListener('toggle', () => {
+      if (!details.open || details.childElementCount > 1) return;
+      const samples = element('ol', '', 'samples');
+      for (const index of group.members) {
+        const sample = run.samples.find((s) => s.index === index);
+        const item = element('li', '');
+        item.value = index + 1;
+        item.append(quoted(sample?.text ?? ''));
+        samples.append(item);
+      }
+      details.append(samples);
+    });
+    list.append(details);
+  }
+  const failed = run.samples.filter((s) => s.status !== 'completed');
+  if (failed.length > 0) {
+    const notes = element('ul', '', 'failed');
+    for (const s of failed) notes.append(element('li', `Sample ${s.index + 1}: ${s.status}${s.error ? ` — ${s.error}` : ''}`));
+    list.append(notes);
+  }
+  return list;
+}
+
+/** Label, bar and share per row; with the model's own probabilities beside the empirical shares where given. */
+function shareTable(rows: ReadonlyArray<readonly [string, number, number | undefined]>, model?: readonly { text: string; probability: number }[], isText = true): HTMLTableElement {
+  const table = document.createElement('table');
+  const head = document.createElement('tr');
+  for (const title of [isText ? 'Text' : 'Script', 'Share', ...(model ? ['Model probability'] : [])]) head.append(element('th', title));
+  table.createTHead().append(head);
+  const body = table.createTBody();
+  const labels = [...rows.map((r) => r[0]), ...(model ?? []).map((m) => m.text).filter((t) => !rows.some((r) => r[0] === t))];
+  for (const label of labels) {
+    const row = body.insertRow();
+    const share = rows.find((r) => r[0] === label);
+    row.insertCell().append(isText ? quoted(label) : document.createTextNode(label));
+    const cell = row.insertCell();
+    cell.append(bar(share?.[1] ?? 0), document.createTextNode(` ${percent(share?.[1] ?? 0)}${share?.[2] !== undefined ? ` (${share[2]})` : ''}`));
+    if (model) {
+      const p = model.find((m) => m.text === label)?.probability;
+      row.insertCell().append(bar(p ?? 0), document.createTextNode(p === undefined ? ' —' : ` ${percent(p)}`));
+    }
+  }
+  return table;
+}
+
+function alignedTable(rows: readonly AlignedGroupView[], runs: readonly DistributionRunView[]): HTMLTableElement {
+  const table = document.createElement('table');
+  table.className = 'aligned';
+  const head = document.createElement('tr');
+  for (const title of ['Text', runs[0].label, runs[1]?.label ?? '', 'Difference']) head.append(element('th', title));
+  table.createTHead().append(head);
+  const body = table.createTBody();
+  for (const r of rows) {
+    const row = body.insertRow();
+    row.insertCell().append(quoted(r.text));
+    row.insertCell().append(bar(r.shareA), document.createTextNode(` ${percent(r.shareA)}`));
+    row.insertCell().append(bar(r.shareB), document.createTextNode(` ${percent(r.shareB)}`));
+    row.insertCell().append(element('span', `${r.difference >= 0 ? '+' : '−'}${percent(Math.abs(r.difference))}`, r.difference >= 0 ? 'up' : 'down'));
+  }
+  return table;
+}
+
+function bar(share: number): HTMLElement {
+  const outer = element('span', '', 'bar');
+  const inner = element('span', '', 'fill');
+  inner.style.width = `${Math.round(Math.max(0, Math.min(1, share)) * 100)}%`;
+  outer.append(inner);
+  return outer;
+}
+
+function percent(share: number): string {
+  return `${(share * 100).toFixed(1)}%`;
+}
+
+host.post({ type: 'ready' });

@@ -1,0 +1,62 @@
+/**
+ * The writing systems a sample is sorted into, by Unicode Script property names. The property
+ * tables come with the JavaScript engine, so no character ranges are kept here.
+ */
+export const SCRIPTS: readonly string[] = [
+  'Latin', 'Han', 'Hiragana', 'Katakana', 'Hangul', 'Cyrillic', 'Greek', 'Arabic', 'Hebrew',
+  'Devanagari', 'Bengali', 'Gurmukhi', 'Gujarati', 'Tamil', 'Telugu', 'Kannada', 'Malayalam',
+  'Sinhala', 'Thai', 'Lao', 'Khmer', 'Myanmar', 'Tibetan', 'Georgian', 'Armenian', 'Ethiopic',
+  'Mongolian', 'Thaana', 'Syriac',
+];
+
+/** A sample with letters of no script in {@link SCRIPTS}. */
+export const OTHER_SCRIPT = 'Other';
+/** A sample with no letters at all (empty, digits, punctuation, emoji). */
+export const NO_SCRIPT = 'None';
+
+// One alternation with a capture group per script: the matching group names the script.
+const SCRIPT_PATTERN = new RegExp(SCRIPTS.map((s) => `(\\p{Script=${s}})`).join('|') + '|(\\p{L})', 'gu');
+
+/** Characters of each script in `text` (letters of unlisted scripts count as {@link OTHER_SCRIPT}). */
+export function scriptCounts(text: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const match of text.matchAll(SCRIPT_PATTERN)) {
+    const group = match.findIndex((m, i) => i > 0 && m !== undefined);
+    const script = SCRIPTS[group - 1] ?? OTHER_SCRIPT;
+    counts.set(script, (counts.get(script) ?? 0) + 1);
+  }
+  return counts;
+}
+
+/**
+ * The writing system of a text: the script most of its characters are written in (ties go to the
+ * one listed first), {@link NO_SCRIPT} when it has no letters.
+ */
+export function writingSystem(text: string): string {
+  let best = NO_SCRIPT;
+  let bestCount = 0;
+  for (const [script, count] of scriptCounts(text)) {
+    if (count > bestCount || (count === bestCount && rank(script) < rank(best))) {
+      best = script;
+      bestCount = count;
+    }
+  }
+  return best;
+}
+
+function rank(script: string): number {
+  const i = SCRIPTS.indexOf(script);
+  return i < 0 ? SCRIPTS.length : i;
+}
+
+/** The share of texts in each writing system, largest first; the shares add up to 1. */
+export function scriptShares(texts: readonly string[]): Array<{ script: string; count: number; share: number }> {
+  const counts = new Map<string, number>();
+  for (const text of texts) {
+    const script = writingSystem(text);
+    counts.set(script, (counts.get(script) ?? 0) + 1);
+  }
+  return [...counts.entries()]
+    .map(([script, count]) => ({ script, count, share: count / texts.length }))
+    .sort((a, b) => b.count - a.count || rank(a.script) - rank(b.script));
+}

@@ -1,0 +1,197 @@
+import * as assert from 'node:assert/strict';
+import { DEFAULT_API_KEY } from '../server/fakeAnthropic';
+import { expectedChat, expectedTexts, requestSeeds } from '../server/openai/expected';
+import { createSimulatorResponder } from '../server/simulator/simulatorResponder';
+import { openAiServerSuite } from './openAiServerSuite';
+import { createAnthropicClient } from '../../src/core/providers/anthropicClient';
+import { createOpenAIStyleClient } from '../../src/core/providers/openaiClient';
+import type { GenerationClient } from '../../src/core/generation/generation';
+import type { GenerationParams } from '../../src/core/conversation/generationSettings';
+import { runSamples } from '../../src/core/distribution/sampleRun';
+import { summarizeSamples } from '../../src/core/distribution/distribution';
+import { groupTexts } from '../../src/core/distribution/grouping';
+import { firstWord, withoutLastWord } from '../../src/core/distribution/firstTokens';
+import { scriptShares, writingSystem } from '../../src/core/distribution/writingSystems';
+import { nextTokenDistribution } from '../../src/core/distribution/nextToken';
+import { distributionCsv, distributionJson, distributionMarkdown } from '../../src/core/distribution/distributionExport';
+
+const RUN_SEED = 1234;
+const N = 60;
+const PARAMS: GenerationParams = { model: 'simulator-mixed', user: 'Test', temperature: 1, max_tokens: 30 };
+const CHAT_REQUEST = { model: 'simulator-mixed', max_tokens: 30, temperature: 1, messages: [{ role: 'user', content: 'Test' }, { role: 'assistant', content: 'OK,' }] };
+
+/** What the simulator itself answers the run's seeds, computed without a server. */
+function expectedSamples(count: number, extra: object = {}): Array<Record<string, any>> {
+  return requestSeeds(RUN_SEED, count).map((seed) => expectedChat({ ...CHAT_REQUEST, ...extra, seed }, { corpus: 'mixed' }));
+}
+
+/** Text → count, the way a person would tally the samples by hand. */
+function tally(texts: readonly string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  texts.forEach((t) => counts.set(t, (counts.get(t) ?? 0) + 1));
+  return counts;
+}
+
+const hasHan = (text: string): boolean => /\p{Script=Han}/u.test(text);
+
+describe('distribution at a point: many samples through the one generation loop', function () {
+  this.timeout(60_000);
+  const suite = openAiServerSuite(
+    { openAi: { corpus: 'mixed', seed: RUN_SEED }, responder: createSimulatorResponder({ corpus: 'mixed', sequenceSeed: RUN_SEED }) },
+    ['mixed'],
+  );
+  const chatClient = (logprobs?: number): GenerationClient =>
+    createOpenAIStyleClient({ baseUrl: `${suite.server.url}/v1`, timeoutMs: 10_000, maxRetries: 0 }, { kind: 'chat', prefillStyle: 'plain', logprobs });
+  const anthropicClient = (): GenerationClient => createAnthropicClient({ apiKey: DEFAULT_API_KEY, baseUrl: suite.server.url, timeoutMs: 10_000, maxRetries: 0 });
+  const run = (client: GenerationClient, extra: Partial<Parameters<typeof runSamples>[0]> = {}) =>
+    runSamples({ client, params: PARAMS, prefill: 'OK,', maxTotalTokens: 30, count: N, concurrency: 4, ...extra });
+
+  it("groups seeded chat samples after 'OK,' exactly as the simulator answers them, most frequent first", async () => {
+    const result = await run(chatClient());
+    const expected = expectedSamples(N).map((b) => expectedTexts(b)[0]);
+    const summary = summarizeSamples(result.samples, { model: PARAMS.model, requested: N });
+    assert.equal(result.samples.length, N);
+    assert.deepEqual(result.samples.map((s) => s.index), [...Array(N).keys()]);
+    assert.deepEqual(new Map(summary.exact.map((g) => [g.text, g.count])), tally(expected));
+    assert.ok(summary.exact.length > 1, 'the seeded run has more than one distinct reply');
+    summary.exact.slice(1).forEach((g, i) => assert.ok(g.count <= summary.exact[i].count, 'most frequent first'));
+    summary.exact.forEach((g) => assert.equal(g.share, g.count / N));
+    assert.equal(summary.totals.completed, N);
+    assert.equal(summary.totals.failed + summary.totals.cancelled + summary.totals.notStarted, 0);
+    const usage = expectedSamples(N).reduce((sum, b) => sum + b.usage.completion_tokens, 0);
+    assert.equal(summary.totals.usage.output_tokens, usage);
+    assert.equal(summary.totals.costUsd, null, 'no price is known for the simulator');
+  });
+
+  it('gives the Han share the simulator produces: the samples that switch script after "OK,"', async () => {
+    const result = await run(chatClient());
+    const expected = expectedSamples(N).map((b) => expectedTexts(b)[0]);
+    const han = expected.filter(hasHan).length;
+    assert.ok(han > 0 && han < N, `the seeds give both scripts (${han} of ${N} in Han)`);
+    const shares = new Map(summarizeSamples(result.samples, { model: 'm', requested: N }).scripts.map((s) => [s.script, s.share]));
+    assert.equal(shares.get('Han'), han / N);
+    assert.equal(shares.get('Latin'), (N - han) / N);
+  });
+
+  it('the Messages API gives the same multiset of samples (the same loop, another endpoint kind)', async () => {
+    const result = await run(anthropicClient());
+    const expected = expectedSamples(N).map((b) => expectedTexts(b)[0]);
+    const summary = summarizeSamples(result.samples, { model: PARAMS.model, requested: N });
+    assert.deepEqual(new Map(summary.exact.map((g) => [g.text, g.count])), tally(expected));
+  });
+
+  it('counts first tokens from the tokens the endpoint recorded, and the model’s own next-token distribution beside them', async () => {
+    const result = await run(chatClient(0));
+    const expectedFirst = expectedSamples(N, { logprobs: true }).map((b) => b.choices[0].logprobs.content[0].token as string);
+    const summary = summarizeSamples(result.samples, { model: PARAMS.model, requested: N });
+    assert.equal(summary.firstUnit, 'token');
+    assert.deepEqual(new Map(summary.firstUnits.map((g) => [g.text, g.count])), tally(expectedFirst));
+    const next = await nextTokenDistribution({ client: chatClient(), params: PARAMS, prefill: 'OK,' });
+    assert.ok(next && next.alternatives.length > 0);
+    const body = suite.server.requests.at(-1)!.body as any;
+    assert.equal(body.max_tokens, 1);
+    assert.equal(body.top_logprobs, 20);
+    next.alternatives.slice(1).forEach((a, i) => assert.ok(a.probability <= next.alternatives[i].probability));
+  });
+
+  it('lists a failed sample with its cause instead of dropping it, and shares count only what completed', async () => {
+    suite.server.enqueueFault({ kind: 'status', status: 400 });
+    const result = await run(chatClient(), { count: 10 });
+    const failed = result.samples.filter((s) => s.status === 'failed');
+    assert.equal(result.samples.length, 10);
+    assert.equal(failed.length, 1);
+    assert.ok(failed[0].error && failed[0].error.cause.length > 0);
+    const summary = summarizeSamples(result.samples, { model: PARAMS.model, requested: 10 });
+    assert.equal(summary.totals.failed, 1);
+    assert.equal(summary.exact.reduce((sum, g) => sum + g.count, 0), 9);
+    assert.equal(summary.exact.reduce((sum, g) => sum + g.share, 0).toFixed(9), (1).toFixed(9));
+  });
+
+  it('cancelling stops the requests and starts no more, keeping the samples that arrived', async () => {
+    const abort = new AbortController();
+    const expected = tally(expectedSamples(N).map((b) => expectedTexts(b)[0]));
+    const result = await run(chatClient(), { concurrency: 2, signal: abort.signal, onSample: () => abort.abort() });
+    const summary = summarizeSamples(result.samples, { model: PARAMS.model, requested: N });
+    assert.ok(result.cancelled);
+    assert.ok(summary.totals.completed >= 1);
+    assert.ok(summary.totals.notStarted >= N - 2, `no sample starts after cancelling (${summary.totals.notStarted} not started)`);
+    summary.exact.forEach((g) => assert.ok((expected.get(g.text) ?? 0) >= g.count, `a kept sample is one the simulator gives: ${g.text}`));
+  });
+});
+
+describe('distribution: grouping, first words and writing systems', () => {
+  it('groups loosely ignoring leading whitespace and case, keeping the first text as written', () => {
+    const items = [' OK then', 'ok then', 'OK then', ' Sure'].map((text, index) => ({ index, text }));
+    assert.deepEqual(groupTexts(items, 'exact').map((g) => g.count), [1, 1, 1, 1]);
+    assert.deepEqual(groupTexts(items, 'loose').map((g) => [g.text, g.count, g.members]), [[' OK then', 3, [0, 1, 2]], [' Sure', 1, [3]]]);
+  });
+
+  it('orders ties by first appearance', () => {
+    const items = ['b', 'a', 'a', 'b', 'c'].map((text, index) => ({ index, text }));
+    assert.deepEqual(groupTexts(items, 'exact').map((g) => g.text), ['b', 'a', 'c']);
+  });
+
+  it('takes the first word with its leading whitespace, by Unicode word boundaries', () => {
+    assert.equal(firstWord(" I'm here"), " I'm");
+    assert.equal(firstWord('  , then'), '  ,');
+    assert.equal(firstWord(''), '');
+    assert.ok(firstWord('我收到了你的测试消息').length < '我收到了你的测试消息'.length);
+  });
+
+  it('sorts a text into the script most of its letters are in, from the Unicode Script property', () => {
+    assert.equal(writingSystem(' I am here'), 'Latin');
+    assert.equal(writingSystem(' 我收到了你的测试消息 OK'), 'Han');
+    assert.equal(writingSystem(' Привет'), 'Cyrillic');
+    assert.equal(writingSystem(' مرحبا'), 'Arabic');
+    assert.equal(writingSystem('ᚠᚢᚦ'), 'Other');
+    assert.equal(writingSystem(' 123 !'), 'None');
+    assert.deepEqual(scriptShares(['a', 'b', '中', '...']), [
+      { script: 'Latin', count: 2, share: 0.5 },
+      { script: 'Han', count: 1, share: 0.25 },
+      { script: 'None', count: 1, share: 0.25 },
+    ]);
+  });
+});
+
+describe('distribution: exports', () => {
+  const samples = [
+    { index: 0, status: 'completed' as const, text: ' a, "b"\nc', replaced: '', stopReason: 'stop', usage: { input_tokens: 3, output_tokens: 4 } },
+    { index: 1, status: 'completed' as const, text: ' a | b', replaced: '', stopReason: 'stop', usage: { input_tokens: 3, output_tokens: 2 } },
+    { index: 2, status: 'failed' as const, text: '', replaced: '', stopReason: null, usage: { input_tokens: 0, output_tokens: 0 }, error: { cause: 'Bad request.', nextStep: 'Fix it.' } },
+  ];
+  const run = {
+    request: { endpoint: 'local', model: 'm', temperature: 1, maxTokens: 30, concurrency: 2, prefillTail: 'OK,' },
+    samples,
+    summary: summarizeSamples(samples, { model: 'm', requested: 3 }),
+  };
+
+  it('JSON holds every sample with its usage and error, and the groups with their members', () => {
+    const json = JSON.parse(distributionJson(run));
+    assert.equal(json.samples.length, 3);
+    assert.deepEqual(json.samples[2].error, { cause: 'Bad request.', nextStep: 'Fix it.' });
+    assert.deepEqual(json.groups.map((g: any) => g.samples), [[0], [1]]);
+    assert.equal(json.request.prefillTail, 'OK,');
+  });
+
+  it('CSV has one row per sample, quoting commas, quotes and line breaks', () => {
+    const csv = distributionCsv(run);
+    assert.equal(csv.split('\r\n')[1], '0,completed," a, ""b""\nc",stop,3,4,');
+    assert.equal(csv.trimEnd().split('\r\n').length, 4);
+  });
+
+  it('Markdown is the grouped table with pipes and line breaks escaped', () => {
+    const md = distributionMarkdown(run);
+    assert.match(md, /\| 1 \| 50\.0% \| `  a \\\| b ` \|/);
+    assert.match(md, /`  a, "b"\\nc `/);
+    assert.match(md, /1 failed/);
+  });
+});
+
+describe('distribution: the compared prefill', () => {
+  it('drops the last word or punctuation mark and the whitespace after it', () => {
+    assert.equal(withoutLastWord('Test. OK,'), 'Test. OK');
+    assert.equal(withoutLastWord('Test. OK'), 'Test. ');
+    assert.equal(withoutLastWord('The cat sat  '), 'The cat ');
+    assert.equal(withoutLastWord(''), '');
+  });
+});

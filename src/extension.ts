@@ -12,6 +12,8 @@ import { LAST_REQUEST_SCHEME, LastRequestStore } from './endpoints/lastRequest';
 import { exportPath, exportTree, importTree } from './loom/loomExport';
 import { handleViewIntent } from './loom/loomIntents';
 import { navigate } from './loom/loomNavigation';
+import { registerDivergenceNavigation } from './reproducibility/divergenceNavigation';
+import { LoomContextKey } from './session/loomContextKey';
 import { LoomSessions } from './session/loomSessions';
 import { LOOM_PANEL_TYPE, LOOM_VIEW_ID, LoomViewProvider } from './webviews/loomViewProvider';
 import { LoomViewModel } from './loom/loomViewModel';
@@ -62,6 +64,8 @@ export function activate(context: vscode.ExtensionContext): PrefillLoomApi {
   const command = (id: string, run: (...args: unknown[]) => unknown) => vscode.commands.registerCommand(`prefillLoom.${id}`, run);
   context.subscriptions.push(
     log,
+    new LoomContextKey(sessions),
+    ...registerDivergenceNavigation(decorations),
     lastRequest,
     statusBar,
     endpointStatus,

@@ -8,6 +8,7 @@ import { RowIndex, type TreeShape } from './rowIndex';
 import { rowTooltip } from './rowText';
 import { TreeData, type Slot } from './treeData';
 import { TreeView, type RowAction } from './treeView';
+import { Announcer } from './announcer';
 import type { ViewStateStore } from './viewState';
 
 /** Delay before UI state is written, so holding a key down does not write on every row. */
@@ -32,6 +33,7 @@ export class LoomApp {
   private readonly hoistBar: HoistBar;
   private readonly comparison: ComparisonPane;
   private readonly details = new NodeDetails();
+  private readonly announcer = new Announcer();
   private readonly empty: HTMLElement;
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly shape: TreeShape;
@@ -71,7 +73,7 @@ export class LoomApp {
         element.focus();
       },
     });
-    root.append(this.hoistBar.element, element, this.details.element, this.empty, this.comparison.element);
+    root.append(this.hoistBar.element, element, this.details.element, this.empty, this.comparison.element, this.announcer.element);
     this.view = new TreeView(
       element,
       {
@@ -202,7 +204,9 @@ export class LoomApp {
     if (this.tree.rootSlot < 0) {
       return;
     }
+    const before = nodes.map((n) => this.tree.summary(this.tree.slotOf(n.id)));
     const change = this.tree.upsert(nodes);
+    nodes.forEach((n, i) => this.announcer.observe(before[i], n));
     if (change.moved) {
       this.rows.rebuild(this.displayRoot, this.shape);
       return;

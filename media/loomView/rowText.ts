@@ -26,10 +26,14 @@ export function rowTooltip(node: NodeSummary, depth: number): string {
   return lines.join('\n');
 }
 
-/** The accessible name of a row: a screen reader hears the marks a sighted user sees, then the preview as shown. */
+/**
+ * The accessible name of a row: who wrote it (and which model), how long it is, the marks a sighted
+ * user sees, then the preview as shown.
+ */
 export function rowLabel(node: NodeSummary, current: boolean, preview: string): string {
   const marks = [current ? 'current' : '', node.bookmarked ? 'bookmarked' : '', node.status === 'streaming' || node.status === 'failed' || node.status === 'cancelled' ? node.status : ''].filter(Boolean);
-  return `${describeOrigin(node)}${marks.length > 0 ? `, ${marks.join(', ')}` : ''}: ${preview}`;
+  const origin = `${describeOrigin(node)}${node.model !== undefined ? ` by ${node.model}` : ''}, ${thousands(node.textLength)} characters`;
+  return `${origin}${marks.length > 0 ? `, ${marks.join(', ')}` : ''}: ${preview}`;
 }
 
 function describeOrigin(node: NodeSummary): string {

@@ -20,6 +20,12 @@ export class GenerationStatusBar implements vscode.Disposable {
     tooltip.appendMarkdown(`Model: \`${model}\`  \nRequests: ${requests}  \nInput: ${usage.input_tokens.toLocaleString('en-US')} tokens  \nOutput: ${usage.output_tokens.toLocaleString('en-US')} tokens  \n`);
     tooltip.appendMarkdown(cost === undefined ? 'Cost: unknown model price' : `Cost at list price: ${formatUsd(cost)}`);
     this.item.tooltip = tooltip;
+    // The icon, "·" and "tok" read poorly aloud: a screen reader gets the same figures in words.
+    const state = running ? 'Prefill Loom generating, press to stop' : 'Prefill Loom last generation';
+    this.item.accessibilityInformation = {
+      label: `${state} with ${model}: ${usage.input_tokens.toLocaleString('en-US')} input tokens, ${usage.output_tokens.toLocaleString('en-US')} output tokens${cost === undefined ? '' : `, ${formatUsd(cost)} at list price`}`,
+      role: 'button',
+    };
     this.item.command = running ? 'prefillLoom.stopGeneration' : 'prefillLoom.showLastRequest';
     this.item.show();
   }

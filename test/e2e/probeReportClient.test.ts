@@ -4,7 +4,7 @@
  */
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { CLIENTS, clientBrowserForSuite, openClient, send, takePosted, type PageWindow } from '../harness/webviewClientPage';
+import { auditPage, CLIENTS, clientBrowserForSuite, openClient, send, takePosted, type PageWindow } from '../harness/webviewClientPage';
 import type { FromProbeReport, ProbeReportView } from '../../src/webviews/webviewProtocol';
 
 const HOSTILE = '<img src="x" onerror="window.__pwned=1"><script>window.__pwned=2</script>';
@@ -55,4 +55,12 @@ describe('the probe report webview client', function () {
     assert.deepEqual(await takePosted<FromProbeReport>(p), [{ type: 'exportMarkdown' }, { type: 'reveal', offset: 5 }]);
     assert.deepEqual(requests.filter((r) => !['/index.html', '/theme.css', CLIENTS.probeReport.style, CLIENTS.probeReport.script].includes(r)), [], 'nothing else loads, nothing throws');
   });
+
+  for (const theme of ['vscode-dark', 'vscode-high-contrast', 'vscode-high-contrast-light'] as const) {
+    it(`passes an axe-core audit with no serious or critical violation (${theme})`, async () => {
+      p = await openClient(browser(), [], { client: 'probeReport', theme });
+      await send(p, { type: 'report', report: REPORT });
+      assert.deepEqual(await auditPage(p), []);
+    });
+  }
 });

@@ -34,15 +34,15 @@ export interface PageOptions {
   csp?: boolean;
   /** What `getState` returns at first, as after the view was hidden and shown again. */
   state?: unknown;
-  theme?: 'vscode-dark' | 'vscode-high-contrast';
+  theme?: 'vscode-dark' | 'vscode-high-contrast' | 'vscode-high-contrast-light';
   /** Which client the page loads; the loom tree's by default. */
   client?: WebviewClient;
 }
 
-/** The bundled clients, by their script and stylesheet. */
+/** The bundled clients, by their script, stylesheet and page title (as the host's webviewHtml writes them). */
 export const CLIENTS = {
-  loomView: { script: '/dist/webview.js', style: '/media/loomView.css' },
-  probeReport: { script: '/dist/probeReport.js', style: '/media/probeReport.css' },
+  loomView: { script: '/dist/webview.js', style: '/media/loomView.css', title: 'Loom Tree' },
+  probeReport: { script: '/dist/probeReport.js', style: '/media/probeReport.css', title: 'Prefill Probe Report' },
 } as const;
 export type WebviewClient = keyof typeof CLIENTS;
 
@@ -52,7 +52,8 @@ function page(options: PageOptions): string {
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="UTF-8">${csp}
 <link rel="stylesheet" href="${ORIGIN}/theme.css"><link rel="stylesheet" href="${ORIGIN}${client.style}">
-</head><body class="${options.theme ?? 'vscode-dark'}">
+<title>${client.title}</title>
+</head><body class="${options.theme === 'vscode-high-contrast-light' ? 'vscode-high-contrast-light vscode-light' : (options.theme ?? 'vscode-dark')}">
 <script nonce="${NONCE}">
   window.__posted = [];
   window.__violations = [];
@@ -82,6 +83,11 @@ body.vscode-high-contrast { background: #000000; --vscode-foreground: #ffffff; -
   --vscode-focusBorder: #f38518; --vscode-contrastActiveBorder: #f38518; --vscode-contrastBorder: #6fc3df;
   --vscode-list-focusOutline: #f38518; --vscode-charts-yellow: #ffd700; --vscode-charts-purple: #b180d7; --vscode-charts-blue: #3794ff;
   --vscode-editorWhitespace-foreground: #7c7c7c; --vscode-editorWarning-foreground: #ffd700; --vscode-errorForeground: #f48771; }
+body.vscode-high-contrast-light { background: #ffffff; --vscode-foreground: #292929; --vscode-descriptionForeground: #292929e6;
+  --vscode-font-family: system-ui, sans-serif; --vscode-font-size: 13px; --vscode-editor-font-family: monospace;
+  --vscode-focusBorder: #006bbd; --vscode-contrastActiveBorder: #006bbd; --vscode-contrastBorder: #0f4a85;
+  --vscode-list-focusOutline: #006bbd; --vscode-charts-yellow: #895503; --vscode-charts-purple: #652d90; --vscode-charts-blue: #1a85ff;
+  --vscode-editorWhitespace-foreground: #cccccc; --vscode-editorWarning-foreground: #895503; --vscode-errorForeground: #b5200d; }
 `;
 
 export const FILES: Record<string, { file: string; type: string }> = Object.fromEntries(
@@ -207,3 +213,28 @@ export function loomLikeTree(count: number): TreeSnapshot {
   return { rootId: nodes[0].id, currentPath: [nodes[0].id], nodes };
 }
 
+
+/** One axe-core finding, as much as a failing test needs to say. */
+export interface AxeFinding {
+  id: string;
+  impact: string;
+  help: string;
+  targets: string[];
+}
+
+/**
+ * Runs axe-core over the page as it is now and returns the serious and critical violations. The
+ * script is evaluated through the browser's debugging protocol, which the page's CSP does not govern,
+ * so the audit sees the page exactly as the client left it.
+ */
+export async function auditPage(p: Page): Promise<AxeFinding[]> {
+  await p.evaluate(fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8'));
+  return p.evaluate(async () => {
+    type Result = { violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[] }[] }[] };
+    const axe = (globalThis as unknown as { axe: { run(context: unknown, options: unknown): Promise<Result> } }).axe;
+    const result = await axe.run((globalThis as unknown as { document: unknown }).document, { resultTypes: ['violations'] });
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => ({ id: v.id, impact: v.impact ?? '', help: v.help, targets: v.nodes.map((n) => n.target.join(' ')) }));
+  });
+}

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { runContinue } from './continueCommand';
 import { parseCliOptions, USAGE, type CliOptions } from './options';
 import { parseProbeSettings, runProbeCommand } from './probeCommand';
+import { runExportCommand, runImportCommand, type CommandOutput } from './treeCommands';
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -15,6 +16,11 @@ function fail(message: string): never {
 }
 
 async function main(): Promise<void> {
+  const [command, ...rest] = process.argv.slice(2);
+  if (command === 'import' || command === 'export') {
+    const run = command === 'import' ? runImportCommand : runExportCommand;
+    return finish(await run(rest));
+  }
   let options;
   try {
     options = parseCliOptions(process.argv.slice(2), process.env);
@@ -62,6 +68,12 @@ async function probeCommand(options: CliOptions, signal: AbortSignal): Promise<v
   print(report);
   const failed = report.points.some((p) => p.errors !== undefined);
   process.exitCode = report.status === 'invalid' ? 2 : report.status === 'cancelled' ? 130 : failed ? 1 : 0;
+}
+
+function finish(output: CommandOutput): void {
+  process.stdout.write(output.stdout);
+  process.stderr.write(output.stderr);
+  process.exitCode = output.status;
 }
 
 function print(report: object): void {

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { TREE_USAGE } from './treeCommands';
 
 /** Command line options, still unchecked: the same validators as the editor's settings check them. */
 export interface CliOptions {
@@ -23,6 +24,7 @@ export interface ProbeCliOptions {
 
 export const USAGE = `Usage: prefill-loom continue [options] < prefill.txt
        prefill-loom probe --completion-file FILE [options] < prefill.txt
+${TREE_USAGE}
 
 continue: continues a prefill with Claude and prints one JSON object: the continuation ("text"),
 every request ("requests": prefill sent, stop_reason, usage) and "error" on failure (exit status 1).

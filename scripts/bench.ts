@@ -7,6 +7,7 @@
 import * as os from 'node:os';
 import { benchTreeScale, type TreeScaleResult } from '../test/bench/treeScale';
 import { benchAutoContinueJoin } from '../test/bench/autoContinueJoin';
+import { benchProviderStreaming, type ProviderStreamingResult } from '../test/bench/providerStreaming';
 import { measureFootprint, rebuildForDevelopment, type FootprintResult } from '../test/bench/footprint';
 import type { InHostFigures, InHostPlan } from '../test/bench/inHost/inHostFigures';
 import { runInHostBenchmarks } from '../test/bench/inHostBench';
@@ -41,9 +42,16 @@ function kB(bytes: number): string {
   return `${(bytes / 1024).toFixed(1)} KiB`;
 }
 
-function printTreeScale(results: TreeScaleResult[]): void {
+function printProviderStreaming(results: ProviderStreamingResult[]): void {
+  console.log('\nStreaming through the core generation loop, plain Node, per endpoint kind (baseline = that kind\'s SDK alone on the same stream)');
+  for (const r of results) {
+    console.log(`${r.kind.padEnd(12)} ${r.tokens} tokens: loop ${spreadMs(r.loopMs)}; SDK alone ${spreadMs(r.sdkMs)}; ratio of medians ${ratio(r.loopMs.median, r.sdkMs.median)}`);
+  }
+}
+
+function printTreeScale(results: TreeScaleResult[], title = 'Tree scale'): void {
   const base = results[0];
-  console.log('\nTree scale (load = read + parse + build; baseline = read + JSON.parse alone)');
+  console.log(`\n${title} (load = read + parse + build; baseline = read + JSON.parse alone)`);
   console.log('nodes      file        load         baseline     ratio   save 1 change   ÷ save(smallest)   pathTo(deepest)');
   for (const r of results) {
     const baseline = r.readMs + r.jsonParseMs;
@@ -104,6 +112,9 @@ function printInHost(figures: InHostFigures, plainViews: WebviewClientResult[]):
 async function main(): Promise<void> {
   console.log(`Prefill Loom benchmarks — ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}${smoke ? ' (smoke sizes)' : ''}`);
   printTreeScale(await benchTreeScale(smoke ? [50, 200] : [1000, 10000, 100000]));
+  printProviderStreaming(await benchProviderStreaming(smoke ? 200 : 5000, smoke ? 1 : 5));
+  // Every model node with its token probabilities, 5 alternatives each (issue 13).
+  printTreeScale(await benchTreeScale(smoke ? [50, 200] : [1000, 10000], { topLogprobs: 5 }), 'Tree scale with token probabilities (top 5 on every model node)');
   console.log('\nLoom view in Chromium (first render; baseline = one JSON.parse and id index of the same snapshot; keys = keypress to render)');
   const plainViews: WebviewClientResult[] = [];
   for (const n of smoke ? [1000] : FULL_PLAN.viewSizes) {

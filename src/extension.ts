@@ -1,8 +1,12 @@
 import * as vscode from 'vscode';
 import { ApiKeyStore } from './endpoints/apiKeyStore';
+import { readLoomSettings } from './conversation/loomSettings';
+import { addEndpoint, pickEndpoint } from './endpoints/endpointCommands';
+import { EndpointStatusBar } from './endpoints/endpointStatusBar';
 import { DivergenceDecorations } from './reproducibility/divergenceDecorations';
 import { GenerationController } from './generation/generationController';
 import { GenerationStatusBar } from './generation/generationStatusBar';
+import { createLoomDocument, importConversationCommand } from './conversation/conversationCommands';
 import { HeaderDiagnostics } from './conversation/headerDiagnostics';
 import { LAST_REQUEST_SCHEME, LastRequestStore } from './endpoints/lastRequest';
 import { exportPath, exportTree, importTree } from './loom/loomExport';
@@ -15,6 +19,8 @@ import { LoomViewModel } from './loom/loomViewModel';
 import { PrefillProbeRunner } from './reproducibility/prefillProbeRunner';
 import { RegenerationComparer } from './reproducibility/regenerationComparer';
 import { SendGuard } from './endpoints/sendGuard';
+import { redactingLog } from './endpoints/redactingLog';
+import { rememberEnvironmentSecrets } from './core/providers/secretRedaction';
 
 /** What the extension exposes to other extensions and to its own integration tests. */
 export interface PrefillLoomApi {
@@ -26,6 +32,7 @@ export interface PrefillLoomApi {
   decorations: DivergenceDecorations;
   comparer: RegenerationComparer;
   probes: PrefillProbeRunner;
+  endpointStatus: EndpointStatusBar;
   /** How long `activate` took, in milliseconds: the extension's own share of VS Code's startup. */
   activationMs: number;
 }
@@ -34,10 +41,12 @@ let sessionsToFlush: LoomSessions | undefined;
 
 export function activate(context: vscode.ExtensionContext): PrefillLoomApi {
   const started = performance.now();
-  const log = vscode.window.createOutputChannel('Prefill Loom', { log: true });
+  rememberEnvironmentSecrets(process.env);
+  const log = redactingLog(vscode.window.createOutputChannel('Prefill Loom', { log: true }));
   const keys = new ApiKeyStore(context.secrets);
   const lastRequest = new LastRequestStore();
   const statusBar = new GenerationStatusBar();
+  const endpointStatus = new EndpointStatusBar();
   const headers = new HeaderDiagnostics();
   const sessions = new LoomSessions(context.storageUri ?? context.globalStorageUri, log);
   const generations = new GenerationController({ keys, log, lastRequest, statusBar, headers, guard: new SendGuard(), sessions });
@@ -53,6 +62,7 @@ export function activate(context: vscode.ExtensionContext): PrefillLoomApi {
     log,
     lastRequest,
     statusBar,
+    endpointStatus,
     headers,
     generations,
     sessions,
@@ -67,7 +77,11 @@ export function activate(context: vscode.ExtensionContext): PrefillLoomApi {
     // A keybinding may pass the count as the command's argument.
     command('generateAlternatives', (count?: unknown) => generations.generateAlternatives(undefined, Number.isSafeInteger(count) && (count as number) > 0 ? (count as number) : undefined)),
     command('stopGeneration', () => generations.stop(vscode.window.activeTextEditor?.document) || generations.stop()),
-    command('setApiKey', () => keys.promptAndStore()),
+    command('setApiKey', () => keys.promptAndStore(readLoomSettings().endpoints)),
+    command('addEndpoint', () => addEndpoint(keys)),
+    command('pickEndpoint', () => pickEndpoint()),
+    command('newLoomDocument', () => createLoomDocument()),
+    command('importConversation', () => importConversationCommand()),
     command('showLastRequest', () => lastRequest.show()),
     command('copyLastRequestAsCurl', () => lastRequest.copyAsCurl()),
     command('showTree', async () => {
@@ -90,7 +104,7 @@ export function activate(context: vscode.ExtensionContext): PrefillLoomApi {
       if (editor) decorations.clear(editor.document);
     }),
   );
-  return { generations, lastRequest, sessions, view, viewModel: model, decorations, comparer, probes, activationMs: performance.now() - started };
+  return { generations, lastRequest, sessions, view, viewModel: model, decorations, comparer, probes, endpointStatus, activationMs: performance.now() - started };
 }
 
 /** Saves every loom before the window goes: a reload or a quit must not lose the last changes. */

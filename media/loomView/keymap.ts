@@ -16,7 +16,8 @@ export type TreeCommand =
   | 'regenerate'
   | 'compare'
   | 'generateAlternatives'
-  | 'hoist';
+  | 'hoist'
+  | 'details';
 
 /** The tree's keys, by `KeyboardEvent.key`. */
 export const KEYMAP: Readonly<Record<string, TreeCommand>> = {
@@ -42,6 +43,7 @@ export const KEYMAP: Readonly<Record<string, TreeCommand>> = {
   d: 'compare',
   a: 'generateAlternatives',
   z: 'hoist',
+  i: 'details',
 };
 
 /** The command of a key event, if it has one here. */

@@ -1,9 +1,11 @@
 import type { FromWebview, NodeSummary, ToWebview, TreeChange, ViewIntent, WireTree } from '../../src/webviews/webviewProtocol';
 import { ComparisonPane } from './comparisonPane';
 import { HoistBar } from './hoistBar';
+import { NodeDetails } from './nodeDetails';
 import { commandOf, type TreeCommand } from './keymap';
 import { PerfRecorder } from './perfRecorder';
 import { RowIndex, type TreeShape } from './rowIndex';
+import { rowTooltip } from './rowText';
 import { TreeData, type Slot } from './treeData';
 import { TreeView, type RowAction } from './treeView';
 import type { ViewStateStore } from './viewState';
@@ -26,6 +28,7 @@ export class LoomApp {
   private readonly view: TreeView;
   private readonly hoistBar: HoistBar;
   private readonly comparison: ComparisonPane;
+  private readonly details = new NodeDetails();
   private readonly empty: HTMLElement;
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly shape: TreeShape;
@@ -63,7 +66,7 @@ export class LoomApp {
         element.focus();
       },
     });
-    root.append(this.hoistBar.element, element, this.empty, this.comparison.element);
+    root.append(this.hoistBar.element, element, this.details.element, this.empty, this.comparison.element);
     this.view = new TreeView(
       element,
       {
@@ -274,6 +277,7 @@ export class LoomApp {
     e.preventDefault();
     e.stopPropagation();
     this.run(command);
+    this.updateDetails();
     this.view.render();
     // Force style and layout of the focused row: the time to a row the user can see.
     this.view.focusedElement?.getBoundingClientRect();
@@ -313,7 +317,15 @@ export class LoomApp {
         return this.rowAction(command, index);
       case 'hoist':
         return this.toggleHoist();
+      case 'details':
+        return this.details.toggle();
     }
+  }
+
+  private updateDetails(): void {
+    const index = this.view.focusIndex;
+    const node = index < 0 ? undefined : this.tree.summary(this.rows.slot(index));
+    this.details.update(node && rowTooltip(node, this.rows.depth(index)));
   }
 
   private rowAction(action: RowAction, index: number): void {

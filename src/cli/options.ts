@@ -1,16 +1,33 @@
 import { parseArgs } from 'node:util';
 import { TREE_USAGE } from './treeCommands';
+import { MAX_TOP_LOGPROBS } from '../core/providers/endpointKind';
 
 /** Command line options, still unchecked: the same validators as the editor's settings check them. */
 export interface CliOptions {
   command: string | undefined;
   prefillFile?: string;
+  /** ANTHROPIC_API_KEY, for `--api anthropic`. */
   apiKey?: string;
+  /** OPENAI_API_KEY, for the OpenAI-style kinds; unset sends no Authorization header. */
+  openaiApiKey?: string;
+  /** `--api`, `--prefill-style`, `--logprobs` as given; checked in generationSetup.ts. */
+  endpoint: EndpointCliOptions;
+  /** Where `$ANTHROPIC_BASE_URL` is read from when --base-url is not given. */
+  env: NodeJS.ProcessEnv;
+  /** --allow-plain-http: send the key to an endpoint the endpoint rule objects to, with a warning. */
+  allowPlainHttp: boolean;
   generation: Record<string, unknown>;
   connection: Record<string, unknown>;
   /** The `probe` command's own options, as given; see probeCommand.ts. */
   probe: ProbeCliOptions;
   help: boolean;
+}
+
+/** Keyed by flag name, so a message can name the flag. */
+export interface EndpointCliOptions {
+  api?: string;
+  'prefill-style'?: string;
+  logprobs?: string;
 }
 
 /** Keyed by flag name, so a message can name the flag. */
@@ -26,8 +43,9 @@ export const USAGE = `Usage: prefill-loom continue [options] < prefill.txt
        prefill-loom probe --completion-file FILE [options] < prefill.txt
 ${TREE_USAGE}
 
-continue: continues a prefill with Claude and prints one JSON object: the continuation ("text"),
-every request ("requests": prefill sent, stop_reason, usage) and "error" on failure (exit status 1).
+continue: continues a prefill and prints one JSON object: the continuation ("text"), every request
+("requests": prefill sent, stop_reason, usage) and "error" on failure (exit status 1). With
+--logprobs N, also "tokens": every generated token with its logprob and the top N alternatives.
 
 probe: checks whether the model continues its own text the same way when that text is given as a
 prefill. FILE holds a completion the model wrote after the prefill; at each split point of it the
@@ -46,7 +64,20 @@ Options:
   --temperature N            0 to 1
   --max-tokens N             max_tokens of each request (default 1024)
   --max-total-tokens N       output budget across auto-continue requests (default 4096)
-  --base-url URL             an Anthropic-compatible endpoint (default: $ANTHROPIC_BASE_URL)
+  --api KIND                 anthropic (default): the Messages API, the prefill as the final
+                             assistant message without its trailing whitespace;
+                             completions: POST {base}/completions, the prompt exactly as read;
+                             chat: POST {base}/chat/completions, the prefill as the final
+                             assistant message marked per --prefill-style
+  --prefill-style STYLE      chat only: continue_final_message (vLLM, SGLang), prefix (DeepSeek
+                             beta, Mistral), partial (Qwen, Moonshot) or plain (default)
+  --logprobs N               completions/chat: ask for token probabilities with N alternatives
+                             (0 to ${MAX_TOP_LOGPROBS}) and print them as "tokens"
+  --base-url URL             anthropic: an Anthropic-compatible endpoint (default:
+                             $ANTHROPIC_BASE_URL); completions/chat: the base ending in /v1,
+                             e.g. http://127.0.0.1:8000/v1 (required)
+  --allow-plain-http         send the key even over plain http to another machine, or to a
+                             link-local or metadata address (refused without it; warns on stderr)
   --timeout SECONDS          per-request timeout (default 600)
   --max-retries N            retries for 429/5xx/connection errors (default 2)
   -h, --help                 this text
@@ -59,7 +90,8 @@ Probe options:
   --max-points N             probe at most N split points, evenly spread
   --concurrency N            requests at once (default 4)
 
-The API key is read from ANTHROPIC_API_KEY.`;
+The API key is read from ANTHROPIC_API_KEY (--api anthropic) or OPENAI_API_KEY (completions, chat;
+unset: no Authorization header is sent).`;
 
 function numberOrText(value: string | undefined): unknown {
   if (value === undefined) return undefined;
@@ -81,6 +113,9 @@ export function parseCliOptions(argv: string[], env: NodeJS.ProcessEnv): CliOpti
       'max-tokens': { type: 'string' },
       'max-total-tokens': { type: 'string' },
       'base-url': { type: 'string' },
+      api: { type: 'string' },
+      'prefill-style': { type: 'string' },
+      logprobs: { type: 'string' },
       timeout: { type: 'string' },
       'max-retries': { type: 'string' },
       concurrency: { type: 'string' },
@@ -89,6 +124,7 @@ export function parseCliOptions(argv: string[], env: NodeJS.ProcessEnv): CliOpti
       samples: { type: 'string' },
       'probe-tokens': { type: 'string' },
       'max-points': { type: 'string' },
+      'allow-plain-http': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -100,7 +136,7 @@ export function parseCliOptions(argv: string[], env: NodeJS.ProcessEnv): CliOpti
     maxTokens: numberOrText(values['max-tokens']),
   };
   const connection: Record<string, unknown> = {
-    baseUrl: values['base-url'] ?? env.ANTHROPIC_BASE_URL,
+    baseUrl: values['base-url'],
     requestTimeoutSeconds: numberOrText(values.timeout),
     maxRetries: numberOrText(values['max-retries']),
     maxTotalTokens: numberOrText(values['max-total-tokens']),
@@ -117,6 +153,10 @@ export function parseCliOptions(argv: string[], env: NodeJS.ProcessEnv): CliOpti
     command: positionals[0],
     prefillFile: values['prefill-file'],
     apiKey: env.ANTHROPIC_API_KEY,
+    openaiApiKey: env.OPENAI_API_KEY,
+    endpoint: { api: values.api, 'prefill-style': values['prefill-style'], logprobs: values.logprobs },
+    env,
+    allowPlainHttp: values['allow-plain-http'] ?? false,
     generation: withoutUndefined(generation),
     connection: withoutUndefined(connection),
     probe,

@@ -1,11 +1,10 @@
 import type { GenerationParams } from '../core/conversation/generationSettings';
 import { PROBE_DEFAULTS, PROBE_LIMITS, runProbe } from '../core/reproducibility/prefillProbe';
-import { splitTrailingWhitespace } from '../core/conversation/prefill';
 import { summarizeProbe, type ProbeSummary } from '../core/reproducibility/probeReport';
 import { probeSplitPoints, type SplitMode } from '../core/reproducibility/probeSplitPoints';
 import type { ProbeVerdict } from '../core/reproducibility/probeVerdict';
 import type { TokenUsage } from '../core/shared/tokenUsage';
-import { isSetupProblem, setUpGeneration, type SetupProblem } from './generationSetup';
+import { isSetupProblem, prefillAsSent, setUpGeneration, type SetupProblem } from './generationSetup';
 import type { CliOptions, ProbeCliOptions } from './options';
 
 /** The probe command's options once checked. */
@@ -70,7 +69,7 @@ function wholeNumber(flag: string, value: string | undefined, min: number, max: 
 
 /**
  * Probes a completion for the command line: the prefill (header and all, as for `continue`) is
- * sent without its trailing whitespace, exactly as the original generation sent it, and the
+ * sent as the original generation sent it (on Anthropic without its trailing whitespace), and the
  * completion is what followed.
  */
 export async function runProbeCommand(
@@ -88,7 +87,7 @@ export async function runProbeCommand(
   const report = await runProbe({
     client: setup.client,
     params: setup.params,
-    basePrefill: splitTrailingWhitespace(setup.prefill).sent,
+    basePrefill: prefillAsSent(setup),
     nodeText: completion,
     split: settings.split,
     samples: settings.samples,

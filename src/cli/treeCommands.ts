@@ -25,10 +25,10 @@ export: prints a Prefill Loom tree file in the original Loom's JSON format.`;
 
 const fail = (status: number, message: string): CommandOutput => ({ stdout: '', stderr: `prefill-loom: ${message}\n`, status });
 
-export async function runImportCommand(args: string[]): Promise<CommandOutput> {
+export async function runImportCommand(args: readonly string[]): Promise<CommandOutput> {
   let parsed;
   try {
-    parsed = parseArgs({ args, allowPositionals: true, strict: true, options: { format: { type: 'string' }, note: { type: 'string' } } });
+    parsed = parseArgs({ args: [...args], allowPositionals: true, strict: true, options: { format: { type: 'string' }, note: { type: 'string' } } });
   } catch (e) {
     return fail(2, (e as Error).message);
   }
@@ -52,10 +52,10 @@ export async function runImportCommand(args: string[]): Promise<CommandOutput> {
   }
 }
 
-export async function runExportCommand(args: string[]): Promise<CommandOutput> {
+export async function runExportCommand(args: readonly string[]): Promise<CommandOutput> {
   let parsed;
   try {
-    parsed = parseArgs({ args, allowPositionals: true, strict: true, options: { format: { type: 'string' } } });
+    parsed = parseArgs({ args: [...args], allowPositionals: true, strict: true, options: { format: { type: 'string' } } });
   } catch (e) {
     return fail(2, (e as Error).message);
   }

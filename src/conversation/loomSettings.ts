@@ -1,10 +1,16 @@
 import * as vscode from 'vscode';
 import { validateConnectionSettings, type ConnectionSettings } from '../core/providers/connectionSettings';
 import { validateGenerationDefaults, type GenerationDefaults } from '../core/conversation/generationSettings';
+import type { EndpointSettings } from '../core/providers/endpointSettings';
+import { readEndpointConfig } from '../endpoints/endpointConfig';
 
 export interface LoomSettings {
   defaults: GenerationDefaults;
   connection: ConnectionSettings;
+  /** The built-in Anthropic endpoint (at `connection.baseUrl`) first, then `prefillLoom.endpoints`. */
+  endpoints: EndpointSettings[];
+  /** `prefillLoom.defaultEndpoint`: the endpoint a document uses unless its header names one. */
+  defaultEndpoint: string;
   /** One sentence per setting that was malformed and replaced by its default. */
   problems: string[];
 }
@@ -17,10 +23,13 @@ export function readLoomSettings(): LoomSettings {
   const config = vscode.workspace.getConfiguration('prefillLoom');
   const generation = validateGenerationDefaults(configuredValues(config, GENERATION_KEYS));
   const connection = validateConnectionSettings(configuredValues(config, CONNECTION_KEYS));
+  const endpoints = readEndpointConfig(connection.settings.baseUrl);
   return {
     defaults: generation.defaults,
     connection: connection.settings,
-    problems: [...generation.problems, ...connection.problems],
+    endpoints: endpoints.endpoints,
+    defaultEndpoint: endpoints.defaultEndpoint,
+    problems: [...generation.problems, ...connection.problems, ...endpoints.problems],
   };
 }
 

@@ -1,37 +1,80 @@
 import * as vscode from 'vscode';
+import { ANTHROPIC_ENDPOINT_NAME, builtInAnthropicEndpoint, isLocalEndpoint, type EndpointSettings } from '../core/providers/endpointSettings';
+import { rememberSecret } from '../core/providers/secretRedaction';
 
-const SECRET_ID = 'prefillLoom.apiKey';
+/** The built-in Anthropic endpoint keeps the id it always had, so keys stored before endpoints still work. */
+const ANTHROPIC_SECRET_ID = 'prefillLoom.apiKey';
 
 /**
- * Where the API key lives: VS Code's SecretStorage first, then `ANTHROPIC_API_KEY` from the
- * environment. Never settings, logs or files.
+ * A key is filed under its endpoint's name and URL: if an endpoint is removed and another is added
+ * under the same name elsewhere, the old key is not sent to the new place.
+ */
+function secretId(endpoint: EndpointSettings): string {
+  return endpoint.kind === 'anthropic' && endpoint.name === ANTHROPIC_ENDPOINT_NAME ? ANTHROPIC_SECRET_ID : `prefillLoom.apiKey/${endpoint.name}@${endpoint.baseUrl}`;
+}
+
+/**
+ * Where API keys live: VS Code's SecretStorage, one per endpoint, then the environment
+ * (`ANTHROPIC_API_KEY` for Anthropic, `OPENAI_API_KEY` for an OpenAI-style endpoint that is not on
+ * this machine). A local server gets a key only if one was set for it. Never settings, logs or files.
  */
 export class ApiKeyStore {
   constructor(private readonly secrets: vscode.SecretStorage) {}
 
-  async get(): Promise<string | undefined> {
-    const stored = await this.secrets.get(SECRET_ID);
-    return stored || process.env.ANTHROPIC_API_KEY || undefined;
+  /** The key for `endpoint` (the built-in Anthropic endpoint when none is given). */
+  async get(endpoint?: EndpointSettings): Promise<string | undefined> {
+    const key = await this.lookUp(endpoint ?? builtInAnthropicEndpoint(''));
+    rememberSecret(key);
+    return key;
   }
 
-  /** Asks for a key and stores it; an empty answer removes the stored key. */
-  async promptAndStore(): Promise<boolean> {
+  private async lookUp(endpoint: EndpointSettings): Promise<string | undefined> {
+    const stored = await this.secrets.get(secretId(endpoint));
+    if (stored) return stored;
+    if (endpoint.kind === 'anthropic') return process.env.ANTHROPIC_API_KEY || undefined;
+    return isLocalEndpoint(endpoint) ? undefined : process.env.OPENAI_API_KEY || undefined;
+  }
+
+  /**
+   * Asks which endpoint (when there is more than one), then for its key, and stores it; an empty
+   * answer removes the stored key.
+   */
+  async promptAndStore(endpoints: readonly EndpointSettings[] = []): Promise<boolean> {
+    const endpoint = await pickEndpointForKey(endpoints);
+    if (!endpoint) return false;
+    const anthropic = endpoint.kind === 'anthropic';
     const key = await vscode.window.showInputBox({
-      title: 'Prefill Loom: Anthropic API key',
-      prompt: 'Stored in VS Code\'s secret storage. Leave empty to remove the stored key (ANTHROPIC_API_KEY from the environment is used then).',
+      title: anthropic && endpoint.name === ANTHROPIC_ENDPOINT_NAME ? 'Prefill Loom: Anthropic API key' : `Prefill Loom: API key for ${endpoint.name}`,
+      prompt: `Stored in VS Code's secret storage and sent only to this endpoint. Leave empty to remove the stored key${anthropic ? ' (ANTHROPIC_API_KEY from the environment is used then)' : isLocalEndpoint(endpoint) ? ' (a local server is then sent none)' : ' (OPENAI_API_KEY from the environment is used then)'}.`,
       password: true,
       ignoreFocusOut: true,
-      placeHolder: 'sk-ant-…',
+      placeHolder: anthropic ? 'sk-ant-…' : 'sk-…',
     });
     if (key === undefined) return false;
     const trimmed = key.trim();
     if (trimmed) {
-      await this.secrets.store(SECRET_ID, trimmed);
-      void vscode.window.showInformationMessage('Prefill Loom: API key saved in secret storage.');
+      rememberSecret(trimmed);
+      await this.secrets.store(secretId(endpoint), trimmed);
+      void vscode.window.showInformationMessage(`Prefill Loom: API key saved in secret storage, for ${endpoint.name} only.`);
     } else {
-      await this.secrets.delete(SECRET_ID);
-      void vscode.window.showInformationMessage('Prefill Loom: stored API key removed.');
+      await this.secrets.delete(secretId(endpoint));
+      void vscode.window.showInformationMessage(`Prefill Loom: stored API key removed (${endpoint.name}).`);
     }
     return true;
   }
+
+  /** Stores a key for an endpoint just added (Add Endpoint…). */
+  async store(endpoint: EndpointSettings, key: string): Promise<void> {
+    rememberSecret(key);
+    await this.secrets.store(secretId(endpoint), key);
+  }
+}
+
+async function pickEndpointForKey(endpoints: readonly EndpointSettings[]): Promise<EndpointSettings | undefined> {
+  if (endpoints.length <= 1) return endpoints[0] ?? builtInAnthropicEndpoint('');
+  const picked = await vscode.window.showQuickPick(
+    endpoints.map((e) => ({ label: e.name, description: e.kind, detail: e.baseUrl || "Anthropic's API", endpoint: e })),
+    { title: 'Prefill Loom: Set API Key', placeHolder: 'Which endpoint is the key for?' },
+  );
+  return picked?.endpoint;
 }

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { CapturedRequest } from '../core/providers/capturedRequest';
 import { toCurlCommand } from '../core/providers/curlCommand';
+import { redactSecrets } from '../core/providers/secretRedaction';
 
 export const LAST_REQUEST_SCHEME = 'prefill-loom-request';
 const LAST_REQUEST_URI = vscode.Uri.from({ scheme: LAST_REQUEST_SCHEME, path: '/last-request.json' });
@@ -25,7 +26,7 @@ export class LastRequestStore implements vscode.TextDocumentContentProvider, vsc
 
   provideTextDocumentContent(): string {
     if (!this.last) return '// No request has been sent yet. Run "Prefill Loom: Continue at Cursor" first.\n';
-    return `${JSON.stringify({ ...this.last, body: parseBody(this.last.body) }, null, 2)}\n`;
+    return redactSecrets(`${JSON.stringify({ ...this.last, body: parseBody(this.last.body) }, null, 2)}\n`);
   }
 
   async show(): Promise<void> {
@@ -43,8 +44,8 @@ export class LastRequestStore implements vscode.TextDocumentContentProvider, vsc
       void vscode.window.showInformationMessage('Prefill Loom: no request has been sent yet in this window.');
       return;
     }
-    await vscode.env.clipboard.writeText(toCurlCommand(this.last));
-    void vscode.window.showInformationMessage('Prefill Loom: curl command copied. It reads the key from $ANTHROPIC_API_KEY.');
+    await vscode.env.clipboard.writeText(redactSecrets(toCurlCommand(this.last)));
+    void vscode.window.showInformationMessage('Prefill Loom: curl command copied, for bash or zsh. It reads the key from $ANTHROPIC_API_KEY (and a gateway header from the variable named after it).');
   }
 
   dispose(): void {

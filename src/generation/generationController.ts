@@ -1,4 +1,3 @@
-import type Anthropic from '@anthropic-ai/sdk';
 import * as vscode from 'vscode';
 import { pickAlternativeCount } from './alternativeCountPicker';
 import { alternativesQuestion } from '../core/generation/alternativesConfirmation';
@@ -6,14 +5,20 @@ import { createAnthropicClient } from '../core/providers/anthropicClient';
 import { concurrencyLimit } from '../core/shared/concurrencyLimit';
 import { outputTokenBudget } from '../core/providers/connectionSettings';
 import type { DocumentHeader } from '../core/conversation/documentHeader';
-import { runGeneration, type GenerationInput, type GenerationOutcome, type RequestRecord } from '../core/generation/generation';
+import { runGeneration, type GenerationClient, type GenerationInput, type GenerationOutcome } from '../core/generation/generation';
+import type { LineEnding } from '../core/generation/continuationText';
+import { ANTHROPIC_ENDPOINT_NAME, resolveEndpoint, type EndpointSettings } from '../core/providers/endpointSettings';
+import { createOpenAIStyleClient } from '../core/providers/openaiClient';
 import { describeGenerationError } from '../core/generation/generationError';
 import { resolveGenerationParams, type GenerationParams } from '../core/conversation/generationSettings';
 import { splitTrailingWhitespace } from '../core/conversation/prefill';
-import { ZERO_USAGE, addUsage } from '../core/shared/tokenUsage';
+import { describeEmptyResults } from '../core/generation/emptyResult';
+import { collapseIdentical } from '../core/generation/identicalAlternatives';
 import type { ApiKeyStore } from '../endpoints/apiKeyStore';
 import { reportGenerationError } from './errorNotifier';
-import { GenerationRecorder } from './generationRecorder';
+import { GenerationRecorder, type GenerationOrigin } from './generationRecorder';
+import type { CapturedRequest } from '../core/providers/capturedRequest';
+import type { GenerationInfo } from '../core/loom/loomNode';
 import type { GenerationStatusBar } from './generationStatusBar';
 import type { HeaderDiagnostics } from '../conversation/headerDiagnostics';
 import type { LastRequestStore } from '../endpoints/lastRequest';
@@ -21,6 +26,7 @@ import type { LoomSession } from '../session/loomSession';
 import type { LoomSessions } from '../session/loomSessions';
 import { readLoomSettings, type LoomSettings } from '../conversation/loomSettings';
 import type { SendGuard } from '../endpoints/sendGuard';
+import { RequestTally } from './requestTally';
 import { StreamingInsertion, type LandingProbe } from './streamingInsertion';
 
 export const GENERATING_CONTEXT_KEY = 'prefillLoom.generating';
@@ -37,7 +43,11 @@ export interface GenerationControllerDeps {
 
 /** Everything a request needs that does not depend on where the cursor is. */
 interface RequestContext {
-  apiKey: string;
+  endpoint: EndpointSettings;
+  /** Where requests go (the endpoint's URL as resolved): checked (and, if need be, agreed to) by the send guard. */
+  url: string;
+  /** Undefined for an endpoint without a key (a local server): no Authorization header is sent. */
+  apiKey: string | undefined;
   settings: LoomSettings;
   params: GenerationParams;
   header: DocumentHeader;
@@ -51,6 +61,14 @@ interface TreeGenerationPlan {
   params: GenerationParams;
   kind: 'generation' | 'regeneration';
   comparesTo?: string;
+  /** The number of the first branch in the log: 2 when the first alternative streams into the editor. */
+  firstBranch?: number;
+}
+
+/** A generation that ran into the tree: its node (gone again if it produced nothing) and how it ended. */
+interface TreeGenerationResult {
+  nodeId: string;
+  outcome: GenerationOutcome;
 }
 
 /** Runs generations into editors and looms: one editor stream per document, branches alongside. */
@@ -90,7 +108,7 @@ export class GenerationController implements vscode.Disposable {
   /** Asks for several continuations at the cursor (the setting's count, or one the user picks). */
   async generateAlternatives(editor: vscode.TextEditor | undefined = vscode.window.activeTextEditor, count?: number): Promise<GenerationOutcome | undefined> {
     const n = count ?? (await pickAlternativeCount(readLoomSettings().connection.alternatives));
-    if (n === undefined || (editor && !(await this.confirmAlternatives(editor, n)))) return undefined;
+    if (n === undefined || (editor && !(await this.confirmAlternativesAt(editor, n)))) return undefined;
     return this.continueAtCursor(editor, n);
   }
 
@@ -103,24 +121,30 @@ export class GenerationController implements vscode.Disposable {
     const node = session.tree.get(nodeId);
     const header = this.checkHeader(session.document);
     if (!node || !header || this.isBusy(session.document)) return [];
-    const context = await this.requestContext(header);
+    // A regeneration re-sends the node's own request to the endpoint that produced it.
+    const context = await this.requestContext(header, mode === 'regenerate' ? originEndpoint(node.generation) : undefined);
     if (!context) return [];
     const original = node.generation?.params as GenerationParams | undefined;
     const plan: TreeGenerationPlan =
       mode === 'regenerate' && node.parentId !== null
         ? { session, parentId: node.parentId, count: 1, params: original ?? context.params, kind: 'regeneration', comparesTo: nodeId }
         : { session, parentId: nodeId, count: context.settings.connection.alternatives, params: context.params, kind: 'generation' };
-    const made = await this.track(session.document, (abort) => Promise.all(this.startTreeGenerations(plan, context, abort)));
-    return made.filter((id): id is string => id !== undefined && session.tree.has(id));
+    if (!(await this.confirmAlternatives(plan.count, plan.params, context.settings, session.tree.textOf(plan.parentId).length))) return [];
+    const tally = new RequestTally(this.deps.log, this.deps.statusBar, plan.params.model);
+    const results = await this.track(session.document, (abort) => Promise.all(this.startTreeGenerations(plan, context, abort, tally)));
+    tally.finish();
+    this.reportEmpty(results.map((r) => r?.outcome), plan.count);
+    return results.flatMap((r) => (r && session.tree.has(r.nodeId) ? [r.nodeId] : []));
   }
 
   /**
    * What any request about `document` needs, checked as for a generation (header, settings, key,
-   * endpoint): the resolved parameters and a client. Undefined after telling the user what is missing.
+   * endpoint): the resolved parameters and a client. `generation`, when given, is a node's record:
+   * its endpoint is used. Undefined after telling the user what is missing.
    */
-  async prepareRequests(document: vscode.TextDocument): Promise<{ client: Anthropic; settings: LoomSettings; params: GenerationParams } | undefined> {
+  async prepareRequests(document: vscode.TextDocument, generation?: GenerationInfo): Promise<{ client: GenerationClient; settings: LoomSettings; params: GenerationParams } | undefined> {
     const header = this.checkHeader(document);
-    const context = header && (await this.requestContext(header));
+    const context = header && (await this.requestContext(header, originEndpoint(generation)));
     return context && { client: this.clientFor(context), settings: context.settings, params: context.params };
   }
 
@@ -151,7 +175,8 @@ export class GenerationController implements vscode.Disposable {
     return undefined;
   }
 
-  private async requestContext(header: DocumentHeader): Promise<RequestContext | undefined> {
+  /** Everything a request needs; `endpointName` (a node's endpoint) overrides the header and the default. */
+  private async requestContext(header: DocumentHeader, endpointName?: string): Promise<RequestContext | undefined> {
     const settings = readLoomSettings();
     for (const problem of settings.problems) this.deps.log.warn(problem);
     if (settings.problems.length > 0) {
@@ -159,8 +184,15 @@ export class GenerationController implements vscode.Disposable {
         if (choice) void vscode.commands.executeCommand('workbench.action.openSettings', 'prefillLoom');
       });
     }
-    const apiKey = await this.deps.keys.get();
-    if (!apiKey) {
+    const endpoint = resolveEndpoint(settings.endpoints, settings.defaultEndpoint, endpointName ?? header.fields.endpoint);
+    if ('problem' in endpoint) {
+      void vscode.window.showErrorMessage(`Prefill Loom: ${endpoint.problem}`, 'Pick Endpoint').then((choice) => {
+        if (choice) void vscode.commands.executeCommand('prefillLoom.pickEndpoint');
+      });
+      return undefined;
+    }
+    const apiKey = await this.deps.keys.get(endpoint);
+    if (!apiKey && endpoint.kind === 'anthropic') {
       const choice = await vscode.window.showErrorMessage(
         'Prefill Loom: no Anthropic API key. Set one (kept in secret storage), or set ANTHROPIC_API_KEY in the environment.',
         'Set API Key',
@@ -168,20 +200,25 @@ export class GenerationController implements vscode.Disposable {
       if (choice) await vscode.commands.executeCommand('prefillLoom.setApiKey');
       return undefined;
     }
-    if (!(await this.deps.guard.maySend(settings.connection.baseUrl))) return undefined;
-    return { apiKey, settings, params: resolveGenerationParams(settings.defaults, header.fields), header };
+    const url = await this.deps.guard.maySend(endpoint.baseUrl, endpoint.kind);
+    if (url === undefined) return undefined;
+    const defaults = { ...settings.defaults, model: endpoint.model ?? settings.defaults.model };
+    return { endpoint, url, apiKey, settings, params: resolveGenerationParams(defaults, header.fields), header };
   }
 
-  /** Asks before sending more alternatives than anyone is likely to want at once (a slip of the keyboard). */
-  private async confirmAlternatives(editor: vscode.TextEditor, count: number): Promise<boolean> {
+  private confirmAlternativesAt(editor: vscode.TextEditor, count: number): Promise<boolean> {
     const settings = readLoomSettings();
     const params = resolveGenerationParams(settings.defaults, this.deps.headers.check(editor.document).fields);
-    const question = alternativesQuestion({
-      count,
-      model: params.model,
-      promptChars: editor.document.offsetAt(editor.selection.active),
-      outputTokensEach: outputTokenBudget(settings.connection, params.max_tokens),
-    });
+    return this.confirmAlternatives(count, params, settings, editor.document.offsetAt(editor.selection.active));
+  }
+
+  /**
+   * Asks before sending more alternatives than anyone is likely to want at once (a slip of the
+   * keyboard, or a count a workspace chose): every path that sends several generations comes here,
+   * the command and the loom view's intent alike.
+   */
+  private async confirmAlternatives(count: number, params: GenerationParams, settings: LoomSettings, promptChars: number): Promise<boolean> {
+    const question = alternativesQuestion({ count, model: params.model, promptChars, outputTokensEach: outputTokenBudget(settings.connection, params.max_tokens) });
     if (!question) return true;
     const choice = await vscode.window.showWarningMessage(question.message, { modal: true, detail: question.detail }, question.confirm);
     if (choice !== question.confirm) this.deps.log.info(`Generate Alternatives: ${count} alternatives were not confirmed; nothing was sent.`);
@@ -203,41 +240,36 @@ export class GenerationController implements vscode.Disposable {
   }
 
   private async streamIntoEditor(document: vscode.TextDocument, context: RequestContext, cursor: number, alternatives: number, abort: AbortController): Promise<GenerationOutcome> {
-    const { log, statusBar } = this.deps;
+    const { log } = this.deps;
     const prefill = document.getText().slice(context.header.bodyOffset, cursor);
-    logTrailingWhitespace(log, prefill);
+    if (context.endpoint.kind === 'anthropic') logTrailingWhitespace(log, prefill);
     const insertion = new StreamingInsertion(document, cursor, () => {
       log.info('The document was closed; stopping its generation.');
       abort.abort();
     }, this.landingProbe);
-    const recorder = await GenerationRecorder.forEditor(this.deps.sessions, document, context.params, prefill.trimEnd().length);
+    const recorder = await GenerationRecorder.forEditor(this.deps.sessions, document, context.params, prefill, origin(context));
+    if (recorder?.restLength) insertion.replaceOnFirstEdit(recorder.restLength);
+    const tally = new RequestTally(log, this.deps.statusBar, context.params.model);
     const branches =
       recorder && alternatives > 1
-        ? this.startTreeGenerations({ session: recorder.session, parentId: recorder.parentId, count: alternatives - 1, params: context.params, kind: 'generation' }, context, abort)
+        ? this.startTreeGenerations({ session: recorder.session, parentId: recorder.parentId, count: alternatives - 1, params: context.params, kind: 'generation', firstBranch: 2 }, context, abort, tally)
         : [];
-    let usage = ZERO_USAGE;
-    let requestCount = 0;
-    const model = context.params.model;
-    statusBar.show(model, usage, 0, true);
     try {
       const outcome = await this.run(context, context.params, prefill, abort.signal, {
+        lineEnding: lineEndingOf(document),
         onEdit: (edit) => {
           insertion.push(edit);
           recorder?.append(edit.text);
         },
-        onRequestStart: (record) => logRequestStart(log, record, requestCount),
-        onRequestEnd: (record) => {
-          requestCount++;
-          usage = addUsage(usage, record.usage);
-          statusBar.show(model, usage, requestCount, true);
-          logRequestEnd(log, record);
-        },
+        ...tally.hooks(''),
       });
       await insertion.flushed();
       recorder?.finish(outcome);
-      statusBar.show(model, outcome.usage, outcome.requests.length, false);
       this.report(outcome);
-      await Promise.all(branches);
+      const others = await Promise.all(branches);
+      tally.finish();
+      this.reportEmpty([outcome, ...others.map((r) => r?.outcome)], alternatives);
+      if (recorder && alternatives > 1) this.collapseIdentical(recorder.session, [recorder.nodeId, ...others.map((r) => r?.nodeId)], context.params);
       return outcome;
     } finally {
       recorder?.release();
@@ -247,42 +279,71 @@ export class GenerationController implements vscode.Disposable {
 
   /**
    * Starts `plan.count` generations into the tree, at most `concurrency` at a time; one failing spares
-   * the rest. Each resolves with its node's id, or undefined when it never started.
+   * the rest. Each resolves with its node and outcome, or undefined when it never started.
    */
-  private startTreeGenerations(plan: TreeGenerationPlan, context: RequestContext, abort: AbortController): Array<Promise<string | undefined>> {
+  private startTreeGenerations(plan: TreeGenerationPlan, context: RequestContext, abort: AbortController, tally: RequestTally): Array<Promise<TreeGenerationResult | undefined>> {
     const limited = concurrencyLimit(context.settings.connection.concurrency);
     const prefill = plan.session.tree.textOf(plan.parentId);
-    return Array.from({ length: plan.count }, () =>
+    return Array.from({ length: plan.count }, (_, i) =>
       limited(async () => {
         if (abort.signal.aborted) return undefined;
-        const recorder = GenerationRecorder.forTree(plan.session, plan.parentId, prefill.trimEnd().length, plan.params, plan.kind, plan.comparesTo);
-        const outcome = await this.run(context, plan.params, prefill, abort.signal, { onEdit: (edit) => recorder.append(edit.text) });
+        const recorder = GenerationRecorder.forTree(plan.session, plan.parentId, sentLength(context, prefill), plan.params, origin(context), plan.kind, plan.comparesTo);
+        const label = plan.kind === 'regeneration' ? 'Regeneration' : `Branch ${(plan.firstBranch ?? 1) + i}`;
+        const outcome = await this.run(context, plan.params, prefill, abort.signal, { onEdit: (edit) => recorder.append(edit.text), lineEnding: lineEndingOf(plan.session.document), ...tally.hooks(label) });
         recorder.finish(outcome);
-        if (outcome.status === 'failed') this.deps.log.warn(`A branch failed: ${describeGenerationError(outcome.error).cause}`);
-        return recorder.nodeId;
+        if (outcome.status === 'failed') this.deps.log.warn(`${label} failed: ${describeGenerationError(outcome.error).cause}`);
+        for (const warning of outcome.warnings) this.deps.log.warn(`${label}: ${warning}`);
+        return { nodeId: recorder.nodeId, outcome };
       }),
     );
   }
 
-  private run(context: RequestContext, params: GenerationParams, prefill: string, signal: AbortSignal, hooks: Pick<GenerationInput, 'onEdit' | 'onRequestStart' | 'onRequestEnd'>): Promise<GenerationOutcome> {
+  /** Keeps one branch of each text among the alternatives just made (the editor's first), and says so. */
+  private collapseIdentical(session: LoomSession, ids: ReadonlyArray<string | undefined>, params: GenerationParams): void {
+    const { tree } = session;
+    const made = ids.flatMap((id) => (id && tree.has(id) && tree.get(id)!.generation?.status === 'completed' ? [{ id, text: tree.get(id)!.text }] : []));
+    const collapse = collapseIdentical(made, params.temperature);
+    if (!collapse) return;
+    for (const id of collapse.drop) if (tree.has(id) && id !== session.currentId) tree.removeSubtree(id);
+    this.deps.log.info(collapse.message);
+    void vscode.window.showInformationMessage(collapse.message);
+  }
+
+  /** Generations that completed without any text are never silent: the user hears what happened. */
+  private reportEmpty(outcomes: ReadonlyArray<GenerationOutcome | undefined>, total: number): void {
+    const empty = outcomes.filter((o): o is GenerationOutcome => o?.status === 'completed' && o.text.length === 0);
+    const message = describeEmptyResults(empty, total);
+    if (!message) return;
+    this.deps.log.warn(message);
+    void vscode.window.showInformationMessage(message, 'Show Last Request').then((choice) => {
+      if (choice) void vscode.commands.executeCommand('prefillLoom.showLastRequest');
+    });
+  }
+
+  private run(context: RequestContext, params: GenerationParams, prefill: string, signal: AbortSignal, hooks: Pick<GenerationInput, 'onEdit' | 'onRequestStart' | 'onRequestEnd' | 'lineEnding'>): Promise<GenerationOutcome> {
     const maxTotalTokens = outputTokenBudget(context.settings.connection, params.max_tokens);
     return runGeneration({ client: this.clientFor(context), params, prefill, maxTotalTokens, signal, ...hooks });
   }
 
-  private clientFor(context: RequestContext): Anthropic {
+  /** A client for the context's endpoint, carrying that endpoint's key only. */
+  private clientFor(context: RequestContext): GenerationClient {
     const { connection } = context.settings;
-    return createAnthropicClient({
-      apiKey: context.apiKey,
-      baseUrl: connection.baseUrl,
+    const { endpoint, apiKey } = context;
+    const shared = {
+      baseUrl: context.url,
       timeoutMs: connection.requestTimeoutSeconds * 1000,
       maxRetries: connection.maxRetries,
-      onRequest: (r) => this.deps.lastRequest.record(r),
-    });
+      onRequest: (r: CapturedRequest) => this.deps.lastRequest.record(r),
+    };
+    if (endpoint.kind === 'anthropic') return createAnthropicClient({ ...shared, apiKey: apiKey ?? '' });
+    return createOpenAIStyleClient({ ...shared, apiKey }, { kind: endpoint.kind, prefillStyle: endpoint.prefillStyle, logprobs: endpoint.logprobs });
   }
 
   private report(outcome: GenerationOutcome): void {
     const { log } = this.deps;
     log.info(`Generation ${outcome.status}: ${outcome.text.length} characters in ${outcome.requests.length} request(s), stop_reason ${outcome.stopReason ?? 'none'}.`);
+    for (const warning of outcome.warnings) log.warn(warning);
+    if (outcome.warnings.length > 0) void vscode.window.showWarningMessage(`Prefill Loom: ${outcome.warnings.join(' ')}`);
     if (outcome.status === 'failed') {
       const description = describeGenerationError(outcome.error);
       log.error(`${description.cause} ${description.nextStep}`);
@@ -296,20 +357,34 @@ export class GenerationController implements vscode.Disposable {
   }
 }
 
+/**
+ * How much of the prefill the request sends, which is where the node hangs: on Anthropic the text
+ * without its trailing whitespace (the continuation replaces it), elsewhere all of it.
+ */
+function sentLength(context: RequestContext, prefill: string): number {
+  return context.endpoint.kind === 'anthropic' ? prefill.trimEnd().length : prefill.length;
+}
+
+function origin(context: RequestContext): GenerationOrigin {
+  return { endpoint: context.endpoint.name, endpointKind: context.endpoint.kind };
+}
+
+/** The endpoint a node was generated on; nodes from before endpoints came from Anthropic. */
+function originEndpoint(generation: GenerationInfo | undefined): string | undefined {
+  return generation ? (generation.endpoint ?? ANTHROPIC_ENDPOINT_NAME) : undefined;
+}
+
+/**
+ * The editor turns every inserted line break into the document's own, so the continuation is made of
+ * those from the start: the editor, the tree and the follow-up requests then all hold the same text.
+ */
+function lineEndingOf(document: vscode.TextDocument): LineEnding {
+  return document.eol === vscode.EndOfLine.CRLF ? '\r\n' : '\n';
+}
+
 function logTrailingWhitespace(log: vscode.LogOutputChannel, prefill: string): void {
   const { trailingWhitespace } = splitTrailingWhitespace(prefill);
   if (trailingWhitespace) {
     log.info(`The prefill ends in whitespace ${JSON.stringify(trailingWhitespace)}, which the API rejects: it is not sent, and the continuation replaces it.`);
   }
-}
-
-function logRequestStart(log: vscode.LogOutputChannel, record: RequestRecord, index: number): void {
-  const tail = JSON.stringify(record.prefillSent.slice(-40));
-  log.info(`Request ${index + 1}: model ${record.body.model}, max_tokens ${record.body.max_tokens}, prefill of ${record.prefillSent.length} characters ending ${tail}.`);
-}
-
-function logRequestEnd(log: vscode.LogOutputChannel, record: RequestRecord): void {
-  log.info(
-    `Response: stop_reason ${record.stopReason ?? 'none'}, ${record.usage.input_tokens} input / ${record.usage.output_tokens} output tokens, ${record.text.length} characters in ${record.durationMs} ms${record.error ? `, error: ${record.error}` : ''}.`,
-  );
 }

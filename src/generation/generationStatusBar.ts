@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { costUsd, formatUsd } from '../core/shared/pricing';
-import type { TokenUsage } from '../core/shared/tokenUsage';
+import { usageLabel, type TokenUsage } from '../core/shared/tokenUsage';
 
 /** Shows the running token count and list-price cost of the current (or last) generation. */
 export class GenerationStatusBar implements vscode.Disposable {
@@ -14,8 +14,7 @@ export class GenerationStatusBar implements vscode.Disposable {
   show(model: string, usage: TokenUsage, requests: number, running: boolean): void {
     const cost = costUsd(model, usage);
     const costText = cost === undefined ? '' : ` · ${formatUsd(cost)}`;
-    const total = usage.input_tokens + usage.output_tokens;
-    this.item.text = `${running ? '$(loading~spin)' : '$(sparkle)'} ${total.toLocaleString('en-US')} tok${costText}`;
+    this.item.text = `${running ? '$(loading~spin)' : '$(sparkle)'} ${usageLabel(usage)}${costText}`;
     const tooltip = new vscode.MarkdownString(undefined, true);
     tooltip.appendMarkdown(`**Prefill Loom** — ${running ? 'generating (click to stop)' : 'last generation'}\n\n`);
     tooltip.appendMarkdown(`Model: \`${model}\`  \nRequests: ${requests}  \nInput: ${usage.input_tokens.toLocaleString('en-US')} tokens  \nOutput: ${usage.output_tokens.toLocaleString('en-US')} tokens  \n`);

@@ -24,6 +24,8 @@ export class StreamingInsertion implements vscode.Disposable {
   private heldChanges: vscode.TextDocumentChangeEvent[] | undefined;
   private draining: Promise<void> | undefined;
   private firstEdit = true;
+  /** Text after the insertion point the first streamed text takes the place of (a branch at the cursor). */
+  private restToReplace = 0;
   private pushedAt: number[] = [];
   private closed = false;
   private readonly subscriptions: vscode.Disposable[];
@@ -53,6 +55,14 @@ export class StreamingInsertion implements vscode.Disposable {
   /** Where the next streamed text goes. */
   get insertionOffset(): number {
     return this.offset;
+  }
+
+  /**
+   * Makes the first streamed text also replace the `length` characters after the insertion point, in
+   * the same undo step; if nothing arrives they stay.
+   */
+  replaceOnFirstEdit(length: number): void {
+    this.restToReplace = length;
   }
 
   push(edit: ContinuationEdit): void {
@@ -109,16 +119,17 @@ export class StreamingInsertion implements vscode.Disposable {
   private async apply(replace: number, text: string): Promise<boolean> {
     const start = this.offset - replace;
     const ourVersion = this.document.version + 1;
-    const range = new vscode.Range(this.document.positionAt(start), this.document.positionAt(this.offset));
+    const range = new vscode.Range(this.document.positionAt(start), this.document.positionAt(this.offset + this.restToReplace));
     this.heldChanges = [];
     let applied = false;
     try {
       applied = await this.tryEdit(range, text);
+      if (applied) this.restToReplace = 0;
     } finally {
       const held = this.heldChanges;
       this.heldChanges = undefined;
       for (const e of held) {
-        if (applied && e.document.version === ourVersion) this.offset = start + text.length;
+        if (applied && e.document.version === ourVersion) this.offset += lengthChange(e);
         else this.followForeignChange(e);
       }
     }
@@ -148,4 +159,12 @@ export class StreamingInsertion implements vscode.Disposable {
       this.offset = shiftedOffset(this.offset, change);
     }
   }
+}
+
+/**
+ * How much longer the document became: what landed, which can differ from what was asked (the
+ * editor rewrites line breaks to the document's own), so the insertion point follows the text.
+ */
+function lengthChange(e: vscode.TextDocumentChangeEvent): number {
+  return e.contentChanges.reduce((sum, c) => sum + c.text.length - c.rangeLength, 0);
 }

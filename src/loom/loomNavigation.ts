@@ -21,6 +21,7 @@ export async function navigate(sessions: LoomSessions, direction: Direction): Pr
     return;
   }
   await session.switchTo(target);
+  if (direction === 'nextSibling' || direction === 'previousSibling') void vscode.window.setStatusBarMessage(branchOfSiblings(session, target), 4000);
   const position = editor.document.positionAt(session.nodeStart(target) ?? session.bodyOffset());
   editor.selection = new vscode.Selection(position, position);
   editor.revealRange(new vscode.Range(position, position), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
@@ -41,6 +42,14 @@ function targetOf(session: LoomSession, id: string, direction: Direction): strin
       return siblings[(index + step) % siblings.length].id;
     }
   }
+}
+
+/** "branch 2 of 3", and whether it reads the same as another, so cycling through copies does not look broken. */
+function branchOfSiblings(session: LoomSession, id: string): string {
+  const siblings = session.tree.siblings(id);
+  const index = siblings.findIndex((s) => s.id === id);
+  const same = siblings.findIndex((s, i) => i !== index && s.text === siblings[index].text);
+  return `Prefill Loom: branch ${index + 1} of ${siblings.length}${same >= 0 ? ` (same text as branch ${same + 1})` : ''}`;
 }
 
 function describe(direction: Direction): string {

@@ -18,6 +18,8 @@ export class LoomViewModel implements LoomViewSource, vscode.Disposable {
   private dirty = new Set<string>();
   private removed = new Set<string>();
   private currentDirty = false;
+  /** The root changed (a split of the root): deltas cannot say so, the view gets the whole tree again. */
+  private rootReplaced = false;
   private timer: NodeJS.Timeout | undefined;
   private readonly subscriptions: vscode.Disposable[];
 
@@ -80,6 +82,7 @@ export class LoomViewModel implements LoomViewSource, vscode.Disposable {
       case 'split':
         this.touch(op.id, op.headId, tree.get(op.headId)?.parentId ?? null);
         this.currentDirty = true;
+        if (tree.rootId === op.headId) this.rootReplaced = true;
         break;
       case 'remove':
         this.removed.add(op.id);
@@ -111,14 +114,20 @@ export class LoomViewModel implements LoomViewSource, vscode.Disposable {
     this.timer = undefined;
     const session = this.active;
     if (!session) return;
+    if (this.rootReplaced) this.changed.fire({ type: 'reset', tree: snapshotOf(session) });
+    else this.emitDeltas(session);
+    this.dirty.clear();
+    this.removed.clear();
+    this.currentDirty = false;
+    this.rootReplaced = false;
+  }
+
+  private emitDeltas(session: LoomSession): void {
     const tree = session.tree;
     if (this.removed.size > 0) this.changed.fire({ type: 'remove', ids: [...this.removed] });
     const nodes = [...this.dirty].filter((id) => tree.has(id)).map((id) => summarize(tree, tree.get(id)!));
     if (nodes.length > 0) this.changed.fire({ type: 'upsert', nodes });
     if (this.currentDirty) this.changed.fire({ type: 'current', path: tree.pathTo(session.currentId).map((n) => n.id) });
-    this.dirty.clear();
-    this.removed.clear();
-    this.currentDirty = false;
   }
 }
 

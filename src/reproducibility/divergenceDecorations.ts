@@ -10,7 +10,7 @@ export interface NodeMark {
   readonly kind: MarkKind;
   readonly start: number;
   readonly end: number;
-  /** Plain text (quote model text with JSON.stringify, so whitespace shows): never rendered as Markdown or HTML. */
+  /** Plain text (quote model text with quoteExactly, so whitespace shows): never rendered as Markdown or HTML. */
   readonly hover: string;
 }
 
@@ -48,8 +48,12 @@ export class DivergenceDecorations implements vscode.Disposable {
       overviewRulerColor: new vscode.ThemeColor('editorOverviewRuler.modifiedForeground'),
       overviewRulerLane: vscode.OverviewRulerLane.Center,
     }),
+    // A bar at the insertion point, drawn as the border of the next character: injected text would
+    // show a character that is not in the document.
     inserted: vscode.window.createTextEditorDecorationType({
-      before: { contentText: '⁺', color: new vscode.ThemeColor('editorOverviewRuler.addedForeground') },
+      borderColor: new vscode.ThemeColor('editorOverviewRuler.addedForeground'),
+      borderStyle: 'none none none solid',
+      borderWidth: '0 0 0 2px',
       overviewRulerColor: new vscode.ThemeColor('editorOverviewRuler.addedForeground'),
       overviewRulerLane: vscode.OverviewRulerLane.Center,
     }),
@@ -149,7 +153,14 @@ function placeMarks(session: LoomSession, overlays: readonly NodeOverlay[]): Dra
 }
 
 function decorationOf(document: vscode.TextDocument, mark: DrawnMark): vscode.DecorationOptions {
-  return { range: new vscode.Range(document.positionAt(mark.start), document.positionAt(mark.end)), hoverMessage: mark.hover ? hoverMarkdown(mark.hover) : undefined };
+  const [start, end] = mark.kind === 'inserted' ? insertionBar(document, mark.start) : [mark.start, mark.end];
+  return { range: new vscode.Range(document.positionAt(start), document.positionAt(end)), hoverMessage: mark.hover ? hoverMarkdown(mark.hover) : undefined };
+}
+
+/** The character whose left border marks an insertion point (the one before it at the very end). */
+function insertionBar(document: vscode.TextDocument, offset: number): [number, number] {
+  const length = document.getText().length;
+  return offset < length ? [offset, offset + 1] : [Math.max(0, offset - 1), offset];
 }
 
 /** Hover text is escaped: Markdown (and so HTML) in model text must not render. */

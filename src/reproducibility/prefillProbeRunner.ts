@@ -3,6 +3,7 @@ import type { GenerationParams } from '../core/conversation/generationSettings';
 import type { LoomNode } from '../core/loom/loomNode';
 import { planProbe, PROBE_DEFAULTS, PROBE_LIMITS, runProbe, type ProbePlan, type ProbePoint, type ProbeReport, type SplitMode } from '../core/reproducibility/prefillProbe';
 import { formatUsd } from '../core/shared/pricing';
+import { quoteExactly } from '../core/reproducibility/exactQuote';
 import type { DivergenceDecorations, MarkKind, NodeMark } from './divergenceDecorations';
 import type { GenerationController } from '../generation/generationController';
 import type { LoomSession } from '../session/loomSession';
@@ -82,7 +83,7 @@ export class PrefillProbeRunner implements vscode.Disposable {
       return undefined;
     }
     if (request.confirm !== false && !(await confirmBudget(plan, params.model))) return undefined;
-    const prepared = await this.deps.generations.prepareRequests(session.document);
+    const prepared = await this.deps.generations.prepareRequests(session.document, node.generation);
     if (!prepared) return undefined;
     const report = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: 'Prefill Loom: probing prefill consistency', cancellable: true },
@@ -153,12 +154,12 @@ function probeMarks(report: ProbeReport): NodeMark[] {
   return report.points.map((point) => {
     const start = previous;
     previous = point.offset;
-    const samples = point.samples.map((s) => (s.error ? `failed: ${s.error}` : JSON.stringify(s.text))).join(', ');
+    const samples = point.samples.map((s) => (s.error ? `failed: ${s.error}` : quoteExactly(s.text))).join(', ');
     return {
       kind: VERDICT_MARKS[point.verdict],
       start,
       end: point.offset,
-      hover: `Prefilled up to here: ${point.verdict}.\nThe original continues ${JSON.stringify(point.expected)}; the model continued ${samples}.`,
+      hover: `Prefilled up to here: ${point.verdict}.\nThe original continues ${quoteExactly(point.expected)}; the model continued ${samples}.`,
     };
   });
 }

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { LoomNode } from '../core/loom/loomNode';
 import { compareTexts, type Divergence, type TextComparison } from '../core/reproducibility/textDivergence';
+import { quoteExactly } from '../core/reproducibility/exactQuote';
 import { comparisonView } from '../webviews/comparisonView';
 import type { DivergenceDecorations, NodeMark } from './divergenceDecorations';
 import type { GenerationController } from '../generation/generationController';
@@ -153,13 +154,13 @@ function marksOf(divergences: readonly Divergence[], side: 'original' | 'regener
       kind: start === end ? 'inserted' : 'divergent',
       start,
       end,
-      hover: otherText ? `${other} has here: ${JSON.stringify(otherText)}` : `${other} has nothing here.`,
+      hover: otherText ? `${other} has here: ${quoteExactly(otherText)}` : `${other} has nothing here.`,
     };
   });
 }
 
 function quote(text: string): string {
-  return text.length === 0 ? 'nothing' : JSON.stringify(text.length > QUOTE_CHARS ? `${text.slice(0, QUOTE_CHARS)}…` : text);
+  return text.length === 0 ? 'nothing' : quoteExactly(text, QUOTE_CHARS);
 }
 
 function plural(n: number, word: string): string {

@@ -60,9 +60,13 @@ export class LoomSession {
     return undefined;
   }
 
-  /** Makes the tree follow the buffer (hand edits become user nodes); a no-op while text streams in. */
+  /**
+   * Makes the tree follow the buffer (hand edits become user nodes); a no-op while text streams in,
+   * and while the header is open: then where the body starts is not known yet, and following the
+   * buffer would take the header lines for body text.
+   */
   reconcile(): void {
-    if (this.streaming > 0) return;
+    if (this.streaming > 0 || this.headerIsOpen()) return;
     this.setCurrent(reconcile(this.tree, this.currentId, this.body()).currentId);
   }
 
@@ -93,6 +97,10 @@ export class LoomSession {
 
   /** Shows the path to `id` in the editor, as one undoable edit of only the part that differs. */
   async switchTo(id: string): Promise<boolean> {
+    if (this.headerIsOpen()) {
+      void vscode.window.showWarningMessage('Prefill Loom: the document header has no closing "---" line yet. Add it before moving through the loom; the loom follows the document again once the header is closed.');
+      return false;
+    }
     this.reconcile();
     return this.show(id);
   }
@@ -110,6 +118,12 @@ export class LoomSession {
     const applied = await vscode.workspace.applyEdit(edit);
     this.reconcile();
     return applied;
+  }
+
+  /** A first line `---` with no closing line yet: a header being typed. */
+  private headerIsOpen(): boolean {
+    const header = parseDocumentHeader(this.document.getText());
+    return header.present && header.bodyOffset === 0;
   }
 
   private setCurrent(id: string): void {

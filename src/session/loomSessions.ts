@@ -3,8 +3,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { parseDocumentHeader } from '../core/conversation/documentHeader';
+import { exportTreeJson, importTreeJson } from '../core/loom/treeExport';
+import { fail, type TreeFileError } from '../core/loom/treeFormat';
 import { TreeStore } from '../core/loom/treePersistence';
-import { moveAside, nodeTreeStorage, sidecarPaths, treePathsIn, type TreePaths } from '../core/loom/treeStorage';
+import { conflictPath, LinkError, memoryTreeStorage, moveAside, nodeTreeStorage, sidecarPaths, treePathsIn, type TreePaths } from '../core/loom/treeStorage';
 import { LoomSession } from './loomSession';
 
 const RECONCILE_DELAY_MS = 400;
@@ -13,12 +15,23 @@ const FLUSH_DELAY_MS = 1000;
 /**
  * The looms of open documents. A document gets one when a loom command first runs on it, or when it
  * opens with a tree file already beside it; from then on its tree follows the buffer and is saved.
+ *
+ * In an untrusted workspace tree files are neither read nor written (a folder from someone else
+ * decides what they contain and where their names point): a loom is then kept in memory only, and
+ * reaches the disk when the user trusts the workspace ({@link trustGranted}).
  */
 export class LoomSessions implements vscode.Disposable {
   private readonly sessions = new Map<string, LoomSession>();
   private readonly opening = new Map<string, Promise<LoomSession | undefined>>();
   private readonly timers = new Map<string, { reconcile?: NodeJS.Timeout; flush?: NodeJS.Timeout }>();
   private readonly changed = new vscode.EventEmitter<LoomSession>();
+  /** Looms whose document was saved since the loom opened: their tree files may be written. */
+  private readonly saved = new WeakSet<LoomSession>();
+  /** Documents whose loom lives in memory because the workspace is not trusted. */
+  private readonly inMemory = new Set<string>();
+  /** Documents whose user was told their loom stays in memory: once each, not at every reopen. */
+  private readonly toldUntrusted = new Set<string>();
+  private readonly toldLinks = new Set<string>();
   /** Fires when a document's loom opens (its tree may be a different object from before). */
   readonly onDidOpenSession = this.changed.event;
   private readonly subscriptions: vscode.Disposable[];
@@ -31,6 +44,13 @@ export class LoomSessions implements vscode.Disposable {
       vscode.workspace.onDidOpenTextDocument((d) => void this.openIfTreeExists(d)),
       vscode.workspace.onDidChangeTextDocument((e) => this.scheduleReconcile(e.document)),
       vscode.workspace.onDidCloseTextDocument((d) => void this.close(d)),
+      vscode.workspace.onDidSaveTextDocument((d) => {
+        const session = this.get(d);
+        if (!session) return;
+        this.saved.add(session);
+        void this.flush(session);
+      }),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => void this.trustGranted()),
     ];
     for (const document of vscode.workspace.textDocuments) void this.openIfTreeExists(document);
   }
@@ -65,9 +85,9 @@ export class LoomSessions implements vscode.Disposable {
     }, FLUSH_DELAY_MS);
   }
 
-  /** Writes every pending change of every loom now. */
+  /** Writes every pending change of every loom now, unsaved documents' too (a reload keeps their text). */
   async flushAll(): Promise<void> {
-    await Promise.all([...this.sessions.values()].map((s) => this.flush(s)));
+    await Promise.all([...this.sessions.values()].map((s) => this.flush(s, true)));
   }
 
   dispose(): void {
@@ -87,21 +107,69 @@ export class LoomSessions implements vscode.Disposable {
     return treePathsIn(this.storageDir.fsPath, `${path.basename(document.uri.path) || 'untitled'}-${id}`);
   }
 
+  /**
+   * The workspace was trusted: each loom kept in memory goes to the disk. Where the document already
+   * has a tree file, that tree is loaded, and the one made in memory (if it holds more than the
+   * buffer) is saved beside it as a copy to import. Called by VS Code's trust event.
+   */
+  async trustGranted(): Promise<void> {
+    for (const key of [...this.inMemory]) {
+      const session = this.sessions.get(key);
+      this.inMemory.delete(key);
+      if (!session) continue;
+      this.sessions.delete(key);
+      const paths = this.pathsFor(session.document);
+      const hadTree = (await nodeTreeStorage.exists(paths.snapshot)) || (await nodeTreeStorage.exists(paths.journal));
+      const loaded = await this.sessionFor(session.document);
+      if (!loaded) {
+        // The tree file cannot be used (the user was told why): the loom stays in memory, as before.
+        this.sessions.set(key, session);
+        this.inMemory.add(key);
+        continue;
+      }
+      session.store.dispose();
+      if (session.tree.size === 1) continue;
+      if (hadTree) await this.saveMemoryTreeAside(paths, session);
+      else await this.adoptMemoryTree(loaded, session);
+    }
+    for (const document of vscode.workspace.textDocuments) void this.openIfTreeExists(document);
+  }
+
+  /** The loom made in memory becomes the document's tree file (a copy: the old session still follows its tree). */
+  private async adoptMemoryTree(loaded: LoomSession, memory: LoomSession): Promise<void> {
+    const copy = importTreeJson(exportTreeJson(memory.tree, memory.currentId, ''), '');
+    if (copy.ok) await loaded.replaceTree(copy.value.tree, copy.value.currentId);
+  }
+
+  private async saveMemoryTreeAside(paths: TreePaths, session: LoomSession): Promise<void> {
+    const copy = conflictPath(paths.snapshot);
+    await nodeTreeStorage.create(copy, exportTreeJson(session.tree, session.currentId, path.basename(session.document.uri.path)));
+    const message = `the loom made while the workspace was not trusted is saved to ${path.basename(copy)}, beside ${path.basename(paths.snapshot)}, which is now loaded; use Import Loom Tree… to bring it back.`;
+    this.log.info(message);
+    const choice = await vscode.window.showInformationMessage(`Prefill Loom: ${message}`, 'Open Saved Copy');
+    if (choice) await vscode.window.showTextDocument(vscode.Uri.file(copy));
+  }
+
   private async openIfTreeExists(document: vscode.TextDocument): Promise<void> {
     if (document.uri.scheme !== 'file' && document.uri.scheme !== 'untitled') return;
+    if (!vscode.workspace.isTrusted) return;
     if (fs.existsSync(this.pathsFor(document).snapshot)) await this.sessionFor(document);
   }
 
   private async open(document: vscode.TextDocument): Promise<LoomSession | undefined> {
     const paths = this.pathsFor(document);
-    await fs.promises.mkdir(path.dirname(paths.snapshot), { recursive: true });
+    const trusted = vscode.workspace.isTrusted;
+    if (trusted) await fs.promises.mkdir(path.dirname(paths.snapshot), { recursive: true });
+    else this.tellUntrustedOnce(document);
     const initialText = document.getText().slice(parseDocumentHeader(document.getText()).bodyOffset);
     const onConflict = (savedTo: string) => void this.reportConflict(paths, savedTo);
-    const opened = await TreeStore.open(nodeTreeStorage, paths, { document: path.basename(document.uri.path), initialText, onConflict });
+    const storage = trusted ? nodeTreeStorage : memoryTreeStorage();
+    const opened = await TreeStore.open(storage, paths, { document: path.basename(document.uri.path), initialText, onConflict });
     if (!opened.ok) {
-      void this.reportUnusable(document, paths, opened.error.message);
+      void this.reportUnusable(document, paths, opened.error);
       return undefined;
     }
+    if (!trusted) this.inMemory.add(document.uri.toString());
     for (const warning of opened.warnings) this.log.warn(`${path.basename(paths.snapshot)}: ${warning}`);
     if (opened.warnings.length > 0) void this.reportRepaired(paths, opened.warnings);
     const session = new LoomSession(document, opened.store);
@@ -117,9 +185,29 @@ export class LoomSessions implements vscode.Disposable {
     return session;
   }
 
-  /** A tree file that cannot be read is never overwritten: the user decides what happens to it. */
-  private async reportUnusable(document: vscode.TextDocument, paths: TreePaths, message: string): Promise<void> {
+  private tellUntrustedOnce(document: vscode.TextDocument): void {
+    const key = document.uri.toString();
+    if (this.toldUntrusted.has(key)) return;
+    this.toldUntrusted.add(key);
+    const message = `this workspace is not trusted, so loom tree files are neither read nor written. The loom of ${path.basename(document.uri.path)} is kept in memory until you trust the workspace, and then saved.`;
+    this.log.info(message);
+    void vscode.window.showInformationMessage(`Prefill Loom: ${message}`, 'Manage Workspace Trust').then((choice) => {
+      if (choice) void vscode.commands.executeCommand('workbench.trust.manage');
+    });
+  }
+
+  /**
+   * A tree file that cannot be read is never overwritten: the user decides what happens to it. A
+   * link is only reported: opening it would open what it points to, and moving the tree aside
+   * would not remove it.
+   */
+  private async reportUnusable(document: vscode.TextDocument, paths: TreePaths, error: TreeFileError): Promise<void> {
+    const { message } = error;
     this.log.error(message);
+    if (error.kind === 'link') {
+      void vscode.window.showErrorMessage(`Prefill Loom: ${message}`);
+      return;
+    }
     const choice = await vscode.window.showErrorMessage(
       `Prefill Loom: ${message} The file was left as it is, and this document's generations are not recorded in a tree.`,
       'Move Aside and Start a New Tree',
@@ -138,7 +226,7 @@ export class LoomSessions implements vscode.Disposable {
   private async reportRepaired(paths: TreePaths, warnings: string[]): Promise<void> {
     const more = warnings.length > 1 ? ` (and ${warnings.length - 1} more, in the Prefill Loom log)` : '';
     const choice = await vscode.window.showWarningMessage(
-      `Prefill Loom: ${path.basename(paths.snapshot)} was repaired on loading: ${warnings[0]}${more}. What could be read was kept (a snapshot that needed repairs is first copied to .before-repair.json beside it). Open the file to check it.`,
+      `Prefill Loom: ${path.basename(paths.snapshot)} was repaired on loading: ${warnings[0]}${more}. What could be read was kept (the files as they were are first copied beside them: .before-repair.json, .journal.before-repair.jsonl). Open the file to check it.`,
       'Open Tree File',
     );
     if (choice) await vscode.window.showTextDocument(vscode.Uri.file(paths.snapshot));
@@ -163,11 +251,17 @@ export class LoomSessions implements vscode.Disposable {
     }, RECONCILE_DELAY_MS);
   }
 
-  private async flush(session: LoomSession): Promise<void> {
+  private async flush(session: LoomSession, evenBeforeFirstSave = false): Promise<void> {
+    if (!evenBeforeFirstSave && !this.saved.has(session) && isNewSidecar(session)) return;
     try {
       await session.store.flush();
     } catch (e) {
       this.log.error(`Could not save the loom tree of ${session.document.uri.toString()}: ${(e as Error).message}`);
+      // A link that appeared after the tree loaded: each save is refused until it is gone; say so once.
+      if (e instanceof LinkError && !this.toldLinks.has(e.path)) {
+        this.toldLinks.add(e.path);
+        void vscode.window.showErrorMessage(`Prefill Loom: ${fail('link', e.path, '').error.message}`);
+      }
     }
   }
 
@@ -211,4 +305,15 @@ export class LoomSessions implements vscode.Disposable {
     }
     return timers;
   }
+}
+
+/**
+ * Whether the tree would be a new file beside the document. Such a tree is written once the document
+ * is saved: trying the loom on a file and closing it without saving leaves no tree files behind.
+ * Until then it stays in memory (flushAll still writes it, so a window reload keeps it with the
+ * unsaved text).
+ */
+function isNewSidecar(session: LoomSession): boolean {
+  const { document, store } = session;
+  return document.uri.scheme === 'file' && store.paths.snapshot === sidecarPaths(document.uri.fsPath).snapshot && !fs.existsSync(store.paths.snapshot);
 }

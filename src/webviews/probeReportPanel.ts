@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { ProbeReport } from '../core/reproducibility/prefillProbe';
-import { prefillTail, probeReportMarkdown, summarizeProbe } from '../core/reproducibility/probeReport';
+import { prefillTailCell, probeReportMarkdown, summarizeProbe } from '../core/reproducibility/probeReport';
 import { formatUsd } from '../core/shared/pricing';
 import { webviewHtml, webviewOptions } from './webviewHtml';
 import { parseFromProbeReport, type ProbeReportView, type ToProbeReport } from './webviewProtocol';
@@ -12,13 +12,16 @@ export const PROBE_REPORT_PANEL_TYPE = 'prefillLoom.probeReport';
  * an export to Markdown and a way back to each split point in the editor.
  */
 export class ProbeReportPanel {
+  /** Reports opened in this window: each tab gets a number, so repeated probes are told apart. */
+  private static opened = 0;
   /**
    * Opens a panel for `report`; `reveal` shows a split point (an offset in the probed node's text)
    * in the editor.
    */
   static show(extensionUri: vscode.Uri, report: ProbeReport, reveal: (offset: number) => void, log: vscode.LogOutputChannel): vscode.WebviewPanel {
-    const panel = vscode.window.createWebviewPanel(PROBE_REPORT_PANEL_TYPE, 'Prefill Probe Report', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, webviewOptions(extensionUri));
-    panel.webview.html = webviewHtml(panel.webview, extensionUri, { script: 'probeReport.js', style: 'probeReport.css', title: 'Prefill Probe Report' });
+    const title = `Prefill Probe Report ${++ProbeReportPanel.opened}`;
+    const panel = vscode.window.createWebviewPanel(PROBE_REPORT_PANEL_TYPE, title, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, webviewOptions(extensionUri));
+    panel.webview.html = webviewHtml(panel.webview, extensionUri, { script: 'probeReport.js', style: 'probeReport.css', title });
     const subscription = panel.webview.onDidReceiveMessage((raw: unknown) => {
       const message = parseFromProbeReport(raw);
       if (!message) {
@@ -63,7 +66,7 @@ function reportView(report: ProbeReport): ProbeReportView {
     ],
     points: report.points.map((p) => ({
       offset: p.offset,
-      prefillTail: prefillTail(report.nodeText, p.offset),
+      prefillTail: prefillTailCell(report.nodeText, p.offset),
       expected: p.expected,
       got: p.samples.map((s) => s.error ?? s.text),
       verdict: p.verdict,

@@ -3,6 +3,7 @@
  * it (esbuild bundles it into the client), so it imports neither `vscode` nor the DOM: plain data,
  * and the validator the host runs on everything the webview posts.
  */
+import { isNodeId, MAX_NODE_ID_LENGTH } from '../core/loom/loomNode';
 
 /** Who wrote a node's text. */
 export type NodeAuthor = 'user' | 'model';
@@ -310,8 +311,8 @@ export type FromWebview =
   | { readonly type: 'clientError'; readonly message: string }
   | ViewIntent;
 
-/** Longest node id the host accepts from the webview. */
-export const MAX_ID_LENGTH = 256;
+/** Longest node id the host accepts from the webview: the same rule as tree files and imports. */
+export const MAX_ID_LENGTH = MAX_NODE_ID_LENGTH;
 /** Longest client error message the host accepts (the client truncates to this). */
 export const MAX_ERROR_LENGTH = 4000;
 
@@ -368,10 +369,6 @@ function parsePerfReport(raw: unknown): PerfReport | undefined {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function isNodeId(value: unknown): value is string {
-  return typeof value === 'string' && value.length > 0 && value.length <= MAX_ID_LENGTH;
 }
 
 function isCount(value: unknown): value is number {

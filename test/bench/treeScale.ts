@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import type { GenerationInfo } from '../../src/core/loom/loomNode';
 import { LoomTree } from '../../src/core/loom/loomTree';
 import { serializeTree } from '../../src/core/loom/treeFormat';
+import { packTokens, type TokenLogprob } from '../../src/core/providers/tokenLogprobs';
 import { loadTree, TreeStore } from '../../src/core/loom/treePersistence';
 import { reconcile } from '../../src/core/loom/treeReconcile';
 import { nodeTreeStorage, treePathsIn } from '../../src/core/loom/treeStorage';
@@ -39,20 +40,20 @@ export interface TreeScaleResult {
  * Generates trees of each size, saves them to a temporary directory and measures loading, saving
  * after one change and navigation. Returns the numbers; asserts nothing.
  */
-export async function benchTreeScale(sizes: readonly number[] = [1000, 10000, 100000]): Promise<TreeScaleResult[]> {
+export async function benchTreeScale(sizes: readonly number[] = [1000, 10000, 100000], shape: TreeShape = {}): Promise<TreeScaleResult[]> {
   const results: TreeScaleResult[] = [];
   const dir = mkdtempSync(path.join(tmpdir(), 'loom-bench-'));
   try {
-    for (const n of sizes) results.push(await benchOne(n, dir));
+    for (const n of sizes) results.push(await benchOne(n, dir, shape));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
   return results;
 }
 
-async function benchOne(n: number, dir: string): Promise<TreeScaleResult> {
+async function benchOne(n: number, dir: string, shape: TreeShape): Promise<TreeScaleResult> {
   const paths = treePathsIn(dir, `tree-${n}.md`);
-  const { serializeMs, deepestId } = await writeTree(n, paths.snapshot);
+  const { serializeMs, deepestId } = await writeTree(n, paths.snapshot, shape);
   const { readMs, jsonParseMs } = await floor(paths.snapshot);
   const loads: number[] = [];
   let loaded: LoomTree | undefined;
@@ -136,11 +137,12 @@ async function floor(file: string): Promise<{ readMs: number; jsonParseMs: numbe
 }
 
 /** Writes a generated tree, keeping nothing of it in memory but its deepest id. */
-async function writeTree(n: number, file: string): Promise<{ serializeMs: number; deepestId: string }> {
-  const { tree, deepestId } = generateTree(n, 42);
+async function writeTree(n: number, file: string, shape: TreeShape): Promise<{ serializeMs: number; deepestId: string }> {
+  const { tree, deepestId } = generateTree(n, 42, shape);
   let text = '';
   const serializeMs = time(() => (text = serializeTree(tree, { currentId: deepestId, document: path.basename(file) })));
-  await nodeTreeStorage.write(file, text);
+  await nodeTreeStorage.remove(file);
+  await nodeTreeStorage.create(file, text);
   return { serializeMs, deepestId };
 }
 
@@ -150,7 +152,7 @@ async function writeTree(n: number, file: string): Promise<{ serializeMs: number
  * generation info; text lengths mostly 10–300 characters, some to 1,500 and 1% up to 20,000.
  * Returns the deepest node too.
  */
-export function generateTree(n: number, seed: number): { tree: LoomTree; deepestId: string } {
+export function generateTree(n: number, seed: number, shape: TreeShape = {}): { tree: LoomTree; deepestId: string } {
   const random = seededRandom(seed);
   let next = 0;
   let clock = Date.UTC(2026, 0, 1);
@@ -165,10 +167,11 @@ export function generateTree(n: number, seed: number): { tree: LoomTree; deepest
     const size = random();
     const length = size < 0.85 ? 10 + random() * 290 : size < 0.99 ? 300 + random() * 1200 : 5000 + random() * 15000;
     const model = random() < 0.8;
-    const node = tree.addChild(parentId, words(random, length), {
+    const text = words(random, length);
+    const node = tree.addChild(parentId, text, {
       author: model ? 'model' : 'user',
       kind: model ? (random() < 0.2 ? 'regeneration' : 'generation') : 'edit',
-      generation: model ? generationInfo(random, length) : undefined,
+      generation: model ? withTokens(generationInfo(random, length), shape.topLogprobs === undefined ? undefined : tokensFor(random, text, shape.topLogprobs)) : undefined,
       bookmarked: random() < 0.01 || undefined,
     });
     ids.push(node.id);
@@ -177,6 +180,34 @@ export function generateTree(n: number, seed: number): { tree: LoomTree; deepest
     if (d > depth.get(deepestId)!) deepestId = node.id;
   }
   return { tree, deepestId };
+}
+
+/** What the generated trees hold besides text: `topLogprobs` set gives every model node its token probabilities, with that many alternatives each. */
+export interface TreeShape {
+  topLogprobs?: number;
+}
+
+function withTokens(info: GenerationInfo, tokens: TokenLogprob[] | undefined): GenerationInfo {
+  return tokens ? { ...info, endpoint: 'local-vllm', endpointKind: 'completions', tokens: packTokens(tokens) } : info;
+}
+
+/** Tokens of about four characters covering `text` exactly, each with `top` alternatives at full double precision. */
+function tokensFor(random: () => number, text: string, top: number): TokenLogprob[] {
+  const tokens: TokenLogprob[] = [];
+  for (let i = 0; i < text.length; ) {
+    const size = Math.min(text.length - i, 1 + Math.floor(random() * 7));
+    const piece = text.slice(i, i + size);
+    // GPU servers compute in float32 and print those values, so a real tree's probabilities pack 4 bytes wide.
+    const logprob = Math.fround(Math.log(random()));
+    const alternatives = [{ text: piece, logprob }];
+    for (let k = 1; k < top; k++) {
+      const at = Math.floor(random() * (CORPUS.length - 8));
+      alternatives.push({ text: CORPUS.slice(at, at + 1 + Math.floor(random() * 6)), logprob: Math.fround(logprob + Math.log(random())) });
+    }
+    tokens.push({ text: piece, logprob, top: alternatives.slice(0, top) });
+    i += size;
+  }
+  return tokens;
 }
 
 const PARAMS = [0, 0.7, 1].map((temperature) => ({

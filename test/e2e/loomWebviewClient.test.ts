@@ -130,6 +130,22 @@ describe('the loom tree webview client', function () {
     assert.match(title ?? '', /time: took 2\.3 s · /);
   });
 
+  it('shows how the focused node was made from the keyboard (i), following the focus', async () => {
+    await send(p, snapshot(smallTree()));
+    await p.locator('.tree').focus();
+    const details = p.locator('.node-details');
+    assert.ok(await details.isHidden(), 'no details until asked');
+    await p.keyboard.press('ArrowUp');
+    await p.keyboard.press('i');
+    await details.waitFor({ state: 'visible' });
+    assert.equal(await details.getAttribute('role'), 'status');
+    assert.match(await details.innerText(), /climbed the stairs[\s\S]*model: claude-haiku-4-5 · temperature 0\.7[\s\S]*tokens: 12 in · 5 out/);
+    await p.keyboard.press('ArrowUp');
+    assert.match(await details.innerText(), /lighthouse keeper/, 'the details follow the focus');
+    await p.keyboard.press('i');
+    assert.ok(await details.isHidden(), 'i again hides them');
+  });
+
   it('shows model text only as inert text', async () => {
     await p.close();
     // Without a CSP, so markup would really run if the client ever parsed model text as HTML.

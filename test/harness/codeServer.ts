@@ -60,8 +60,9 @@ export interface CodeServer {
   /**
    * The page that opens the workspace with this repository loaded as the extension under
    * development, and, given `extensionTestsPath`, runs that mocha entry in the extension host.
+   * `openFile` (an absolute path, optionally with `:line:column`) opens that file with the cursor there.
    */
-  workbenchUrl(extensionTestsPath?: string): string;
+  workbenchUrl(extensionTestsPath?: string, openFile?: string): string;
   /** Kills the server's whole process group and removes the run directory; safe to call twice. */
   stop(): Promise<void>;
 }
@@ -88,13 +89,14 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
     await stop();
     throw new Error(`${(e as Error).message}\n--- code-server output ---\n${output()}`);
   }
-  const workbenchUrl = (extensionTestsPath?: string): string => {
+  const workbenchUrl = (extensionTestsPath?: string, openFile?: string): string => {
     // These URIs name files on the server, so they must carry exactly the address it serves on.
     const remote = (p: string): string => `vscode-remote://127.0.0.1:${port}${p}`;
     const payload = [['extensionDevelopmentPath', remote(repoRoot)], ['skipWelcome', 'true']];
     if (extensionTestsPath) {
       payload.push(['extensionTestsPath', remote(extensionTestsPath)]);
     }
+    if (openFile) payload.push(['openFile', remote(openFile)], ['gotoLineMode', 'true']);
     return `${origin}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
   };
   return { origin, workspace, runDir, workbenchUrl, stop };

@@ -110,7 +110,9 @@ describe('Divergence: regenerate and compare, and the prefill-consistency probe,
     const first = marks.reduce((a, b) => (a.start <= b.start ? a : b));
     const divergence = result.comparison.divergences[0];
     assert.equal(first.start, originalStart + divergence.originalStart);
-    assert.ok(first.hover.includes(JSON.stringify(divergence.otherText)), 'the hover quotes the regeneration');
+    const exact = divergence.otherText.replace(/^ +| +$/g, (spaces) => '·'.repeat(spaces.length)).replace(/\n/g, '⏎');
+    assert.ok(first.hover.includes(`“${exact}”`), `the hover quotes the regeneration exactly: ${first.hover}`);
+    assert.ok(!first.hover.includes('\\"') && !first.hover.includes('\\n'), 'no JSON escapes in the hover');
     assert.ok(regenerated.slice(divergence.otherStart, divergence.otherEnd) === divergence.otherText && divergence.otherText.length > 0);
 
     const shown = loom.view.currentComparison;
@@ -185,7 +187,7 @@ describe('Divergence: regenerate and compare, and the prefill-consistency probe,
     const marks = loom.decorations.drawnIn(editor.document);
     assert.equal(marks.length, report.points.length, 'one mark per split point');
     assert.equal(marks.find((m) => m.end === bodyStart + ', and'.length)?.kind, 'probeDivergent');
-    await eventually(() => tabLabels().includes('Prefill Probe Report'), 'the probe report panel');
+    await eventually(() => tabLabels().some((label) => /^Prefill Probe Report \d+$/.test(label)), 'the probe report panel');
   });
 
   it('finds every point consistent where the prefill tokenizes as the model generated it', async () => {

@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import type { GenerationOutcome } from '../../src/core/generation/generation';
 import { eventually } from '../harness/eventually';
 import { STORY } from '../server/storyResponder';
-import { assertNothingLost, loomApi, openDocument } from './loomTestKit';
+import { assertNothingLost, loomApi, openDocument, setSetting } from './loomTestKit';
 import { serverSuite } from './serverSuite';
 
 const MB = 1024 * 1024;
@@ -93,6 +93,25 @@ describe('Fault matrix: large inputs', function () {
     assert.deepEqual(question.items, ['Generate 10,000']);
     assert.equal(suite.server.requests.length, 0, 'nothing was sent');
     assert.equal(editor.document.getText(), 'Once upon a tide');
+  });
+
+  it('the loom view\'s "alternatives" asks the same question as the command before 40 requests; No sends nothing', async () => {
+    const editor = await openDocument('Once upon a tide');
+    assert.equal((await vscode.commands.executeCommand<GenerationOutcome>('prefillLoom.continueAtCursor'))?.status, 'completed');
+    await setSetting('alternatives', 40);
+    try {
+      const api = await loomApi();
+      const session = api.sessions.get(editor.document)!;
+      const before = suite.server.requests.length;
+      await api.viewModel.handle({ type: 'generateAlternatives', id: session.currentId });
+      const [question] = suite.shown.matching('warning', /generate 40 alternatives\?/);
+      assert.ok(question, 'a question was asked');
+      assert.equal(question.modal, true);
+      assert.deepEqual(question.items, ['Generate 40']);
+      assert.equal(suite.server.requests.length, before, 'nothing was sent');
+    } finally {
+      await setSetting('alternatives', undefined);
+    }
   });
 
   it('more alternatives than the threshold, confirmed: they are all generated', async () => {

@@ -11,7 +11,10 @@ import * as vscode from 'vscode';
 import type { GenerationOutcome } from '../../src/core/generation/generation';
 import { eventually } from '../harness/eventually';
 import { startFakeAnthropic, type FakeAnthropic } from '../server/fakeAnthropic';
-import { closeAllEditors, loomApi, setSetting, TEST_KEY } from './loomTestKit';
+import { ApiError } from '../server/errors';
+import type { Responder } from '../server/responder';
+import { createStoryResponder } from '../server/storyResponder';
+import { closeAllEditors, continueAtCursor, loomApi, setSetting, TEST_KEY } from './loomTestKit';
 import { replaceWindowFunction, ShownMessages } from './shownMessages';
 
 const PREFIX = 'Once upon a tide';
@@ -88,6 +91,16 @@ function logFiles(run: string): string[] {
     .map((e) => path.join(e.parentPath, e.name));
 }
 
+/** Answers the first request with the story and fails the next with an error whose text holds `key`, as some gateways do. */
+function failSecondRequest(key: string): Responder {
+  const story = createStoryResponder();
+  let calls = 0;
+  return (request) => {
+    if (++calls === 1) return story(request);
+    throw new ApiError(400, `invalid request from credential ${key}`);
+  };
+}
+
 describe('Security: the API key leaks nowhere', function () {
   this.timeout(60_000);
   let server: FakeAnthropic;
@@ -136,6 +149,44 @@ describe('Security: the API key leaks nowhere', function () {
   it('a key from ANTHROPIC_API_KEY is in no file, setting, log, export, request view or curl', async () => {
     process.env.ANTHROPIC_API_KEY = key;
     await assertKeyNowhere(key, await fullSession());
+  });
+
+  it('a key the server echoes in its error text (401, and 400 after text arrived) is in no toast, log line or tree file', async () => {
+    // Not shaped like an Anthropic key: only knowing the configured key can hide it.
+    const echoed = `gateway-credential-${randomBytes(12).toString('hex')}`;
+    const echoing = await startFakeAnthropic({ apiKey: echoed, responder: failSecondRequest(echoed) });
+    process.env.ANTHROPIC_API_KEY = echoed;
+    await setSetting('baseUrl', echoing.url);
+    await setSetting('maxTokens', 5);
+    await setSetting('maxTotalTokens', 50);
+    try {
+      echoing.enqueueFault({ kind: 'status', status: 401, message: `invalid x-api-key: ${echoed}` });
+      const workspace = vscode.workspace.workspaceFolders![0].uri.fsPath;
+      const file = path.join(workspace, `secret-echo-${Date.now()}.md`);
+      fs.writeFileSync(file, PREFIX);
+      const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(file));
+      editor.selection = new vscode.Selection(editor.document.positionAt(PREFIX.length), editor.document.positionAt(PREFIX.length));
+      assert.equal((await continueAtCursor())?.status, 'failed');
+      await shown.waitFor('error', /401/);
+      const outcome = await continueAtCursor();
+      assert.equal(outcome?.status, 'failed', 'the second request of the generation failed');
+      assert.ok(outcome.text.length > 0, 'after text arrived, so the node stores the error');
+      await shown.waitFor('error', /400/);
+      const api = await loomApi();
+      await api.sessions.flushAll();
+      const tree = [`${file}.loom.json`, `${file}.loom.journal.jsonl`].filter((f) => fs.existsSync(f)).map((f) => fs.readFileSync(f, 'utf8')).join('\n');
+      assert.match(tree, /"error":/, 'the node keeps why it failed');
+      assert.ok(tree.includes('<redacted>'), 'with the key replaced');
+      for (const message of shown.shown) assert.ok(!JSON.stringify(message).includes(echoed), `shown: ${message.message}`);
+      const run = runDirectory();
+      await eventually(() => logFiles(run).some((f) => fs.readFileSync(f, 'utf8').includes('400')), 'the failure in the log file', 10_000, 100);
+      assert.deepEqual(filesContaining(run, echoed), [], 'no file of the run holds the key');
+    } finally {
+      await setSetting('baseUrl', server.url);
+      await setSetting('maxTokens', 20);
+      await setSetting('maxTotalTokens', 20);
+      await echoing.close();
+    }
   });
 
   it('the search would find a key written to a file of the run', async () => {

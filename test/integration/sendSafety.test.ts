@@ -37,6 +37,21 @@ describe('Security: where requests go', () => {
     assert.equal(editor.document.getText(), PREFIX);
   });
 
+  it('an empty prefillLoom.baseUrl with $ANTHROPIC_BASE_URL set: the URL from the environment is the one checked and named', async () => {
+    await setSetting('baseUrl', undefined);
+    process.env.ANTHROPIC_BASE_URL = PLAIN_HTTP_ELSEWHERE;
+    try {
+      await openDocument(PREFIX);
+      assert.equal(await continueAtCursor(), undefined, 'declined: no generation');
+      const [warning] = suite.shown.matching('warning', /plain http/);
+      assert.equal(warning?.message, `Prefill Loom: ${PLAIN_HTTP_ELSEWHERE} is plain http, so your API key and text would travel unencrypted.`);
+      assert.equal(warning.modal, true);
+      assert.equal(suite.server.requests.length, 0);
+    } finally {
+      delete process.env.ANTHROPIC_BASE_URL;
+    }
+  });
+
   it('plain http to this machine (the test server) goes without asking', async () => {
     await openDocument(PREFIX);
     const outcome = await continueAtCursor();
@@ -74,6 +89,7 @@ describe('Security: where requests go', () => {
       const [question] = suite.shown.matching('warning', /not trusted/);
       assert.equal(question?.modal, true);
       assert.equal(question.message, "Prefill Loom: this workspace is not trusted. Send this document's text to the model?");
+      assert.equal(question.detail, `The text before the cursor would be sent to ${suite.server.url}.`, 'the real destination is named');
       assert.deepEqual(question.items, ['Send']);
 
       suite.shown.answer = (m) => (m.items.includes('Send') ? 'Send' : undefined);

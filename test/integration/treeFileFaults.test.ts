@@ -4,11 +4,12 @@
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { GenerationOutcome } from '../../src/core/generation/generation';
 import { loadTree, TreeStore } from '../../src/core/loom/treePersistence';
-import { nodeTreeStorage, sidecarPaths, tempPath, type TreePaths } from '../../src/core/loom/treeStorage';
+import { nodeTreeStorage, sidecarPaths, type TreePaths } from '../../src/core/loom/treeStorage';
 import { eventually } from '../harness/eventually';
 import { loomApi } from './loomTestKit';
 import { serverSuite } from './serverSuite';
@@ -49,7 +50,7 @@ describe('Fault matrix: tree files', () => {
     const { file, paths } = newDocument('crashed-save');
     const ids = await writeTree(file, paths);
     // As the process would leave it, dying mid-write of the temp file and mid-append of the journal.
-    fs.writeFileSync(tempPath(paths.snapshot), fs.readFileSync(paths.snapshot, 'utf8').slice(0, 90));
+    fs.writeFileSync(`${paths.snapshot}.0123456789ab.tmp`, fs.readFileSync(paths.snapshot, 'utf8').slice(0, 90));
     fs.appendFileSync(paths.journal, '{"seq":9,"op":"append","id":"');
     const editor = await openAtEnd(file);
     const loom = await loomApi();
@@ -127,5 +128,113 @@ describe('Fault matrix: tree files', () => {
     assert.equal(aside.kind, 'loaded');
     if (aside.kind !== 'loaded') return;
     assert.ok([...aside.tree.preorder()].some((n) => aside.tree.textOf(n.id) === editor.document.getText()), "this window's tree, with both generations, is in the copy");
+  });
+
+  it('a cloned folder with a tree file needing repair and a link at its backup name: the linked file outside stays byte-for-byte the same', async () => {
+    // The attack of issue 16: opening the document loads its tree, which needs a repair, so the
+    // store would at once write the original beside it as .before-repair.json, through the link.
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'loom-outside-'));
+    const target = path.join(outside, 'bashrc');
+    const original = 'export PATH="$HOME/bin:$PATH"\n';
+    fs.writeFileSync(target, original);
+    try {
+      const { file, paths } = newDocument('cloned');
+      const snapshot = JSON.stringify({ format: 'prefill-loom-tree', version: 1, rootId: 'r', nodes: [{ id: 'r', parentId: null, text: PREFIX }, { id: 'o', parentId: 'gone', text: ' and a shell line' }] });
+      fs.writeFileSync(paths.snapshot, snapshot);
+      const link = paths.snapshot.replace(/\.json$/, '.before-repair.json');
+      fs.symlinkSync(target, link);
+      const editor = await openAtEnd(file);
+      const message = await suite.shown.waitFor('error', /cloned-.*\.md\.loom\.before-repair\.json is a symbolic link\. Prefill Loom never reads or writes tree files through links.*Delete the link/);
+      assert.deepEqual(message.items, [], 'no button that would open or move the link');
+      assert.equal((await loomApi()).sessions.get(editor.document), undefined, 'no tree loaded');
+      const outcome = await vscode.commands.executeCommand<GenerationOutcome>('prefillLoom.continueAtCursor');
+      assert.equal(outcome?.status, 'completed', 'generation still works');
+      await (await loomApi()).sessions.flushAll();
+      assert.equal(fs.readFileSync(target, 'utf8'), original, 'the file outside the folder is unchanged');
+      assert.deepEqual(fs.readdirSync(outside), ['bashrc']);
+      assert.equal(fs.readFileSync(paths.snapshot, 'utf8'), snapshot);
+      assert.ok(fs.lstatSync(link).isSymbolicLink());
+    } finally {
+      fs.rmSync(outside, { recursive: true, force: true });
+    }
+  });
+
+  it('a link put at the journal name while the document is open: nothing is written through it, and the user is told', async () => {
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'loom-outside-'));
+    try {
+      const { file, paths } = newDocument('link-later');
+      const editor = await openAtEnd(file);
+      assert.equal((await vscode.commands.executeCommand<GenerationOutcome>('prefillLoom.continueAtCursor'))?.status, 'completed');
+      await (await loomApi()).sessions.flushAll();
+      fs.rmSync(paths.journal, { force: true });
+      fs.symlinkSync(path.join(outside, 'created-by-loom'), paths.journal);
+      editor.selection = new vscode.Selection(editor.document.positionAt(editor.document.getText().length), editor.document.positionAt(editor.document.getText().length));
+      assert.equal((await vscode.commands.executeCommand<GenerationOutcome>('prefillLoom.continueAtCursor'))?.status, 'completed');
+      await (await loomApi()).sessions.flushAll();
+      await suite.shown.waitFor('error', /link-later-.*\.md\.loom\.journal\.jsonl is a symbolic link\. Prefill Loom never reads or writes tree files through links/);
+      assert.deepEqual(fs.readdirSync(outside), [], 'nothing created where the link points');
+    } finally {
+      fs.rmSync(outside, { recursive: true, force: true });
+    }
+  });
+
+  /**
+   * Opens `file` and generates once in it while the workspace reports itself untrusted (the trust
+   * state cannot be changed inside a running window), answering Send; `check` runs before trust is
+   * restored. The test then calls the handler of the trust event.
+   */
+  async function generateWhileUntrusted(file: string, check: (editor: vscode.TextEditor) => Promise<void>): Promise<vscode.TextEditor> {
+    const trust = Object.getOwnPropertyDescriptor(vscode.workspace, 'isTrusted');
+    Object.defineProperty(vscode.workspace, 'isTrusted', { get: () => false, configurable: true });
+    try {
+      const editor = await openAtEnd(file);
+      suite.shown.answer = (m) => (m.items.includes('Send') ? 'Send' : undefined);
+      const outcome = await vscode.commands.executeCommand<GenerationOutcome>('prefillLoom.continueAtCursor');
+      assert.equal(outcome?.status, 'completed');
+      await (await loomApi()).sessions.flushAll();
+      await check(editor);
+      return editor;
+    } finally {
+      if (trust) Object.defineProperty(vscode.workspace, 'isTrusted', trust);
+    }
+  }
+
+  it('an untrusted workspace: tree files are neither read nor written until it is trusted; the loom made meanwhile is kept', async () => {
+    const { file, paths } = newDocument('untrusted');
+    const [first] = await writeTree(file, paths);
+    const before = fs.readFileSync(paths.snapshot, 'utf8');
+    const journal = fs.readFileSync(paths.journal, 'utf8');
+    const loom = await loomApi();
+    const editor = await generateWhileUntrusted(file, async (editor) => {
+      await suite.shown.waitFor('information', /this workspace is not trusted, so loom tree files are neither read nor written/);
+      assert.ok(!loom.sessions.get(editor.document)!.tree.has(first), 'the tree file was not read');
+      assert.equal(fs.readFileSync(paths.snapshot, 'utf8'), before, 'nor written');
+      assert.equal(fs.readFileSync(paths.journal, 'utf8'), journal);
+      assert.equal(suite.shown.matching('information', /not trusted/).length, 1, 'told once');
+    });
+    await loom.sessions.trustGranted();
+    const saved = await suite.shown.waitFor('information', /the loom made while the workspace was not trusted is saved to (\S+), beside untrusted-.*\.md\.loom\.json, which is now loaded/);
+    await eventually(() => loom.sessions.get(editor.document)?.tree.has(first) === true, 'the tree file to load once trusted');
+    const copyName = /saved to (\S+),/.exec(saved.message)![1];
+    const copy = await loadTree(nodeTreeStorage, { snapshot: path.join(path.dirname(file), copyName), journal: `${file}.none` });
+    assert.ok(copy.kind === 'loaded' && [...copy.tree.preorder()].some((n) => copy.tree.textOf(n.id) === editor.document.getText()), 'the generation made meanwhile is in the copy');
+  });
+
+  it('an untrusted workspace, a document without a tree file: the loom made in memory becomes its tree file once trusted', async () => {
+    const { file, paths } = newDocument('untrusted-new');
+    const loom = await loomApi();
+    const editor = await generateWhileUntrusted(file, async () => {
+      assert.ok(!fs.existsSync(paths.snapshot) && !fs.existsSync(paths.journal), 'nothing written while untrusted');
+    });
+    await loom.sessions.trustGranted();
+    await loom.sessions.flushAll();
+    const saved = await loadTree(nodeTreeStorage, paths);
+    assert.ok(saved.kind === 'loaded', 'written once trusted');
+    assert.equal(saved.tree.textOf(saved.currentId), editor.document.getText(), 'with the generation made meanwhile');
+    const session = loom.sessions.get(editor.document)!;
+    session.tree.appendText(session.currentId, ' More.');
+    await loom.sessions.flushAll();
+    const again = await loadTree(nodeTreeStorage, paths);
+    assert.ok(again.kind === 'loaded' && again.tree.textOf(again.currentId).endsWith(' More.'), 'later changes are saved too');
   });
 });

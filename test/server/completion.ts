@@ -12,13 +12,13 @@ export interface Completion {
   outputTokens: number;
 }
 
-interface StopHit {
+export interface StopHit {
   index: number;
   sequence: string;
 }
 
 /** The earliest stop sequence in `text` that ends after `newFrom` (earlier ones were already checked). */
-function findStop(text: string, newFrom: number, stopSequences: readonly string[]): StopHit | undefined {
+export function findStop(text: string, newFrom: number, stopSequences: readonly string[]): StopHit | undefined {
   let best: StopHit | undefined;
   for (const sequence of stopSequences) {
     if (sequence === '') {

@@ -12,9 +12,12 @@ import type { AddressInfo, Socket } from 'node:net';
 import { complete } from './completion';
 import { contentText } from './content';
 import { handleControl } from './control';
-import { ApiError } from './errors';
-import { FaultQueue, type Fault } from './faults';
+import { ApiError, ERROR_STATUSES, type ErrorStatus } from './errors';
+import { strikeBeforeReply } from './earlyFaults';
+import { FaultQueue, isReplyQuirk, type Fault } from './faults';
 import { readBody, sendError, sendJson } from './http';
+import { asOpenAiError, sendOpenAiError } from './openai/errors';
+import { OpenAiRoutes, type OpenAiOptions } from './openai/openAiRoutes';
 import { newMessageId, newRequestId } from './ids';
 import { sendReply } from './nonStreaming';
 import { checkHeaders } from './requestHeaders';
@@ -37,6 +40,8 @@ export interface FakeAnthropicOptions {
   responder?: Responder;
   /** Delay before each streamed text delta; default 0. `reset()` returns to this. */
   tokenDelayMs?: number;
+  /** The OpenAI-style routes (`/v1/completions`, `/v1/chat/completions`, `/v1/models`); see openAiRoutes.ts. */
+  openAi?: OpenAiOptions;
 }
 
 export interface RecordedRequest {
@@ -54,15 +59,20 @@ export interface FakeAnthropic {
   readonly requests: RecordedRequest[];
   setResponder(responder: Responder): void;
   setTokenDelay(ms: number): void;
-  /** Applies to the next `POST /v1/messages` request(s) that pass validation. */
+  /** Applies to the next generation request(s) that pass validation, on any route (Messages or OpenAI-style). */
   enqueueFault(fault: Fault): void;
-  /** Clears faults and requests; responder and token delay go back to the configured defaults. */
+  /** The OpenAI-style routes' own settings: text model, chat prefill profile, stream quirks. */
+  readonly openAi: OpenAiRoutes;
+  /** Clears faults and requests; responder, token delay and the OpenAI-style settings go back to the configured defaults. */
   reset(): void;
   /** Stops the server, destroying open connections (hung and streaming ones too). */
   close(): Promise<void>;
 }
 
-type Route = (res: ServerResponse, body: unknown) => Promise<void> | void;
+type Route = (res: ServerResponse, raw: string, headers: IncomingMessage['headers']) => Promise<void> | void;
+
+/** The paths whose errors are sent in the OpenAI shape. */
+const OPENAI_PATHS = new Set(['/v1/completions', '/v1/chat/completions', '/v1/models']);
 
 /** Prompt tokens as the fake counts them: the story tokenizer over the system prompt and every message. */
 function countInputTokens(request: Pick<MessagesRequestBody, 'messages' | 'system'>): number {
@@ -85,9 +95,20 @@ class FakeAnthropicServer implements FakeAnthropic {
   private tokenDelayMs: number;
   private address = '';
 
+  readonly openAi: OpenAiRoutes;
+
   private readonly routes: Record<string, Route> = {
-    'POST /v1/messages': (res, body) => this.messages(res, body),
-    'POST /v1/messages/count_tokens': (res, body) => this.countTokens(res, body),
+    'POST /v1/messages': (res, raw, headers) => {
+      checkHeaders(headers, this.apiKey);
+      return this.messages(res, parseJsonBody(raw));
+    },
+    'POST /v1/messages/count_tokens': (res, raw, headers) => {
+      checkHeaders(headers, this.apiKey);
+      this.countTokens(res, parseJsonBody(raw));
+    },
+    'POST /v1/completions': (res, raw, headers) => this.openAi.completions(res, raw, headers),
+    'POST /v1/chat/completions': (res, raw, headers) => this.openAi.chat(res, raw, headers),
+    'GET /v1/models': (res, _raw, headers) => this.openAi.listModels(res, headers),
   };
 
   constructor(options: FakeAnthropicOptions) {
@@ -97,6 +118,7 @@ class FakeAnthropicServer implements FakeAnthropic {
     this.defaultTokenDelayMs = options.tokenDelayMs ?? 0;
     this.responder = this.defaultResponder();
     this.tokenDelayMs = this.defaultTokenDelayMs;
+    this.openAi = new OpenAiRoutes(options.openAi ?? {}, { takeFault: () => this.faults.take(), tokenDelayMs: () => this.tokenDelayMs });
     this.server = createServer((req, res) => void this.handle(req, res));
     this.server.on('connection', (socket: Socket) => {
       this.sockets.add(socket);
@@ -136,6 +158,7 @@ class FakeAnthropicServer implements FakeAnthropic {
     this.requests.length = 0;
     this.responder = this.defaultResponder();
     this.tokenDelayMs = this.defaultTokenDelayMs;
+    this.openAi.reset();
   }
 
   close(): Promise<void> {
@@ -162,17 +185,20 @@ class FakeAnthropicServer implements FakeAnthropic {
       if (!route) {
         throw new ApiError(404);
       }
-      checkHeaders(req.headers, this.apiKey);
-      await route(res, parseJsonBody(raw));
+      await route(res, raw, req.headers);
     } catch (error) {
-      this.fail(res, error, requestId);
+      this.fail(res, error, requestId, req.url ?? '/');
     }
   }
 
-  private fail(res: ServerResponse, error: unknown, requestId: string): void {
+  private fail(res: ServerResponse, error: unknown, requestId: string, url: string): void {
     if (res.headersSent) {
       // Too late for an error response: a broken connection is all the client can be shown.
       res.destroy();
+      return;
+    }
+    if (OPENAI_PATHS.has(new URL(url, 'http://127.0.0.1').pathname)) {
+      sendOpenAiError(res, asOpenAiError(error));
       return;
     }
     const apiError = error instanceof ApiError ? error : new ApiError(500, `Internal server error: ${(error as Error).message}`);
@@ -181,23 +207,19 @@ class FakeAnthropicServer implements FakeAnthropic {
 
   private async messages(res: ServerResponse, body: unknown): Promise<void> {
     const request = validateMessagesRequest(body);
-    const fault = this.faults.take();
-    switch (fault?.kind) {
-      case 'status':
-        throw new ApiError(fault.status, fault.message, fault.retryAfterSeconds);
-      case 'hang':
-        // Left unanswered on purpose; close() destroys the connection.
-        return;
-      case 'garbage':
-        res.writeHead(200, { 'content-type': 'text/html' });
-        res.end('<html><body><h1>Welcome to Harbour Wi-Fi</h1><p>Please sign in to continue.</p></body></html>');
-        return;
-    }
+    const taken = this.faults.take();
+    const fault = strikeBeforeReply(res, taken, (status) => {
+      if (!ERROR_STATUSES.includes(status.status as ErrorStatus)) {
+        return new ApiError(400, `fault: status ${status.status} is for the OpenAI-style routes only`);
+      }
+      return new ApiError(status.status as ErrorStatus, status.message, status.retryAfterSeconds);
+    });
+    if (fault === 'answered') return;
     const plan = await this.responder(request);
     const completion = complete(plan, request.max_tokens, request.stop_sequences);
     const meta = { id: newMessageId(), model: request.model, inputTokens: plan.inputTokens ?? countInputTokens(request) };
     if (request.stream) {
-      await streamReply(res, meta, completion, fault, () => this.tokenDelayMs);
+      await streamReply(res, meta, completion, isReplyQuirk(taken) ? taken : fault, () => this.tokenDelayMs);
     } else {
       await sendReply(res, meta, completion, fault);
     }

@@ -9,10 +9,13 @@ interface Repeat {
   times?: number;
 }
 
-/** An HTTP error response with the real body for its status; a 429 always carries `retry-after`. */
+/**
+ * An HTTP error response with the real body for its status (in each API's own shape); a 429 always
+ * carries `retry-after`. 503 is for the OpenAI-style routes; there 529 is sent as 503 and 413 as 400.
+ */
 export interface StatusFault extends Repeat {
   kind: 'status';
-  status: ErrorStatus;
+  status: ErrorStatus | 503;
   /** Sent as `retry-after` (seconds; fractions are honoured by the SDK). A 429 defaults to 1. */
   retryAfterSeconds?: number;
   message?: string;
@@ -73,7 +76,45 @@ export interface GarbageFault extends Repeat {
 /** Faults that strike after the reply has started streaming. */
 export type StreamFault = CutStreamFault | CutMidUtf8Fault | CutMidSurrogateFault | ErrorEventFault | MalformedSseFault;
 
-export type Fault = StatusFault | StreamFault | HangFault | GarbageFault;
+/**
+ * A complete reply whose usage is off, as from a gateway that rewrites or drops it: `outputTokens`
+ * in both `message_start` and `message_delta` (e.g. 0 with `stop_reason: max_tokens`), and with
+ * `inputOnlyInStart` no `input_tokens` in `message_delta` (as the API sent it before mid-2025).
+ */
+export interface UsageQuirk extends Repeat {
+  kind: 'usage';
+  outputTokens?: number;
+  inputOnlyInStart?: boolean;
+}
+
+/**
+ * A complete reply, then more text deltas after `message_stop` (default one, "LATE"); with
+ * `keepOpen` the connection is never closed by the server.
+ */
+export interface AfterStopQuirk extends Repeat {
+  kind: 'afterStop';
+  lateDeltas?: string[];
+  keepOpen?: boolean;
+}
+
+/**
+ * A complete reply with content that is not text: a thinking block (thinking and signature deltas)
+ * before the text block, and a citations delta after each text delta.
+ */
+export interface NonTextBlocksQuirk extends Repeat {
+  kind: 'nonTextBlocks';
+}
+
+/** Replies that arrive whole but odd: what a client must be lenient about, or must not trust. */
+export type ReplyQuirk = UsageQuirk | AfterStopQuirk | NonTextBlocksQuirk;
+
+export type Fault = StatusFault | StreamFault | ReplyQuirk | HangFault | GarbageFault;
+
+export function isReplyQuirk(fault: Fault | undefined): fault is ReplyQuirk {
+  return fault?.kind === 'usage' || fault?.kind === 'afterStop' || fault?.kind === 'nonTextBlocks';
+}
+
+const FAULT_STATUSES: readonly number[] = [...ERROR_STATUSES, 503];
 
 export class FaultQueue {
   private readonly queue: Array<{ fault: Fault; remaining: number }> = [];
@@ -119,8 +160,8 @@ export function parseFault(value: unknown): Fault {
   }
   switch (fault.kind) {
     case 'status':
-      if (!ERROR_STATUSES.includes(fault.status as ErrorStatus)) {
-        throw invalid(`status must be one of ${ERROR_STATUSES.join(', ')}`);
+      if (!FAULT_STATUSES.includes(fault.status as ErrorStatus)) {
+        throw invalid(`status must be one of ${FAULT_STATUSES.join(', ')}`);
       }
       if (fault.retryAfterSeconds !== undefined && !(typeof fault.retryAfterSeconds === 'number' && fault.retryAfterSeconds >= 0)) {
         throw invalid('retryAfterSeconds must be a non-negative number');
@@ -141,9 +182,20 @@ export function parseFault(value: unknown): Fault {
         throw invalid("errorType must be 'overloaded_error' or 'api_error'");
       }
       return value as StreamFault;
+    case 'usage':
+      if (fault.outputTokens !== undefined && !isCount(fault.outputTokens)) {
+        throw invalid('outputTokens must be a non-negative integer');
+      }
+      return value as UsageQuirk;
+    case 'afterStop':
+      if (fault.lateDeltas !== undefined && !(Array.isArray(fault.lateDeltas) && fault.lateDeltas.every((d) => typeof d === 'string'))) {
+        throw invalid('lateDeltas must be an array of strings');
+      }
+      return value as AfterStopQuirk;
+    case 'nonTextBlocks':
     case 'hang':
     case 'garbage':
-      return value as HangFault | GarbageFault;
+      return value as NonTextBlocksQuirk | HangFault | GarbageFault;
     default:
       throw invalid(`unknown kind ${JSON.stringify(fault.kind)}`);
   }

@@ -21,3 +21,8 @@ export function newRequestId(): string {
 export function newMessageId(): string {
   return `msg_01${base62(22)}`;
 }
+
+/** An OpenAI-style reply id, e.g. `cmpl-...` or `chatcmpl-...`. */
+export function newOpenAiId(prefix: 'cmpl' | 'chatcmpl'): string {
+  return `${prefix}-${base62(24)}`;
+}

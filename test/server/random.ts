@@ -14,6 +14,11 @@ export function mixSeed(seed: number, counter: number): number {
   return (Math.imul(seed ^ counter, 0x9e3779b1) + counter) >>> 0;
 }
 
+/** The seed of the k-th (from 0) request of a run seeded with `seed`. */
+export function sequenceSeed(seed: number, k: number): number {
+  return mixSeed(seed, k);
+}
+
 /** mulberry32: a tiny PRNG with good enough statistics for picking tokens; returns floats in [0, 1). */
 export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;

@@ -7,7 +7,7 @@ import type { ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Completion } from './completion';
 import { streamErrorPayload } from './errors';
-import type { StreamFault } from './faults';
+import { isReplyQuirk, type ReplyQuirk, type StreamFault } from './faults';
 import { dropConnection, writeChunk } from './http';
 import * as payloads from './payloads';
 import { sseEvent, type EventPayload } from './sse';
@@ -16,7 +16,7 @@ import { cutInsideMultibyte, hasNonAscii } from './utf8Cut';
 /** Data that the SDK's SSE decoder hands to JSON.parse, which fails on it. */
 const MALFORMED_EVENT = 'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"te\n\n';
 
-function strikesAt(fault: StreamFault, index: number, piece: string): boolean {
+export function strikesAt(fault: StreamFault, index: number, piece: string): boolean {
   if (index < fault.afterTokens) return false;
   if (fault.kind === 'cutMidUtf8') return hasNonAscii(piece);
   if (fault.kind === 'cutMidSurrogate') return highSurrogateEnd(piece) > 0;
@@ -29,7 +29,7 @@ function deltaText(payload: EventPayload): string {
 }
 
 /** How much of `text` to send so that it ends in the high half of its first surrogate pair; 0 if none. */
-function highSurrogateEnd(text: string): number {
+export function highSurrogateEnd(text: string): number {
   const index = text.search(/[\ud800-\udbff]/);
   return index + 1;
 }
@@ -62,6 +62,21 @@ async function strike(res: ServerResponse, fault: StreamFault, next: EventPayloa
   }
 }
 
+/** The index of the text block: after the thinking block when the quirk adds one. */
+function textIndex(quirk: ReplyQuirk | undefined): number {
+  return quirk?.kind === 'nonTextBlocks' ? 1 : 0;
+}
+
+/**
+ * `message_stop`, then under an `afterStop` quirk the late deltas in the same chunk (so a client
+ * has them in hand when it sees `message_stop`), and the end of the response unless kept open.
+ */
+async function sendStop(res: ServerResponse, quirk: ReplyQuirk | undefined): Promise<void> {
+  const late = quirk?.kind === 'afterStop' ? (quirk.lateDeltas ?? ['LATE']).map((text) => payloads.textDelta(text)) : [];
+  await writeChunk(res, [payloads.messageStop(), ...late].map(sseEvent).join(''));
+  if (!(quirk?.kind === 'afterStop' && quirk.keepOpen)) res.end();
+}
+
 /**
  * Streams `completion`, waiting `tokenDelayMs()` before each text delta (read afresh each time, so a
  * test can slow a stream that is already running). Stops quietly if the client goes away.
@@ -70,20 +85,27 @@ export async function streamReply(
   res: ServerResponse,
   meta: payloads.MessageMeta,
   completion: Completion,
-  fault: StreamFault | undefined,
+  faultOrQuirk: StreamFault | ReplyQuirk | undefined,
   tokenDelayMs: () => number,
 ): Promise<void> {
+  const quirk = isReplyQuirk(faultOrQuirk) ? faultOrQuirk : undefined;
+  const fault = isReplyQuirk(faultOrQuirk) ? undefined : faultOrQuirk;
+  const usage: payloads.UsageReport = quirk?.kind === 'usage' ? quirk : {};
+  const index = textIndex(quirk);
   res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
   const send = (payload: EventPayload): Promise<void> => writeChunk(res, sseEvent(payload));
   const hasText = completion.pieces.length > 0;
-  await send(payloads.messageStart(meta));
+  await send(payloads.messageStart(meta, usage.outputTokens ?? 1));
+  if (quirk?.kind === 'nonTextBlocks') {
+    for (const payload of payloads.thinkingBlock(0)) await send(payload);
+  }
   if (hasText) {
-    await send(payloads.contentBlockStart());
+    await send(payloads.contentBlockStart(index));
   }
   await send(payloads.ping());
-  for (const [index, piece] of completion.pieces.entries()) {
-    const delta = payloads.textDelta(piece);
-    if (fault && strikesAt(fault, index, piece)) {
+  for (const [i, piece] of completion.pieces.entries()) {
+    const delta = payloads.textDelta(piece, index);
+    if (fault && strikesAt(fault, i, piece)) {
       await strike(res, fault, delta);
       return;
     }
@@ -95,11 +117,11 @@ export async function streamReply(
       return;
     }
     await send(delta);
+    if (quirk?.kind === 'nonTextBlocks') await send(payloads.citationsDelta(index));
   }
   const closing = [
-    ...(hasText ? [payloads.contentBlockStop()] : []),
-    payloads.messageDelta(meta, completion),
-    payloads.messageStop(),
+    ...(hasText ? [payloads.contentBlockStop(index)] : []),
+    payloads.messageDelta(meta, completion, usage),
   ];
   if (fault) {
     await strike(res, fault, closing[0]);
@@ -108,5 +130,5 @@ export async function streamReply(
   for (const payload of closing) {
     await send(payload);
   }
-  res.end();
+  await sendStop(res, quirk);
 }

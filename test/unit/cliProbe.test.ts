@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { createAnthropicClient } from '../../src/core/providers/anthropicClient';
 import { runProbe } from '../../src/core/reproducibility/prefillProbe';
 import { probeSplitPoints } from '../../src/core/reproducibility/probeSplitPoints';
-import { runCli } from '../harness/commandLine';
+import { runCli, runCliInProcess } from '../harness/commandLine';
 import { eventually } from '../harness/eventually';
 import { startFakeAnthropic, type FakeAnthropic } from '../server/fakeAnthropic';
 import { createSimulatorResponder } from '../server/simulator/simulatorResponder';
@@ -17,7 +17,8 @@ const MODEL = 'claude-simulator';
 /** See prefillProbe.test.ts: the simulator continues this with text whose word cut after "isn'" re-tokenizes and diverges. */
 const PREFILL = 'Holmes laughed';
 
-const cli = (args: string[], stdin: string) => runCli(args, stdin, { ANTHROPIC_API_KEY: KEY });
+// In-process on the compiled sources (what mutation testing sees); the SIGINT test runs the bundle.
+const cli = (args: string[], stdin: string) => runCliInProcess(args, stdin, { ANTHROPIC_API_KEY: KEY });
 
 function tempFile(name: string, text: string): string {
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'loom-probe-')), name);

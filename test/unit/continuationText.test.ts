@@ -1,14 +1,14 @@
 import * as assert from 'node:assert/strict';
-import { ContinuationText, type ContinuationEdit } from '../../src/core/generation/continuationText';
+import { ContinuationText, type ContinuationEdit, type LineEnding } from '../../src/core/generation/continuationText';
 
 /** Applies edits the way the editor does: the document after the sent prefill. */
-function simulate(documentTrailing: string) {
+function simulate(documentTrailing: string, lineEnding?: LineEnding) {
   const edits: ContinuationEdit[] = [];
   let doc = documentTrailing;
   const text = new ContinuationText(documentTrailing, (e) => {
     edits.push(e);
     doc = doc.slice(0, doc.length - e.replace) + e.text;
-  });
+  }, lineEnding);
   return { text, edits, doc: () => doc };
 }
 
@@ -107,5 +107,52 @@ describe('ContinuationText', () => {
     }
     s.text.finish();
     assert.equal(s.doc(), 'A b\n\nc  ');
+  });
+
+  describe('astral characters and code units above the surrogates at the end', () => {
+    for (const deltas of [['Done ', '😀'], ['Done', ' 😀'], ['Done ', '！'], ['Done ', '\uffff'], ['Done \ud83d', '\ude00']]) {
+      it(`shows ${JSON.stringify(deltas)} whole at the finish`, () => {
+        const s = simulate('');
+        for (const d of deltas) s.text.append(d);
+        s.text.finish();
+        assert.equal(s.doc(), deltas.join(''));
+        assert.equal(s.text.text, deltas.join(''));
+      });
+    }
+  });
+
+  describe("line breaks in the document's line ending", () => {
+    it('turns \\n, \\r\\n and a lone \\r into \\r\\n for a CRLF document', () => {
+      const s = simulate('', '\r\n');
+      s.text.append('x\ny');
+      s.text.append('z\r\nw\rv');
+      s.text.finish();
+      assert.equal(s.doc(), 'x\r\nyz\r\nw\r\nv');
+      assert.equal(s.text.text, s.doc());
+    });
+
+    it('turns \\r\\n into \\n for an LF document, and a \\r\\n split between deltas into one line break', () => {
+      const s = simulate('', '\n');
+      s.text.append('one\r');
+      assert.equal(s.doc(), 'one', 'a \\r at the end waits: a \\n may follow');
+      s.text.append('\ntwo\r\n');
+      s.text.append('three');
+      s.text.finish();
+      assert.equal(s.doc(), 'one\ntwo\nthree');
+    });
+
+    it('shows a \\r held at the finish as one line break', () => {
+      const s = simulate('', '\r\n');
+      s.text.append('end\r');
+      s.text.finish();
+      assert.equal(s.doc(), 'end\r\n');
+    });
+
+    it('keeps line breaks as sent when no line ending is given', () => {
+      const s = simulate('');
+      s.text.append('a\r\nb\nc');
+      s.text.finish();
+      assert.equal(s.doc(), 'a\r\nb\nc');
+    });
   });
 });

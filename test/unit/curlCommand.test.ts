@@ -1,5 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { REDACTED, capturingFetch, type CapturedRequest } from '../../src/core/providers/capturedRequest';
 import { toCurlCommand } from '../../src/core/providers/curlCommand';
 
@@ -31,10 +33,48 @@ describe('request capture and curl', () => {
     assert.match(command, /-H "x-api-key: \$ANTHROPIC_API_KEY"/);
     assert.doesNotMatch(command, /x-stainless/);
     assert.doesNotMatch(command, /<redacted>/);
-    // Let a real shell parse the quoting: swap curl for printf so the body comes back as one argument.
-    const echoed = execFileSync('bash', ['-c', `set -- ; f() { while [ "$1" != --data-raw ]; do shift; done; printf %s "$2"; }; ${command.replace(/^curl/, 'f')}`], {
-      env: { ANTHROPIC_API_KEY: 'k' },
-    }).toString();
-    assert.equal(echoed, body);
+    // A real shell parses the command: curl is swapped for a function that prints its standard input.
+    const echoed = execFileSync('bash', ['-c', `f() { cat; }; ${command.replace(/^curl/, 'f')}`], { env: { ANTHROPIC_API_KEY: 'k' } }).toString();
+    assert.equal(echoed, `${body}\n`);
+    const framed = 'PREFILL_LOOM_BODY\nnot the end';
+    const raw = toCurlCommand({ url: 'https://api.example.test', method: 'POST', headers: {}, body: framed });
+    assert.equal(execFileSync('bash', ['-c', `f() { cat; }; ${raw.replace(/^curl/, 'f')}`]).toString(), `${framed}\n`, 'a body line equal to the delimiter does not end it');
+  });
+
+  it('redacts every header not known to be harmless, such as a gateway token from ANTHROPIC_CUSTOM_HEADERS', async () => {
+    const seen: CapturedRequest[] = [];
+    const fetcher = capturingFetch((r) => seen.push(r), async () => new Response('ok'));
+    await fetcher('http://127.0.0.1:1/v1/messages', {
+      method: 'POST',
+      headers: { 'cf-aig-authorization': 'Bearer gateway-token-1234', 'x-portkey-api-key': 'pk-portkey-5678', 'anthropic-version': '2023-06-01', 'content-type': 'application/json' },
+      body: '{}',
+    });
+    assert.deepEqual(seen[0].headers, { 'cf-aig-authorization': REDACTED, 'x-portkey-api-key': REDACTED, 'anthropic-version': '2023-06-01', 'content-type': 'application/json' });
+    const command = toCurlCommand(seen[0]);
+    assert.ok(!command.includes('gateway-token-1234') && !command.includes('pk-portkey-5678'), command);
+    assert.match(command, /-H "cf-aig-authorization: \$CF_AIG_AUTHORIZATION"/);
+  });
+
+  it('a 300 KiB body reaches the server exactly through a real bash and curl (no "Argument list too long")', async function () {
+    this.timeout(20_000);
+    const received: Buffer[] = [];
+    const server = createServer((req, res) => {
+      req.on('data', (d: Buffer) => received.push(d));
+      req.on('end', () => res.end('{}'));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const body = JSON.stringify({ messages: [{ role: 'assistant', content: "it's 'quoted' $HOME `x`\n" + 'y'.repeat(300 * 1024) }] });
+      const command = toCurlCommand({ url: `http://127.0.0.1:${port}/v1/messages`, method: 'POST', headers: { 'x-api-key': REDACTED, 'content-type': 'application/json' }, body });
+      // As pasted into a terminal: the shell reads the command itself, not an argument (that is what fails).
+      const child = spawn('bash', ['-s'], { env: { PATH: process.env.PATH, ANTHROPIC_API_KEY: 'k' }, stdio: ['pipe', 'ignore', 'inherit'] });
+      child.stdin.end(`${command}\n`);
+      const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      assert.equal(status, 0);
+      assert.equal(Buffer.concat(received).toString('utf8'), `${body}\n`);
+    } finally {
+      server.close();
+    }
   });
 });

@@ -144,13 +144,10 @@ describe('parseDocumentHeader', () => {
       assert.match(onlyDiagnostic('  model: m').message, /indented/);
     });
 
-    it('explains that block lists are not supported', () => {
-      const header = parseDocumentHeader(doc('---', 'stop_sequences:', '  - a', '---'));
-      assert.equal(errors(header).length, 2);
-      assert.match(header.diagnostics[0].message, /needs a value/);
-      assert.match(header.diagnostics[1].message, /indented/);
+    it('reads block lists under their key, and explains a list item without one', () => {
+      assert.deepEqual(fieldsOf('stop_sequences:', '  - a', '  - "b c"'), { stop_sequences: ['a', 'b c'] });
       const dash = onlyDiagnostic('- a');
-      assert.match(dash.message, /Block lists/);
+      assert.match(dash.message, /list item needs its key above it/);
     });
   });
 
@@ -359,7 +356,22 @@ describe('parseDocumentHeader', () => {
       assert.match(d.message, /already set on line 2/);
     });
 
-    for (const key of ['baseUrl', 'base_url', 'api_key', 'apiKey', 'x-api-key', 'ANTHROPIC_API_KEY', 'endpoint', 'proxy_url', 'auth_token', 'password', 'host']) {
+    it('takes endpoint as the name of an endpoint from the settings', () => {
+      const header = parseDocumentHeader(doc('---', 'endpoint: local-llama', 'model: base', '---', 'body'));
+      assert.deepEqual(header.fields, { endpoint: 'local-llama', model: 'base' });
+      assert.equal(header.diagnostics.length, 0);
+    });
+
+    for (const address of ['http://127.0.0.1:8000/v1', 'evil.example:443', 'a/b']) {
+      it(`refuses an endpoint that is an address (${address}), so a document never chooses where requests go`, () => {
+        const header = parseDocumentHeader(doc('---', `endpoint: ${address}`, '---', 'body'));
+        assert.deepEqual(header.fields, {});
+        assert.equal(header.diagnostics[0].severity, 'error');
+        assert.match(header.diagnostics[0].message, /name of an endpoint defined in your settings/);
+      });
+    }
+
+    for (const key of ['baseUrl', 'base_url', 'api_key', 'apiKey', 'x-api-key', 'ANTHROPIC_API_KEY', 'endpoint_url', 'proxy_url', 'auth_token', 'password', 'host']) {
       it(`refuses the key ${key} without echoing its value`, () => {
         const secret = 'sk-ant-do-not-echo';
         const header = parseDocumentHeader(doc('---', `${key}: ${secret}`, '---', 'body'));
@@ -379,6 +391,86 @@ describe('parseDocumentHeader', () => {
       assert.equal(errors(header).length, 2);
       assert.ok(header.diagnostics.every((d) => /cannot be set in a document/.test(d.message)));
     });
+  });
+
+  describe('messages', () => {
+    it('reads a list of turns, with blocks for multi-line text', () => {
+      assert.deepEqual(
+        fieldsOf('messages:', '  - user: Name a colour.', '  - assistant: Blue.', '  # a comment between turns', '  - user: |', '      And a second one,', '      on two lines.'),
+        {
+          messages: [
+            { role: 'user', content: 'Name a colour.' },
+            { role: 'assistant', content: 'Blue.' },
+            { role: 'user', content: 'And a second one,\non two lines.\n' },
+          ],
+        },
+      );
+    });
+
+    it('reads the other fields around a messages list', () => {
+      assert.deepEqual(fieldsOf('model: m', 'messages:', '- user: hi', 'max_tokens: 5'), { model: 'm', messages: [{ role: 'user', content: 'hi' }], max_tokens: 5 });
+    });
+
+    const badTurns: Array<[string[], number, RegExp]> = [
+      [['messages:', '  - assistant: hello', '  - user: u'], 2, /first turn must be a user turn/],
+      [['messages:', '  - user: a', '  - user: b'], 3, /alternate/],
+      [['messages:', '  - user: a', '  - assistant: b'], 3, /last turn must be a user turn.*body/],
+      [['messages:', '  - user: a', '  - assistant: "  "', '  - user: c'], 3, /must not be blank/],
+      [['messages:', '  - user: a', '  - assistant:', '  - user: c'], 3, /needs a value/],
+      [['messages:', '  - user: a', '  - robot: b'], 3, /"user" or "assistant"/],
+      [['messages:', '  - user: a', '  - just text'], 3, /one "user: …" or "assistant: …"/],
+      [['messages:', '  - user: a', '    assistant: b'], 2, /one "user: …" or "assistant: …"/],
+      [['messages:', '  - user: one', '    two'], 3, /as YAML reads it.*indentation/],
+      [['messages: hello'], 1, /list of turns/],
+      [['messages: []'], 1, /at least one turn/],
+      [['messages:'], 1, /needs a value/],
+      [['messages:', '  - user: [a, b]'], 2, /must be text, not a list/],
+      [['messages:', '  - user: Note: this'], 2, /in quotes or in a "\|" block/],
+    ];
+    for (const [entries, line, message] of badTurns) {
+      it(`reports ${JSON.stringify(entries.slice(1).join(' / ') || entries[0])} on line ${line + 1}`, () => {
+        const header = parseDocumentHeader(doc('---', ...entries, '---', 'body'));
+        assert.equal(header.diagnostics.length, 1, JSON.stringify(header.diagnostics));
+        const d = header.diagnostics[0];
+        assert.equal(d.severity, 'error');
+        assert.equal(d.line, line);
+        assert.match(d.message, /^messages: /);
+        assert.match(d.message, message);
+        assert.equal(header.fields.messages, undefined, 'nothing of a bad conversation is kept');
+        assert.equal(hasHeaderErrors(header), true);
+      });
+    }
+
+    it('refuses user next to messages: the conversation is said once', () => {
+      const header = parseDocumentHeader(doc('---', 'user: u', 'messages:', '  - user: a', '---'));
+      assert.equal(errors(header).length, 1);
+      assert.equal(header.diagnostics[0].line, 1);
+      assert.match(header.diagnostics[0].message, /either "user" or "messages"/);
+    });
+  });
+
+  describe('YAML features that make no sense in a header', () => {
+    const refused: Array<[string[], number, RegExp]> = [
+      [['system: &s You are terse.'], 1, /Anchors .* not supported/],
+      [['messages:', '  - user: &u hi', '  - assistant: *u', '  - user: again'], 2, /Anchors .* not supported/],
+      [['user: *u'], 1, /Aliases .* not supported/],
+      [['user: !!str text'], 1, /Tags .* not supported/],
+      [['...'], 1, /one document/],
+      [['%YAML 1.2'], 1, /one document/],
+      [['user: "\\x41"'], 1, /Unknown escape/],
+      [['user: hello', '  world'], 1, /several lines must be a "\|" block/],
+      [['user: "hello', '  world"'], 1, /several lines must be a "\|" block/],
+      [['messages:', '  - user: one', '      two'], 2, /several lines must be a "\|" block/],
+    ];
+    for (const [entries, line, message] of refused) {
+      it(`refuses ${entries.join(' / ')} with a clear message`, () => {
+        const header = parseDocumentHeader(doc('---', ...entries, '---', 'body'));
+        assert.equal(header.diagnostics.length, 1, JSON.stringify(header.diagnostics));
+        assert.equal(header.diagnostics[0].severity, 'error');
+        assert.equal(header.diagnostics[0].line, line);
+        assert.match(header.diagnostics[0].message, message);
+      });
+    }
   });
 
   it('hasHeaderErrors ignores warnings', () => {
@@ -420,6 +512,7 @@ describe('renderDocumentHeader', () => {
     ['comment and indicator characters', { user: '# hash', system: '| pipe', model: '[not a list]' }],
     ['unicode and a lone surrogate', { user: '日本語 😀 é', system: 'broken \ud800 pair' }],
     ['stop sequences with escapes', { stop_sequences: ['\n\nTHE END', '"', '\\', '\t#'] }],
+    ['a conversation', { system: 'S', messages: [{ role: 'user', content: 'Hi: "there"' }, { role: 'assistant', content: 'Line one\n\n  two\n' }, { role: 'user', content: 'a\n\n\n' }] }],
     ['tiny and round numbers', { temperature: 1e-7, top_p: 1, max_tokens: 128000, top_k: 3 }],
   ];
   for (const [name, fields] of cases) {
@@ -470,5 +563,9 @@ function randomFields(random: () => number): HeaderFields {
   if (maybe()) fields.top_p = random();
   if (maybe()) fields.top_k = 1 + Math.floor(random() * 500);
   if (maybe()) fields.stop_sequences = Array.from({ length: Math.floor(random() * 4) }, () => randomText(random));
+  if (maybe() && !fields.user) {
+    const count = 1 + 2 * Math.floor(random() * 3);
+    fields.messages = Array.from({ length: count }, (_, i) => ({ role: i % 2 === 0 ? 'user' : 'assistant', content: randomText(random) }));
+  }
   return fields;
 }

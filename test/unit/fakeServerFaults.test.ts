@@ -238,6 +238,16 @@ describe('fake Anthropic server: faults', () => {
       assert.equal((await postMessages(false)).status, 200);
     });
 
+    it('accepts the reply quirks and checks their fields', async () => {
+      for (const quirk of [{ kind: 'usage', outputTokens: 0 }, { kind: 'afterStop', lateDeltas: ['x'], keepOpen: false }, { kind: 'nonTextBlocks' }]) {
+        assert.equal((await control('POST', 'fault', quirk)).status, 200, JSON.stringify(quirk));
+      }
+      const badTokens = await control('POST', 'fault', { kind: 'usage', outputTokens: -1 });
+      const badDeltas = await control('POST', 'fault', { kind: 'afterStop', lateDeltas: 'x' });
+      assert.equal(badTokens.json.error.message, 'fault: outputTokens must be a non-negative integer');
+      assert.equal(badDeltas.json.error.message, 'fault: lateDeltas must be an array of strings');
+    });
+
     it('lists recorded requests, without control requests', async () => {
       await postMessages(false);
       const { json } = await control('GET', 'requests');

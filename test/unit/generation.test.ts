@@ -7,7 +7,7 @@ import { runGeneration, type GenerationInput } from '../../src/core/generation/g
 import { describeGenerationError } from '../../src/core/generation/generationError';
 import type { GenerationParams } from '../../src/core/conversation/generationSettings';
 import { startFakeAnthropic, type FakeAnthropic } from '../server/fakeAnthropic';
-import { STORY } from '../server/storyResponder';
+import { scriptedResponder, STORY, storyTokens } from '../server/storyResponder';
 
 const KEY = 'sk-ant-test-key';
 const PARAMS: GenerationParams = { model: 'claude-sonnet-4-5', user: 'Tell me the story.', temperature: 0, max_tokens: 4096 };
@@ -59,6 +59,7 @@ describe('runGeneration against the wire-compatible server', () => {
       assert.ok(STORY.startsWith(r.prefillSent));
       assert.equal(r.stopReason, i === outcome.requests.length - 1 ? 'end_turn' : 'max_tokens');
     }
+    assert.equal(outcome.stopReason, 'end_turn', "the outcome's stop reason is the last response's, not the first's");
     const total = outcome.requests.reduce((n, r) => n + r.usage.output_tokens, 0);
     assert.equal(outcome.usage.output_tokens, total);
   });
@@ -143,5 +144,167 @@ describe('runGeneration against the wire-compatible server', () => {
     const recorded = server.requests.find((r) => r.path === '/v1/messages');
     assert.deepEqual(JSON.parse(captured[0].body), recorded?.body);
     assert.ok(!JSON.stringify(captured).includes(KEY));
+  });
+
+  describe('odd but complete replies', () => {
+    it('does not re-send a max_tokens response that brought no text', async () => {
+      server.setResponder(() => ({ tokens: ['', '', '', ''] }));
+      const outcome = await generate({ prefill: 'Once', params: { ...PARAMS, max_tokens: 2 } }).run;
+      assert.equal(outcome.requests.length, 1, 'one request: a follow-up would ask for exactly the same');
+      assert.equal(outcome.stopReason, 'max_tokens');
+      assert.equal(outcome.text, '');
+    });
+
+    it('starts from nothing when the cursor is at the start: no assistant turn, and follow-ups prefill the text so far', async () => {
+      const { run, captured } = generate({ prefill: '', params: { ...PARAMS, max_tokens: 40 } });
+      const outcome = await run;
+      assert.equal(outcome.status, 'completed');
+      assert.equal(outcome.text, STORY);
+      assert.equal(outcome.replaced, '');
+      const first = JSON.parse(captured[0].body);
+      assert.equal(first.messages.at(-1).role, 'user', 'an empty prefill sends no assistant turn');
+      assert.equal(outcome.requests[0].prefillSent, '');
+      assert.ok(outcome.requests.length > 1);
+      assert.equal(outcome.requests[1].prefillSent, STORY.slice(0, outcome.requests[0].text.length).trimEnd());
+    });
+
+    it('appends only text deltas: thinking, signatures and citations are not text', async () => {
+      server.enqueueFault({ kind: 'nonTextBlocks' });
+      const prefill = STORY.slice(0, 40).trimEnd();
+      const outcome = await generate({ prefill }).run;
+      assert.equal(outcome.status, 'completed');
+      assert.equal(prefill + outcome.text, STORY);
+      assert.ok(!outcome.text.includes('undefined'));
+    });
+
+    it('keeps the input tokens of message_start when message_delta does not repeat them', async () => {
+      server.enqueueFault({ kind: 'usage', inputOnlyInStart: true });
+      const outcome = await generate({ prefill: STORY.slice(0, 40).trimEnd() }).run;
+      assert.equal(outcome.status, 'completed');
+      assert.equal(outcome.usage.input_tokens, storyTokens(PARAMS.user).length + storyTokens(STORY.slice(0, 40).trimEnd()).length);
+      assert.ok(outcome.usage.output_tokens > 1);
+    });
+  });
+
+  describe('a clean cancel', () => {
+    it('is no error: the outcome has none and the request says cancelled', async () => {
+      server.setTokenDelay(20);
+      const abort = new AbortController();
+      const { run } = generate({ prefill: STORY.slice(0, 40).trimEnd(), signal: abort.signal, onEdit: () => abort.abort() });
+      const outcome = await run;
+      assert.equal(outcome.status, 'cancelled');
+      assert.equal(outcome.error, undefined);
+      assert.equal(outcome.requests.length, 1);
+      assert.equal(outcome.requests[0].error, 'cancelled');
+      assert.equal(outcome.requests[0].ignoredAfterStop, undefined);
+      assert.deepEqual(outcome.warnings, []);
+    });
+  });
+
+  describe('the output budget does not trust the counts', () => {
+    it('charges a max_tokens response its max_tokens when the server reports 0 output tokens, and says so', async () => {
+      server.enqueueFault({ kind: 'usage', outputTokens: 0, times: 1000 });
+      const { run } = generate({ prefill: STORY.slice(0, 40).trimEnd(), params: { ...PARAMS, max_tokens: 5 }, maxTotalTokens: 20 });
+      const outcome = await run;
+      assert.deepEqual(outcome.requests.map((r) => r.body.max_tokens), [5, 5, 5, 5]);
+      assert.deepEqual(outcome.requests.map((r) => r.countedOutputTokens), [5, 5, 5, 5]);
+      assert.equal(outcome.usage.output_tokens, 0, 'usage stays as the server reported it');
+      assert.equal(outcome.warnings.length, 1);
+      assert.match(outcome.warnings[0], /reported 0 output tokens .* counted 5 instead/);
+    });
+
+    it('estimates from the characters a response that brought text but reports no tokens', async () => {
+      server.enqueueFault({ kind: 'usage', outputTokens: 0 });
+      const prefill = STORY.slice(0, 40).trimEnd();
+      const outcome = await generate({ prefill }).run;
+      assert.equal(outcome.status, 'completed');
+      const received = STORY.length - prefill.length;
+      assert.equal(outcome.requests[0].countedOutputTokens, Math.ceil(received / 4));
+      assert.match(outcome.warnings[0], new RegExp(`reported 0 output tokens for a response of ${received} characters`));
+    });
+
+    it('stops at the request cap whatever the budget, and says why', async () => {
+      const prefill = STORY.slice(0, 40).trimEnd();
+      const outcome = await generate({ prefill, params: { ...PARAMS, max_tokens: 1 }, maxTotalTokens: 100_000, maxRequests: 6 }).run;
+      assert.equal(outcome.requests.length, 6);
+      assert.equal(outcome.status, 'completed');
+      assert.ok(STORY.startsWith(prefill + outcome.text));
+      assert.deepEqual(outcome.warnings, ['Stopped after 6 requests, the most one generation sends: every response ended at max_tokens.']);
+    });
+
+    it('says nothing when the counts are plausible', async () => {
+      const outcome = await generate({ prefill: STORY.slice(0, 40).trimEnd(), params: { ...PARAMS, max_tokens: 7 }, maxTotalTokens: 20 }).run;
+      assert.deepEqual(outcome.warnings, []);
+    });
+  });
+
+  describe('the stream ends at message_stop', () => {
+    it('ignores text sent after message_stop', async () => {
+      server.enqueueFault({ kind: 'afterStop', lateDeltas: [' LATE', ' TEXT'] });
+      const prefill = STORY.slice(0, 40).trimEnd();
+      const outcome = await generate({ prefill }).run;
+      assert.equal(outcome.status, 'completed');
+      assert.equal(prefill + outcome.text, STORY);
+      assert.equal(outcome.requests[0].text, STORY.slice(prefill.length));
+      assert.equal(outcome.requests[0].ignoredAfterStop, 2, 'the late deltas are counted, for the log');
+    });
+
+    it('completes when the server keeps the connection open after message_stop', async function () {
+      this.timeout(4000);
+      server.enqueueFault({ kind: 'afterStop', lateDeltas: [' LATE'], keepOpen: true });
+      const prefill = STORY.slice(0, 40).trimEnd();
+      const outcome = await Promise.race([
+        generate({ prefill }).run,
+        new Promise<undefined>((resolve) => setTimeout(resolve, 3000, undefined)),
+      ]);
+      assert.ok(outcome, 'the generation ended');
+      assert.equal(outcome.status, 'completed');
+      assert.equal(prefill + outcome.text, STORY);
+      assert.equal(outcome.requests[0].ignoredAfterStop, 1);
+    });
+  });
+
+  describe('astral characters at the edges', () => {
+    for (const [name, tokens] of [
+      ['an emoji as the last delta', ['Done ', '😀']],
+      ['an emoji ending the last delta', ['Done', ' 😀']],
+      ['a character at U+FF01 (a code unit above the surrogates) as the last delta', ['Done ', '！']],
+      ['an emoji split between the last two deltas', ['Done \ud83d', '\ude00']],
+    ] as const) {
+      it(`keeps ${name} whole`, async () => {
+        server.setResponder(scriptedResponder([{ tokens: [...tokens] }]));
+        const outcome = await generate({ prefill: 'Said:' }).run;
+        assert.equal(outcome.text, tokens.join(''));
+      });
+    }
+
+    it('keeps an emoji that ends a max_tokens response, and continues after it', async () => {
+      server.setResponder(scriptedResponder([{ tokens: ['Done ', '😀', ' more'] }, { tokens: [' more'] }]));
+      const { run, edits } = generate({ prefill: 'Said:', params: { ...PARAMS, max_tokens: 2 } });
+      const outcome = await run;
+      assert.equal(outcome.text, 'Done 😀 more');
+      assert.equal(outcome.requests[1].prefillSent, 'Said:Done 😀');
+      assert.equal(applied('', edits), outcome.text);
+    });
+  });
+
+  describe("line breaks in the document's own line ending", () => {
+    it('turns the model\'s \\n into \\r\\n for a CRLF document, in the edits, the outcome and the follow-up prefill', async () => {
+      server.setResponder(scriptedResponder([{ tokens: ['x\n', 'y'] }, { tokens: ['\nz'] }]));
+      const { run, edits } = generate({ prefill: 'A\r\nB', lineEnding: '\r\n', params: { ...PARAMS, max_tokens: 2 } });
+      const outcome = await run;
+      assert.equal(outcome.text, 'x\r\ny\r\nz');
+      assert.equal(applied('', edits), outcome.text);
+      assert.equal(outcome.requests[1].prefillSent, 'A\r\nBx\r\ny');
+      assert.equal(outcome.requests[0].text, 'x\ny', 'the request keeps what was received');
+    });
+
+    it("turns the model's \\r\\n into \\n for an LF document, also when \\r and \\n arrive in separate deltas", async () => {
+      server.setResponder(scriptedResponder([{ tokens: ['one\r\n', 'two\r', '\nthree\r'] }]));
+      const { run, edits } = generate({ prefill: 'A\nB', lineEnding: '\n' });
+      const outcome = await run;
+      assert.equal(outcome.text, 'one\ntwo\nthree\n');
+      assert.equal(applied('', edits), outcome.text);
+    });
   });
 });

@@ -6,8 +6,10 @@ import { seededRandom } from '../server/random';
 
 
 // A tiny alphabet makes branches share text often, which is what stresses the matching. Code points,
-// so random text never holds half a surrogate pair (VS Code never produces one either).
-const ALPHABET = ['a', 'b', ' ', '\n', '😀', 'é'];
+// so random text never holds half a surrogate pair (VS Code never produces one either); the astral
+// ones share halves (😀 and 😁 their high surrogate, 😀 and 🈀 their low one), so edits next to them
+// test that no split falls inside a pair.
+const ALPHABET = ['a', 'b', ' ', '\n', '😀', '😁', '🈀', 'é'];
 
 interface World {
   tree: LoomTree;
@@ -16,6 +18,9 @@ interface World {
   /** The path text every live node had when it was made, grown only by appends to that node (see track). */
   expected: Map<string, string>;
   undo: { removed: RemovedSubtree; texts: Map<string, string> }[];
+  /** The one node the action under way may append to, if any (see track). */
+  growing?: string;
+  appends: number;
 }
 
 class Steps {
@@ -43,7 +48,7 @@ class Steps {
     const kind = this.int(3);
     const inserted = kind === 1 ? '' : this.text();
     w.buffer = w.buffer.slice(0, a) + inserted + w.buffer.slice(kind === 0 ? a : b);
-    w.current = reconcile(w.tree, w.current, w.buffer).currentId;
+    followEdit(w);
   }
 
   generation(w: World): void {
@@ -53,11 +58,13 @@ class Steps {
     const node = w.tree.addChild(parent, '', { author: 'model', kind: 'generation', generation: streaming });
     w.expected.set(node.id, w.tree.textOf(node.id));
     let generated = '';
+    w.growing = node.id;
     for (let chunks = this.int(4); chunks > 0; chunks--) {
       const delta = this.text(4);
       w.tree.appendText(node.id, delta);
       generated += delta;
     }
+    w.growing = undefined;
     w.tree.setGeneration(node.id, { status: 'completed' });
     if (this.int(2) === 0) {
       // The loom way: the editor switches to the new branch.
@@ -66,7 +73,8 @@ class Steps {
     } else {
       // Inserted at the cursor with the text after the cursor kept: the tree follows the edit.
       w.buffer = w.buffer.slice(0, at) + generated + w.buffer.slice(at);
-      w.current = reconcile(w.tree, node.id, w.buffer).currentId;
+      w.current = node.id;
+      followEdit(w);
     }
   }
 
@@ -88,7 +96,9 @@ class Steps {
     if (leaves.length === 0) return;
     const leaf = leaves[this.int(leaves.length)];
     const delta = this.text(3);
+    w.growing = leaf.id;
     w.tree.appendText(leaf.id, delta);
+    w.growing = undefined;
     if (leaf.id === w.current) w.buffer += delta;
   }
 
@@ -126,11 +136,28 @@ const streaming = {
 };
 
 /**
+ * Reconciles the buffer. Reconcile may extend only the current node, and only when that is a plain
+ * user-written leaf: then it stays current. Any other node growing would rewrite a branch.
+ */
+function followEdit(w: World): void {
+  const before = w.tree.get(w.current);
+  const extendable = before !== undefined && before.author === 'user' && !before.bookmarked && !before.generation && w.tree.children(before.id).length === 0;
+  w.growing = extendable ? before.id : undefined;
+  const appendsBefore = w.appends;
+  w.current = reconcile(w.tree, w.current, w.buffer).currentId;
+  if (w.appends !== appendsBefore) assert.equal(w.current, before?.id, 'an extended node stays current');
+  w.growing = undefined;
+}
+
+/**
  * Appends (streams, and reconcile extending the user's own leaf) are the one way a path text may
- * change; here they only ever go to leaves, so no other node's path text moves.
+ * change: only to the node the action under way grows (see World.growing), always a leaf, so no
+ * other node's path text moves (checkTree compares them all).
  */
 function track(w: World, op: TreeOp): void {
   if (op.op !== 'append') return;
+  w.appends++;
+  assert.equal(op.id, w.growing, `only ${w.growing ?? 'no node'} may grow, not ${op.id}`);
   assert.equal(w.tree.children(op.id).length, 0, 'appends go to leaves');
   w.expected.set(op.id, w.expected.get(op.id) + op.text);
 }
@@ -147,6 +174,7 @@ function checkTree(w: World, where: string): void {
     const parentText = node.parentId === null ? '' : pathText.get(node.parentId);
     assert.ok(parentText !== undefined, `${where}: ${node.id} comes after its parent`);
     assert.equal(tree.parent(node.id)?.id ?? null, node.parentId);
+    assert.ok(!/^[\uDC00-\uDFFF]|[\uD800-\uDBFF]$/.test(node.text), `${where}: ${node.id} ${JSON.stringify(node.text)} holds half a pair`);
     pathText.set(node.id, parentText + node.text);
   }
   assert.equal(count, tree.size, `${where}: every node is reachable from the root`);
@@ -171,7 +199,7 @@ describe('LoomTree properties (seeded random edits, generations, switches, split
       const initial = LoomTree.fromNodes([...tree.preorder()].map((n) => ({ ...n })), tree.rootId);
       const ops: TreeOp[] = [];
       tree.onDidChange((op) => ops.push(op));
-      const w: World = { tree, current: tree.rootId, buffer: rootText, expected: new Map(), undo: [] };
+      const w: World = { tree, current: tree.rootId, buffer: rootText, expected: new Map(), undo: [], appends: 0 };
       tree.onDidChange((op) => track(w, op));
       checkTree(w, `seed ${seed} start`);
       const actions = [

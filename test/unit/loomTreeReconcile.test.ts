@@ -74,6 +74,34 @@ describe('reconcile', () => {
     assert.equal(tree.size, 6);
   });
 
+  it('adds a child to a user leaf that is not current, never rewriting another branch', () => {
+    const tree = sample();
+    // The current node is n2; "Once more" is the path of the user leaf n4, elsewhere.
+    const { currentId } = reconcile(tree, 'n2', 'Once more!');
+    assert.equal(tree.get('n4')?.text, ' more');
+    assert.equal(tree.parent(currentId)?.id, 'n4');
+    assert.deepEqual([tree.get(currentId)?.text, tree.get(currentId)?.author, tree.get(currentId)?.kind], ['!', 'user', 'edit']);
+    assert.equal(tree.textOf(currentId), 'Once more!');
+  });
+
+  it('extends only a plain user leaf: not a bookmarked one, not one with children, not one a generation made', () => {
+    const bookmarked = sample();
+    bookmarked.setBookmark('n4', true);
+    const afterBookmark = reconcile(bookmarked, 'n4', 'Once more!').currentId;
+    assert.deepEqual([bookmarked.get('n4')?.text, bookmarked.parent(afterBookmark)?.id], [' more', 'n4']);
+
+    const inner = sample();
+    const child = inner.addChild('n4', ' again', { author: 'model' });
+    const afterInner = reconcile(inner, 'n4', 'Once more!').currentId;
+    assert.deepEqual([inner.get('n4')?.text, inner.parent(afterInner)?.id, inner.textOf(child.id)], [' more', 'n4', 'Once more again']);
+
+    const generated = LoomTree.create('Once', { newId: counterIds(), now: () => 0 });
+    const info = { model: 'm', params: {}, stopReason: 'end_turn', usage: { input_tokens: 1, output_tokens: 1 }, durationMs: 1, requests: 1, status: 'completed' } as const;
+    const made = generated.addChild('n0', ' more', { author: 'user', generation: info });
+    const afterGenerated = reconcile(generated, made.id, 'Once more!').currentId;
+    assert.deepEqual([generated.get(made.id)?.text, generated.parent(afterGenerated)?.id], [' more', made.id]);
+  });
+
   it('extends the root of a fresh tree while the user types, before any generation', () => {
     const tree = LoomTree.create('', { newId: counterIds() });
     let current = tree.rootId;
@@ -129,6 +157,98 @@ describe('reconcile', () => {
     const { currentId } = reconcile(tree, 'n0', 'a😁b');
     assert.equal(tree.get(tree.rootId)?.text, 'a');
     assert.equal(tree.get(currentId)?.text, '😁b');
+  });
+
+  it('never splits between the halves of a surrogate pair when the texts differ right after it', () => {
+    const tree = LoomTree.create('a😀b', { newId: counterIds() });
+    const { currentId } = reconcile(tree, 'n0', 'a😀c');
+    assert.equal(tree.get(tree.rootId)?.text, 'a😀');
+    assert.deepEqual(ids(tree, tree.rootId), ['n0', currentId]);
+    assert.deepEqual([tree.get('n0')?.text, tree.get(currentId)?.text], ['b', 'c']);
+  });
+
+  it('backs off before a pair whose low half differs, also below the root', () => {
+    // 😀 and 😁 share their high surrogate; the cut goes before the pair, not inside it.
+    const tree = LoomTree.create('Once', { newId: counterIds() });
+    tree.addChild('n0', ' a😀 b', { author: 'model' });
+    const { currentId } = reconcile(tree, 'n1', 'Once a😁 b');
+    const head = tree.parent(currentId)!;
+    assert.deepEqual([head.text, tree.get('n1')?.text, tree.get(currentId)?.text], [' a', '😀 b', '😁 b']);
+  });
+
+  it('knows the whole high-surrogate range: U+D800 and U+DBFF are high halves, U+DC00 is not', () => {
+    for (const [root, buffer, expected] of [
+      ['a\u{10000}b', 'a\u{10001}b', 'a'],
+      ['a\u{10FFFF}b', 'a\u{10FFFE}b', 'a'],
+      ['a\u{10FFFE}b', 'a\u{10FFFE}c', 'a\u{10FFFE}'],
+    ]) {
+      const tree = LoomTree.create(root, { newId: counterIds() });
+      reconcile(tree, 'n0', buffer);
+      assert.equal(tree.get(tree.rootId)?.text, expected, JSON.stringify(buffer));
+    }
+  });
+
+  it('follows a buffer that itself ends in half a pair exactly (an edit in progress)', () => {
+    const tree = LoomTree.create('a😀b', { newId: counterIds() });
+    const { currentId } = reconcile(tree, 'n0', 'a\uD83D');
+    assert.equal(tree.textOf(currentId), 'a\uD83D');
+    assert.deepEqual(ids(tree, currentId), ['n0']);
+  });
+
+  it('reconciles with a current node that is gone (removed meanwhile) as if none were current', () => {
+    const tree = sample();
+    const { currentId } = reconcile(tree, 'gone', 'Once upon a time');
+    assert.equal(currentId, 'n2');
+    assert.equal(tree.size, 5);
+  });
+
+  describe('tie-breaks between equally deep matches', () => {
+    /** root "Once upon" with the children given, in that order. */
+    function siblings(...texts: string[]): LoomTree {
+      const tree = LoomTree.create('Once upon', { newId: counterIds(), now: () => 0 });
+      for (const text of texts) tree.addChild('n0', text, { author: 'model' });
+      return tree;
+    }
+
+    it('picks the node that needs no split, whatever the child order', () => {
+      for (const order of [[' a hill', ' a'], [' a', ' a hill']]) {
+        const tree = siblings(...order);
+        const { currentId } = reconcile(tree, 'n0', 'Once upon a');
+        assert.equal(tree.get(currentId)?.text, ' a', order.join('|'));
+        assert.equal(tree.size, 3, `${order.join('|')}: nothing was split`);
+      }
+    });
+
+    it('picks the first in child order when neither needs a split', () => {
+      const tree = siblings(' a', ' a');
+      assert.equal(reconcile(tree, 'n0', 'Once upon a').currentId, 'n1');
+      assert.equal(reconcile(tree, 'n0', 'Once upon a!').currentId, 'n3');
+      assert.equal(tree.parent('n3')?.id, 'n1');      // Both need a split: still the first.
+      const both = siblings(' a hill', ' a time');
+      const head = reconcile(both, 'n0', 'Once upon a ').currentId;
+      assert.deepEqual(ids(both, head), ['n1']);
+      assert.equal(both.get('n2')?.text, ' a time');
+    });
+
+    it('ranks the current path above a node off it, even one that needs no split', () => {
+      // The current path is root → n1; n2 is off it and would match without a split.
+      const tree = siblings(' a hill', ' a');
+      const { currentId } = reconcile(tree, 'n1', 'Once upon a');
+      assert.deepEqual(ids(tree, currentId), ['n1']);
+      assert.equal(tree.get('n2')?.text, ' a');
+      assert.equal(tree.size, 4);
+    });
+
+    it('ranks the node nearer the current one first along the current path', () => {
+      // n1 and its empty child n2 (a stream not started) end at the same place; the deeper one, current, wins.
+      const tree = siblings(' a');
+      tree.addChild('n1', '', { author: 'model' });
+      const { currentId } = reconcile(tree, 'n2', 'Once upon a!');
+      assert.equal(tree.parent(currentId)?.id, 'n2');
+      const shallow = siblings(' a');
+      shallow.addChild('n1', '', { author: 'model' });
+      assert.equal(shallow.parent(reconcile(shallow, 'n1', 'Once upon a!').currentId)?.id, 'n1');
+    });
   });
 
   it('keeps an empty current node (a stream that has not started) while its path matches', () => {

@@ -23,6 +23,12 @@ describe('package.json contributions', () => {
     }
   });
 
+  it('lets no workspace raise what a run may spend: budget and count settings are user settings only', () => {
+    for (const name of ['maxTotalTokens', 'alternatives', 'concurrency', 'probe.samples', 'probe.tokens', 'probe.maxPoints', 'baseUrl']) {
+      assert.equal((properties[`prefillLoom.${name}`] as { scope?: string }).scope, 'application', name);
+    }
+  });
+
   it('describes every setting and puts every command in the Prefill Loom category', () => {
     for (const [name, property] of Object.entries(properties)) {
       assert.ok(property.markdownDescription, `${name} has no markdownDescription`);

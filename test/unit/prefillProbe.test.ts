@@ -142,6 +142,19 @@ describe('runProbe against the simulator', function () {
     }
   });
 
+  it('counts every turn of a header conversation in its input estimate', () => {
+    const nodeText = originalGeneration().text;
+    const plan = (params: GenerationParams) => planProbe({ params, basePrefill: BASE, nodeText, split: 'word', samples: 1, probeTokens: 8, maxPoints: 1 });
+    const long = 'x'.repeat(8000);
+    const messages: GenerationParams['messages'] = [
+      { role: 'user', content: long },
+      { role: 'assistant', content: long },
+      { role: 'user', content: USER },
+    ];
+    const difference = plan({ ...PARAMS, messages }).estimatedInputTokens - plan(PARAMS).estimatedInputTokens;
+    assert.ok(difference >= 16000 / 8, `the two long turns count (${difference} more tokens)`);
+  });
+
   it('plans an evenly spread subset within the budget and estimates its cost', () => {
     const nodeText = originalGeneration().text;
     const all = probeSplitPoints(nodeText, 'word');

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { ProbeReport } from '../../src/core/reproducibility/prefillProbe';
-import { probeReportMarkdown, summarizeProbe } from '../../src/core/reproducibility/probeReport';
+import { prefillTailCell, probeReportMarkdown, summarizeProbe } from '../../src/core/reproducibility/probeReport';
 
 const NODE = ' OK, I will | check `this`';
 
@@ -67,5 +67,15 @@ describe('probe report', () => {
     const markdown = probeReportMarkdown({ ...REPORT, nodeText: long, points: [{ ...REPORT.points[0], offset: 103 }], cancelled: true });
     assert.match(markdown, /1 points: 1 consistent, 0 divergent, 0 mixed, 0 failed \(cancelled before the end\)/);
     assert.ok(markdown.includes(`| 103 | …\`"${'x'.repeat(21)} OK"\` |`));
+  });
+});
+
+describe('the prefill tail in a report cell', () => {
+  it('says it was cut with an ellipsis and starts at a word', () => {
+    const text = 'The old woman nodded (it was late), and I have a fiver';
+    const cell = prefillTailCell(text, text.length);
+    assert.ok(cell.startsWith('… '), cell);
+    assert.ok(text.endsWith(cell.slice(1)));
+    assert.equal(prefillTailCell('short, and', 10), 'short, and', 'an uncut tail is as it is');
   });
 });

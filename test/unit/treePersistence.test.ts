@@ -181,6 +181,16 @@ describe('TreeStore', () => {
     assert.deepEqual((await reload()).tree.get(a.id)?.generation, { ...GENERATION, status: 'completed' });
   });
 
+  it('keeps a generation error that arrives after the node was first saved', async () => {
+    const store = await open();
+    const a = store.tree.addChild(store.tree.rootId, ' up', { author: 'model', generation: GENERATION });
+    await store.flush();
+    store.tree.setGeneration(a.id, { status: 'failed', error: '529 overloaded' });
+    await store.flush();
+    assert.match(read(paths.journal), /"error":"529 overloaded"/);
+    assert.deepEqual((await reload()).tree.get(a.id)?.generation, { ...GENERATION, status: 'failed', error: '529 overloaded' });
+  });
+
   it('marks a generation that was streaming when its writer stopped as cancelled', async () => {
     const store = await open();
     const a = store.tree.addChild(store.tree.rootId, ' up', { author: 'model', generation: GENERATION });
@@ -282,7 +292,7 @@ describe('TreeStore', () => {
     await first.flush();
 
     assert.equal(conflicts.length, 1, 'told once');
-    assert.match(path.basename(conflicts[0]), /^story\.md\.loom\.conflict-\d{8}T\d{6}Z\.json$/);
+    assert.match(path.basename(conflicts[0]), /^story\.md\.loom\.conflict-\d{8}T\d{6}Z-[0-9a-f]{6}\.json$/);
     const onDisk = await reload();
     assert.ok(onDisk.tree.has(a.id) && onDisk.tree.has(b.id), "the files keep the second writer's tree");
     assert.ok(!onDisk.tree.has(c.id), 'untouched by the first after the conflict');

@@ -1,34 +1,43 @@
+import { isAlias, isCollection, isMap, isScalar, isSeq, parseDocument, type Node as YamlNode, type YAMLError } from 'yaml';
+
 /**
- * The front matter of a loom document: an optional block at the very top that sets the
- * conversation around the prefill (model, system prompt, user turn, sampling parameters).
+ * The front matter of a loom document: an optional YAML block at the very top that sets the
+ * conversation around the prefill (model, system prompt, the turns before it, sampling parameters).
  *
  * ```
  * ---
  * model: claude-sonnet-4-5
  * system: |
  *   You are a novelist.
- * user: "Write the opening of a story."
  * temperature: 0.7
  * stop_sequences: ["\n\nTHE END", "###"]
+ * messages:
+ *   - user: Write the opening of a story.
+ *   - assistant: It was a dark and stormy night.
+ *   - user: Again, but in spring.
  * ---
  * The prefill text starts here...
  * ```
  *
- * Rules (a small, strict subset of YAML):
+ * Rules:
  * - A header exists only if the document's first line is exactly `---` (trailing spaces or tabs,
  *   a leading byte-order mark and `\r\n` line ends are allowed). It ends at the next line that is
  *   exactly `---`; the prefill body starts just after that line's line break.
  * - A header that is never closed is an error and yields no fields: guessing where it ends would
  *   either send header lines as prefill or silently drop prefill text.
- * - Inside: `key: value` lines starting at column 0, blank lines, and `#` comment lines.
- * - Values: plain text (the rest of the line up to a ` #` comment; colons are fine),
- *   `"double-quoted"` with JSON escapes (`\n`, `\t`, `\"`, `\\`, `\uXXXX`, …), `'single-quoted'`
- *   (`''` is a quote), one-line flow lists `["a", 'b', c]`, and literal blocks `|`, `|-`, `|+`
- *   whose space-indented lines follow (common indentation removed, lines of only spaces count as
- *   empty; `|` keeps one final newline, `|-` none, `|+` all of them).
- * - Fields: `model`, `system`, `user` (non-blank text), `temperature` and `top_p` (numbers 0..1),
+ * - Inside is one YAML mapping, read with the `yaml` package and no implicit types (so `0x1`,
+ *   `1_000` or `.inf` are never numbers by accident). Each entry starts at column 0; its indented
+ *   lines belong to it, and each entry is read on its own, so one bad entry never hides the others.
+ *   Double-quoted text takes JSON escapes only; a plain value may hold `: ` (read as text, as
+ *   before the move to YAML). Anchors, aliases, tags, folded blocks, block indentation numbers,
+ *   plain or quoted text over several lines (YAML joins them with spaces) and more than one
+ *   document are refused: a header says what is sent, literally; multi-line text is a `|` block.
+ * - Fields: `endpoint` (the name of an endpoint from the user's settings, never an address),
+ *   `model`, `system`, `user` (non-blank text), `temperature` and `top_p` (numbers 0..1),
  *   `top_k` (integer ≥ 1), `max_tokens` (integer 1..128000), `stop_sequences` (a list of strings
- *   with a visible character, or one such string).
+ *   with a visible character, or one such string), `messages` (the turns before the prefill: a
+ *   list of `- user: …` / `- assistant: …`, starting with a user turn, alternating, ending with a
+ *   user turn since the body is the assistant's reply; `user` alone is a one-turn conversation).
  * - Invalid values, duplicate keys and keys that would set where requests go or what credentials
  *   they carry are errors; unknown keys are warnings. A field with an error is left out of
  *   `fields` rather than defaulted, and callers must not send while any error exists
@@ -47,8 +56,16 @@ export interface HeaderDiagnostic {
   severity: HeaderSeverity;
 }
 
+/** One turn of the conversation that comes before the prefill. */
+export interface ConversationTurn {
+  role: 'user' | 'assistant';
+  content: string;
+}
+
 /** The request settings a header can carry; names follow the Messages API. */
 export interface HeaderFields {
+  /** The name of an endpoint defined in the user's settings; never a URL (see FORBIDDEN_KEY). */
+  endpoint?: string;
   model?: string;
   system?: string;
   user?: string;
@@ -57,6 +74,7 @@ export interface HeaderFields {
   top_p?: number;
   top_k?: number;
   stop_sequences?: string[];
+  messages?: ConversationTurn[];
 }
 
 /** The result of reading a document's header. */
@@ -72,9 +90,9 @@ export interface DocumentHeader {
 
 type FieldKey = keyof HeaderFields;
 
-/** Header keys in the order they are rendered. */
+/** Header keys in the order they are rendered: the conversation last, right above the body. */
 const FIELD_KEYS: readonly FieldKey[] = [
-  'model', 'system', 'user', 'temperature', 'max_tokens', 'top_p', 'top_k', 'stop_sequences',
+  'endpoint', 'model', 'system', 'user', 'temperature', 'max_tokens', 'top_p', 'top_k', 'stop_sequences', 'messages',
 ];
 
 /** Highest `max_tokens` a header may ask for: the largest output any current model allows. */
@@ -83,6 +101,7 @@ export const MAX_TOKENS_LIMIT = 128_000;
 /**
  * Keys that would choose where requests go or what credentials they carry. A document can be
  * shared, so letting it set these would let a stranger's file redirect requests (and the key).
+ * `endpoint` is the one exception: it only picks, by name, an endpoint the user defined.
  */
 const FORBIDDEN_KEY = /key|url|uri|endpoint|host|proxy|secret|password|auth/i;
 
@@ -95,7 +114,11 @@ function opensHeader(firstLine: string): boolean {
 const ENTRY = /^([A-Za-z_][\w.-]*)[ \t]*:(?=[ \t]|$)/;
 const NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 const INTEGER = /^[+-]?\d+$/;
+/** A block list's item; YAML lets a list under a key start at the key's own column. */
+const LIST_ITEM = /^-(?:[ \t]|$)/;
 const NULL_WORD = /^(?:null|Null|NULL|~)$/;
+/** The escapes JSON knows; YAML's others (`\x41`, `\e`, `\N`, …) would surprise a reader. */
+const JSON_ESCAPE = /\\(?:[ntrbf"\\/]|u[0-9A-Fa-f]{4})/y;
 
 interface Line {
   text: string;
@@ -109,27 +132,39 @@ interface Span {
   end: number;
 }
 
-interface ListItem {
-  text: string;
-  span: Span;
-}
-
 /** A value as written, before it is checked against the field it belongs to. */
 type RawValue =
   | { kind: 'scalar'; text: string; plain: boolean; span: Span }
-  | { kind: 'list'; items: ListItem[]; span: Span }
+  | { kind: 'list'; items: RawValue[]; span: Span }
+  | { kind: 'map'; pairs: RawPair[]; span: Span }
   | { kind: 'empty'; span: Span };
+
+interface RawPair {
+  key: string;
+  keySpan: Span;
+  value: RawValue;
+}
 
 interface Problem {
   span: Span;
   message: string;
 }
 
-interface ParsedValue {
+/** One top-level `key: value` entry with the indented lines that belong to it. */
+interface Entry {
+  key: string;
+  /** Header line index of the key's line. */
+  line: number;
+  /** The entry's lines, the key's line first. */
+  lines: string[];
+  valueStart: number;
+}
+
+interface ReadEntry {
   value?: RawValue;
-  problems: Problem[];
-  /** Lines after the key's line that belong to this value (a block's body). */
-  extraLines: number;
+  problem?: Problem;
+  /** End column of the value on the key's line, for diagnostics about the whole entry. */
+  end: number;
 }
 
 interface ParseState {
@@ -153,8 +188,9 @@ export function parseDocumentHeader(text: string): DocumentHeader {
     return { present: true, fields: {}, bodyOffset: 0, diagnostics: [unclosedDiagnostic(lines[0])] };
   }
   const state: ParseState = { fields: {}, diagnostics: [], seen: new Map() };
+  const texts = lines.slice(0, close).map((line) => line.text);
   for (let i = 1; i < close; ) {
-    i = parseLine(lines, i, close, state);
+    i = parseEntryAt(texts, i, state);
   }
   checkCombinations(state);
   return { present: true, fields: state.fields, bodyOffset: lines[close].next, diagnostics: state.diagnostics };
@@ -197,24 +233,32 @@ function unclosedDiagnostic(first: Line): HeaderDiagnostic {
   };
 }
 
-/** Reads the entry on line `i` and returns the index of the first line after it. */
-function parseLine(lines: Line[], i: number, close: number, state: ParseState): number {
-  const text = lines[i].text;
+// ---------------------------------------------------------------------------------------------
+// Entries
+
+/** Reads the entry starting on line `i` and returns the index of the first line after it. */
+function parseEntryAt(lines: string[], i: number, state: ParseState): number {
+  const text = lines[i];
   if (isBlank(text) || /^[ \t]*#/.test(text)) return i + 1;
   const entry = matchEntry(text);
   if (typeof entry === 'string') {
     report(state, 'error', { line: i, start: 0, end: text.length }, entry);
     return i + 1;
   }
-  const parsed = parseValue(lines, i, close, entry.valueStart);
-  handleEntry(state, entry.key, { line: i, start: 0, end: entryEnd(text, parsed) }, parsed);
-  return i + 1 + parsed.extraLines;
+  const count = 1 + countIndentedLines(lines, i + 1);
+  handleEntry(state, { key: entry.key, line: i, lines: lines.slice(i, i + count), valueStart: entry.valueStart });
+  return i + count;
 }
 
 function matchEntry(text: string): { key: string; valueStart: number } | string {
-  if (/^[ \t]/.test(text)) return 'Unexpected indented line: only the lines of a "|" block may be indented.';
-  if (/^-(?:[ \t]|$)/.test(text)) {
-    return 'Block lists are not supported; write a list on one line, e.g. stop_sequences: ["a", "b"].';
+  if (/^[ \t]/.test(text)) {
+    return 'Unexpected indented line: only the lines of a "|" block or of a list under its key may be indented.';
+  }
+  if (LIST_ITEM.test(text)) {
+    return 'A list item needs its key above it, indented under it: e.g. "messages:" then "  - user: Hello.".';
+  }
+  if (/^(?:\.\.\.|%)/.test(text)) {
+    return 'A header is one document of "key: value" lines (YAML); document markers ("...") and directives ("%YAML") are not supported.';
   }
   const match = ENTRY.exec(text);
   if (match) return { key: match[1], valueStart: match[0].length };
@@ -222,13 +266,35 @@ function matchEntry(text: string): { key: string; valueStart: number } | string 
   return 'Expected "key: value", a "# comment" or a blank line.';
 }
 
-/** The end column of an entry on its own line: its value, or the whole line for a block. */
-function entryEnd(text: string, parsed: ParsedValue): number {
-  return parsed.value && parsed.value.kind !== 'empty' ? parsed.value.span.end : text.length;
+/**
+ * An entry's lines are the blank and indented lines after its key (a `|+` block keeps trailing
+ * blank lines). A comment at column 0 stays inside only when an indented line follows it (between
+ * two list items), not when the next key does.
+ */
+function countIndentedLines(lines: string[], from: number): number {
+  let last = from - 1;
+  let afterComment = false;
+  for (let j = from; j < lines.length; j++) {
+    const text = lines[j];
+    if (isBlank(text)) {
+      if (!afterComment) last = j;
+    } else if (/^[ \t]/.test(text) || LIST_ITEM.test(text)) {
+      last = j;
+      afterComment = false;
+    } else if (text.startsWith('#')) {
+      afterComment = true;
+    } else {
+      break;
+    }
+  }
+  return last - from + 1;
 }
 
-function handleEntry(state: ParseState, key: string, entrySpan: Span, parsed: ParsedValue): void {
-  if (FORBIDDEN_KEY.test(key)) {
+function handleEntry(state: ParseState, entry: Entry): void {
+  const { key } = entry;
+  const read = readEntry(entry);
+  const entrySpan: Span = { line: entry.line, start: 0, end: read.end };
+  if (FORBIDDEN_KEY.test(key) && key !== 'endpoint') {
     report(state, 'error', entrySpan, forbiddenKeyMessage(key));
     return;
   }
@@ -242,11 +308,13 @@ function handleEntry(state: ParseState, key: string, entrySpan: Span, parsed: Pa
     report(state, 'warning', entrySpan, unknownKeyMessage(key));
     return;
   }
-  for (const problem of parsed.problems) report(state, 'error', problem.span, `${key}: ${problem.message}`);
-  if (!parsed.value) return;
-  const read = readField(key, parsed.value);
-  if ('problem' in read) report(state, 'error', read.problem.span, `${key}: ${read.problem.message}`);
-  else Object.assign(state.fields, { [key]: read.value });
+  if (read.problem) {
+    report(state, 'error', read.problem.span, `${key}: ${read.problem.message}`);
+    return;
+  }
+  const field = readField(key, read.value ?? { kind: 'empty', span: entrySpan });
+  if ('problem' in field) report(state, 'error', field.problem.span, `${key}: ${field.problem.message}`);
+  else Object.assign(state.fields, { [key]: field.value });
 }
 
 function isFieldKey(key: string): key is FieldKey {
@@ -278,7 +346,7 @@ function report(state: ParseState, severity: HeaderSeverity, span: Span, message
   state.diagnostics.push({ line: span.line, startColumn: span.start, endColumn: span.end, message, severity });
 }
 
-/** Warns about combinations the API rejects even though each value is valid on its own. */
+/** Flags combinations that are wrong even though each value is valid on its own. */
 function checkCombinations(state: ParseState): void {
   const topP = state.seen.get('top_p');
   if (state.fields.temperature !== undefined && state.fields.top_p !== undefined && topP) {
@@ -289,34 +357,219 @@ function checkCombinations(state: ParseState): void {
       'Setting both temperature and top_p is rejected by newer Claude models (Sonnet 4.5, Haiku 4.5 and later); keep one.',
     );
   }
+  const user = state.seen.get('user');
+  if (user && state.seen.has('messages')) {
+    report(
+      state,
+      'error',
+      user,
+      'Set either "user" or "messages", not both: they both say the turns before the prefill. Move this text into messages as its last "- user:" turn.',
+    );
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
-// Values as written
+// Values as written, read by the yaml package
 
-function parseValue(lines: Line[], i: number, close: number, from: number): ParsedValue {
-  const text = lines[i].text;
-  const start = skipBlanks(text, from);
-  const first = text.charAt(start);
-  // A missing value has no columns of its own, so point at the whole entry.
-  if (first === '' || first === '#') return single({ kind: 'empty', span: { line: i, start: 0, end: text.trimEnd().length } });
-  if (first === '|' || first === '>') return parseBlock(lines, i, close, start);
-  if (first === '"' || first === "'") return single(parseQuoted(text, i, start));
-  if (first === '[') return single(parseFlowList(text, i, start));
-  if ('{&*!%@`'.includes(first)) {
-    return single({ span: { line: i, start, end: text.length }, message: `"${first}" starts YAML syntax that headers do not support; quote the value.` });
+/** Where the entry's text sits in the document, to turn yaml's offsets into lines and columns. */
+class EntryText {
+  readonly source: string;
+  private readonly starts: number[] = [];
+
+  constructor(private readonly entry: Entry) {
+    let offset = 0;
+    for (const line of entry.lines) {
+      this.starts.push(offset);
+      offset += line.length + 1;
+    }
+    // Every header line ends with a line break (the closing fence follows), which `|+` keeps.
+    this.source = `${entry.lines.join('\n')}\n`;
   }
-  const plain = plainText(text, start);
-  return single({ kind: 'scalar', text: plain, plain: true, span: { line: i, start, end: start + plain.length } });
+
+  /** The span from `start` to `end` (offsets in the entry), cut at the end of `start`'s line. */
+  span(start: number, end: number): Span {
+    let k = this.starts.length - 1;
+    while (k > 0 && this.starts[k] > start) k--;
+    const lineEnd = this.starts[k] + this.entry.lines[k].length;
+    return { line: this.entry.line + k, start: start - this.starts[k], end: Math.min(Math.max(end, start), lineEnd) - this.starts[k] };
+  }
+
+  /** The whole of the key's line. */
+  keyLine(): Span {
+    return { line: this.entry.line, start: 0, end: this.entry.lines[0].length };
+  }
 }
 
-/** Blank for layout means spaces and tabs only: other whitespace (a no-break space) is text. */
+function readEntry(entry: Entry): ReadEntry {
+  const text = new EntryText(entry);
+  const keyLine = entry.lines[0];
+  const tab = entry.lines.findIndex((line, k) => k > 0 && line.startsWith('\t') && !isBlank(line));
+  if (tab > 0) {
+    return { end: keyLine.length, problem: { span: { line: entry.line + tab, start: 0, end: 1 }, message: 'Indent with spaces, not tabs.' } };
+  }
+  if (entry.lines.slice(1).every(isBlankOrComment) && plainWithColon(keyLine, entry.valueStart)) {
+    const value = plainText(keyLine, entry.valueStart);
+    const start = skipBlanks(keyLine, entry.valueStart);
+    return { end: start + value.length, value: { kind: 'scalar', text: value, plain: true, span: { line: entry.line, start, end: start + value.length } } };
+  }
+  // No implicit types: every scalar is text, checked against its field here.
+  const document = parseDocument(text.source, { schema: 'failsafe', uniqueKeys: false, prettyErrors: false });
+  const pair = isMap(document.contents) ? document.contents.items[0] : undefined;
+  const node = pair?.value as YamlNode | null | undefined;
+  const end = node && rangeOf(node)[0] < keyLine.length && !isBlockScalar(node) ? Math.min(rangeOf(node)[1], keyLine.length) : keyLine.length;
+  const error = document.errors[0];
+  if (error) return { end, problem: yamlProblem(error, text, node) };
+  if (!node) return { end };
+  const refused = refusedFeature(node, text);
+  if (refused) return { end, problem: refused };
+  return { end, value: rawValue(node, text) };
+}
+
+/**
+ * A plain one-line value holding `: ` (`user: Title: the story`) is read as text, as the header
+ * always did; a YAML reader would take it for a nested map and fail.
+ */
+function plainWithColon(text: string, from: number): boolean {
+  const value = plainText(text, from);
+  return /^[^-?:,[\]{}#&*!|>'"%@`\s]/.test(value) && /:(?:[ \t]|$)/.test(value);
+}
+
+/** The yaml package's complaint, in the header's words where a better one is known. */
+function yamlProblem(error: YAMLError, text: EntryText, node: YamlNode | null | undefined): Problem {
+  const [start, end] = error.pos;
+  const message = error.message.split('\n')[0];
+  if (error.code === 'MISSING_CHAR' && /quote/.test(message)) {
+    return { span: text.span(node ? rangeOf(node)[0] : start, Number.MAX_SAFE_INTEGER), message: 'The closing quote is missing. Write line breaks as \\n, or use a "|" block.' };
+  }
+  if (error.code === 'BAD_DQ_ESCAPE' && node && isScalar(node)) {
+    return escapeProblem(node, text) ?? { span: text.span(start, end), message };
+  }
+  if (error.code === 'BAD_INDENT' && /Flow sequence/.test(message)) {
+    return { span: text.span(node ? rangeOf(node)[0] : start, Number.MAX_SAFE_INTEGER), message: 'The list has no closing "]".' };
+  }
+  if (error.code === 'MISSING_CHAR' && /flow sequence/.test(message)) return { span: text.span(start, end), message: 'Expected "," or "]".' };
+  if (error.code === 'UNEXPECTED_TOKEN' && /Unexpected ,/.test(message)) return { span: text.span(start, end), message: 'Empty list item.' };
+  if (error.code === 'UNEXPECTED_TOKEN' && node && start >= rangeOf(node)[1]) {
+    return { span: text.span(rangeOf(node)[1], Number.MAX_SAFE_INTEGER), message: 'Unexpected text after the value.' };
+  }
+  if (error.code === 'BLOCK_AS_IMPLICIT_KEY') {
+    return { span: text.span(start, Number.MAX_SAFE_INTEGER), message: 'A ": " inside this text reads as a new key; put the text in quotes or in a "|" block.' };
+  }
+  if (error.code === 'BAD_SCALAR_START') {
+    return { span: text.span(start, Number.MAX_SAFE_INTEGER), message: 'Text starting with "@" or "`" is not supported unquoted; put it in quotes.' };
+  }
+  return { span: text.span(start, end), message: `${message.replace(/\.$/, '')} (as YAML reads it); check this line's indentation and its ": ".` };
+}
+
+/** The first YAML feature that has no place in a header, anywhere in the value. */
+function refusedFeature(node: YamlNode, text: EntryText): Problem | undefined {
+  const span = text.span(rangeOf(node)[0], rangeOf(node)[1]);
+  if (isAlias(node)) return { span, message: 'Aliases ("*name") are not supported: write the text out.' };
+  if (node.anchor) return { span, message: 'Anchors ("&name") are not supported: write the text out where it is used.' };
+  if (node.tag) return { span, message: 'Tags ("!tag") are not supported: a header value is text, a number or a list.' };
+  if (isScalar(node)) return scalarFeature(node, text);
+  if (isMap(node) && node.flow) return { span, message: 'Maps written in braces ("{…}") are not supported; write "key: value" on its own line.' };
+  if (isCollection(node)) {
+    for (const item of node.items) {
+      const inner = isScalar(item) || isCollection(item) || isAlias(item) ? refusedFeature(item, text) : pairFeature(item, text);
+      if (inner) return inner;
+    }
+  }
+  return undefined;
+}
+
+function pairFeature(pair: unknown, text: EntryText): Problem | undefined {
+  if (typeof pair !== 'object' || pair === null) return undefined;
+  const { key, value } = pair as { key?: unknown; value?: unknown };
+  for (const part of [key, value]) {
+    if (isScalar(part) || isCollection(part) || isAlias(part)) {
+      const problem = refusedFeature(part, text);
+      if (problem) return problem;
+    }
+  }
+  return undefined;
+}
+
+function scalarFeature(node: YamlNode, text: EntryText): Problem | undefined {
+  if (!isScalar(node)) return undefined;
+  const header = blockHeader(node, text);
+  const indicator = text.span(rangeOf(node)[0], rangeOf(node)[0] + header.length);
+  if (node.type === 'BLOCK_FOLDED') return { span: indicator, message: 'Folded blocks (">") are not supported; use a literal block ("|").' };
+  if (node.type === 'BLOCK_LITERAL' && !/^\|[+-]?$/.test(header)) {
+    return { span: indicator, message: 'Only "|", "|-" or "|+" may start a block (indentation numbers are not supported).' };
+  }
+  const [start, end] = rangeOf(node);
+  if (!isBlockScalar(node) && text.span(start, end).line !== text.span(end, end).line) {
+    return {
+      span: text.span(start, end),
+      message: 'Text over several lines must be a "|" block: plain and quoted text would join its lines with spaces.',
+    };
+  }
+  if (node.type === 'QUOTE_DOUBLE') return escapeProblem(node, text);
+  return undefined;
+}
+
+/** Double-quoted text takes the JSON escapes only; points at the first other one. */
+function escapeProblem(node: YamlNode, text: EntryText): Problem | undefined {
+  const source = text.source.slice(rangeOf(node)[0], rangeOf(node)[1]);
+  for (let i = 1; i < source.length; i++) {
+    if (source[i] !== '\\') continue;
+    JSON_ESCAPE.lastIndex = i;
+    if (!JSON_ESCAPE.test(source)) {
+      return { span: text.span(rangeOf(node)[0] + i, rangeOf(node)[0] + i + 2), message: 'Unknown escape; use \\n, \\t, \\r, \\", \\\\, \\/, \\b, \\f or \\uXXXX.' };
+    }
+    i = JSON_ESCAPE.lastIndex - 1;
+  }
+  return undefined;
+}
+
+/** A parsed node always has its range; the type allows none for nodes built in code. */
+function rangeOf(node: YamlNode): [number, number] {
+  const range = node.range ?? [0, 0, 0];
+  return [range[0], range[1]];
+}
+
+/** A block's indicator as written (`|`, `|-`, `>`, `|2`…), where diagnostics about it point. */
+function blockHeader(node: YamlNode, text: EntryText): string {
+  return /^[|>][^\s#]*/.exec(text.source.slice(rangeOf(node)[0]))?.[0] ?? '';
+}
+
+function isBlockScalar(node: YamlNode): boolean {
+  return isScalar(node) && (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED');
+}
+
+/** The yaml node as the field readers see it: text, list, map or nothing, each with its place. */
+function rawValue(node: YamlNode | null | undefined, text: EntryText, fallback?: Span): RawValue {
+  if (!node) return { kind: 'empty', span: fallback ?? text.keyLine() };
+  const span = text.span(rangeOf(node)[0], rangeOf(node)[1]);
+  if (isScalar(node)) {
+    const value = String(node.value);
+    if (node.type === 'PLAIN' && value === '') return { kind: 'empty', span: fallback ?? text.keyLine() };
+    if (isBlockScalar(node)) {
+      return { kind: 'scalar', text: value, plain: false, span: { ...span, end: span.start + blockHeader(node, text).length } };
+    }
+    return { kind: 'scalar', text: value, plain: node.type === 'PLAIN', span };
+  }
+  if (isSeq(node)) return { kind: 'list', items: node.items.map((item) => rawValue(item as YamlNode, text, span)), span };
+  if (isMap(node)) {
+    const pairs = node.items.map((pair) => {
+      const key = pair.key as YamlNode | null;
+      const keySpan = key ? text.span(rangeOf(key)[0], rangeOf(key)[1]) : span;
+      // A key without a value is pointed at from its key to the end of its line.
+      const keyToLineEnd = key ? text.span(rangeOf(key)[0], Number.MAX_SAFE_INTEGER) : span;
+      return { key: isScalar(key) ? String(key.value) : '', keySpan, value: rawValue(pair.value as YamlNode | null, text, keyToLineEnd) };
+    });
+    return { kind: 'map', pairs, span };
+  }
+  return { kind: 'empty', span };
+}
+
 function isBlank(text: string): boolean {
   return /^[ \t]*$/.test(text);
 }
 
-function single(result: RawValue | Problem): ParsedValue {
-  return 'message' in result ? { problems: [result], extraLines: 0 } : { value: result, problems: [], extraLines: 0 };
+function isBlankOrComment(text: string): boolean {
+  return isBlank(text) || /^[ \t]*#/.test(text);
 }
 
 function skipBlanks(text: string, from: number): number {
@@ -327,168 +580,9 @@ function skipBlanks(text: string, from: number): number {
 
 /** A plain value runs to the end of the line or to a comment (a `#` after a blank). */
 function plainText(text: string, start: number): string {
-  const comment = text.slice(start).search(/[ \t]#/);
-  return text.slice(start, comment < 0 ? text.length : start + comment).trimEnd();
-}
-
-function parseQuoted(text: string, line: number, start: number): RawValue | Problem {
-  const scanned = text[start] === '"' ? scanDoubleQuoted(text, line, start) : scanSingleQuoted(text, line, start);
-  if ('message' in scanned) return scanned;
-  const trailing = checkTrailing(text, line, scanned.end);
-  if (trailing) return trailing;
-  return { kind: 'scalar', text: scanned.text, plain: false, span: { line, start, end: scanned.end } };
-}
-
-/** Only blanks or a comment may follow a complete value. */
-function checkTrailing(text: string, line: number, end: number): Problem | undefined {
-  if (/^[ \t]*(?:#.*)?$/.test(text.slice(end))) return undefined;
-  return { span: { line, start: end, end: text.length }, message: 'Unexpected text after the value.' };
-}
-
-interface Scanned {
-  text: string;
-  /** Column just after the closing quote. */
-  end: number;
-}
-
-function scanDoubleQuoted(text: string, line: number, start: number): Scanned | Problem {
-  let out = '';
-  for (let i = start + 1; i < text.length; ) {
-    const c = text[i];
-    if (c === '"') return { text: out, end: i + 1 };
-    if (c !== '\\') {
-      out += c;
-      i++;
-      continue;
-    }
-    const escape = decodeEscape(text, i);
-    if (escape === undefined) {
-      return {
-        span: { line, start: i, end: Math.min(i + 2, text.length) },
-        message: 'Unknown escape; use \\n, \\t, \\r, \\", \\\\, \\/, \\b, \\f or \\uXXXX.',
-      };
-    }
-    out += escape;
-    i += escapeLength(text, i);
-  }
-  return unclosedQuote(text, line, start);
-}
-
-const SIMPLE_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', '"': '"', '\\': '\\', '/': '/' };
-
-function decodeEscape(text: string, at: number): string | undefined {
-  const letter = text.charAt(at + 1);
-  if (letter === 'u') {
-    const hex = text.slice(at + 2, at + 6);
-    return /^[0-9A-Fa-f]{4}$/.test(hex) ? String.fromCharCode(parseInt(hex, 16)) : undefined;
-  }
-  return Object.prototype.hasOwnProperty.call(SIMPLE_ESCAPES, letter) ? SIMPLE_ESCAPES[letter] : undefined;
-}
-
-function escapeLength(text: string, at: number): number {
-  return text.charAt(at + 1) === 'u' ? 6 : 2;
-}
-
-function scanSingleQuoted(text: string, line: number, start: number): Scanned | Problem {
-  let out = '';
-  for (let i = start + 1; i < text.length; i++) {
-    if (text[i] !== "'") {
-      out += text[i];
-    } else if (text[i + 1] === "'") {
-      out += "'";
-      i++;
-    } else {
-      return { text: out, end: i + 1 };
-    }
-  }
-  return unclosedQuote(text, line, start);
-}
-
-function unclosedQuote(text: string, line: number, start: number): Problem {
-  return {
-    span: { line, start, end: text.length },
-    message: 'The closing quote is missing. Quoted values end on their own line: write line breaks as \\n, or use a "|" block.',
-  };
-}
-
-function parseFlowList(text: string, line: number, start: number): RawValue | Problem {
-  const items: ListItem[] = [];
-  let i = skipBlanks(text, start + 1);
-  while (text[i] !== ']') {
-    if (i >= text.length) return { span: { line, start, end: text.length }, message: 'The list has no closing "]"; a list must end on its own line.' };
-    const item = scanListItem(text, line, i);
-    if ('message' in item) return item;
-    items.push({ text: item.text, span: { line, start: i, end: item.end } });
-    i = skipBlanks(text, item.end);
-    if (text[i] === ',') i = skipBlanks(text, i + 1);
-    else if (text[i] !== ']' && i < text.length) return { span: { line, start: i, end: i + 1 }, message: 'Expected "," or "]".' };
-  }
-  const trailing = checkTrailing(text, line, i + 1);
-  return trailing ?? { kind: 'list', items, span: { line, start, end: i + 1 } };
-}
-
-function scanListItem(text: string, line: number, at: number): Scanned | Problem {
-  if (text[at] === '"') return scanDoubleQuoted(text, line, at);
-  if (text[at] === "'") return scanSingleQuoted(text, line, at);
-  const raw = /^[^,\]]*/.exec(text.slice(at))?.[0] ?? '';
-  const item = raw.trimEnd();
-  if (item === '') return { span: { line, start: at, end: at + 1 }, message: 'Empty list item.' };
-  if (/^[[{]/.test(item)) return { span: { line, start: at, end: at + item.length }, message: 'Nested lists and maps are not supported.' };
-  return { text: item, end: at + item.length };
-}
-
-/** A `|` block: the indicator on the key's line, then the indented lines that follow it. */
-function parseBlock(lines: Line[], i: number, close: number, start: number): ParsedValue {
-  const text = lines[i].text;
-  const extraLines = countBlockLines(lines, i + 1, close);
-  const indicator = /^([|>])([+-]?)[ \t]*(?:#.*)?$/.exec(text.slice(start));
-  const span: Span = { line: i, start, end: text.length };
-  if (!indicator) {
-    return { problems: [{ span, message: 'Only "|", "|-" or "|+" may start a block (indentation numbers are not supported).' }], extraLines };
-  }
-  if (indicator[1] === '>') {
-    return { problems: [{ span, message: 'Folded blocks (">") are not supported; use a literal block ("|").' }], extraLines };
-  }
-  const body = lines.slice(i + 1, i + 1 + extraLines);
-  const problems = tabIndentProblems(body, i + 1);
-  const value: RawValue = {
-    kind: 'scalar',
-    text: literalBlock(body.map((l) => l.text), indicator[2]),
-    plain: false,
-    span: { line: i, start, end: start + 1 + indicator[2].length },
-  };
-  return { value, problems, extraLines };
-}
-
-/** Block lines are the blank or indented lines right after the indicator. */
-function countBlockLines(lines: Line[], from: number, close: number): number {
-  let j = from;
-  while (j < close && (isBlank(lines[j].text) || /^[ \t]/.test(lines[j].text))) j++;
-  return j - from;
-}
-
-function tabIndentProblems(body: Line[], firstLine: number): Problem[] {
-  const problems: Problem[] = [];
-  body.forEach((l, k) => {
-    if (l.text.startsWith('\t') && !isBlank(l.text)) {
-      problems.push({ span: { line: firstLine + k, start: 0, end: 1 }, message: 'Indent block lines with spaces, not tabs.' });
-    }
-  });
-  return problems;
-}
-
-/** YAML literal-block semantics with common indentation removed; `chomp` is '', '-' or '+'. */
-function literalBlock(raw: string[], chomp: string): string {
-  const content = raw.filter((l) => !isBlank(l));
-  if (content.length === 0) return chomp === '+' ? '\n'.repeat(raw.length) : '';
-  const indent = Math.min(...content.map((l) => /^ */.exec(l)?.[0].length ?? 0));
-  const lines = raw.map((l) => (isBlank(l) ? '' : l.slice(indent)));
-  let last = lines.length - 1;
-  while (lines[last] === '') last--;
-  const body = lines.slice(0, last + 1).join('\n');
-  if (chomp === '-') return body;
-  if (chomp === '+') return body + '\n'.repeat(lines.length - last);
-  return body + '\n';
+  const from = skipBlanks(text, start);
+  const comment = text.slice(from).search(/[ \t]#/);
+  return text.slice(from, comment < 0 ? text.length : from + comment).trimEnd();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -498,6 +592,8 @@ type Read<T> = { value: T } | { problem: Problem };
 
 function readField(key: FieldKey, value: RawValue): Read<HeaderFields[FieldKey]> {
   switch (key) {
+    case 'endpoint':
+      return readEndpointName(value);
     case 'model':
       return readText(value, 'needs a model id, e.g. claude-sonnet-4-5.');
     case 'system':
@@ -512,7 +608,18 @@ function readField(key: FieldKey, value: RawValue): Read<HeaderFields[FieldKey]>
       return readNumber(value, 1, MAX_TOKENS_LIMIT, true);
     case 'stop_sequences':
       return readStopSequences(value);
+    case 'messages':
+      return readMessages(value);
   }
+}
+
+/** A name only: a value that looks like an address is refused, so a document can never choose where requests go. */
+function readEndpointName(value: RawValue): Read<string> {
+  const read = readText(value, 'needs the name of an endpoint from your settings, e.g. local-llama.');
+  if ('value' in read && /[:/\\]/.test(read.value)) {
+    return { problem: { span: value.span, message: 'must be the name of an endpoint defined in your settings ("Prefill Loom: Add Endpoint…"), not an address: a document cannot choose where requests go.' } };
+  }
+  return read;
 }
 
 function missing(value: RawValue): Problem | undefined {
@@ -526,7 +633,8 @@ function missing(value: RawValue): Problem | undefined {
 function readText(value: RawValue, blankMessage: string): Read<string> {
   const absent = missing(value);
   if (absent) return { problem: absent };
-  if (value.kind !== 'scalar') return { problem: { span: value.span, message: 'must be text, not a list.' } };
+  if (value.kind === 'list') return { problem: { span: value.span, message: 'must be text, not a list.' } };
+  if (value.kind !== 'scalar') return { problem: { span: value.span, message: 'must be text; maps are not supported here.' } };
   if (value.text.trim() === '') return { problem: { span: value.span, message: blankMessage } };
   return { value: value.text };
 }
@@ -535,7 +643,7 @@ function readNumber(value: RawValue, min: number, max: number, integer: boolean)
   const absent = missing(value);
   if (absent) return { problem: absent };
   const wanted = integer ? `a whole number from ${min}${max === Number.MAX_SAFE_INTEGER ? ' up' : ` to ${max}`}` : `a number from ${min} to ${max}`;
-  if (value.kind !== 'scalar') return { problem: { span: value.span, message: `must be ${wanted}, not a list.` } };
+  if (value.kind !== 'scalar') return { problem: { span: value.span, message: `must be ${wanted}, not a ${value.kind}.` } };
   if (!value.plain) return { problem: { span: value.span, message: `must be ${wanted}, not quoted text; remove the quotes.` } };
   const n = Number(value.text);
   const syntaxOk = (integer ? INTEGER : NUMBER).test(value.text);
@@ -548,12 +656,60 @@ function readNumber(value: RawValue, min: number, max: number, integer: boolean)
 function readStopSequences(value: RawValue): Read<string[]> {
   const absent = missing(value);
   if (absent) return { problem: absent };
-  const items: ListItem[] = value.kind === 'list' ? value.items : [{ text: value.kind === 'scalar' ? value.text : '', span: value.span }];
-  const blank = items.find((item) => item.text.trim() === '');
-  if (blank) {
-    return { problem: { span: blank.span, message: 'each stop sequence needs a visible character (the API rejects empty or whitespace-only ones).' } };
+  if (value.kind === 'map') return { problem: { span: value.span, message: 'must be a list of strings, not a map.' } };
+  const items = value.kind === 'list' ? value.items : [value];
+  const texts: string[] = [];
+  for (const item of items) {
+    if (item.kind === 'list' || item.kind === 'map') return { problem: { span: item.span, message: 'Nested lists and maps are not supported.' } };
+    const text = item.kind === 'scalar' ? item.text : '';
+    if (text.trim() === '') {
+      return { problem: { span: item.span, message: 'each stop sequence needs a visible character (the API rejects empty or whitespace-only ones).' } };
+    }
+    texts.push(text);
   }
-  return { value: items.map((item) => item.text) };
+  return { value: texts };
+}
+
+const TURN_SHAPE = 'each turn is one "user: …" or "assistant: …" entry, written "- user: Hello." on its own line.';
+
+/** The turns before the prefill, in the order and shape every endpoint accepts. */
+function readMessages(value: RawValue): Read<ConversationTurn[]> {
+  const absent = missing(value);
+  if (absent) return { problem: absent };
+  if (value.kind !== 'list') return { problem: { span: value.span, message: 'must be a list of turns, one per line: "- user: …" then "- assistant: …".' } };
+  if (value.items.length === 0) return { problem: { span: value.span, message: 'needs at least one turn; delete the line to use the default user turn.' } };
+  const turns: ConversationTurn[] = [];
+  for (const item of value.items) {
+    const turn = readTurn(item, turns);
+    if ('problem' in turn) return turn;
+    turns.push(turn.value);
+  }
+  if (turns[turns.length - 1].role === 'assistant') {
+    const last = value.items[value.items.length - 1];
+    return {
+      problem: {
+        span: last.span,
+        message: 'the last turn must be a user turn: the document body is the assistant reply that follows it. Move this text below the header to continue it.',
+      },
+    };
+  }
+  return { value: turns };
+}
+
+function readTurn(item: RawValue, before: ConversationTurn[]): Read<ConversationTurn> {
+  if (item.kind !== 'map' || item.pairs.length !== 1) return { problem: { span: item.span, message: TURN_SHAPE } };
+  const [{ key, keySpan, value }] = item.pairs;
+  if (key !== 'user' && key !== 'assistant') {
+    return { problem: { span: keySpan, message: `a turn's role is "user" or "assistant" (the system prompt goes in "system:" above). ${TURN_SHAPE}` } };
+  }
+  const previous = before[before.length - 1];
+  if (!previous && key !== 'user') return { problem: { span: keySpan, message: 'the first turn must be a user turn (the API starts every conversation with the user).' } };
+  if (previous && previous.role === key) {
+    return { problem: { span: keySpan, message: `turns must alternate between user and assistant; this is a second "${key}" turn in a row. Join the two texts into one turn.` } };
+  }
+  if (value.kind === 'empty') return { problem: { span: value.span, message: "needs a value: write the turn's text, or delete the turn." } };
+  const content = readText(value, "must not be blank (the API rejects empty messages); write the turn's text, or delete the turn.");
+  return 'problem' in content ? content : { value: { role: key, content: content.value } };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -575,12 +731,22 @@ export function renderDocumentHeader(fields: HeaderFields): string {
   return lines.join('\n') + '\n';
 }
 
-function renderEntry(key: FieldKey, value: string | number | string[]): string[] {
+function renderEntry(key: FieldKey, value: NonNullable<HeaderFields[FieldKey]>): string[] {
   if (typeof value === 'number') return [`${key}: ${String(value)}`];
-  if (Array.isArray(value)) return [`${key}: [${value.map(doubleQuote).join(', ')}]`];
-  if (isPlainSafe(value)) return [`${key}: ${value}`];
-  if (isBlockSafe(value)) return renderBlock(key, value);
-  return [`${key}: ${doubleQuote(value)}`];
+  if (typeof value === 'string') return renderText(key, value, '');
+  if (isTurnList(value)) return [`${key}:`, ...value.flatMap((turn) => renderText(`  - ${turn.role}`, turn.content, '    '))];
+  return [`${key}: [${value.map(doubleQuote).join(', ')}]`];
+}
+
+function isTurnList(value: string[] | ConversationTurn[]): value is ConversationTurn[] {
+  return value.some((item) => typeof item !== 'string');
+}
+
+/** `label: text`, with a block's lines indented past `indent` (the label's own nesting). */
+function renderText(label: string, value: string, indent: string): string[] {
+  if (isPlainSafe(value)) return [`${label}: ${value}`];
+  if (isBlockSafe(value)) return renderBlock(label, value, `${indent}  `);
+  return [`${label}: ${doubleQuote(value)}`];
 }
 
 /**
@@ -610,13 +776,13 @@ function isBlockSafe(s: string): boolean {
   return !/^[ \t]/.test(firstContent);
 }
 
-function renderBlock(key: FieldKey, s: string): string[] {
+function renderBlock(label: string, s: string, indent: string): string[] {
   const body = s.replace(/\n+$/, '');
   const trailing = s.length - body.length;
   const indicator = trailing === 0 ? '|-' : trailing === 1 ? '|' : '|+';
-  const lines = body.split('\n').map((l) => (l === '' ? '' : `  ${l}`));
+  const lines = body.split('\n').map((l) => (l === '' ? '' : `${indent}${l}`));
   const kept = trailing > 1 ? new Array<string>(trailing - 1).fill('') : [];
-  return [`${key}: ${indicator}`, ...lines, ...kept];
+  return [`${label}: ${indicator}`, ...lines, ...kept];
 }
 
 const QUOTE_ESCAPES: Record<string, string> = { '"': '\\"', '\\': '\\\\', '\n': '\\n', '\t': '\\t', '\r': '\\r', '\b': '\\b', '\f': '\\f' };

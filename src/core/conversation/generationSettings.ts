@@ -1,4 +1,4 @@
-import type { HeaderFields } from './documentHeader';
+import type { ConversationTurn, HeaderFields } from './documentHeader';
 import { MAX_TOKENS_LIMIT } from './documentHeader';
 
 /** The editor's settings for a generation, before a document's header overrides them. */
@@ -23,6 +23,8 @@ export interface GenerationParams {
   top_p?: number;
   top_k?: number;
   stop_sequences?: string[];
+  /** The header's turns before the prefill; absent, the conversation is the one `user` turn. */
+  messages?: ConversationTurn[];
 }
 
 /**
@@ -62,6 +64,7 @@ export function resolveGenerationParams(defaults: GenerationDefaults, header: He
   if (topP !== undefined) params.top_p = topP;
   if (topK !== undefined) params.top_k = topK;
   if (stops !== undefined && stops.length > 0) params.stop_sequences = [...stops];
+  if (header.messages !== undefined) params.messages = header.messages.map((turn) => ({ ...turn }));
   return params;
 }
 

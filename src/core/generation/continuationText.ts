@@ -13,7 +13,9 @@ export interface ContinuationEdit {
  * follows it, because if the response stops at `max_tokens` the next request must prefill without it
  * (the API rejects trailing whitespace) and the continuation replaces it; holding it back means the
  * editor never shows text that later disappears. The high half of a surrogate pair split between
- * deltas is held back too, so the document never holds half a character.
+ * deltas is held back too, so the document never holds half a character. Line breaks are shown in
+ * the document's own line ending when one is given: the editor rewrites every inserted break to it,
+ * and text that changed length on the way in would put the next edit in the wrong place.
  */
 export class ContinuationText {
   private shown = '';
@@ -21,10 +23,19 @@ export class ContinuationText {
   private heldIsStale = false;
   private replacedWhitespace = '';
 
-  /** @param documentTrailing whitespace after the sent prefill that is already in the document. */
+  /**
+   * @param documentTrailing whitespace after the sent prefill that is already in the document.
+   * @param lineEnding the document's line ending, which every line break becomes; none: kept as sent.
+   */
   constructor(
     private documentTrailing: string,
     private readonly emit: (edit: ContinuationEdit) => void,
+    private readonly lineEnding?: LineEnding,
+    /**
+     * False for endpoints that take a prefill exactly as written: the next request continues from
+     * every character received, so no whitespace is ever superseded and none is held back.
+     */
+    private readonly holdWhitespace = true,
   ) {}
 
   /** The continuation as the document shows it. */
@@ -45,7 +56,7 @@ export class ContinuationText {
       this.heldIsStale = false;
     }
     const combined = this.held + delta;
-    const body = withoutHeldTail(combined);
+    const body = withoutHeldTail(combined, this.holdWhitespace);
     this.held = combined.slice(body.length);
     if (body.length > 0) this.show(body);
   }
@@ -55,7 +66,7 @@ export class ContinuationText {
    * the previous response is superseded by whatever the new response says.
    */
   continueWithNextResponse(): void {
-    this.heldIsStale = true;
+    this.heldIsStale = this.holdWhitespace;
   }
 
   /**
@@ -68,7 +79,10 @@ export class ContinuationText {
     this.held = '';
   }
 
-  private show(text: string): void {
+  private show(raw: string): void {
+    // A `\r` that ends a delta is trailing whitespace, held until the next one, so a `\r\n` split
+    // between deltas arrives here whole and becomes one line break, not two.
+    const text = this.lineEnding === undefined ? raw : raw.replace(LINE_BREAK, this.lineEnding);
     const replace = this.documentTrailing.length;
     if (replace > 0) {
       this.replacedWhitespace = this.documentTrailing;
@@ -79,10 +93,16 @@ export class ContinuationText {
   }
 }
 
+export type LineEnding = '\n' | '\r\n';
+
+/** Every line break the editor recognises, as it splits lines. */
+const LINE_BREAK = /\r\n|\r|\n/g;
+
 /** `text` without what must wait for the next delta: trailing whitespace and a trailing high surrogate. */
-function withoutHeldTail(text: string): string {
-  let body = text.trimEnd();
-  while (endsInHighSurrogate(body)) body = body.slice(0, -1).trimEnd();
+function withoutHeldTail(text: string, holdWhitespace: boolean): string {
+  const trim = (t: string): string => (holdWhitespace ? t.trimEnd() : t);
+  let body = trim(text);
+  while (endsInHighSurrogate(body)) body = trim(body.slice(0, -1));
   return body;
 }
 

@@ -1,3 +1,5 @@
+import type { EndpointKind } from '../providers/endpointKind';
+import type { PackedTokens } from '../providers/tokenLogprobs';
 import type { TokenUsage } from '../shared/tokenUsage';
 
 // The shapes of a loom tree's nodes and of the operations that change it. They are also the
@@ -23,6 +25,20 @@ export interface GenerationInfo {
   readonly requests: number;
   readonly status: NodeGenerationStatus;
   readonly error?: string;
+  /** The prefill's trailing whitespace this generation replaced in the document (its text starts after it). */
+  readonly replacedWhitespace?: string;
+  /**
+   * The endpoint that produced the node, by name (never its URL: a tree file must not be able to
+   * choose where requests go), and its kind. Absent on nodes from before endpoints: Anthropic.
+   */
+  readonly endpoint?: string;
+  readonly endpointKind?: EndpointKind;
+  /**
+   * Every generated token with its log-probability and alternatives, packed (see tokenLogprobs.ts;
+   * read them with `nodeTokens`). Their texts joined are the text the generation produced; after a
+   * hand edit splits the node, the node's text is a suffix of it.
+   */
+  readonly tokens?: PackedTokens;
 }
 
 /**
@@ -100,3 +116,13 @@ export type TreeOp =
   | { readonly op: 'split'; readonly id: string; readonly offset: number; readonly headId: string }
   | { readonly op: 'remove'; readonly id: string }
   | { readonly op: 'restore'; readonly removed: RemovedSubtree };
+
+/**
+ * Longest node id. One rule for tree files, imports, the journal and the view's messages, so every
+ * node that loads can also be selected, deleted or bookmarked from the view.
+ */
+export const MAX_NODE_ID_LENGTH = 256;
+
+export function isNodeId(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0 && value.length <= MAX_NODE_ID_LENGTH;
+}

@@ -1,5 +1,7 @@
-import type { GenerationInfo, LoomNode, NodeGenerationStatus, NodeKind } from './loomNode';
+import { MAX_NODE_ID_LENGTH, type GenerationInfo, type LoomNode, type NodeGenerationStatus, type NodeKind } from './loomNode';
 import { LoomTree, normalizeTags, type TreeOptions } from './loomTree';
+import { isEndpointKind } from '../providers/endpointKind';
+import { isPackedShape } from '../providers/tokenLogprobs';
 
 // The tree file ("snapshot"): human-readable JSON with one node per line, so a person can read it,
 // back it up and version it, and a diff shows which nodes changed.
@@ -23,14 +25,16 @@ import { LoomTree, normalizeTags, type TreeOptions } from './loomTree';
 // Nodes are in preorder, so children keep their order. Request parameters (which hold the system
 // prompt and user turn, often long) are written once in `params` and named by the nodes that used
 // them; a node may also hold its parameters inline (a hand edit). `journalSeq` says which journal
-// entries the snapshot already holds (treeJournal.ts).
+// entries the snapshot already holds (treeJournal.ts). A snapshot the store writes also has an `id`
+// (new at every write), which its journal names, and `absorbed`, the id of the journal it took in:
+// together they tell a journal that extends this snapshot from one left by another (a `git pull`).
 
 export const TREE_FORMAT = 'prefill-loom-tree';
 export const TREE_FORMAT_VERSION = 1;
 
 /** Why a tree file cannot be used. The file is then never written over (see TreeStore). */
 export interface TreeFileError {
-  kind: 'corrupt' | 'newerVersion' | 'io';
+  kind: 'corrupt' | 'newerVersion' | 'io' | 'link';
   /** A sentence for the user: what is wrong and what to do. */
   message: string;
   path: string;
@@ -44,13 +48,16 @@ export interface TreeSnapshot {
   /** The document's file name when the tree was saved (informational). */
   document: string;
   journalSeq: number;
+  /** The snapshot's id and the id of the journal it absorbed, when a store wrote it. */
+  id?: string;
+  absorbed?: string;
   /** Problems that were repaired while loading, for the log or a notification. */
   warnings: string[];
   /** Set when the file was in an older format version and has been migrated in memory. */
   migratedFrom?: number;
 }
 
-export function serializeTree(tree: LoomTree, info: { currentId: string; document: string; journalSeq?: number }): string {
+export function serializeTree(tree: LoomTree, info: { currentId: string; document: string; journalSeq?: number; id?: string; absorbed?: string }): string {
   const lines: string[] = [];
   const paramsNames = new Map<string, string>();
   for (const n of tree.preorder()) {
@@ -73,6 +80,8 @@ export function serializeTree(tree: LoomTree, info: { currentId: string; documen
     `  "rootId": ${JSON.stringify(tree.rootId)},`,
     `  "currentId": ${JSON.stringify(info.currentId)},`,
     `  "journalSeq": ${info.journalSeq ?? 0},`,
+    ...(info.id !== undefined ? [`  "id": ${JSON.stringify(info.id)},`] : []),
+    ...(info.absorbed !== undefined ? [`  "absorbed": ${JSON.stringify(info.absorbed)},`] : []),
     ...(params.length > 0 ? ['  "params": {', params.join(',\n'), '  },'] : ['  "params": {},']),
     '  "nodes": [',
     '    ' + lines.join(',\n    '),
@@ -180,12 +189,15 @@ function buildTree(raw: Record<string, unknown>, options: TreeOptions): TreeSnap
     if (raw.currentId !== undefined) warnings.add(`the current node ${JSON.stringify(raw.currentId)} is missing; the root is current`);
     currentId = rootId;
   }
-  const seq = raw.journalSeq;
+  const seq = raw.journalSeq ?? 0;
+  if (!isSequenceNumber(seq)) return `its "journalSeq" is not a sequence number (a whole number from 0 to ${Number.MAX_SAFE_INTEGER})`;
   return {
     tree,
     currentId,
     document: typeof raw.document === 'string' ? raw.document : '',
-    journalSeq: typeof seq === 'number' && Number.isInteger(seq) && seq >= 0 ? seq : 0,
+    journalSeq: seq,
+    ...(typeof raw.id === 'string' ? { id: raw.id } : {}),
+    ...(typeof raw.absorbed === 'string' ? { absorbed: raw.absorbed } : {}),
     warnings: warnings.list(),
   };
 }
@@ -202,6 +214,7 @@ export function checkNode(raw: unknown, index: number, warnings: Warnings, param
   if (!isObject(raw)) return `node ${index + 1} is not an object`;
   const { id, text, author } = raw;
   if (typeof id !== 'string' || id === '') return `node ${index + 1} has no "id"`;
+  if (id.length > MAX_NODE_ID_LENGTH) return `node ${index + 1} has an id of ${id.length} characters; ids are at most ${MAX_NODE_ID_LENGTH}`;
   if (typeof text !== 'string') return `node ${id} has no "text"`;
   if (typeof raw.parentId !== 'string') raw.parentId = null;
   if (author !== 'user' && author !== 'model') {
@@ -264,8 +277,19 @@ function checkGeneration(raw: unknown, id: string, warnings: Warnings, params: R
   check('requests', count(g.requests), 0);
   check('status', STATUSES.includes(g.status as NodeGenerationStatus), 'completed');
   if ('error' in g && typeof g.error !== 'string') delete g.error;
+  if ('endpoint' in g && typeof g.endpoint !== 'string') delete g.endpoint;
+  if ('endpointKind' in g && !isEndpointKind(g.endpointKind)) delete g.endpointKind;
+  if ('tokens' in g && !isPackedShape(g.tokens)) {
+    delete g.tokens;
+    warnings.add(`node ${id}: token probabilities unreadable; left out`);
+  }
   if (bad.length > 0) warnings.add(`node ${id}: generation info without a valid ${bad.join(', ')}; defaults used`);
   return g as unknown as GenerationInfo;
+}
+
+/** Above 2^53 integers are no longer exact: two entries would share one number (issue 16). */
+export function isSequenceNumber(v: unknown): v is number {
+  return Number.isSafeInteger(v) && (v as number) >= 0;
 }
 
 /** Collects warnings, keeping the list short enough to show. */
@@ -285,13 +309,15 @@ export class Warnings {
 
 export function fail(kind: TreeFileError['kind'], path: string, detail: string): { ok: false; error: TreeFileError } {
   const name = fileName(path);
-  const message =
-    kind === 'newerVersion'
-      ? `${name} was written by a newer version of Prefill Loom (${detail}). Update Prefill Loom to open it; the file has been left unchanged.`
-      : kind === 'io'
-        ? `Could not access ${name}: ${detail}. Check that it is readable and writable; Prefill Loom has not changed it.`
-        : `${name} cannot be read as a Prefill Loom tree: ${detail}. It has been left unchanged and nothing will be saved over it: fix it by hand, or move it aside to start a new tree.`;
-  return { ok: false, error: { kind, message, path } };
+  const messages: Record<TreeFileError['kind'], string> = {
+    newerVersion: `${name} was written by a newer version of Prefill Loom (${detail}). Update Prefill Loom to open it; the file has been left unchanged.`,
+    io: `Could not access ${name}: ${detail}. Check that it is readable and writable; Prefill Loom has not changed it.`,
+    link:
+      `${name} is a symbolic link. Prefill Loom never reads or writes tree files through links: one in a folder from someone else could point at any file of yours. ` +
+      "Delete the link, or replace it with a regular file, and reopen the document; until then this document's tree is neither loaded nor saved.",
+    corrupt: `${name} cannot be read as a Prefill Loom tree: ${detail}. It has been left unchanged and nothing will be saved over it: fix it by hand, or move it aside to start a new tree.`,
+  };
+  return { ok: false, error: { kind, message: messages[kind], path } };
 }
 
 export function fileName(path: string): string {

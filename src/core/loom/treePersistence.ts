@@ -1,7 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { LoomTree, type TreeOptions } from './loomTree';
-import { fail, fileName, parseTreeFile, serializeTree, type TreeFileError } from './treeFormat';
-import { encodeEntries, JOURNAL_HEADER, parseJournal, replayJournal, type JournalEntry, type JournalOp } from './treeJournal';
-import { conflictPath, tempPath, type TreePaths, type TreeStorage } from './treeStorage';
+import { fail, fileName, parseTreeFile, serializeTree, type TreeFileError, type TreeSnapshot } from './treeFormat';
+import { encodeEntries, journalFits, journalHeader, parseJournal, replayJournal, type JournalEntry, type JournalOp, type ParsedJournal } from './treeJournal';
+import { companionPaths, conflictPath, freePath, journalBackupPath, LinkError, tempPath, type TreePaths, type TreeStorage } from './treeStorage';
 
 export type LoadResult =
   | { kind: 'missing' }
@@ -16,17 +17,27 @@ export interface FileState {
   /** The snapshot must be rewritten before anything is appended (a cut journal line, an old format). */
   needsCompaction: boolean;
   /**
-   * The snapshot as it was on disk, kept beside it before it is first rewritten: when it was in an
-   * older format (`.v0.json`) or needed repairs (`.before-repair.json`), so a hand edit is never lost.
+   * Files as they were on disk, kept beside them (created new, never over another file) before the
+   * first rewrite: a snapshot in an older format (`.v0.json`) or that needed repairs
+   * (`.before-repair.json`), a journal with entries that were not applied or a damaged last line
+   * (`.journal.before-repair.jsonl`), so a hand edit or an entry is never lost.
    */
-  backup?: { path: string; text: string };
+  backups: { path: string; text: string }[];
+  /** The id of the snapshot on disk, which the journal names (undefined: none, or written before ids). */
+  snapshotId?: string;
+  /** The id of the journal on disk, which the next snapshot records as absorbed. */
+  journalId?: string;
 }
 
 /**
  * Reads a tree: the snapshot, then the journal replayed over it. Never writes. A generation that
- * was still streaming when its writer stopped is marked cancelled.
+ * was still streaming when its writer stopped is marked cancelled. A tree file name (or the name of
+ * a file the store writes beside it) that is a symbolic link refuses the whole tree.
  */
 export async function loadTree(storage: TreeStorage, paths: TreePaths, options: TreeOptions = {}): Promise<LoadResult> {
+  for (const file of companionPaths(paths)) {
+    if (await storage.isLink(file).catch(() => false)) return { kind: 'error', error: fail('link', file, '').error };
+  }
   const snapshotText = await readOrError(storage, paths.snapshot);
   if (typeof snapshotText === 'object') return snapshotText;
   const journalText = await readOrError(storage, paths.journal);
@@ -40,26 +51,63 @@ export async function loadTree(storage: TreeStorage, paths: TreePaths, options: 
   const journal = parseJournal(journalText ?? '', paths.journal);
   if (!journal.ok) return { kind: 'error', error: journal.error };
   const { tree, migratedFrom } = snapshot.value;
-  const replay = replayJournal(tree, journal.value.entries, snapshot.value.journalSeq, snapshot.value.currentId);
+  const replay = replayOrSetAside(snapshot.value, journal.value, fileName(paths.snapshot));
   for (const node of tree.preorder()) {
     if (node.generation?.status === 'streaming') {
       tree.setGeneration(node.id, { status: 'cancelled', error: 'interrupted: Prefill Loom stopped while this was streaming' });
     }
+  }
+  const backups: FileState['backups'] = [];
+  const warnings = [...snapshot.value.warnings, ...journal.value.warnings, ...replay.warnings];
+  if (migratedFrom !== undefined || snapshot.value.warnings.length > 0) {
+    const name = migratedFrom !== undefined ? `v${migratedFrom}` : 'before-repair';
+    backups.push({ path: await freePath(storage, paths.snapshot.replace(/\.json$/, `.${name}.json`)), text: snapshotText });
+  }
+  if (journal.value.needsRepair || replay.notApplied > 0) {
+    const kept = await freePath(storage, journalBackupPath(paths.journal));
+    backups.push({ path: kept, text: journalText! });
+    warnings.push(`${replay.notApplied > 0 ? `${replay.summary}; ` : ''}the journal as it was is kept as ${fileName(kept)}`);
   }
   return {
     kind: 'loaded',
     tree,
     currentId: replay.currentId,
     document: snapshot.value.document,
-    warnings: [...snapshot.value.warnings, ...journal.value.warnings, ...replay.warnings],
+    warnings,
     state: {
       seq: replay.seq,
       snapshotBytes: byteLength(snapshotText),
       journalBytes: byteLength(journalText ?? ''),
-      needsCompaction: journal.value.needsRepair || migratedFrom !== undefined || snapshot.value.warnings.length > 0,
-      backup: backupOf(paths.snapshot, snapshotText, migratedFrom, snapshot.value.warnings.length > 0),
+      // A journal that does not extend this snapshot is rewritten even if empty: entries appended to
+      // it would not be applied at the next load.
+      needsCompaction: backups.length > 0 || !replay.fits,
+      backups,
+      snapshotId: snapshot.value.id,
+      journalId: journal.value.ids.id,
     },
   };
+}
+
+/**
+ * Replays the journal if it belongs on the snapshot; one written for another version of the
+ * snapshot (replaced from elsewhere) is not applied at all. Either way, says how many entries were
+ * not applied, for a warning.
+ */
+function replayOrSetAside(
+  snapshot: TreeSnapshot,
+  journal: ParsedJournal,
+  snapshotName: string,
+): ReturnType<typeof replayJournal> & { fits: boolean; notApplied: number; summary: string } {
+  const { entries } = journal;
+  if (!journalFits(journal.ids, snapshot)) {
+    const seq = entries.reduce((max, e) => Math.max(max, e.seq), snapshot.journalSeq);
+    const were = entries.length === 1 ? 'entry was' : 'entries were';
+    const summary = `${entries.length} journal ${were} written for another version of ${snapshotName} (it was replaced, e.g. by a git pull) and not applied`;
+    return { currentId: snapshot.currentId, seq, skipped: 0, warnings: [], fits: false, notApplied: entries.length, summary };
+  }
+  const replay = replayJournal(snapshot.tree, entries, snapshot.journalSeq, snapshot.currentId);
+  const summary = `${replay.skipped} journal ${replay.skipped === 1 ? 'entry' : 'entries'} could not be applied`;
+  return { ...replay, fits: true, notApplied: replay.skipped, summary };
 }
 
 export interface StoreOptions {
@@ -117,7 +165,7 @@ export class TreeStore {
     if (loaded.kind === 'error') return { ok: false, error: loaded.error };
     if (loaded.kind === 'missing') {
       const tree = LoomTree.create(options.initialText, options.tree);
-      const state = { seq: 0, snapshotBytes: 0, journalBytes: 0, needsCompaction: false };
+      const state = { seq: 0, snapshotBytes: 0, journalBytes: 0, needsCompaction: false, backups: [] };
       return { ok: true, store: new TreeStore(storage, paths, tree, tree.rootId, options, state), created: true, warnings: [] };
     }
     const store = new TreeStore(storage, paths, loaded.tree, loaded.currentId, options, loaded.state);
@@ -187,12 +235,32 @@ export class TreeStore {
    * saves its own tree aside instead, and says where.
    */
   private async unlessChangedOnDisk(work: () => Promise<void>): Promise<void> {
+    for (const file of [this.paths.snapshot, this.paths.journal]) {
+      if (await this.storage.isLink(file)) throw new LinkError(file);
+    }
     if (this.conflictCopy === undefined && !(await this.changedOnDisk())) return work();
+    return this.saveAside();
+  }
+
+  /** Saves the whole tree to this store's own conflict copy (a name no other store can have), telling once. */
+  private async saveAside(): Promise<void> {
     const first = this.conflictCopy === undefined;
     this.conflictCopy ??= conflictPath(this.paths.snapshot);
     this.pending = [];
-    await this.storage.write(this.conflictCopy, serializeTree(this.currentTree, { currentId: this.current, document: this.options.document, journalSeq: 0 }));
+    await this.replaceFile(this.conflictCopy, serializeTree(this.currentTree, { currentId: this.current, document: this.options.document, journalSeq: 0 }));
     if (first) this.options.onConflict?.(this.conflictCopy);
+  }
+
+  /** Writes a new file under a fresh name, then renames it over `file`: never through a link, never half-written. */
+  private async replaceFile(file: string, text: string): Promise<void> {
+    const temp = tempPath(file);
+    await this.storage.create(temp, text);
+    try {
+      await this.storage.rename(temp, file);
+    } catch (e) {
+      await this.storage.remove(temp).catch(() => undefined);
+      throw e;
+    }
   }
 
   /** A size differing from what this store last read or wrote means someone else wrote. */
@@ -212,7 +280,9 @@ export class TreeStore {
     if (this.pending.length === 0 && !this.state.needsCompaction) return;
     const threshold = Math.max(this.compaction.minBytes, this.compaction.ratio * this.state.snapshotBytes);
     const entries: JournalEntry[] = this.pending.map((op) => ({ seq: ++this.state.seq, op }));
-    const data = (this.state.journalBytes === 0 ? JOURNAL_HEADER + '\n' : '') + encodeEntries(entries);
+    const journalId = this.state.journalBytes === 0 ? newId() : this.state.journalId;
+    const header = this.state.journalBytes === 0 ? journalHeader({ id: journalId, snapshot: this.state.snapshotId }) : '';
+    const data = header + encodeEntries(entries);
     const bytes = byteLength(data);
     if (!this.snapshotExists || this.state.needsCompaction || this.state.journalBytes + bytes > threshold) {
       return this.writeSnapshot();
@@ -220,7 +290,6 @@ export class TreeStore {
     this.pending = [];
     try {
       await this.storage.append(this.paths.journal, data);
-      this.state.journalBytes += bytes;
     } catch (e) {
       // The journal may now end with part of a line; the tree is safe in memory, so the next flush
       // rewrites the snapshot instead of appending. That part is ours, not another writer's.
@@ -228,24 +297,32 @@ export class TreeStore {
       this.state.journalBytes = (await this.storage.size(this.paths.journal).catch(() => undefined)) ?? this.state.journalBytes;
       throw e;
     }
+    this.state.journalId = journalId;
+    const expected = this.state.journalBytes + bytes;
+    this.state.journalBytes = (await this.storage.size(this.paths.journal)) ?? 0;
+    // Another window that passed its size check at the same moment appended too: from now on the
+    // journal is as much theirs as ours, so this store's tree goes to its own copy.
+    if (this.state.journalBytes !== expected) await this.saveAside();
   }
 
   private async writeSnapshot(): Promise<void> {
     this.pending = [];
     this.state.needsCompaction = true;
     const { snapshot, journal } = this.paths;
-    const text = serializeTree(this.currentTree, { currentId: this.current, document: this.options.document, journalSeq: this.state.seq });
-    const backup = this.state.backup;
-    if (backup) await this.storage.write(backup.path, backup.text);
-    const temp = tempPath(snapshot);
-    await this.storage.write(temp, text);
-    await this.storage.rename(temp, snapshot);
+    const id = newId();
+    const absorbed = this.state.journalBytes > 0 ? this.state.journalId : undefined;
+    const text = serializeTree(this.currentTree, { currentId: this.current, document: this.options.document, journalSeq: this.state.seq, id, absorbed });
+    for (const backup of this.state.backups) await this.storage.create(backup.path, backup.text);
+    this.state.backups = [];
+    await this.replaceFile(snapshot, text);
     this.snapshotExists = true;
     this.state.snapshotBytes = byteLength(text);
-    this.state.backup = undefined;
-    // Entries still in the journal are all ≤ journalSeq, so a crash before this point loses nothing.
+    this.state.snapshotId = id;
+    // Entries still in the journal are all ≤ journalSeq and the snapshot names the journal as
+    // absorbed, so a crash before this point loses nothing and applies nothing twice.
     await this.storage.remove(journal);
     this.state.journalBytes = 0;
+    this.state.journalId = undefined;
     this.state.needsCompaction = false;
   }
 
@@ -262,16 +339,16 @@ function merge(last: JournalOp, op: JournalOp): JournalOp | undefined {
   return undefined;
 }
 
-function backupOf(snapshot: string, text: string, migratedFrom: number | undefined, repaired: boolean): FileState['backup'] {
-  if (migratedFrom !== undefined) return { path: snapshot.replace(/\.json$/, `.v${migratedFrom}.json`), text };
-  if (repaired) return { path: snapshot.replace(/\.json$/, '.before-repair.json'), text };
-  return undefined;
+/** A random id for a snapshot or journal file. */
+function newId(): string {
+  return randomBytes(6).toString('hex');
 }
 
 async function readOrError(storage: TreeStorage, path: string): Promise<string | undefined | { kind: 'error'; error: TreeFileError }> {
   try {
     return await storage.read(path);
   } catch (e) {
+    if (e instanceof LinkError) return { kind: 'error', error: fail('link', path, '').error };
     return { kind: 'error', error: fail('io', path, (e as Error).message).error };
   }
 }

@@ -107,13 +107,16 @@ function better(a: Match, b: Match): boolean {
   return !aSplits && bSplits;
 }
 
-/** How many leading characters of `text` match `buffer` from `start`, never ending between the halves of a surrogate pair. */
+/**
+ * How many leading characters of `text` match `buffer` from `start`, never ending between the halves
+ * of a surrogate pair. Called only when `text` is not wholly matched, so the loop stops at a differing
+ * unit (charCodeAt past either end is NaN, which equals nothing).
+ */
 function commonPrefix(text: string, buffer: string, start: number): number {
-  const max = Math.min(text.length, buffer.length - start);
   let m = 0;
-  while (m < max && text.charCodeAt(m) === buffer.charCodeAt(start + m)) m++;
-  if (m > 0 && m < text.length && start + m < buffer.length && isHighSurrogate(text.charCodeAt(m - 1))) m--;
-  return m;
+  while (text.charCodeAt(m) === buffer.charCodeAt(start + m)) m++;
+  // Where the buffer ends, it is followed exactly, even in half a pair (an edit in progress).
+  return start + m < buffer.length && isHighSurrogate(text.charCodeAt(m - 1)) ? m - 1 : m;
 }
 
 function isHighSurrogate(code: number): boolean {

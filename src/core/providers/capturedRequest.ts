@@ -10,14 +10,45 @@ export interface CapturedRequest {
 
 export const REDACTED = '<redacted>';
 
-const SECRET_HEADERS = new Set(['x-api-key', 'authorization', 'proxy-authorization', 'cookie']);
+/**
+ * Headers whose values are known to carry no secret, in lower case. Everything else is redacted:
+ * the SDK adds whatever `ANTHROPIC_CUSTOM_HEADERS` names (gateway tokens such as
+ * `cf-aig-authorization` or `x-portkey-api-key`), and no list of secret names can know them all.
+ */
+const HARMLESS_HEADERS = new Set([
+  'accept',
+  'accept-encoding',
+  'anthropic-beta',
+  'anthropic-dangerous-direct-browser-access',
+  'anthropic-version',
+  'content-length',
+  'content-type',
+  'user-agent',
+  'x-stainless-arch',
+  'x-stainless-async',
+  'x-stainless-helper',
+  'x-stainless-helper-method',
+  'x-stainless-lang',
+  'x-stainless-os',
+  'x-stainless-package-version',
+  'x-stainless-retry-count',
+  'x-stainless-runtime',
+  'x-stainless-runtime-version',
+  'x-stainless-stream-helper',
+  'x-stainless-timeout',
+]);
 
-/** Lower-cases header names and redacts credentials, so a capture is safe to show, log or export. */
+/** Whether a header's value may be shown as is (`name` in lower case). */
+export function isHarmlessHeader(name: string): boolean {
+  return HARMLESS_HEADERS.has(name);
+}
+
+/** Lower-cases header names and redacts every value not known to be harmless, so a capture is safe to show, log or export. */
 export function redactHeaders(headers: Headers): Record<string, string> {
   const out: Record<string, string> = {};
   headers.forEach((value, name) => {
     const key = name.toLowerCase();
-    out[key] = SECRET_HEADERS.has(key) ? REDACTED : value;
+    out[key] = isHarmlessHeader(key) ? value : REDACTED;
   });
   return out;
 }

@@ -1,3 +1,5 @@
+import { baseUrlProblem } from './endpointSafety';
+
 /** How requests are sent: where, how patiently, and how far a generation may run past max_tokens. */
 export interface ConnectionSettings {
   /** '' means the SDK's default endpoint. */
@@ -49,8 +51,9 @@ export function validateConnectionSettings(raw: Partial<Record<keyof ConnectionS
   const settings: ConnectionSettings = { ...DEFAULT_CONNECTION_SETTINGS };
   const problems: string[] = [];
   if (raw.baseUrl !== undefined && raw.baseUrl !== '') {
-    if (typeof raw.baseUrl === 'string' && isHttpUrl(raw.baseUrl)) settings.baseUrl = raw.baseUrl.replace(/\/+$/, '');
-    else problems.push(`\`prefillLoom.baseUrl\` must be an http(s) URL such as https://api.example.com; using the default endpoint instead.`);
+    const problem = typeof raw.baseUrl === 'string' ? baseUrlProblem(raw.baseUrl) : baseUrlProblem('');
+    if (problem === undefined) settings.baseUrl = (raw.baseUrl as string).replace(/\/+$/, '');
+    else problems.push(`\`prefillLoom.baseUrl\` ${problem}; using the default endpoint instead.`);
   }
   for (const name of Object.keys(INTEGER_RANGES) as IntegerSetting[]) {
     const value = raw[name];
@@ -60,13 +63,4 @@ export function validateConnectionSettings(raw: Partial<Record<keyof ConnectionS
     else problems.push(`\`prefillLoom.${name}\` must be a whole number from ${min} to ${max}; using ${settings[name]}.`);
   }
   return { settings, problems };
-}
-
-function isHttpUrl(text: string): boolean {
-  try {
-    const url = new URL(text);
-    return url.protocol === 'https:' || url.protocol === 'http:';
-  } catch {
-    return false;
-  }
 }

@@ -1,7 +1,9 @@
-import type Anthropic from '@anthropic-ai/sdk';
 import { APIUserAbortError } from '@anthropic-ai/sdk';
+import { runGeneration, type GenerationClient } from '../generation/generation';
+import { OpenAIStyleClient } from '../providers/openaiClient';
 import { concurrencyLimit } from '../shared/concurrencyLimit';
 import { describeGenerationError } from '../generation/generationError';
+import { conversationTurns } from '../conversation/conversationTurns';
 import type { GenerationParams } from '../conversation/generationSettings';
 import { buildMessagesRequest } from '../conversation/messagesRequest';
 import { costUsd } from '../shared/pricing';
@@ -16,11 +18,11 @@ export { probeSplitPoints, type SplitMode } from './probeSplitPoints';
 export type { ProbeVerdict } from './probeVerdict';
 
 export interface ProbeOptions {
-  /** From createAnthropicClient; its retries apply to every probe request. */
-  readonly client: Anthropic;
+  /** From createAnthropicClient or createOpenAIStyleClient; its retries apply to every probe request. */
+  readonly client: GenerationClient;
   /** The node's original parameters (model, system, user, temperature…). */
   readonly params: GenerationParams;
-  /** The text before the node, exactly as it was sent (no trailing whitespace). */
+  /** The text before the node, exactly as it was sent (on Anthropic, without trailing whitespace). */
   readonly basePrefill: string;
   /** The model-written text to probe. */
   readonly nodeText: string;
@@ -100,7 +102,8 @@ export function planProbe(input: ProbePlanInput): ProbePlan {
   if (input.maxPoints !== undefined) checkCount('maxPoints', input.maxPoints);
   const offsets = spreadEvenly(probeSplitPoints(input.nodeText, input.split), input.maxPoints);
   const requests = offsets.length * input.samples;
-  const promptLength = (input.params.system ?? '').length + input.params.user.length + input.basePrefill.length;
+  const turnsLength = conversationTurns(input.params).reduce((sum, turn) => sum + turn.content.length, 0);
+  const promptLength = (input.params.system ?? '').length + turnsLength + input.basePrefill.length;
   const estimatedInputTokens = input.samples * offsets.reduce((sum, k) => sum + estimateTokens(promptLength + k), 0);
   const estimatedOutputTokens = requests * input.probeTokens;
   return {
@@ -166,6 +169,7 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeReport> {
 /** One probe request; undefined when it was cancelled (or never started because of it). */
 async function requestSample(options: ProbeOptions, offset: number): Promise<{ sample: ProbeSample; usage: TokenUsage } | undefined> {
   if (options.signal?.aborted) return undefined;
+  if (options.client instanceof OpenAIStyleClient) return requestStreamedSample(options.client, options, offset);
   const body = buildMessagesRequest(options.params, options.basePrefill + options.nodeText.slice(0, offset), options.probeTokens);
   try {
     const message = await options.client.messages.create({ ...body, stream: false }, { signal: options.signal });
@@ -179,6 +183,26 @@ async function requestSample(options: ProbeOptions, offset: number): Promise<{ s
     if (e instanceof APIUserAbortError || options.signal?.aborted) return undefined;
     return { sample: { text: '', consistent: false, stopReason: null, error: describeGenerationError(e).cause }, usage: ZERO_USAGE };
   }
+}
+
+/**
+ * One probe request to an OpenAI-style endpoint: a generation whose budget is the probe's tokens,
+ * so it is one request and never auto-continues.
+ */
+async function requestStreamedSample(client: OpenAIStyleClient, options: ProbeOptions, offset: number): Promise<{ sample: ProbeSample; usage: TokenUsage } | undefined> {
+  const outcome = await runGeneration({
+    client,
+    params: options.params,
+    prefill: options.basePrefill + options.nodeText.slice(0, offset),
+    maxTotalTokens: options.probeTokens,
+    signal: options.signal,
+  });
+  if (outcome.status === 'cancelled') return undefined;
+  if (outcome.status === 'failed') {
+    return { sample: { text: '', consistent: false, stopReason: null, error: describeGenerationError(outcome.error).cause }, usage: outcome.usage };
+  }
+  const consistent = sampleIsConsistent(outcome.text, outcome.stopReason, options.nodeText.slice(offset));
+  return { sample: { text: outcome.text, consistent, stopReason: outcome.stopReason }, usage: outcome.usage };
 }
 
 function toPoint(options: ProbeOptions, offset: number, samples: ProbeSample[]): ProbePoint {

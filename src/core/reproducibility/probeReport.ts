@@ -23,6 +23,14 @@ export function prefillTail(nodeText: string, offset: number): string {
   return nodeText.slice(Math.max(0, offset - TAIL_CHARS), offset);
 }
 
+/** {@link prefillTail} as a table cell shows it: when cut, from the space before a word, after `…`. */
+export function prefillTailCell(nodeText: string, offset: number): string {
+  const tail = prefillTail(nodeText, offset);
+  if (tail.length === offset) return tail;
+  const wordStart = tail.search(/(?<=\s)\S/);
+  return `…${wordStart > 0 ? tail.slice(wordStart - 1) : tail}`;
+}
+
 /**
  * The probe as Markdown a user can paste into a bug report: what was asked (model, parameters,
  * split, samples), the summary, and one table row per split point. Texts are shown as JSON strings

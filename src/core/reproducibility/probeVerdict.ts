@@ -1,3 +1,5 @@
+import { isLengthStop } from '../providers/endpointKind';
+
 /** How one split point's samples compare with the original: all agree, none do, some do, or no answer. */
 export type ProbeVerdict = 'consistent' | 'divergent' | 'mixed' | 'failed';
 
@@ -12,7 +14,7 @@ export type ProbeVerdict = 'consistent' | 'divergent' | 'mixed' | 'failed';
 export function sampleIsConsistent(got: string, stopReason: string | null, originalRest: string): boolean {
   const common = Math.min(got.length, originalRest.length);
   if (got.slice(0, common) !== originalRest.slice(0, common)) return false;
-  const endedEarly = got.length < originalRest.length && stopReason !== 'max_tokens';
+  const endedEarly = got.length < originalRest.length && !isLengthStop(stopReason);
   return !endedEarly;
 }
 

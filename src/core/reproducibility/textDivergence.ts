@@ -46,19 +46,20 @@ export function compareTexts(original: string, other: string): TextComparison {
     return { identical: true, firstDivergence: null, spans: original === '' ? [] : [{ kind: 'same', text: original }], divergences: [] };
   }
   const firstDivergence = commonPrefixLength(original, other);
-  const spans = mergeSpans(absorbLoneSpaces(diffSpans(original, other, firstDivergence)));
+  const spans = mergeSpans(absorbCoincidences(diffSpans(original, other, firstDivergence)));
   return { identical: false, firstDivergence, spans, divergences: divergencesOf(spans) };
 }
 
 /**
  * How many leading UTF-16 units two texts share, never ending between the halves of a surrogate
- * pair (two emoji can share their high surrogate and still be different characters).
+ * pair of either text (two emoji can share their high surrogate and still be different characters).
+ * The scan stops at the first difference: charCodeAt past either end is NaN, which equals nothing.
  */
 export function commonPrefixLength(a: string, b: string): number {
-  const limit = Math.min(a.length, b.length);
   let n = 0;
-  while (n < limit && a.charCodeAt(n) === b.charCodeAt(n)) n++;
-  return n < limit && n > 0 && isHighSurrogate(a.charCodeAt(n - 1)) ? n - 1 : n;
+  while (a.charCodeAt(n) === b.charCodeAt(n)) n++;
+  const splitsPair = isHighSurrogate(a.charCodeAt(n - 1)) && (isLowSurrogate(a.charCodeAt(n)) || isLowSurrogate(b.charCodeAt(n)));
+  return splitsPair ? n - 1 : n;
 }
 
 /** Like {@link commonPrefixLength} from the end, never reaching into the first `limit` units. */
@@ -66,7 +67,8 @@ function commonSuffixLength(a: string, b: string, limit: number): number {
   const max = Math.min(a.length, b.length) - limit;
   let n = 0;
   while (n < max && a.charCodeAt(a.length - 1 - n) === b.charCodeAt(b.length - 1 - n)) n++;
-  return n < max && n > 0 && isLowSurrogate(a.charCodeAt(a.length - n)) ? n - 1 : n;
+  const splitsPair = isLowSurrogate(a.charCodeAt(a.length - n)) && (isHighSurrogate(a.charCodeAt(a.length - 1 - n)) || isHighSurrogate(b.charCodeAt(b.length - 1 - n)));
+  return splitsPair ? n - 1 : n;
 }
 
 function isHighSurrogate(code: number): boolean {
@@ -78,13 +80,27 @@ function isLowSurrogate(code: number): boolean {
 }
 
 /**
- * The shared head and tail are cut off before diffing, which keeps the diff small however long the
- * texts are; the cuts are moved to word starts so the word diff still sees whole words.
+ * What the word diff is given: the texts without `head` leading and `tail` trailing characters that
+ * both share. Cutting them off keeps the diff small however long the texts are; the cuts sit at word
+ * starts so the diff still sees whole words. `suffix` is the exact common suffix.
  */
-function diffSpans(original: string, other: string, prefix: number): DiffSpan[] {
-  const head = wordStartAtOrBefore(original, prefix);
+export interface DiffWindow {
+  readonly head: number;
+  readonly tail: number;
+  readonly suffix: number;
+}
+
+export function diffWindow(original: string, other: string, prefix: number): DiffWindow {
   const suffix = commonSuffixLength(original, other, prefix);
-  const tail = original.length - wordStartAtOrAfter(original, original.length - suffix);
+  return {
+    head: wordStartAtOrBefore(original, prefix),
+    tail: original.length - wordStartAtOrAfter(original, original.length - suffix),
+    suffix,
+  };
+}
+
+function diffSpans(original: string, other: string, prefix: number): DiffSpan[] {
+  const { head, tail, suffix } = diffWindow(original, other, prefix);
   const originalMiddle = original.slice(head, original.length - tail);
   const otherMiddle = other.slice(head, other.length - tail);
   const changes = diffWordsWithSpace(originalMiddle, otherMiddle, { maxEditLength: MAX_EDIT_LENGTH, timeout: DIFF_TIMEOUT_MS });
@@ -125,15 +141,20 @@ function toSpan(change: ChangeObject<string>): DiffSpan {
   return { kind: change.added ? 'added' : change.removed ? 'removed' : 'same', text: change.value };
 }
 
+/** Shared text between two changes needs this many words to count as agreement. */
+const MIN_AGREEMENT_WORDS = 2;
+
 /**
- * A diff over units that include whitespace likes to keep the spaces between two rewritten phrases
- * ("I have" → "the weaver" as I→the, " ", have→weaver); a reader sees one change, so whitespace
- * alone between two changes becomes part of them.
+ * Once two texts stop sharing structure, a word diff still pairs up the common words they happen to
+ * both use ("on", "that", "the") and reports the rest as many small changes: agreement that is not
+ * there. Shared text between two changes that is only whitespace or a single word becomes part of
+ * the change around it, so unrelated text reads as one divergence and real agreement still shows.
  */
-function absorbLoneSpaces(spans: readonly DiffSpan[]): DiffSpan[] {
+function absorbCoincidences(spans: readonly DiffSpan[]): DiffSpan[] {
   const changed = (span: DiffSpan | undefined): boolean => span !== undefined && span.kind !== 'same';
+  const words = (text: string): number => text.split(/\s+/).filter(Boolean).length;
   return spans.flatMap((span, i): DiffSpan[] =>
-    span.kind === 'same' && /^\s+$/.test(span.text) && changed(spans[i - 1]) && changed(spans[i + 1])
+    span.kind === 'same' && words(span.text) < MIN_AGREEMENT_WORDS && changed(spans[i - 1]) && changed(spans[i + 1])
       ? [
           { kind: 'removed', text: span.text },
           { kind: 'added', text: span.text },

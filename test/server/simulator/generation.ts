@@ -17,6 +17,9 @@ export interface Generation {
   stopReason: 'end_turn' | 'max_tokens';
 }
 
+/** Sees every step of a generation: the counts the pick was made from, and the id picked (the end token too). */
+export type StepObserver = (counts: ReadonlyMap<number, number>, picked: number) => void;
+
 /**
  * Continues `contextIds` one id at a time, appending each chosen id to the context. The generated
  * text is never re-tokenized: the model keeps conditioning on the ids it actually emitted, exactly
@@ -26,12 +29,15 @@ export function generateTokenIds(
   contextIds: readonly number[],
   options: GenerationOptions,
   model: NgramModel = simulatorModel(),
+  observe?: StepObserver,
 ): Generation {
   const random = seededRandom(options.seed);
   const context = [...contextIds];
   const ids: number[] = [];
   while (ids.length < options.maxTokens) {
-    const next = pickToken(model.continuations(context), options, random);
+    const counts = model.continuations(context);
+    const next = pickToken(counts, options, random);
+    observe?.(counts, next);
     if (next === END_OF_TEXT) {
       return { ids, stopReason: 'end_turn' };
     }

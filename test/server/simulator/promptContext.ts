@@ -24,8 +24,16 @@ export function promptContext(request: MessagesRequestBody): PromptContext {
   const hasPrefill = last !== undefined && last.role === 'assistant';
   const turns = (hasPrefill ? request.messages.slice(0, -1) : request.messages).map((m) => contentText(m.content));
   const system = request.system === undefined ? [] : [contentText(request.system)];
-  const earlier = [...system, ...turns].map(encode);
-  const prefillIds = hasPrefill ? encode(contentText(last.content)) : [];
+  return turnsContext([...system, ...turns], hasPrefill ? contentText(last.content) : undefined);
+}
+
+/**
+ * The same layout from plain texts: `earlierTurns` in order (system prompts included), each closed by
+ * `<EOT>`, then `<SOS>` and the prefill (none: the assistant's turn starts empty).
+ */
+export function turnsContext(earlierTurns: readonly string[], prefill: string | undefined): PromptContext {
+  const earlier = earlierTurns.map(encode);
+  const prefillIds = prefill === undefined ? [] : encode(prefill);
   return {
     contextIds: [...earlier.flatMap((ids) => [...ids, END_OF_TEXT]), START_OF_TEXT, ...prefillIds],
     prefillIds,

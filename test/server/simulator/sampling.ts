@@ -30,18 +30,37 @@ function truncate(weights: Array<[number, number]>, options: SamplingOptions): A
   return head;
 }
 
-/** Picks one id from non-empty `counts`; `random` is consulted only when temperature is above 0. */
-export function pickToken(counts: ReadonlyMap<number, number>, options: SamplingOptions, random: () => number): number {
+/** The weights sampling draws from at a temperature above 0, most likely first. */
+function temperedWeights(counts: ReadonlyMap<number, number>, options: SamplingOptions): Array<[number, number]> {
   const candidates = ranked(counts);
-  if (options.temperature <= 0) {
-    return candidates[0][0];
-  }
   // Relative to the top count so that tiny temperatures cannot overflow to Infinity.
   const top = candidates[0][1];
-  const weights = truncate(
+  return truncate(
     candidates.map(([id, count]): [number, number] => [id, (count / top) ** (1 / options.temperature)]),
     options,
   );
+}
+
+function normalised(weights: Array<[number, number]>): Array<[number, number]> {
+  const total = weights.reduce((sum, [, weight]) => sum + weight, 0);
+  return weights.map(([id, weight]) => [id, weight / total]);
+}
+
+/**
+ * The probabilities behind a pick, most likely first: at a temperature above 0 exactly the tempered,
+ * truncated distribution `pickToken` draws from; at 0 (greedy: no draw) the model's own distribution,
+ * count / total, which is what servers report as logprobs for greedy decoding.
+ */
+export function samplingDistribution(counts: ReadonlyMap<number, number>, options: SamplingOptions): Array<[number, number]> {
+  return normalised(options.temperature <= 0 ? ranked(counts) : temperedWeights(counts, options));
+}
+
+/** Picks one id from non-empty `counts`; `random` is consulted only when temperature is above 0. */
+export function pickToken(counts: ReadonlyMap<number, number>, options: SamplingOptions, random: () => number): number {
+  if (options.temperature <= 0) {
+    return ranked(counts)[0][0];
+  }
+  const weights = temperedWeights(counts, options);
   const total = weights.reduce((sum, [, weight]) => sum + weight, 0);
   let threshold = random() * total;
   for (const [id, weight] of weights) {

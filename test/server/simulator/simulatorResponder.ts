@@ -1,13 +1,21 @@
 import type { Responder } from '../responder';
 import { generateTokenIds } from './generation';
 import { promptContext } from './promptContext';
-import { hashText, mixSeed } from '../random';
+import { hashText, mixSeed, sequenceSeed } from '../random';
 import { textPieces } from './textPieces';
 import { simulatorModel } from './trainedModel';
+import type { CorpusName } from './corpus';
 
 export interface SimulatorOptions {
   /** Fixes the sampling seed for every request, so tests can replay sampled replies. */
   seed?: number;
+  /**
+   * Seeds a run instead: the k-th request samples with `sequenceSeed(sequenceSeed, k)`, so N samples
+   * of one prompt differ and are still exact as a whole (as on the OpenAI-style routes' `seed`).
+   */
+  sequenceSeed?: number;
+  /** The training text; default `stories`. */
+  corpus?: CorpusName;
 }
 
 /**
@@ -17,11 +25,15 @@ export interface SimulatorOptions {
  */
 export function createSimulatorResponder(options: SimulatorOptions = {}): Responder {
   // Train now, while the server starts, rather than stalling its first request for most of a second.
-  const model = simulatorModel();
+  const model = simulatorModel(options.corpus);
   let requestCount = 0;
   return (request) => {
     const prompt = promptContext(request);
-    const seed = options.seed ?? mixSeed(hashText(JSON.stringify([request.system, request.messages])), requestCount++);
+    const seed =
+      options.seed ??
+      (options.sequenceSeed === undefined
+        ? mixSeed(hashText(JSON.stringify([request.system, request.messages])), requestCount++)
+        : sequenceSeed(options.sequenceSeed, requestCount++));
     const generation = generateTokenIds(
       prompt.contextIds,
       {

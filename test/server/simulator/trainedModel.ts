@@ -1,4 +1,4 @@
-import { corpusParagraphs } from './corpus';
+import { corpusParagraphs, type CorpusName } from './corpus';
 import { trainNgramModel, type NgramModel } from './ngramModel';
 import { encode, END_OF_TEXT, START_OF_TEXT } from './tokenizer';
 
@@ -8,17 +8,21 @@ import { encode, END_OF_TEXT, START_OF_TEXT } from './tokenizer';
  */
 export const SIMULATOR_ORDER = 4;
 
-let trained: NgramModel | undefined;
+const trained = new Map<CorpusName, NgramModel>();
 
 /**
- * The model trained on the shipped corpus, built on first use (a few hundred milliseconds) and then
+ * The model trained on a shipped corpus (by default the stories), built on first use (a few hundred milliseconds) and then
  * shared. Each paragraph is one sequence `<SOS> … <EOT>`, so the model learns to start an answer
  * after `<SOS>` and to end it, with `end_turn`, where a paragraph ends.
  */
-export function simulatorModel(): NgramModel {
-  trained ??= trainNgramModel(
-    corpusParagraphs().map((paragraph) => [START_OF_TEXT, ...encode(paragraph), END_OF_TEXT]),
-    SIMULATOR_ORDER,
-  );
-  return trained;
+export function simulatorModel(corpus: CorpusName = 'stories'): NgramModel {
+  let model = trained.get(corpus);
+  if (!model) {
+    model = trainNgramModel(
+      corpusParagraphs(corpus).map((paragraph) => [START_OF_TEXT, ...encode(paragraph), END_OF_TEXT]),
+      SIMULATOR_ORDER,
+    );
+    trained.set(corpus, model);
+  }
+  return model;
 }

@@ -1,0 +1,94 @@
+/**
+ * The demo as a new user meets it (issue 12): the bare address opens VS Code with the extension and
+ * welcome.md, and its three steps, done literally in order, each show the effect they promise.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { BrowserContext, Frame, Page } from 'playwright-core';
+import { startDemo, WELCOME_STEPS, type Demo } from '../../scripts/demoServer';
+import { launchBrowser } from '../harness/browser';
+import { eventually } from '../harness/eventually';
+import { readEditorText, runCommand, waitForWorkbench } from '../harness/workbench';
+import { E2E_KEY } from './loomWorkbench';
+
+const SCREENSHOTS = process.env.PREFILL_LOOM_SCREENSHOTS;
+
+/** The first frame (of any webview) holding `selector`. */
+async function frameWith(page: Page, selector: string, what: string): Promise<Frame> {
+  let found: Frame | undefined;
+  await eventually(async () => {
+    for (const frame of page.frames()) {
+      if ((await frame.locator(selector).count().catch(() => 0)) > 0) found = frame;
+    }
+    return found !== undefined;
+  }, what);
+  return found!;
+}
+
+async function snap(page: Page, name: string): Promise<void> {
+  if (SCREENSHOTS) await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
+}
+
+describe('welcome.md, walked step by step as it says', function () {
+  this.timeout(300_000);
+  let demo: Demo;
+  let context: BrowserContext;
+  let page: Page;
+  let workspace: string;
+
+  before(async () => {
+    workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-welcome-'));
+    demo = await startDemo({ workspace, port: 0, apiKey: E2E_KEY });
+    ({ context, page } = await launchBrowser(demo.codeServer.runDir));
+  });
+
+  after(async () => {
+    await context?.close();
+    await demo?.stop();
+    fs.rmSync(workspace, { recursive: true, force: true });
+  });
+
+  it('the bare address opens VS Code with the extension and welcome.md, the cursor at the end of its text', async () => {
+    assert.match(demo.address, /^http:\/\/127\.0\.0\.1:\d+$/);
+    await page.goto(demo.address);
+    await waitForWorkbench(page);
+    await page.locator('.editor-group-container.active .tab.active', { hasText: 'welcome.md' }).waitFor({ timeout: 60_000 });
+    await eventually(async () => (await readEditorText(page)).includes('The old woman nodded (it was late)'), 'welcome.md\'s text', 60_000);
+    const lines = (await readEditorText(page)).split('\n');
+    await page.locator('.statusbar-item', { hasText: `Ln ${lines.length}, Col ${lines[lines.length - 1].length + 1}` }).waitFor({ timeout: 20_000 });
+    assert.ok(WELCOME_STEPS.every((line) => !line.includes('(it was late)')), 'the steps quote no text of the body');
+    await snap(page, '0-arrival');
+  });
+
+  it('step 1: Ctrl+Alt+Enter at the cursor continues the text', async () => {
+    await page.keyboard.press('Control+Alt+Enter');
+    await eventually(async () => (await readEditorText(page)).replace(/\s+/g, '').includes('(itwaslate),andIhaveafiver'), 'the continuation', 60_000);
+    await eventually(async () => demo.model.requests.filter((r) => r.path === '/v1/messages').length >= 1 && !(await page.locator('.statusbar-item', { hasText: /loading/ }).count()), 'the generation to end', 60_000);
+    await snap(page, '1-continued');
+  });
+
+  it('step 2: the probe with the cursor left there marks where prefilling changes what the model writes', async () => {
+    await runCommand(page, 'Prefill Loom: Probe Prefill Consistency…');
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Word boundaries' }).click();
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ timeout: 20_000 });
+    await dialog.locator('.monaco-button', { hasText: 'Run Probe' }).click();
+    const report = await frameWith(page, 'tbody tr', 'the probe report');
+    await page.locator('.notification-toast', { hasText: /[1-9]\d* of \d+ split points are not consistent/ }).waitFor({ timeout: 60_000 });
+    assert.ok((await report.locator('tbody tr.divergent').count()) > 0, 'a red (divergent) row');
+    await snap(page, '2-probed');
+  });
+
+  it('step 3: clicking the first red row puts the cursor there, and Ctrl+Alt+R shows how the regeneration differs', async () => {
+    const report = await frameWith(page, 'tbody tr.divergent', 'the probe report');
+    await report.locator('tbody tr.divergent').first().locator('button').click();
+    await page.locator('.editor-group-container .tab.active', { hasText: 'welcome.md' }).first().waitFor({ timeout: 20_000 });
+    await page.keyboard.press('Control+Alt+R');
+    await page.locator('.notification-toast', { hasText: 'the regeneration differs' }).waitFor({ timeout: 60_000 });
+    const pane = await frameWith(page, '.comparison ins.diff-added', 'the comparison in the loom view');
+    assert.match(await pane.locator('.comparison-summary').innerText(), /^Regeneration: differs/);
+    await snap(page, '3-compared');
+  });
+});

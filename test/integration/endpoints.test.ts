@@ -1,0 +1,215 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { loadTree } from '../../src/core/loom/treePersistence';
+import { nodeTreeStorage } from '../../src/core/loom/treeStorage';
+import { nodeTokens } from '../../src/core/providers/tokenLogprobs';
+import { startFakeAnthropic, type FakeAnthropic } from '../server/fakeAnthropic';
+import { CHAT_PREFILL_PROFILES, PREFILL_STYLES } from '../server/openai/chatPrefill';
+import { closeAllEditors, continueAtCursor, loomApi, openDocument, setSetting, TEST_KEY } from './loomTestKit';
+import { replaceWindowFunction } from './shownMessages';
+
+// Every endpoint kind in a real VS Code, against the wire-compatible server's Messages and
+// OpenAI-style routes (the offline simulator behind both).
+
+const ENV_OPENAI_KEY = 'sk-openai-from-env';
+const SECRET_A = 'sk-secret-for-local-base';
+
+type Body = { prompt?: string; messages?: Array<{ role: string; content: string; prefix?: boolean; partial?: boolean }>; continue_final_message?: boolean; logprobs?: unknown; top_logprobs?: number };
+
+describe('Endpoints: completions and chat beside Anthropic', function () {
+  this.timeout(60_000);
+  let server: FakeAnthropic;
+  let base: string;
+  const endpoints = () => [
+    { name: 'local-base', kind: 'completions', baseUrl: base, model: 'simulator' },
+    { name: 'local-chat', kind: 'chat', baseUrl: base, model: 'simulator', prefillStyle: 'plain' },
+    { name: 'local-probs', kind: 'completions', baseUrl: base, model: 'simulator', logprobs: true, topLogprobs: 3 },
+  ];
+  /** What every test starts from (a test may change them; they are put back after it). */
+  async function suiteSettings(): Promise<void> {
+    await setSetting('endpoints', endpoints());
+    await setSetting('defaultEndpoint', 'local-base');
+    await setSetting('maxTokens', 12);
+    await setSetting('maxTotalTokens', 12);
+  }
+  before(async () => {
+    server = await startFakeAnthropic({ apiKey: TEST_KEY, openAi: { seed: 11 } });
+    base = `${server.url}/v1`;
+    process.env.ANTHROPIC_API_KEY = TEST_KEY;
+    process.env.OPENAI_API_KEY = ENV_OPENAI_KEY;
+    await setSetting('baseUrl', server.url);
+    await suiteSettings();
+    await loomApi();
+  });
+  afterEach(async () => {
+    server.reset();
+    await suiteSettings();
+    await closeAllEditors();
+  });
+  after(async () => {
+    delete process.env.OPENAI_API_KEY;
+    for (const name of ['baseUrl', 'endpoints', 'defaultEndpoint', 'maxTokens', 'maxTotalTokens']) await setSetting(name, undefined);
+    await server.close();
+  });
+
+  const generationRequests = () => server.requests.filter((r) => r.method === 'POST');
+  const bodies = () => generationRequests().map((r) => r.body as Body);
+
+  it('continues a base-model document at the cursor, its trailing space sent as written', async () => {
+    const prefix = 'The lighthouse keeper climbed the ';
+    const editor = await openDocument(prefix);
+    const outcome = await continueAtCursor();
+    assert.equal(outcome?.status, 'completed', JSON.stringify(outcome?.error ?? null));
+    const [request] = generationRequests();
+    assert.equal(request.path, '/v1/completions');
+    assert.equal((request.body as Body).prompt, prefix);
+    assert.equal((request.body as Body).messages, undefined);
+    assert.ok(outcome!.text.length > 0);
+    assert.equal(editor.document.getText(), prefix + outcome!.text);
+  });
+
+  it('auto-continues across finish_reason length, joining exactly', async () => {
+    await setSetting('maxTokens', 4);
+    await setSetting('maxTotalTokens', 24);
+    const prefix = 'Once upon a time ';
+    const editor = await openDocument(prefix);
+    const outcome = await continueAtCursor();
+    assert.equal(outcome?.status, 'completed');
+    const prompts = bodies().map((b) => b.prompt!);
+    assert.ok(prompts.length >= 2, `several requests (got ${prompts.length})`);
+    assert.equal(prompts[0], prefix);
+    outcome!.requests.slice(0, -1).forEach((r, i) => assert.equal(prompts[i + 1], prompts[i] + r.text, `prompt ${i + 2} is prompt ${i + 1} plus exactly its answer`));
+    assert.equal(editor.document.getText(), prefix + outcome!.text);
+    assert.equal(outcome!.requests.map((r) => r.text).join(''), outcome!.text);
+  });
+
+  for (const style of PREFILL_STYLES) {
+    it(`continues the assistant text on a chat server that needs the ${style} style`, async () => {
+      await setSetting('endpoints', [...endpoints(), { name: `chat-${style}`, kind: 'chat', baseUrl: base, model: 'simulator', prefillStyle: style }]);
+      await setSetting('defaultEndpoint', `chat-${style}`);
+      server.openAi.setChatPrefill(style === 'continue_final_message' ? CHAT_PREFILL_PROFILES.vllm : CHAT_PREFILL_PROFILES[style]);
+      const prefix = 'The storm rolled in over the';
+      const editor = await openDocument(`---\nuser: Tell a story.\n---\n${prefix}`);
+      const outcome = await continueAtCursor();
+      assert.equal(outcome?.status, 'completed', JSON.stringify(outcome?.error ?? null));
+      const [request] = generationRequests();
+      assert.equal(request.path, '/v1/chat/completions');
+      const body = request.body as Body;
+      assert.deepEqual(body.messages!.at(-1), { role: 'assistant', content: prefix, ...(style === 'prefix' ? { prefix: true } : style === 'partial' ? { partial: true } : {}) });
+      assert.equal(body.messages!.at(-2)!.content, 'Tell a story.');
+      assert.equal(body.continue_final_message, style === 'continue_final_message' ? true : undefined);
+      assert.ok(outcome!.text.length > 0);
+      assert.ok(editor.document.getText().endsWith(prefix + outcome!.text));
+    });
+  }
+
+  it('sends each key only to its own endpoint, and none to a local server without one', async () => {
+    const pick = replaceWindowFunction('showQuickPick', ((items: Array<{ label: string }>) => Promise.resolve(items.find((i) => i.label === 'local-base'))) as never);
+    const input = replaceWindowFunction('showInputBox', () => Promise.resolve(SECRET_A));
+    try {
+      await vscode.commands.executeCommand('prefillLoom.setApiKey');
+    } finally {
+      pick.dispose();
+      input.dispose();
+    }
+    try {
+      for (const endpoint of ['local-base', 'local-chat', 'Anthropic']) {
+        await setSetting('defaultEndpoint', endpoint);
+        await openDocument('The sea was');
+        const outcome = await continueAtCursor();
+        assert.equal(outcome?.status, 'completed', `${endpoint}: ${JSON.stringify(outcome?.error ?? null)}`);
+      }
+      // Whichever header the SDK puts it in (this Anthropic SDK sends a bearer token), each request carries its own endpoint's key or none.
+      const keyOf = (h: Record<string, unknown>) => (h['x-api-key'] as string | undefined) ?? (h.authorization as string | undefined)?.replace(/^Bearer /, '');
+      const seen = generationRequests().map((r) => ({ path: r.path, key: keyOf(r.headers) }));
+      assert.deepEqual(seen, [
+        { path: '/v1/completions', key: SECRET_A },
+        { path: '/v1/chat/completions', key: undefined },
+        { path: '/v1/messages', key: TEST_KEY },
+      ]);
+      const all = JSON.stringify(generationRequests().map((r) => r.headers));
+      assert.ok(!all.includes(ENV_OPENAI_KEY), 'OPENAI_API_KEY never goes to a local server');
+    } finally {
+      const pickAgain = replaceWindowFunction('showQuickPick', ((items: Array<{ label: string }>) => Promise.resolve(items.find((i) => i.label === 'local-base'))) as never);
+      const clear = replaceWindowFunction('showInputBox', () => Promise.resolve(''));
+      await vscode.commands.executeCommand('prefillLoom.setApiKey');
+      pickAgain.dispose();
+      clear.dispose();
+    }
+  });
+
+  it('switches endpoint through the header and through the status bar', async () => {
+    await openDocument('---\nendpoint: local-chat\n---\nThe sea was');
+    const api = await loomApi();
+    assert.match(api.endpointStatus.text, /local-chat · simulator/);
+    await continueAtCursor();
+    assert.equal(generationRequests().at(-1)?.path, '/v1/chat/completions');
+    await closeAllEditors();
+
+    await openDocument('The sea was');
+    assert.match(api.endpointStatus.text, /local-base · simulator/);
+    const pick = replaceWindowFunction('showQuickPick', ((items: Array<{ label: string }>) => Promise.resolve(items.find((i) => i.label === 'Anthropic'))) as never);
+    try {
+      await vscode.commands.executeCommand('prefillLoom.pickEndpoint');
+    } finally {
+      pick.dispose();
+    }
+    assert.equal(vscode.workspace.getConfiguration('prefillLoom').get('defaultEndpoint'), 'Anthropic');
+    assert.match(api.endpointStatus.text, /Anthropic · claude-haiku-4-5/);
+    const outcome = await continueAtCursor();
+    assert.equal(outcome?.status, 'completed');
+    assert.equal(generationRequests().at(-1)?.path, '/v1/messages');
+  });
+
+  it('refuses a header that names an endpoint not defined, sending nothing', async () => {
+    const shown: string[] = [];
+    const error = replaceWindowFunction('showErrorMessage', ((message: string) => {
+      shown.push(message);
+      return Promise.resolve(undefined);
+    }) as never);
+    try {
+      await openDocument('---\nendpoint: nowhere\n---\nThe sea was');
+      await continueAtCursor();
+    } finally {
+      error.dispose();
+    }
+    assert.equal(generationRequests().length, 0);
+    assert.match(shown.join('\n'), /endpoint "nowhere", which is not defined/);
+  });
+
+  it('records token probabilities in the node and reloads them exactly', async () => {
+    await setSetting('defaultEndpoint', 'local-probs');
+    const editor = await openDocument('The keeper said ');
+    const outcome = await continueAtCursor();
+    assert.equal(outcome?.status, 'completed');
+    assert.equal(bodies()[0].logprobs, 3);
+    const api = await loomApi();
+    const session = api.sessions.get(editor.document)!;
+    const node = [...session.tree.preorder()].find((n) => n.author === 'model')!;
+    assert.equal(node.generation?.endpoint, 'local-probs');
+    assert.equal(node.generation?.endpointKind, 'completions');
+    const tokens = nodeTokens(node.generation)!;
+    assert.ok(tokens.length > 0);
+    assert.equal(tokens.map((t) => t.text).join(''), node.text);
+    assert.deepEqual(tokens, outcome!.tokens);
+    await api.sessions.flushAll();
+    const loaded = await loadTree(nodeTreeStorage, api.sessions.pathsFor(editor.document));
+    assert.equal(loaded.kind, 'loaded');
+    const reloaded = loaded.kind === 'loaded' ? loaded.tree.get(node.id) : undefined;
+    assert.deepEqual(nodeTokens(reloaded?.generation), tokens);
+  });
+
+  it('regenerates a node on the endpoint that produced it, whatever the default is now', async () => {
+    const editor = await openDocument('The tide came ');
+    await continueAtCursor();
+    const api = await loomApi();
+    const session = api.sessions.get(editor.document)!;
+    const node = [...session.tree.preorder()].find((n) => n.author === 'model')!;
+    await setSetting('defaultEndpoint', 'Anthropic');
+    server.requests.length = 0;
+    const made = await api.generations.generateFromNode(session, node.id, 'regenerate');
+    assert.equal(made.length, 1);
+    assert.equal(generationRequests()[0].path, '/v1/completions');
+    assert.equal((generationRequests()[0].body as Body).prompt, 'The tide came ');
+  });
+});

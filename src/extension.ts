@@ -10,6 +10,7 @@ import { createLoomDocument, importConversationCommand } from './conversation/co
 import { HeaderDiagnostics } from './conversation/headerDiagnostics';
 import { LAST_REQUEST_SCHEME, LastRequestStore } from './endpoints/lastRequest';
 import { exportPath, exportTree, importTree } from './loom/loomExport';
+import { importFromAnotherLoom } from './loom/foreignImport';
 import { handleViewIntent } from './loom/loomIntents';
 import { navigate } from './loom/loomNavigation';
 import { registerDivergenceNavigation } from './reproducibility/divergenceNavigation';
@@ -98,6 +99,7 @@ export function activate(context: vscode.ExtensionContext): PrefillLoomApi {
     }),
     command('exportTree', () => exportTree(sessions)),
     command('importTree', () => importTree(sessions)),
+    command('importFromAnotherLoom', (file?: unknown) => importFromAnotherLoom(sessions, file instanceof vscode.Uri ? file : undefined)),
     command('exportPath', () => exportPath(sessions)),
     command('nextSibling', () => navigate(sessions, 'nextSibling')),
     command('previousSibling', () => navigate(sessions, 'previousSibling')),

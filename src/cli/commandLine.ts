@@ -5,6 +5,7 @@ import { runContinue } from './continueCommand';
 import { parseCliOptions, USAGE, type CliOptions } from './options';
 import { parseProbeSettings, runProbeCommand } from './probeCommand';
 import { parseSampleSettings, runSampleCommand } from './sampleCommand';
+import { runExportCommand, runImportCommand } from './treeCommands';
 
 /** Where the command line reads and writes: the process's streams, or a test's strings. */
 export interface CommandLineIo {
@@ -38,6 +39,13 @@ export async function runCommandLine(args: readonly string[], env: NodeJS.Proces
 }
 
 async function dispatch(args: readonly string[], env: NodeJS.ProcessEnv, io: CommandLineIo, signal: AbortSignal): Promise<number> {
+  const [command, ...rest] = args;
+  if (command === 'import' || command === 'export') {
+    const output = await (command === 'import' ? runImportCommand : runExportCommand)(rest);
+    io.stdout(output.stdout);
+    io.stderr(output.stderr);
+    return output.status;
+  }
   let options;
   try {
     options = parseCliOptions([...args], env);

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { TREE_USAGE } from './treeCommands';
 import { MAX_TOP_LOGPROBS } from '../core/providers/endpointKind';
 
 /** Command line options, still unchecked: the same validators as the editor's settings check them. */
@@ -49,6 +50,7 @@ export interface ProbeCliOptions {
 export const USAGE = `Usage: prefill-loom continue [options] < prefill.txt
        prefill-loom probe --completion-file FILE [options] < prefill.txt
        prefill-loom sample --n N [--compare-prefill-file FILE] [options] < prefill.txt
+${TREE_USAGE}
 
 continue: continues a prefill and prints one JSON object: the continuation ("text"), every request
 ("requests": prefill sent, stop_reason, usage) and "error" on failure (exit status 1). With

@@ -91,7 +91,8 @@ export class LoomSession {
   async replaceTree(tree: LoomTree, currentId: string): Promise<void> {
     await this.store.replaceTree(tree, currentId);
     this.treeReplaced.fire(tree);
-    await this.switchTo(currentId);
+    // The body belongs to the tree that was replaced: it must not become a hand edit of the new one.
+    await this.show(currentId);
   }
 
   /** Shows the path to `id` in the editor, as one undoable edit of only the part that differs. */
@@ -101,6 +102,10 @@ export class LoomSession {
       return false;
     }
     this.reconcile();
+    return this.show(id);
+  }
+
+  private async show(id: string): Promise<boolean> {
     const target = this.tree.textOf(id);
     const start = this.bodyOffset();
     const current = this.body();

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -57,14 +57,17 @@ export class LoomSessions implements vscode.Disposable {
 
   /** The document's loom if it has one already. */
   get(document: vscode.TextDocument): LoomSession | undefined {
-    return this.sessions.get(document.uri.toString());
+    const session = this.sessions.get(document.uri.toString());
+    return session?.document === document ? session : undefined;
   }
 
   /** The document's loom, created (or loaded) if needed; undefined if its tree file cannot be used. */
   sessionFor(document: vscode.TextDocument): Promise<LoomSession | undefined> {
     const key = document.uri.toString();
     const existing = this.sessions.get(key);
-    if (existing) return Promise.resolve(existing);
+    if (existing?.document === document) return Promise.resolve(existing);
+    // A closed document's URI reused by a new one (Untitled-1 again) must not inherit its loom.
+    if (existing) return this.close(existing.document).then(() => this.sessionFor(document));
     let opening = this.opening.get(key);
     if (!opening) {
       opening = this.open(document).finally(() => this.opening.delete(key));
@@ -265,7 +268,7 @@ export class LoomSessions implements vscode.Disposable {
   private async close(document: vscode.TextDocument): Promise<void> {
     const key = document.uri.toString();
     const session = this.sessions.get(key);
-    if (!session) return;
+    if (session?.document !== document) return;
     const timers = this.timers.get(key);
     clearTimeout(timers?.reconcile);
     clearTimeout(timers?.flush);
@@ -274,6 +277,23 @@ export class LoomSessions implements vscode.Disposable {
     await this.flush(session);
     session.store.dispose();
     this.sessions.delete(key);
+    if (document.uri.scheme === 'untitled') await this.setAsideUntitled(document);
+  }
+
+  /**
+   * An untitled document's tree is named after its URI, which the next new buffer reuses
+   * (Untitled-1 again): once the buffer is closed its tree files get a name of their own, so they
+   * are kept but never taken for the new buffer's. A window reload fires no close, so hot exit
+   * still finds the tree of a restored buffer.
+   */
+  private async setAsideUntitled(document: vscode.TextDocument): Promise<void> {
+    const paths = this.pathsFor(document);
+    const suffix = `.closed-${new Date().toISOString().replace(/[:.]/g, '-')}-${randomBytes(3).toString('hex')}`;
+    for (const file of [paths.snapshot, paths.journal]) {
+      await fs.promises.rename(file, file.replace(/\.loom\.(json|journal\.jsonl)$/, `${suffix}.loom.$1`)).catch((e: NodeJS.ErrnoException) => {
+        if (e.code !== 'ENOENT') this.log.warn(`Could not set aside ${path.basename(file)}: ${e.message}`);
+      });
+    }
   }
 
   private timersOf(document: vscode.TextDocument): { reconcile?: NodeJS.Timeout; flush?: NodeJS.Timeout } {

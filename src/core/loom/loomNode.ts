@@ -41,6 +41,23 @@ export interface GenerationInfo {
   readonly tokens?: PackedTokens;
 }
 
+/**
+ * Where an imported node came from, so nothing of the other loom's record is lost: its format and
+ * id, what it said of authorship when that was neither clearly the user nor a model, where it hung
+ * when it had to hang elsewhere here, and every field this format has no place for, verbatim.
+ */
+export interface NodeOrigin {
+  /** The other loom's format name, as the importer knows it (`tk-loom`, `loomsidian`, …). */
+  readonly format: string;
+  readonly id: string;
+  /** `author` is then `user`, because nothing says a model wrote the text. */
+  readonly authorship?: 'mixed' | 'unknown';
+  /** The other loom's parent, when the node could not hang under it here (a rewrite, a second parent). */
+  readonly parentId?: string;
+  /** Fields with no place in this format, exactly as read. */
+  readonly fields?: Readonly<Record<string, unknown>>;
+}
+
 /** A shallow patch of {@link GenerationInfo}; a key set to `undefined` (e.g. `error`) is removed. */
 export type GenerationPatch = { readonly [K in keyof GenerationInfo]?: GenerationInfo[K] | undefined };
 
@@ -63,6 +80,13 @@ export interface LoomNode {
   readonly generation?: GenerationInfo;
   /** For `kind: 'regeneration'`: the id of the node this one generates again. */
   readonly comparesTo?: string;
+  /** The user's labels, in the order given; never empty when present. */
+  readonly tags?: readonly string[];
+  /** Hidden (pruned) in the other loom it came from: a mark for the view, never a deletion. */
+  readonly hidden?: boolean;
+  /** The title of the chapter this node starts (the original Loom's chapters). */
+  readonly chapter?: string;
+  readonly origin?: NodeOrigin;
 }
 
 /** What {@link LoomTree.removeSubtree} took out, enough to put it back with restoreSubtree. */
@@ -86,6 +110,8 @@ export type TreeOp =
   | { readonly op: 'append'; readonly id: string; readonly text: string }
   | { readonly op: 'generation'; readonly id: string; readonly patch: GenerationPatch }
   | { readonly op: 'bookmark'; readonly id: string; readonly bookmarked: boolean }
+  /** Replaces the node's tags (an empty list removes them). */
+  | { readonly op: 'tags'; readonly id: string; readonly tags: readonly string[] }
   /** Node `id` keeps its text from `offset` on; a new node `headId` takes its place with the text before. */
   | { readonly op: 'split'; readonly id: string; readonly offset: number; readonly headId: string }
   | { readonly op: 'remove'; readonly id: string }

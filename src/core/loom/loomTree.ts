@@ -12,6 +12,10 @@ export interface NodeMeta {
   bookmarked?: boolean;
   generation?: GenerationInfo;
   comparesTo?: string;
+  tags?: readonly string[];
+  hidden?: boolean;
+  chapter?: string;
+  origin?: LoomNode['origin'];
   /** An explicit id (import); it must not be in use. Normally the tree makes one. */
   id?: string;
 }
@@ -166,6 +170,12 @@ export class LoomTree {
     if (Boolean(this.entry(id).node.bookmarked) !== bookmarked) this.apply({ op: 'bookmark', id, bookmarked });
   }
 
+  /** Sets a node's tags: trimmed, without blanks or repeats, in the order given. */
+  setTags(id: string, tags: readonly string[]): void {
+    const clean = normalizeTags(tags);
+    if ((this.entry(id).node.tags ?? []).join('\n') !== clean.join('\n')) this.apply({ op: 'tags', id, tags: clean });
+  }
+
   /**
    * Splits a node at `offset` (0 ≤ offset ≤ its text length). A new head node takes its place under
    * the parent with the text before `offset`; the node keeps the rest, its children, its id and all
@@ -224,6 +234,10 @@ export class LoomTree {
         if (op.bookmarked) this.entry(op.id).node.bookmarked = true;
         else delete this.entry(op.id).node.bookmarked;
         break;
+      case 'tags':
+        if (op.tags.length > 0) this.entry(op.id).node.tags = [...op.tags];
+        else delete this.entry(op.id).node.tags;
+        break;
       case 'split':
         this.index.split(op.id, op.offset, op.headId);
         break;
@@ -265,6 +279,11 @@ export class LoomTree {
     if (merged.error === null) delete merged.error; // how a journal line says "clear the error"
     node.generation = merged as GenerationInfo;
   }
+}
+
+/** Tags as stored: trimmed, none empty, each once, in the order first given. */
+export function normalizeTags(tags: readonly string[]): string[] {
+  return [...new Set(tags.map((t) => t.trim()).filter((t) => t !== ''))];
 }
 
 function randomId(): string {

@@ -1,5 +1,5 @@
 import { MAX_NODE_ID_LENGTH, type GenerationInfo, type LoomNode, type NodeGenerationStatus, type NodeKind } from './loomNode';
-import { LoomTree, type TreeOptions } from './loomTree';
+import { LoomTree, normalizeTags, type TreeOptions } from './loomTree';
 import { isEndpointKind } from '../providers/endpointKind';
 import { isPackedShape } from '../providers/tokenLogprobs';
 
@@ -61,7 +61,7 @@ export function serializeTree(tree: LoomTree, info: { currentId: string; documen
   const lines: string[] = [];
   const paramsNames = new Map<string, string>();
   for (const n of tree.preorder()) {
-    const { id, parentId, author, kind, createdAt, bookmarked, comparesTo, text } = n;
+    const { id, parentId, author, kind, createdAt, bookmarked, comparesTo, tags, hidden, chapter, origin, text } = n;
     let generation: unknown = n.generation;
     if (n.generation) {
       const params = JSON.stringify(n.generation.params);
@@ -69,7 +69,7 @@ export function serializeTree(tree: LoomTree, info: { currentId: string; documen
       if (name === undefined) paramsNames.set(params, (name = `p${paramsNames.size}`));
       generation = { ...n.generation, params: name };
     }
-    lines.push(JSON.stringify({ id, parentId, author, kind, createdAt, bookmarked, comparesTo, text, generation }));
+    lines.push(JSON.stringify({ id, parentId, author, kind, createdAt, bookmarked, comparesTo, tags, hidden, chapter, origin, text, generation }));
   }
   const params = [...paramsNames].map(([json, name]) => `    ${JSON.stringify(name)}: ${json}`);
   return [
@@ -225,9 +225,37 @@ export function checkNode(raw: unknown, index: number, warnings: Warnings, param
   if ('kind' in raw && !KINDS.includes(raw.kind as NodeKind)) delete raw.kind;
   if ('bookmarked' in raw && raw.bookmarked !== true) delete raw.bookmarked;
   if ('comparesTo' in raw && typeof raw.comparesTo !== 'string') delete raw.comparesTo;
+  checkLabels(raw, id, warnings);
   if (raw.generation !== undefined) raw.generation = checkGeneration(raw.generation, id, warnings, params);
   else delete raw.generation;
   return undefined;
+}
+
+/** Tags, the hidden mark, the chapter and the origin of an imported node: kept when well-formed, else dropped with a warning. */
+function checkLabels(raw: Record<string, unknown>, id: string, warnings: Warnings): void {
+  const drop = (key: string) => {
+    warnings.add(`node ${id}: malformed "${key}" ignored`);
+    delete raw[key];
+  };
+  if ('tags' in raw) {
+    const tags = raw.tags;
+    if (!Array.isArray(tags) || !tags.every((t) => typeof t === 'string')) drop('tags');
+    else if (normalizeTags(tags).length === 0) delete raw.tags;
+    else raw.tags = normalizeTags(tags);
+  }
+  if ('hidden' in raw && raw.hidden !== true) delete raw.hidden;
+  if ('chapter' in raw && typeof raw.chapter !== 'string') drop('chapter');
+  if ('origin' in raw) {
+    const o = raw.origin;
+    const ok =
+      isObject(o) &&
+      typeof o.format === 'string' &&
+      typeof o.id === 'string' &&
+      (o.authorship === undefined || o.authorship === 'mixed' || o.authorship === 'unknown') &&
+      (o.parentId === undefined || typeof o.parentId === 'string') &&
+      (o.fields === undefined || isObject(o.fields));
+    if (!ok) drop('origin');
+  }
 }
 
 function checkGeneration(raw: unknown, id: string, warnings: Warnings, params: Record<string, unknown>): GenerationInfo {

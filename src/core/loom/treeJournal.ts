@@ -162,6 +162,9 @@ function readEntry(raw: unknown, warnings: Warnings): JournalEntry | string {
     case 'bookmark':
       problem = need(id !== undefined && typeof raw.bookmarked === 'boolean', 'id and bookmarked');
       return problem ?? { seq, op: { op, id: id!, bookmarked: raw.bookmarked as boolean } };
+    case 'tags':
+      problem = need(id !== undefined && Array.isArray(raw.tags) && raw.tags.every((t) => typeof t === 'string'), 'id and tags');
+      return problem ?? { seq, op: { op, id: id!, tags: raw.tags as string[] } };
     case 'split':
       problem = need(id !== undefined && isNodeId(raw.headId) && Number.isInteger(raw.offset), 'id, offset and headId');
       return problem ?? { seq, op: { op, id: id!, offset: raw.offset as number, headId: raw.headId as string } };

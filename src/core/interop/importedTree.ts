@@ -1,0 +1,129 @@
+import type { LoomNode, NodeOrigin } from '../loom/loomNode';
+import { LoomTree } from '../loom/loomTree';
+import { dropUndefined } from '../loom/treeIndex';
+
+/** The formats of other looms this project reads. */
+export const FOREIGN_FORMATS = ['tk-loom', 'loomsidian', 'exoloom', 'miniloom', 'bonsai'] as const;
+export type ForeignFormat = (typeof FOREIGN_FORMATS)[number];
+
+/** One token of a generation as another loom recorded it: text, log-probability, alternatives. */
+export interface ImportedToken {
+  text: string;
+  logprob: number;
+  top: Array<{ text: string; logprob: number }>;
+}
+
+/**
+ * A node as an importer reads it, before it joins a tree. `text` is what the node adds to its
+ * parent's path, as everywhere in this project.
+ */
+export interface ImportedNode {
+  id: string;
+  parentId: string | null;
+  text: string;
+  author: 'user' | 'model';
+  authorship?: NodeOrigin['authorship'];
+  /** Milliseconds since the epoch, where the other loom recorded a time. */
+  createdAt?: number;
+  bookmarked?: boolean;
+  tags?: string[];
+  hidden?: boolean;
+  chapter?: string;
+  /** The other loom's parent, where the node hangs elsewhere here. */
+  originParentId?: string;
+  tokens?: ImportedToken[];
+  /** Fields with no place here, verbatim. */
+  fields: Record<string, unknown>;
+}
+
+/** A whole tree as an importer read it: nodes with parents before children, in sibling order. */
+export interface ImportedTree {
+  format: ForeignFormat;
+  rootId: string;
+  /** The node the other loom had selected, if it recorded one. */
+  currentId?: string;
+  nodes: ImportedNode[];
+}
+
+/** A tree ready to become a loom document, with what to tell the user about it. */
+export interface ImportResult {
+  tree: LoomTree;
+  currentId: string;
+  /** One sentence: how many nodes, and which fields were kept as metadata. */
+  summary: string;
+  /** Field names kept verbatim, with how many nodes had each. */
+  keptFields: Map<string, number>;
+}
+
+/** Why a file cannot be imported; `kind` decides the command line's exit status (1 corrupt, 2 unknown shape). */
+export class ImportError extends Error {
+  constructor(
+    readonly kind: 'corrupt' | 'unknownShape',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Builds the loom tree of an imported tree, keeping each node's origin. */
+export function buildImportedTree(imported: ImportedTree): ImportResult {
+  const ids = new Map<string, string>();
+  let next = 0;
+  const newId = () => `i${(next++).toString(36)}`;
+  const root = imported.nodes.find((n) => n.id === imported.rootId);
+  if (!root || root.parentId !== null) throw new ImportError('corrupt', `the root node ${JSON.stringify(imported.rootId)} is missing`);
+  const rootNode = toLoomNode(imported.format, root, null, newId());
+  const tree = LoomTree.fromNodes([rootNode], rootNode.id, { newId });
+  ids.set(root.id, tree.rootId);
+  const keptFields = new Map<string, number>();
+  for (const node of imported.nodes) {
+    for (const key of Object.keys(node.fields)) keptFields.set(key, (keptFields.get(key) ?? 0) + 1);
+    if (node === root) continue;
+    const parent = node.parentId === null ? undefined : ids.get(node.parentId);
+    if (parent === undefined) throw new ImportError('corrupt', `node ${JSON.stringify(node.id)} names a parent that is not in the file, or comes before it`);
+    const built = toLoomNode(imported.format, node, parent, newId());
+    tree.addChild(parent, built.text, built);
+    ids.set(node.id, built.id);
+  }
+  const currentId = (imported.currentId !== undefined && ids.get(imported.currentId)) || tree.rootId;
+  return { tree, currentId, keptFields, summary: importSummary(imported.format, tree.size, keptFields) };
+}
+
+function toLoomNode(format: ForeignFormat, node: ImportedNode, parentId: string | null, id: string): LoomNode {
+  const fields = node.tokens ? { ...node.fields, tokens: node.tokens } : node.fields;
+  const origin: NodeOrigin = dropUndefined({
+    format,
+    id: node.id,
+    authorship: node.authorship,
+    parentId: node.originParentId,
+    fields: Object.keys(fields).length > 0 ? fields : undefined,
+  });
+  return dropUndefined({
+    id,
+    parentId,
+    text: node.text,
+    author: node.author,
+    createdAt: node.createdAt ?? 0,
+    bookmarked: node.bookmarked || undefined,
+    tags: node.tags && node.tags.length > 0 ? node.tags : undefined,
+    hidden: node.hidden || undefined,
+    chapter: node.chapter,
+    origin,
+  }) as LoomNode;
+}
+
+function importSummary(format: ForeignFormat, size: number, kept: Map<string, number>): string {
+  const nodes = `imported ${size.toLocaleString('en-US')} node${size === 1 ? '' : 's'} from ${FORMAT_NAMES[format]}`;
+  if (kept.size === 0) return `${nodes}.`;
+  const names = [...kept.keys()].sort();
+  return `${nodes}; kept ${names.length} field${names.length === 1 ? '' : 's'} as metadata: ${names.join(', ')}.`;
+}
+
+/** How each format is named to the user. */
+export const FORMAT_NAMES: Readonly<Record<ForeignFormat, string>> = {
+  'tk-loom': 'Loom (socketteer/loom)',
+  loomsidian: 'Loomsidian',
+  exoloom: 'exoloom',
+  miniloom: 'MiniLoom',
+  bonsai: 'Bonsai',
+};

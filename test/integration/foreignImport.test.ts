@@ -1,0 +1,93 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { PrefillLoomApi } from '../../src/extension';
+import { bonsaiFile, loomsidianFile, tkLoomFile } from '../unit/fixtures/foreignLooms';
+import { eventually } from '../harness/eventually';
+import { closeAllEditors, loomApi } from './loomTestKit';
+import { replaceWindowFunction, ShownMessages } from './shownMessages';
+
+function fileWith(name: string, content: unknown): vscode.Uri {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'loom-foreign-')), name);
+  fs.writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content));
+  return vscode.Uri.file(file);
+}
+
+describe('Import Tree from Another Loom', () => {
+  let loom: PrefillLoomApi;
+  let messages: ShownMessages;
+  const replaced: vscode.Disposable[] = [];
+  before(async () => {
+    loom = await loomApi();
+  });
+  beforeEach(() => (messages = new ShownMessages()));
+  afterEach(async () => {
+    messages.dispose();
+    replaced.splice(0).forEach((d) => d.dispose());
+    await closeAllEditors();
+  });
+
+  it('opens a new document showing the selected path, with the whole tree as its loom, and says what was kept', async () => {
+    replaced.push(replaceWindowFunction('showOpenDialog', () => Promise.resolve([fileWith('story.json', tkLoomFile())])));
+    await vscode.commands.executeCommand('prefillLoom.importFromAnotherLoom');
+    const editor = vscode.window.activeTextEditor!;
+    assert.equal(editor.document.isUntitled, true);
+    assert.equal(editor.document.getText(), 'Once upon a time there was a 🐉.');
+    const session = loom.sessions.get(editor.document)!;
+    assert.equal(session.tree.size, 5);
+    assert.equal(session.tree.textOf(session.currentId), editor.document.getText());
+    assert.deepEqual([...session.tree.preorder()].filter((n) => n.bookmarked).map((n) => n.origin?.id).sort(), ['a', 'a2']);
+    await messages.waitFor('information', /story\.json: imported 5 nodes from Loom \(socketteer\/loom\); kept 6 fields/);
+  });
+
+  it('asks which note of a Loomsidian data.json, listing node counts', async () => {
+    let offered: string[] = [];
+    replaced.push(
+      replaceWindowFunction('showQuickPick', ((items: Array<{ label: string; description: string }>) => {
+        offered = items.map((i) => `${i.label} (${i.description})`);
+        return Promise.resolve(items[0]);
+      }) as never),
+    );
+    await vscode.commands.executeCommand('prefillLoom.importFromAnotherLoom', fileWith('data.json', loomsidianFile()));
+    assert.deepEqual(offered, ['stories/dragon.md (5 nodes)', 'notes/other.md (1 node)']);
+    const editor = vscode.window.activeTextEditor!;
+    assert.equal(editor.document.getText(), 'The cave itself was 🌑 dark');
+    const t = loom.sessions.get(editor.document)!.tree;
+    assert.equal(t.size, 5, JSON.stringify([...t.preorder()].map((n) => [n.id, n.parentId, n.text, n.author, n.origin?.id])));
+  });
+
+  it('refuses a damaged file with the reason, opening nothing', async () => {
+    const before = vscode.window.visibleTextEditors.length;
+    await vscode.commands.executeCommand('prefillLoom.importFromAnotherLoom', fileWith('broken.json', '{"nodes": ['));
+    await messages.waitFor('error', /broken\.json was not imported\. The file is not valid JSON/);
+    await vscode.commands.executeCommand('prefillLoom.importFromAnotherLoom', fileWith('odd.json', { hello: 1 }));
+    await messages.waitFor('error', /odd\.json was not imported\. .*Supported: Loom/);
+    assert.equal(vscode.window.visibleTextEditors.length, before);
+  });
+
+  it('imports a Bonsai file with its focused path', async () => {
+    await vscode.commands.executeCommand('prefillLoom.importFromAnotherLoom', fileWith('bonsai.json', bonsaiFile()));
+    assert.equal(vscode.window.activeTextEditor!.document.getText(), 'Ship log: calm 🌊 seas');
+  });
+});
+
+describe('Untitled buffers that reuse a closed one’s name', () => {
+  it('start with a loom of their own; the closed buffer’s tree is kept under another name', async () => {
+    const loom = await loomApi();
+    const first = await vscode.workspace.openTextDocument({ content: 'First buffer' });
+    await vscode.window.showTextDocument(first);
+    const firstSession = (await loom.sessions.sessionFor(first))!;
+    firstSession.tree.addChild(firstSession.currentId, ' and its branch', { author: 'model' });
+    await loom.sessions.flushAll();
+    const uri = first.uri.toString();
+    await closeAllEditors();
+    await eventually(() => first.isClosed, 'the first buffer closes', 30_000, 50);
+    const second = await vscode.workspace.openTextDocument({ content: 'Second buffer' });
+    assert.equal(second.uri.toString(), uri, 'the new buffer reuses the name (what makes this case)');
+    const session = (await loom.sessions.sessionFor(second))!;
+    assert.deepEqual([...session.tree.preorder()].map((n) => n.text), ['Second buffer']);
+    await closeAllEditors();
+  });
+});

@@ -11,6 +11,7 @@ import { HeaderDiagnostics } from './conversation/headerDiagnostics';
 import { LAST_REQUEST_SCHEME, LastRequestStore } from './endpoints/lastRequest';
 import { exportPath, exportTree, importTree } from './loom/loomExport';
 import { importFromAnotherLoom } from './loom/foreignImport';
+import { findInLoom } from './loom/findInLoom';
 import { handleViewIntent } from './loom/loomIntents';
 import { navigate } from './loom/loomNavigation';
 import { registerDivergenceNavigation } from './reproducibility/divergenceNavigation';
@@ -99,6 +100,7 @@ export function activate(context: vscode.ExtensionContext): PrefillLoomApi {
     }),
     command('exportTree', () => exportTree(sessions)),
     command('importTree', () => importTree(sessions)),
+    command('findInLoom', () => findInLoom(sessions)),
     command('importFromAnotherLoom', (file?: unknown) => importFromAnotherLoom(sessions, file instanceof vscode.Uri ? file : undefined)),
     command('exportPath', () => exportPath(sessions)),
     command('nextSibling', () => navigate(sessions, 'nextSibling')),

@@ -91,3 +91,42 @@ describe('Untitled buffers that reuse a closed one’s name', () => {
     await closeAllEditors();
   });
 });
+
+describe('Find in Loom', () => {
+  it('finds text in another branch and, on Enter, shows that branch with the match selected', async () => {
+    const loom = await loomApi();
+    await vscode.commands.executeCommand('prefillLoom.importFromAnotherLoom', fileWith('story.json', tkLoomFile()));
+    const editor = vscode.window.activeTextEditor!;
+    const session = loom.sessions.get(editor.document)!;
+    let offered: string[] = [];
+    const replaced = replaceWindowFunction('createQuickPick', (() => {
+      const changed = new vscode.EventEmitter<string>();
+      const accepted = new vscode.EventEmitter<void>();
+      const hidden = new vscode.EventEmitter<void>();
+      const pick = {
+        items: [] as Array<vscode.QuickPickItem>,
+        selectedItems: [] as Array<vscode.QuickPickItem>,
+        onDidChangeValue: changed.event,
+        onDidAccept: accepted.event,
+        onDidHide: hidden.event,
+        show: () => {
+          changed.fire('THE END');
+          offered = pick.items.map((i) => `${i.label} | ${i.description}`);
+          pick.selectedItems = [pick.items[0]];
+          accepted.fire();
+        },
+        dispose: () => undefined,
+      };
+      return pick;
+    }) as never);
+    try {
+      await vscode.commands.executeCommand('prefillLoom.findInLoom');
+    } finally {
+      replaced.dispose();
+    }
+    assert.deepEqual(offered, ['the end | model · depth 1']);
+    assert.equal(editor.document.getText(), 'Once upon a time the end');
+    assert.equal(session.tree.textOf(session.currentId), editor.document.getText());
+    assert.equal(editor.document.getText(editor.selection), 'the end');
+  });
+});

@@ -67,9 +67,10 @@ function rangesOf(pattern: RegExp, text: string): Array<[number, number]> {
   const ranges: Array<[number, number]> = [];
   pattern.lastIndex = 0;
   for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) {
-    // An empty match (a regex like `a*`) would never move on.
+    // An empty match (a regex like `a*`) would never move on; step a whole code point, since a
+    // unicode regex moves an index inside a surrogate pair back to the pair's start.
     if (m[0] === '') {
-      pattern.lastIndex++;
+      pattern.lastIndex = m.index + ((text.codePointAt(m.index) ?? 0) > 0xffff ? 2 : 1);
       continue;
     }
     ranges.push([m.index, m.index + m[0].length]);

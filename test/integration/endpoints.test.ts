@@ -103,6 +103,23 @@ describe('Endpoints: completions and chat beside Anthropic', function () {
     });
   }
 
+  it('sends a three-turn conversation from the header in order before the prefill to a chat server', async () => {
+    await setSetting('defaultEndpoint', 'local-chat');
+    const header = ['---', 'system: You are a storyteller.', 'messages:', '  - user: Tell a story.', '  - assistant: Which kind?', '  - user: |-', '      One about a storm,', '      at sea.', '---', ''].join('\n');
+    await openDocument(`${header}The storm rolled in`);
+    const outcome = await continueAtCursor();
+    assert.equal(outcome?.status, 'completed', JSON.stringify(outcome?.error ?? null));
+    const [request] = generationRequests();
+    assert.equal(request.path, '/v1/chat/completions');
+    assert.deepEqual((request.body as Body).messages, [
+      { role: 'system', content: 'You are a storyteller.' },
+      { role: 'user', content: 'Tell a story.' },
+      { role: 'assistant', content: 'Which kind?' },
+      { role: 'user', content: 'One about a storm,\nat sea.' },
+      { role: 'assistant', content: 'The storm rolled in' },
+    ]);
+  });
+
   it('sends each key only to its own endpoint, and none to a local server without one', async () => {
     const pick = replaceWindowFunction('showQuickPick', ((items: Array<{ label: string }>) => Promise.resolve(items.find((i) => i.label === 'local-base'))) as never);
     const input = replaceWindowFunction('showInputBox', () => Promise.resolve(SECRET_A));

@@ -57,17 +57,14 @@ export class LoomSessions implements vscode.Disposable {
 
   /** The document's loom if it has one already. */
   get(document: vscode.TextDocument): LoomSession | undefined {
-    const session = this.sessions.get(document.uri.toString());
-    return session?.document === document ? session : undefined;
+    return this.sessions.get(document.uri.toString());
   }
 
   /** The document's loom, created (or loaded) if needed; undefined if its tree file cannot be used. */
   sessionFor(document: vscode.TextDocument): Promise<LoomSession | undefined> {
     const key = document.uri.toString();
     const existing = this.sessions.get(key);
-    if (existing?.document === document) return Promise.resolve(existing);
-    // A closed document's URI reused by a new one (Untitled-1 again) must not inherit its loom.
-    if (existing) return this.close(existing.document).then(() => this.sessionFor(document));
+    if (existing) return Promise.resolve(existing);
     let opening = this.opening.get(key);
     if (!opening) {
       opening = this.open(document).finally(() => this.opening.delete(key));
@@ -268,7 +265,7 @@ export class LoomSessions implements vscode.Disposable {
   private async close(document: vscode.TextDocument): Promise<void> {
     const key = document.uri.toString();
     const session = this.sessions.get(key);
-    if (session?.document !== document) return;
+    if (!session) return;
     const timers = this.timers.get(key);
     clearTimeout(timers?.reconcile);
     clearTimeout(timers?.flush);

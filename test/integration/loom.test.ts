@@ -102,7 +102,9 @@ describe('The loom', () => {
     assert.equal(modelChildren(session, parentId).length, 2, 'both branches are still there');
   });
 
-  it('shows the new root and the current branch in the sidebar and the panel after an edit at the very start', async () => {
+  it('shows the new root and the current branch in the sidebar and the panel after an edit at the very start', async function () {
+    // Two webviews come up first; on a loaded 2-core machine that alone can take most of mocha's default.
+    this.timeout(60_000);
     const editor = await openDocument(PREFIX);
     await loom.generations.generateAlternatives(editor, 2);
     const session = loom.sessions.get(editor.document)!;

@@ -62,8 +62,10 @@ describe('welcome.md, walked step by step as it says', function () {
     await snap(page, '0-arrival');
   });
 
-  it('step 1: Ctrl+Alt+Enter at the cursor continues the text', async () => {
-    await page.keyboard.press('Control+Alt+Enter');
+  // The steps run their commands from the palette, as the walkthrough's buttons do; the keys
+  // themselves are the subject of loomKeys.test.ts.
+  it('step 1: Continue at Cursor continues the text', async () => {
+    await runCommand(page, 'Prefill Loom: Continue at Cursor');
     await eventually(async () => (await readEditorText(page)).replace(/\s+/g, '').includes('(itwaslate),andIhaveafiver'), 'the continuation', 60_000);
     await eventually(async () => demo.model.requests.filter((r) => r.path === '/v1/messages').length >= 1 && !(await page.locator('.statusbar-item', { hasText: /loading/ }).count()), 'the generation to end', 60_000);
     await snap(page, '1-continued');
@@ -81,11 +83,11 @@ describe('welcome.md, walked step by step as it says', function () {
     await snap(page, '2-probed');
   });
 
-  it('step 3: clicking the first red row puts the cursor there, and Ctrl+Alt+R shows how the regeneration differs', async () => {
+  it('step 3: clicking the first red row puts the cursor there, and Regenerate and Compare shows how the regeneration differs', async () => {
     const report = await frameWith(page, 'tbody tr.divergent', 'the probe report');
     await report.locator('tbody tr.divergent').first().locator('button').click();
     await page.locator('.editor-group-container .tab.active', { hasText: 'welcome.md' }).first().waitFor({ timeout: 20_000 });
-    await page.keyboard.press('Control+Alt+R');
+    await runCommand(page, 'Prefill Loom: Regenerate and Compare');
     await page.locator('.notification-toast', { hasText: 'the regeneration differs' }).waitFor({ timeout: 60_000 });
     const pane = await frameWith(page, '.comparison ins.diff-added', 'the comparison in the loom view');
     assert.match(await pane.locator('.comparison-summary').innerText(), /^Regeneration: differs/);

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -274,23 +274,6 @@ export class LoomSessions implements vscode.Disposable {
     await this.flush(session);
     session.store.dispose();
     this.sessions.delete(key);
-    if (document.uri.scheme === 'untitled') await this.setAsideUntitled(document);
-  }
-
-  /**
-   * An untitled document's tree is named after its URI, which the next new buffer reuses
-   * (Untitled-1 again): once the buffer is closed its tree files get a name of their own, so they
-   * are kept but never taken for the new buffer's. A window reload fires no close, so hot exit
-   * still finds the tree of a restored buffer.
-   */
-  private async setAsideUntitled(document: vscode.TextDocument): Promise<void> {
-    const paths = this.pathsFor(document);
-    const suffix = `.closed-${new Date().toISOString().replace(/[:.]/g, '-')}-${randomBytes(3).toString('hex')}`;
-    for (const file of [paths.snapshot, paths.journal]) {
-      await fs.promises.rename(file, file.replace(/\.loom\.(json|journal\.jsonl)$/, `${suffix}.loom.$1`)).catch((e: NodeJS.ErrnoException) => {
-        if (e.code !== 'ENOENT') this.log.warn(`Could not set aside ${path.basename(file)}: ${e.message}`);
-      });
-    }
   }
 
   private timersOf(document: vscode.TextDocument): { reconcile?: NodeJS.Timeout; flush?: NodeJS.Timeout } {

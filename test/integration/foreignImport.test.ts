@@ -5,7 +5,6 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { PrefillLoomApi } from '../../src/extension';
 import { bonsaiFile, loomsidianFile, tkLoomFile } from '../unit/fixtures/foreignLooms';
-import { eventually } from '../harness/eventually';
 import { closeAllEditors, loomApi } from './loomTestKit';
 import { replaceWindowFunction, ShownMessages } from './shownMessages';
 
@@ -70,25 +69,6 @@ describe('Import Tree from Another Loom', () => {
   it('imports a Bonsai file with its focused path', async () => {
     await vscode.commands.executeCommand('prefillLoom.importFromAnotherLoom', fileWith('bonsai.json', bonsaiFile()));
     assert.equal(vscode.window.activeTextEditor!.document.getText(), 'Ship log: calm 🌊 seas');
-  });
-});
-
-describe('Untitled buffers that reuse a closed one’s name', () => {
-  it('start with a loom of their own; the closed buffer’s tree is kept under another name', async () => {
-    const loom = await loomApi();
-    const first = await vscode.workspace.openTextDocument({ content: 'First buffer' });
-    await vscode.window.showTextDocument(first);
-    const firstSession = (await loom.sessions.sessionFor(first))!;
-    firstSession.tree.addChild(firstSession.currentId, ' and its branch', { author: 'model' });
-    await loom.sessions.flushAll();
-    const uri = first.uri.toString();
-    await closeAllEditors();
-    await eventually(() => first.isClosed, 'the first buffer closes', 30_000, 50);
-    const second = await vscode.workspace.openTextDocument({ content: 'Second buffer' });
-    assert.equal(second.uri.toString(), uri, 'the new buffer reuses the name (what makes this case)');
-    const session = (await loom.sessions.sessionFor(second))!;
-    assert.deepEqual([...session.tree.preorder()].map((n) => n.text), ['Second buffer']);
-    await closeAllEditors();
   });
 });
 

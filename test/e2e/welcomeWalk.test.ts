@@ -86,7 +86,10 @@ describe('welcome.md, walked step by step as it says', function () {
   it('step 3: clicking the first red row puts the cursor there, and Regenerate and Compare shows how the regeneration differs', async () => {
     const report = await frameWith(page, 'tbody tr.divergent', 'the probe report');
     await report.locator('tbody tr.divergent').first().locator('button').click();
-    await page.locator('.editor-group-container .tab.active', { hasText: 'welcome.md' }).first().waitFor({ timeout: 20_000 });
+    const tab = page.locator('.editor-group-container .tab.active', { hasText: 'welcome.md' }).first();
+    await tab.waitFor({ timeout: 20_000 });
+    // Focus may still be in the report's webview; clicking the editor's tab moves it back without moving the cursor.
+    await tab.click();
     await runCommand(page, 'Prefill Loom: Regenerate and Compare');
     await page.locator('.notification-toast', { hasText: 'the regeneration differs' }).waitFor({ timeout: 60_000 });
     const pane = await frameWith(page, '.comparison ins.diff-added', 'the comparison in the loom view');

@@ -92,15 +92,21 @@ async function runMocha(files, timeout) {
   const mocha = new Mocha({ reporter: 'spec', timeout, color: Boolean(process.stdout.isTTY), ...(grep ? { grep } : {}) });
   files.forEach((file) => mocha.addFile(file));
   await mocha.loadFilesAsync();
+  const failures = [];
   const stats = await new Promise((resolve) => {
     const runner = mocha.run(() => resolve(runner.stats));
+    runner.on('fail', (test) => failures.push(test.fullTitle()));
   });
   mocha.dispose();
-  return { passed: stats.passes, failed: stats.failures };
+  return { passed: stats.passes, failed: stats.failures, failures };
 }
 
 function finish(outcomes) {
   console.log('');
+  // CI shows only the end of the log: name the failed tests there.
+  for (const { name, failures = [] } of outcomes) {
+    failures.forEach((title) => console.log(`failed in ${name}: ${title}`));
+  }
   for (const { name, passed, failed, note } of outcomes) {
     console.log(`${name}: ${passed} passed, ${failed} failed${note ? ` (${note})` : ''}`);
   }

@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Mocha from 'mocha';
-import { formatSuiteResult } from '../harness/suiteResult';
+import { formatSuiteResult, type SuiteResult } from '../harness/suiteResult';
 
 /** Called by VS Code once the extension under development is loaded; rejecting fails the run. */
 export async function run(): Promise<void> {
@@ -18,8 +18,10 @@ export async function run(): Promise<void> {
     mocha.addFile(file);
   }
   await mocha.loadFilesAsync();
-  const result = await new Promise<{ passed: number; failed: number }>((resolve) => {
-    const runner = mocha.run(() => resolve({ passed: runner.stats?.passes ?? 0, failed: runner.stats?.failures ?? 0 }));
+  const failures: string[] = [];
+  const result = await new Promise<SuiteResult>((resolve) => {
+    const runner = mocha.run(() => resolve({ passed: runner.stats?.passes ?? 0, failed: runner.stats?.failures ?? 0, failures }));
+    runner.on('fail', (test) => failures.push(test.fullTitle()));
   });
   console.log(formatSuiteResult(result));
   if (result.failed > 0) {

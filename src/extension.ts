@@ -38,6 +38,7 @@ export interface PrefillLoomApi {
   probes: PrefillProbeRunner;
   distributions: DistributionRunner;
   endpointStatus: EndpointStatusBar;
+  statusBar: GenerationStatusBar;
   /** How long `activate` took, in milliseconds: the extension's own share of VS Code's startup. */
   activationMs: number;
 }
@@ -116,7 +117,7 @@ export function activate(context: vscode.ExtensionContext): PrefillLoomApi {
       if (editor) decorations.clear(editor.document);
     }),
   );
-  return { generations, lastRequest, sessions, view, viewModel: model, decorations, comparer, probes, distributions, endpointStatus, activationMs: performance.now() - started };
+  return { generations, lastRequest, sessions, view, viewModel: model, decorations, comparer, probes, distributions, endpointStatus, statusBar, activationMs: performance.now() - started };
 }
 
 /** Saves every loom before the window goes: a reload or a quit must not lose the last changes. */

@@ -215,7 +215,8 @@ describe('Divergence: regenerate and compare, and the prefill-consistency probe,
     await toTop();
     for (const start of starts) {
       await vscode.commands.executeCommand('prefillLoom.nextDivergence');
-      assert.deepEqual(selected(), [start, firstAt(start).end], `Next Divergence selects the mark at ${start}`);
+      // A probe's marks touch: the next one starts where the one selected ends.
+      assert.deepEqual(selected(), [start, firstAt(start).end], `Next Divergence selects the mark at ${start}, after ${JSON.stringify(marks.map((m) => [m.start, m.end]))}`);
     }
     await vscode.commands.executeCommand('prefillLoom.nextDivergence');
     assert.deepEqual(selected(), [starts[0], firstAt(starts[0]).end], 'after the last mark, Next wraps to the first');

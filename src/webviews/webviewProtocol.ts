@@ -44,6 +44,8 @@ export interface NodeSummary {
   readonly durationMs?: number;
   /** Milliseconds since the epoch. */
   readonly createdAt?: number;
+  /** For a node saved from a distribution run: its place (0-based) among the samples asked for. */
+  readonly sample?: { readonly index: number; readonly of: number };
 }
 
 /** The whole tree of one document. */
@@ -123,6 +125,8 @@ export type WireNode = readonly [
   stopReason?: number | null,
   durationMs?: number | null,
   createdAt?: number | null,
+  /** A sample's `[index, of]`. */
+  sample?: readonly [number, number] | null,
 ];
 
 const KINDS: readonly NodeKind[] = ['root', 'generation', 'regeneration', 'edit'];
@@ -179,7 +183,7 @@ function encodeNode(node: NodeSummary, parent: number, intern: (value: string | 
     (node.bookmarked ? FLAGS.bookmarked : 0) |
     (Math.max(0, KINDS.indexOf(node.kind)) << FLAGS.kindShift) |
     (Math.max(0, STATUSES.indexOf(node.status)) << FLAGS.statusShift);
-  const wire: (string | number | null)[] = [
+  const wire: (string | number | readonly number[] | null)[] = [
     node.id,
     parent,
     flags,
@@ -192,6 +196,7 @@ function encodeNode(node: NodeSummary, parent: number, intern: (value: string | 
     intern(node.stopReason),
     node.durationMs ?? null,
     node.createdAt ?? null,
+    node.sample ? [node.sample.index, node.sample.of] : null,
   ];
   while (wire.length > 5 && wire[wire.length - 1] === null) {
     wire.pop();
@@ -201,7 +206,7 @@ function encodeNode(node: NodeSummary, parent: number, intern: (value: string | 
 
 /** The summary a wire node stands for, given its parent's and children's ids. */
 export function decodeNode(wire: WireNode, parentId: string | undefined, childIds: readonly string[], strings: readonly string[]): NodeSummary {
-  const [id, , flags, preview, textLength, model, temperature, inputTokens, outputTokens, stopReason, durationMs, createdAt] = wire;
+  const [id, , flags, preview, textLength, model, temperature, inputTokens, outputTokens, stopReason, durationMs, createdAt, sample] = wire;
   const summary: { -readonly [K in keyof NodeSummary]: NodeSummary[K] } = {
     id,
     author: flags & FLAGS.model ? 'model' : 'user',
@@ -221,6 +226,7 @@ export function decodeNode(wire: WireNode, parentId: string | undefined, childId
   if (stopReason != null) summary.stopReason = strings[stopReason];
   if (durationMs != null) summary.durationMs = durationMs;
   if (createdAt != null) summary.createdAt = createdAt;
+  if (sample != null) summary.sample = { index: sample[0], of: sample[1] };
   return summary;
 }
 

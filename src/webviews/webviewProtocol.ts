@@ -390,6 +390,10 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+function isSampleList(value: unknown): value is number[] {
+  return Array.isArray(value) && value.length > 0 && value.length <= MAX_SAVED_SAMPLES && value.every(isCount) && new Set(value).size === value.length;
+}
+
 function isCount(value: unknown): value is number {
   return Number.isSafeInteger(value) && (value as number) >= 0;
 }
@@ -473,6 +477,10 @@ export interface DistributionRunView {
   readonly scripts: readonly { readonly script: string; readonly share: number }[];
   /** The model's own next-token probabilities at the point, where the endpoint gives them. */
   readonly nextToken?: readonly { readonly text: string; readonly probability: number }[];
+  /** Cancelled before every sample ended: the shares are over the samples that completed. */
+  readonly partial: boolean;
+  /** Whether samples can be saved into the document's loom (not when its tree file cannot be used). */
+  readonly savable: boolean;
 }
 
 /** A text's share in both runs of a comparison. */
@@ -495,13 +503,21 @@ export const DISTRIBUTION_EXPORT_FORMATS = ['json', 'csv', 'markdown'] as const;
 export type DistributionExportFormat = (typeof DISTRIBUTION_EXPORT_FORMATS)[number];
 
 /** Messages the host posts to the distribution panel. */
-export type ToDistribution = { readonly type: 'distribution'; readonly view: DistributionPanelView };
+export type ToDistribution =
+  | { readonly type: 'distribution'; readonly view: DistributionPanelView }
+  /** Samples of run `run` are now nodes in the loom; `message` says where, for the panel's status line. */
+  | { readonly type: 'saved'; readonly run: number; readonly samples: readonly number[]; readonly message: string };
+
+/** The most samples one save may name: far above any run, so a bad message cannot make the host work for long. */
+const MAX_SAVED_SAMPLES = 100_000;
 
 /** Messages the distribution panel posts to the host. */
 export type FromDistribution =
   | { readonly type: 'ready' }
   /** Open run `run` as a document in `format`, to save. */
-  | { readonly type: 'export'; readonly run: number; readonly format: DistributionExportFormat };
+  | { readonly type: 'export'; readonly run: number; readonly format: DistributionExportFormat }
+  /** Hang samples `samples` (indices into the run, each once) of run `run` into the loom at the point. */
+  | { readonly type: 'save'; readonly run: number; readonly samples: readonly number[] };
 
 /** Checks a message the distribution panel posted, as {@link parseFromWebview} does for the tree. */
 export function parseFromDistribution(raw: unknown): FromDistribution | undefined {
@@ -514,6 +530,9 @@ export function parseFromDistribution(raw: unknown): FromDistribution | undefine
   const format = DISTRIBUTION_EXPORT_FORMATS.find((f) => f === raw.format);
   if (raw.type === 'export' && isCount(raw.run) && format) {
     return { type: 'export', run: raw.run, format };
+  }
+  if (raw.type === 'save' && isCount(raw.run) && isSampleList(raw.samples)) {
+    return { type: 'save', run: raw.run, samples: [...raw.samples] };
   }
   return undefined;
 }

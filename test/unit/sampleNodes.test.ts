@@ -6,7 +6,8 @@ import type { TreeOp } from '../../src/core/loom/loomNode';
 import { addSampleNodes } from '../../src/core/distribution/sampleNodes';
 import type { Sample } from '../../src/core/distribution/sampleRun';
 import { summarize } from '../../src/loom/loomViewDeltas';
-import { decodeNode, encodeTree, type WireTree } from '../../src/webviews/webviewProtocol';
+import { decodeNode, encodeTree, parseFromDistribution, type WireTree } from '../../src/webviews/webviewProtocol';
+import { typedMaxTokens, typedTemperature } from '../../src/core/distribution/samplingParams';
 import { rowLabel, rowTooltip } from '../../media/loomView/rowText';
 
 function tree(root = 'Test OK,'): LoomTree {
@@ -86,5 +87,23 @@ describe('samples saved into the loom', () => {
     assert.match(rowLabel(summary, false, ' OK'), /^sampled \(sample 4 of 20\) by simulator-mixed/);
     assert.match(rowTooltip(summary, 1), /sampled \(sample 4 of 20\)/);
     assert.doesNotMatch(rowLabel(root, false, 'Test OK,'), /sample/);
+  });
+});
+
+describe('the sampling picker’s typed values', () => {
+  it('takes a temperature from 0 to 1 and a whole max_tokens, and names what is allowed otherwise', () => {
+    assert.deepEqual(typedTemperature(' 0.7 '), { value: 0.7 });
+    assert.deepEqual(typedTemperature('0'), { value: 0 });
+    for (const bad of ['', '1.5', '-0.1', 'hot', 'NaN']) assert.ok('problem' in typedTemperature(bad), bad);
+    assert.deepEqual(typedMaxTokens('50'), { value: 50 });
+    for (const bad of ['0', '2.5', '', '128001', '1e3']) assert.ok('problem' in typedMaxTokens(bad), bad);
+  });
+});
+
+describe('the distribution panel’s messages', () => {
+  it('accepts saving samples of a run, and nothing malformed', () => {
+    assert.deepEqual(parseFromDistribution({ type: 'save', run: 0, samples: [2, 7] }), { type: 'save', run: 0, samples: [2, 7] });
+    for (const samples of [[], [-1], [1.5], 'all', undefined, [1, 1]]) assert.equal(parseFromDistribution({ type: 'save', run: 0, samples }), undefined, JSON.stringify(samples));
+    assert.equal(parseFromDistribution({ type: 'save', run: -1, samples: [1] }), undefined);
   });
 });

@@ -111,6 +111,7 @@ function save(run: number, samples: number[]): void {
 /** Groups with a bar each; a group opens to its samples, each with a box to tick for saving. */
 function groupList(groups: readonly DistributionGroupView[], run: DistributionRunView, runIndex: number): HTMLElement {
   const list = element('div', '', 'groups');
+  const byIndex = new Map(run.samples.map((s) => [s.index, s]));
   for (const group of groups) {
     const details = document.createElement('details');
     details.className = 'group';
@@ -120,7 +121,7 @@ function groupList(groups: readonly DistributionGroupView[], run: DistributionRu
     details.addEventListener('toggle', () => {
       if (!details.open || details.childElementCount > 1) return;
       const samples = element('ol', '', 'samples');
-      for (const index of group.members) samples.append(sampleItem(run, runIndex, index));
+      for (const index of group.members) samples.append(sampleItem(byIndex.get(index)?.text ?? '', run.savable, runIndex, index));
       details.append(samples);
       if (run.savable) {
         const saveGroup = element('button', `Save this group to the loom (${group.members.length})`);
@@ -139,11 +140,10 @@ function groupList(groups: readonly DistributionGroupView[], run: DistributionRu
   return list;
 }
 
-function sampleItem(run: DistributionRunView, runIndex: number, index: number): HTMLLIElement {
-  const sample = run.samples.find((s) => s.index === index);
+function sampleItem(text: string, savable: boolean, runIndex: number, index: number): HTMLLIElement {
   const item = element('li', '');
   item.value = index + 1;
-  if (run.savable) {
+  if (savable) {
     const box = document.createElement('input');
     box.type = 'checkbox';
     box.checked = setOf(selected, runIndex).has(index);
@@ -157,7 +157,7 @@ function sampleItem(run: DistributionRunView, runIndex: number, index: number): 
     label.append(box, document.createTextNode(` Sample ${index + 1} `));
     item.append(label);
   }
-  item.append(quoted(sample?.text ?? ''));
+  item.append(quoted(text));
   if (saved.get(runIndex)?.has(index)) item.append(element('span', ' (in the loom)', 'saved'));
   return item;
 }

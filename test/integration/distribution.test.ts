@@ -105,8 +105,9 @@ describe('Sample Distribution: the distribution panel', function () {
     assert.equal(run.request.temperature, 0.5);
     assert.equal(run.request.maxTokens, 12);
     const bodies = server.requests.map((r) => r.body as { temperature?: number; max_tokens?: number });
-    assert.ok(bodies.length >= 3);
-    for (const body of bodies) assert.deepEqual([body.temperature, body.max_tokens], [0.5, 12]);
+    assert.equal(bodies.length, 4, 'three samples, then the next-token request');
+    for (const body of bodies.slice(0, 3)) assert.deepEqual([body.temperature, body.max_tokens], [0.5, 12]);
+    assert.deepEqual([bodies[3].temperature, bodies[3].max_tokens], [0.5, 1], 'the model’s own next-token distribution at the same temperature');
   });
 
   it('stops the requests on cancel and keeps what arrived, shown as a partial run', async () => {

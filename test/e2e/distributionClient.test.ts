@@ -5,6 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
+import { eventually } from '../harness/eventually';
 import { auditPage, CLIENTS, clientBrowserForSuite, openClient, send, takePosted, type PageWindow } from '../harness/webviewClientPage';
 import type { DistributionPanelView, DistributionRunView, FromDistribution } from '../../src/webviews/webviewProtocol';
 
@@ -112,9 +113,11 @@ describe('the distribution panel webview client', function () {
     it(`passes an axe-core audit with no serious or critical violation, groups open (${theme})`, async () => {
       p = await openClient(browser(), [], { client: 'distribution', theme });
       await send(p, { type: 'distribution', view: TWO });
-      for (const summary of await p.locator('details.group summary').all()) await summary.click();
       await send(p, { type: 'saved', run: 0, samples: [1], message: 'Saved 1 sample into the loom.' });
-      for (const summary of await p.locator('details.group:not([open]) summary').all()) await summary.click();
+      const groups = p.locator('details.group');
+      await groups.evaluateAll((ds) => ds.forEach((d) => ((d as unknown as { open: boolean }).open = true)));
+      const total = await groups.count();
+      await eventually(async () => (await p.locator('details.group ol.samples').count()) === total, 'every group open with its samples');
       assert.deepEqual(await auditPage(p), []);
     });
   }

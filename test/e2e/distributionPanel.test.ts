@@ -3,47 +3,25 @@
  * Enter through the count and the parameters, read the panel, and keep one sample in the loom.
  */
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import type { BrowserContext, Frame, Page } from 'playwright-core';
-import { startDemo, type Demo } from '../../scripts/demoServer';
-import { launchBrowser } from '../harness/browser';
+import type { Page } from 'playwright-core';
+import type { Demo } from '../../scripts/demoServer';
 import { eventually } from '../harness/eventually';
-import { openAtEnd, runCommand, waitForWorkbench } from '../harness/workbench';
-import { E2E_KEY } from './loomWorkbench';
-
-/** The first frame (of any webview) holding `selector`. */
-async function frameWith(page: Page, selector: string, what: string): Promise<Frame> {
-  let found: Frame | undefined;
-  await eventually(async () => {
-    for (const frame of page.frames()) {
-      if ((await frame.locator(selector).count().catch(() => 0)) > 0) found = frame;
-    }
-    return found !== undefined;
-  }, what, 120_000);
-  return found!;
-}
+import { openAtEnd, readEditorText, runCommand, waitForWorkbench } from '../harness/workbench';
+import { demoForSuite, frameWith } from './demoWorkbench';
 
 describe('Sample Distribution from the palette on the demo document', function () {
   this.timeout(300_000);
+  const session = demoForSuite('pl-distribution-');
   let demo: Demo;
-  let context: BrowserContext;
   let page: Page;
-  let workspace: string;
 
   before(async () => {
-    workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-distribution-'));
-    demo = await startDemo({ workspace, port: 0, apiKey: E2E_KEY });
-    ({ context, page } = await launchBrowser(demo.codeServer.runDir));
+    ({ demo, page } = session());
     await page.goto(demo.address);
     await waitForWorkbench(page);
-  });
-
-  after(async () => {
-    await context?.close();
-    await demo?.stop();
-    fs.rmSync(workspace, { recursive: true, force: true });
+    // The demo opens welcome.md first; opening another file before it is up loses the keys.
+    await page.locator('.editor-group-container.active .tab.active', { hasText: 'welcome.md' }).waitFor({ timeout: 60_000 });
+    await eventually(async () => (await readEditorText(page)).includes('The old woman nodded'), "welcome.md's text", 60_000);
   });
 
   it('samples 20 at the end of distribution.md, shows them grouped with writing systems, and saves a ticked one into the loom', async () => {
@@ -54,10 +32,13 @@ describe('Sample Distribution from the palette on the demo document', function (
     await page.keyboard.press('Enter');
     await rows.filter({ hasText: 'Sample with temperature 1 and max_tokens 30' }).first().waitFor({ timeout: 20_000 });
     await page.keyboard.press('Enter');
+    // 20 is above the count sent without asking: the cost question comes first.
     const dialog = page.locator('.monaco-dialog-box');
-    if (await dialog.waitFor({ timeout: 3_000 }).then(() => true, () => false)) await dialog.locator('.monaco-button').first().click();
+    await dialog.waitFor({ timeout: 20_000 });
+    assert.match(await dialog.innerText(), /generate 20 samples\? That is 20 requests or more/);
+    await dialog.locator('.monaco-button', { hasText: 'Generate 20' }).click();
 
-    const panel = await frameWith(page, 'details.group', 'the distribution panel');
+    const panel = await frameWith(page, 'details.group', 'the distribution panel', 120_000);
     assert.equal(await panel.locator('h1').innerText(), 'Distribution at the Point');
     const facts = await panel.locator('dl').first().innerText();
     assert.match(facts, /Samples\s+20 of 20 completed, 0 failed, 0 cancelled/);

@@ -1,6 +1,7 @@
 /**
  * Sample Distribution as a person uses it (issue 14): from the palette on the demo's distribution.md,
- * Enter through the count and the parameters, read the panel, and keep one sample in the loom.
+ * Enter through the count and the parameters, read the panel, keep one sample in the loom and see it
+ * marked there.
  */
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
@@ -55,5 +56,14 @@ describe('Sample Distribution from the palette on the demo document', function (
     await panel.locator('button', { hasText: 'Save selected to the loom (1)' }).click();
     await eventually(async () => /Saved 1 sample into the loom of distribution\.md/.test((await panel.getByRole('status').textContent()) ?? ''), 'the panel says where the sample went');
     await page.locator('.notification-toast', { hasText: 'Saved 1 sample' }).first().waitFor({ timeout: 20_000 });
+
+    // The Loom view shows it as a sample; the editor still shows the prefill alone.
+    await page.locator('.editor-group-container .tab', { hasText: 'distribution.md' }).first().click();
+    assert.match(await readEditorText(page), /\nOK,$/);
+    await runCommand(page, 'Prefill Loom: Show Loom Tree Beside Editor');
+    const sampled = '[role="treeitem"][aria-label^="sampled"]';
+    const view = await frameWith(page, sampled, 'the saved sample in the Loom view', 60_000);
+    assert.match((await view.locator(sampled).first().getAttribute('aria-label')) ?? '', /^sampled \(sample \d+ of 20\) by simulator-mixed/);
+    assert.equal(await view.locator(`${sampled} .mark.sample:not([hidden])`).count(), 1);
   });
 });

@@ -308,7 +308,7 @@ export class LoomSessions implements vscode.Disposable {
    */
   private async setAsideClosedBufferTree(paths: TreePaths): Promise<void> {
     const moved = Object.values(await moveAside(nodeTreeStorage, paths, Date.now(), 'closed')).map((p) => path.basename(p));
-    const message = `a new untitled buffer took the name of a closed one, so it starts a loom of its own; the closed buffer's loom is kept as ${moved.join(' and ')} in ${path.dirname(paths.snapshot)} (Import Loom Tree… brings it back).`;
+    const message = `a new untitled buffer took the name of a closed one, so it starts a loom of its own; the closed buffer's loom is kept as ${moved.join(' and ')} in ${path.dirname(paths.snapshot)} (Loom Tree: Import… brings it back).`;
     this.log.info(message);
   }
 

@@ -332,6 +332,36 @@ describe('Endpoints: completions and chat beside Anthropic', function () {
     }
   });
 
+  it('adds a custom server from Add Endpoint: any base URL, the kind and prefill style chosen, no key for a loopback one', async () => {
+    const picks: Record<string, string> = { 'Which server?': 'Custom server', 'Which route?': 'chat', 'How does this server': 'partial', 'Ask this server for token': 'Yes' };
+    const pick = replaceWindowFunction('showQuickPick', ((items: Array<{ label: string }>, options: vscode.QuickPickOptions) => {
+      const answer = Object.entries(picks).find(([question]) => options.placeHolder?.startsWith(question))?.[1];
+      return Promise.resolve(items.find((i) => i.label === answer));
+    }) as never);
+    const prompts: string[] = [];
+    const input = replaceWindowFunction('showInputBox', ((options: vscode.InputBoxOptions) => {
+      prompts.push(options.prompt ?? '');
+      const prompt = options.prompt ?? '';
+      return Promise.resolve(prompt.includes('base URL') ? `${base}/` : prompt.startsWith('A name') ? 'my-server' : prompt.startsWith('The model') ? 'simulator' : undefined);
+    }) as never);
+    try {
+      await vscode.commands.executeCommand('prefillLoom.addEndpoint');
+    } finally {
+      pick.dispose();
+      input.dispose();
+    }
+    assert.equal(prompts.length, 3, `base URL, name and model; no key for a loopback server (asked: ${prompts.join(' | ')})`);
+    const config = vscode.workspace.getConfiguration('prefillLoom');
+    assert.deepEqual(config.get<unknown[]>('endpoints')!.at(-1), { name: 'my-server', kind: 'chat', baseUrl: base, model: 'simulator', prefillStyle: 'partial', logprobs: true, topLogprobs: 5 });
+    assert.equal(config.get('defaultEndpoint'), 'my-server');
+    server.openAi.setChatPrefill(CHAT_PREFILL_PROFILES.partial);
+    await openDocument('---\nuser: Tell a story.\n---\nThe storm rolled in');
+    const outcome = await continueAtCursor();
+    assert.equal(outcome?.status, 'completed', JSON.stringify(outcome?.error ?? null));
+    assert.deepEqual(bodies()[0].messages!.at(-1), { role: 'assistant', content: 'The storm rolled in', partial: true });
+    assert.ok(outcome!.tokens && outcome!.tokens.length > 0, 'probabilities asked for and recorded');
+  });
+
   it('regenerates a node on the endpoint that produced it, whatever the default is now', async () => {
     const editor = await openDocument('The tide came ');
     await continueAtCursor();

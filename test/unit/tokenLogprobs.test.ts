@@ -126,4 +126,17 @@ describe('token probabilities in a tree file, loaded lazily', () => {
     assert.equal(nodeTokens(brokenNodes[0].generation), undefined);
     assert.deepEqual(nodeTokens(brokenNodes[1].generation), SAMPLE);
   });
+
+  it('loads the same tree from the file\'s UTF-8 bytes as from its text, non-ASCII and a byte order mark included, tokens exact', () => {
+    const { text, id } = treeText();
+    const withEmoji = text.replace('"text":"Once', '"text":"Ünce 🙂');
+    for (const file of [withEmoji, `\ufeff${withEmoji}`]) {
+      const fromText = parseTreeFile(file, 'a.md.loom');
+      const fromBytes = parseTreeFile(new Uint8Array(Buffer.from(file, 'utf8')), 'a.md.loom');
+      assert.ok(fromText.ok && fromBytes.ok);
+      assert.equal(fromBytes.value.tree.textOf(id), fromText.value.tree.textOf(id));
+      assert.deepEqual(nodeTokens(fromBytes.value.tree.get(id)!.generation), SAMPLE);
+      assert.equal(serializeTree(fromBytes.value.tree, { currentId: id, document: 'a.md' }), withEmoji);
+    }
+  });
 });

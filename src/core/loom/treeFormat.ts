@@ -2,7 +2,7 @@ import { MAX_NODE_ID_LENGTH, type GenerationInfo, type LoomNode, type NodeGenera
 import { LoomTree, normalizeTags, type TreeOptions } from './loomTree';
 import { isEndpointKind } from '../providers/endpointKind';
 import { isPackedShape } from '../providers/tokenLogprobs';
-import { AsideTuples, setTokensAside } from './tokensAside';
+import { AsideTuples, contentText, setTokensAside, type TreeFileContent } from './tokensAside';
 
 // The tree file ("snapshot"): human-readable JSON with one node per line, so a person can read it,
 // back it up and version it, and a diff shows which nodes changed.
@@ -92,16 +92,13 @@ export function serializeTree(tree: LoomTree, info: { currentId: string; documen
   ].join('\n');
 }
 
-/** Reads a tree file's text (any supported version). Repairs what it can, with warnings; refuses the rest. */
-export function parseTreeFile(text: string, path: string, options: TreeOptions = {}): Parsed<TreeSnapshot> {
-  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  const aside = setTokensAside(body);
-  if (aside.tuples.length > 0) {
-    const tuples = new AsideTuples(aside.tuples);
-    const fast = parseBody(aside.text, path, options, tuples);
-    if (fast.ok && tuples.eachGivenOnce) return fast;
-  }
-  return parseBody(body, path, options);
+/** Reads a tree file's text or UTF-8 bytes (any supported version). Repairs what it can, with warnings; refuses the rest. */
+export function parseTreeFile(content: TreeFileContent, path: string, options: TreeOptions = {}): Parsed<TreeSnapshot> {
+  const aside = setTokensAside(content);
+  if (aside.tuples.length === 0) return parseBody(aside.text, path, options);
+  const tuples = new AsideTuples(aside.tuples);
+  const fast = parseBody(aside.text, path, options, tuples);
+  return fast.ok && tuples.eachGivenOnce ? fast : parseBody(contentText(content), path, options);
 }
 
 function parseBody(text: string, path: string, options: TreeOptions, tuples?: AsideTuples): Parsed<TreeSnapshot> {

@@ -7,7 +7,7 @@ import { outputTokenBudget } from '../core/providers/connectionSettings';
 import type { DocumentHeader } from '../core/conversation/documentHeader';
 import { runGeneration, type GenerationClient, type GenerationInput, type GenerationOutcome } from '../core/generation/generation';
 import type { LineEnding } from '../core/generation/continuationText';
-import { ANTHROPIC_ENDPOINT_NAME, resolveEndpoint, type EndpointSettings } from '../core/providers/endpointSettings';
+import { ANTHROPIC_ENDPOINT_NAME, isLocalEndpoint, resolveEndpoint, type EndpointSettings } from '../core/providers/endpointSettings';
 import { createOpenAIStyleClient } from '../core/providers/openaiClient';
 import { describeGenerationError } from '../core/generation/generationError';
 import { resolveGenerationParams, type GenerationParams } from '../core/conversation/generationSettings';
@@ -191,7 +191,7 @@ export class GenerationController implements vscode.Disposable {
       });
       return undefined;
     }
-    const apiKey = await this.deps.keys.get(endpoint);
+    let apiKey = await this.deps.keys.get(endpoint);
     if (!apiKey && endpoint.kind === 'anthropic') {
       const choice = await vscode.window.showErrorMessage(
         'Prefill Loom: no Anthropic API key. Set one (kept in secret storage), or set ANTHROPIC_API_KEY in the environment.',
@@ -199,6 +199,14 @@ export class GenerationController implements vscode.Disposable {
       );
       if (choice) await vscode.commands.executeCommand('prefillLoom.setApiKey');
       return undefined;
+    }
+    // A server elsewhere without a key would only answer 401 after the text had left the machine.
+    if (!apiKey && !isLocalEndpoint(endpoint)) {
+      apiKey = await this.deps.keys.askFor(endpoint);
+      if (!apiKey) {
+        void vscode.window.showErrorMessage(`Prefill Loom: no API key for ${endpoint.name} (${endpoint.baseUrl}), so nothing was sent. Give one when asked or with Set API Key, or set OPENAI_API_KEY in the environment.`);
+        return undefined;
+      }
     }
     const url = await this.deps.guard.maySend(endpoint.baseUrl, endpoint.kind);
     if (url === undefined) return undefined;

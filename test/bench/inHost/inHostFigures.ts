@@ -6,8 +6,8 @@ import type { StreamingResult } from './streamingBench';
 /** What the in-host benchmarks measure at which sizes; passed to the host as JSON in the environment. */
 export interface InHostPlan {
   /**
-   * A fake server outside the extension host, with the fill responder (test/server/fillResponder.ts)
-   * and BENCH_API_KEY: in the host's own event loop, its writes would compete with what is measured.
+   * A fake server outside the extension host, with the fill responder and the fill text model behind
+   * its OpenAI-style routes (test/server/fillResponder.ts) and BENCH_API_KEY: in the host's own event loop, its writes would compete with what is measured.
    */
   serverUrl: string;
   streamingTokens: number;
@@ -23,6 +23,8 @@ export interface InHostPlan {
 export interface InHostFigures {
   activation: ActivationResult;
   streaming: StreamingResult;
+  /** The same through a completions endpoint (the server's OpenAI-style route), against the `openai` package alone. */
+  completionsStreaming: StreamingResult;
   parallel: ParallelResult[];
   loomView: LoomViewResult[];
 }

@@ -36,6 +36,7 @@ export async function measureAll(plan: InHostPlan): Promise<InHostFigures> {
     return {
       activation: benchActivation(api, extension.extensionPath),
       streaming: await benchStreaming(api, plan.serverUrl, plan.streamingTokens, plan.streamingRuns),
+      completionsStreaming: await benchStreaming(api, plan.serverUrl, plan.streamingTokens, plan.streamingRuns, 'completions'),
       parallel: await benchParallel(api, plan.serverUrl, plan.parallel),
       loomView: await benchLoomView(extension.extensionUri, plan.viewSizes, plan.viewRuns, plan.viewKeys),
     };

@@ -84,9 +84,10 @@ export class GenerationController implements vscode.Disposable {
 
   /**
    * Continues the text before the cursor, streaming into the editor; with `alternatives` > 1 the
-   * others stream into the loom as sibling branches. Resolves when all have ended.
+   * others stream into the loom as sibling branches. Resolves when all have ended. `like`, a node's
+   * record, makes it go to that node's endpoint with its parameters (a branch at one of its tokens).
    */
-  async continueAtCursor(editor: vscode.TextEditor | undefined = vscode.window.activeTextEditor, alternatives = 1): Promise<GenerationOutcome | undefined> {
+  async continueAtCursor(editor: vscode.TextEditor | undefined = vscode.window.activeTextEditor, alternatives = 1, like?: GenerationInfo): Promise<GenerationOutcome | undefined> {
     if (!editor) {
       void vscode.window.showInformationMessage('Prefill Loom: open a text file and place the cursor where the model should continue.');
       return undefined;
@@ -100,9 +101,10 @@ export class GenerationController implements vscode.Disposable {
       void vscode.window.showWarningMessage('Prefill Loom: the cursor is inside the document header. Place it in the text after the header.');
       return undefined;
     }
-    const context = await this.requestContext(header);
+    const context = await this.requestContext(header, originEndpoint(like));
     if (!context) return undefined;
-    return this.track(document, (abort) => this.streamIntoEditor(document, context, cursor, alternatives, abort));
+    const params = (like?.params as GenerationParams | undefined) ?? context.params;
+    return this.track(document, (abort) => this.streamIntoEditor(document, { ...context, params }, cursor, alternatives, abort));
   }
 
   /** Asks for several continuations at the cursor (the setting's count, or one the user picks). */
@@ -161,7 +163,8 @@ export class GenerationController implements vscode.Disposable {
     for (const s of this.subscriptions) s.dispose();
   }
 
-  private isBusy(document: vscode.TextDocument): boolean {
+  /** Whether a generation runs in the document now; if so the user is told to stop it first. */
+  isBusy(document: vscode.TextDocument): boolean {
     if (!this.running.has(document.uri.toString())) return false;
     void vscode.window.showWarningMessage('Prefill Loom: a generation is already running in this document. Stop it first (Escape).');
     return true;

@@ -95,6 +95,7 @@ export class TokenBranching {
       editor.selection = new vscode.Selection(end, end);
       await generations.continueAtCursor(editor, 1, mark.generation);
     }
+    this.deps.probabilities.refresh(document);
     const position = document.positionAt(mark.start);
     editor.selection = new vscode.Selection(position, position);
     editor.revealRange(new vscode.Range(position, position), vscode.TextEditorRevealType.InCenterIfOutsideViewport);

@@ -89,6 +89,13 @@ export class TokenProbabilities implements vscode.Disposable, vscode.HoverProvid
     return this.marks.get(key) ?? [];
   }
 
+  /** Recomputes the document's marks from its loom now (after a switch of paths: the next key may come at once). */
+  refresh(document: vscode.TextDocument): void {
+    const key = document.uri.toString();
+    this.recompute(key, this.sessions.get(document));
+    this.draw(key);
+  }
+
   /** The token at or just before `offset`. */
   markNear(document: vscode.TextDocument, offset: number): TokenMark | undefined {
     return markAt(this.marksOf(document), offset);

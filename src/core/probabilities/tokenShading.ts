@@ -109,9 +109,9 @@ export interface TokenChoice extends TokenAlternative {
   readonly chosen: boolean;
 }
 
-/** The written token and its alternatives, each text once, most likely first. */
+/** The written token and its alternatives, each text once, most likely first; an empty text is no choice to branch on. */
 export function tokenChoices(token: TokenLogprob): TokenChoice[] {
-  const seen = new Set<string>();
+  const seen = new Set<string>(['']);
   const choices: TokenChoice[] = [];
   for (const alt of [{ text: token.text, logprob: token.logprob }, ...token.top]) {
     if (seen.has(alt.text)) continue;

@@ -89,11 +89,12 @@ export class TokenBranching {
     const bodyMark = { ...mark, start: mark.start - bodyOffset, end: mark.end - bodyOffset };
     const branch = branchAtToken(session.tree, session.currentId, bodyMark, choice);
     const target = branch.created ? branch.nodeId : newestLeaf(session.tree, branch.nodeId);
-    if (!(await session.switchTo(target))) return undefined;
+    // A branch made now: the switch and its continuation are one undo step.
+    if (!(await session.switchTo(target, branch.created ? editor : undefined))) return undefined;
     if (branch.created) {
       const end = document.positionAt(bodyOffset + session.tree.textOf(branch.nodeId).length);
       editor.selection = new vscode.Selection(end, end);
-      await generations.continueAtCursor(editor, 1, mark.generation);
+      await generations.continueAtCursor(editor, 1, { like: mark.generation, joinUndo: true });
     }
     this.deps.probabilities.refresh(document);
     const position = document.positionAt(mark.start);

@@ -127,6 +127,11 @@ describe('Token probabilities in the editor', function () {
     assert.equal(child.text, continuation);
     assert.equal(editor.document.getText(), before + alternative + continuation);
     await eventually(() => session.currentId === child.id, 'the editor shows the new branch', 5000, 10);
+    // One undo takes the whole branch out of the editor (the loom keeps it).
+    const generated = PREFIX + logprobs.tokens.join('');
+    await vscode.commands.executeCommand('undo');
+    assert.equal(editor.document.getText(), generated);
+    assert.ok(session.tree.has(child.id));
   });
 
   it('cycles the token under the cursor through its alternatives, making each branch once and reusing it after', async () => {

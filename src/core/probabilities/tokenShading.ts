@@ -2,7 +2,7 @@ import type { GenerationInfo, LoomNode } from '../loom/loomNode';
 import type { LoomTree } from '../loom/loomTree';
 import { prepareGenerationAt } from '../loom/treeReconcile';
 import { ZERO_USAGE } from '../shared/tokenUsage';
-import { nodeTokens, packTokens, type TokenAlternative, type TokenLogprob } from '../providers/tokenLogprobs';
+import { packTokens, unpackTokens, type PackedTokens, type TokenAlternative, type TokenLogprob } from '../providers/tokenLogprobs';
 
 /**
  * Which stretches of a document are recorded tokens of model-written nodes, how strongly each is
@@ -51,7 +51,30 @@ export function shadingLevel(probability: number): number {
  * the matching stretch of the generated text, so a token is only ever shown over its own text.
  */
 export function nodeTokenSpans(tree: LoomTree, nodeId: string): TokenSpan[] {
-  const record = generationRecord(tree, nodeId);
+  return spansOf(generationRecord(tree, nodeId));
+}
+
+/** The tokens of every model node on the path to `pathEndId`, in body offsets, in order. */
+export function pathTokenMarks(tree: LoomTree, pathEndId: string): TokenMark[] {
+  const marks: TokenMark[] = [];
+  let offset = 0;
+  for (const node of tree.pathTo(pathEndId)) {
+    const record = generationRecord(tree, node.id);
+    if (record) for (const span of spansOf(record)) marks.push({ start: offset + span.start, end: offset + span.end, token: span.token, nodeId: node.id, generation: record.generation });
+    offset += node.text.length;
+  }
+  return marks;
+}
+
+interface GenerationRecord {
+  generation: GenerationInfo;
+  tokens: readonly TokenLogprob[];
+  /** Where the node's text starts in the generated text (the tokens' texts joined). */
+  startInGenerated: number;
+  length: number;
+}
+
+function spansOf(record: GenerationRecord | undefined): TokenSpan[] {
   if (!record) return [];
   const { tokens, startInGenerated, length } = record;
   const spans: TokenSpan[] = [];
@@ -62,26 +85,6 @@ export function nodeTokenSpans(tree: LoomTree, nodeId: string): TokenSpan[] {
     if (start >= 0 && at <= length && token.text.length > 0) spans.push({ start, end: at, token });
   }
   return spans;
-}
-
-/** The tokens of every model node on the path to `pathEndId`, in body offsets, in order. */
-export function pathTokenMarks(tree: LoomTree, pathEndId: string): TokenMark[] {
-  const marks: TokenMark[] = [];
-  let offset = 0;
-  for (const node of tree.pathTo(pathEndId)) {
-    const generation = node.author === 'model' ? generationRecord(tree, node.id)?.generation : undefined;
-    if (generation) for (const span of nodeTokenSpans(tree, node.id)) marks.push({ start: offset + span.start, end: offset + span.end, token: span.token, nodeId: node.id, generation });
-    offset += node.text.length;
-  }
-  return marks;
-}
-
-interface GenerationRecord {
-  generation: GenerationInfo;
-  tokens: TokenLogprob[];
-  /** Where the node's text starts in the generated text (the tokens' texts joined). */
-  startInGenerated: number;
-  length: number;
 }
 
 function generationRecord(tree: LoomTree, nodeId: string): GenerationRecord | undefined {
@@ -95,11 +98,25 @@ function generationRecord(tree: LoomTree, nodeId: string): GenerationRecord | un
     holder = tree.children(from.id).find((c) => c.author === 'model' && c.createdAt === from.createdAt && c.kind === from.kind);
     if (holder) text += holder.text;
   }
-  const tokens = holder && nodeTokens(holder.generation);
-  if (!holder?.generation || !tokens) return undefined;
-  const generated = tokens.map((t) => t.text).join('');
-  if (!generated.endsWith(text)) return undefined;
-  return { generation: holder.generation, tokens, startInGenerated: generated.length - text.length, length: node.text.length };
+  const decoded = holder?.generation?.tokens && decode(holder.generation.tokens);
+  if (!holder?.generation || !decoded || !decoded.generated.endsWith(text)) return undefined;
+  return { generation: holder.generation, tokens: decoded.tokens, startInGenerated: decoded.generated.length - text.length, length: node.text.length };
+}
+
+/**
+ * Decoded records, by their packing: a packing never changes (a node's record gets a new one), and
+ * shading decodes on every change of the path, which for a long generation is most of its cost.
+ */
+const decodedPackings = new WeakMap<PackedTokens, { tokens: TokenLogprob[]; generated: string } | null>();
+
+function decode(packed: PackedTokens): { tokens: TokenLogprob[]; generated: string } | undefined {
+  let decoded = decodedPackings.get(packed);
+  if (decoded === undefined) {
+    const tokens = unpackTokens(packed);
+    decoded = tokens ? { tokens, generated: tokens.map((t) => t.text).join('') } : null;
+    decodedPackings.set(packed, decoded);
+  }
+  return decoded ?? undefined;
 }
 
 /** One choice at a token position: the token itself or one of its alternatives. */

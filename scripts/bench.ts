@@ -30,6 +30,8 @@ const FULL_PLAN: Omit<InHostPlan, 'serverUrl'> = {
   viewSizes: [1000, 10_000, 100_000],
   viewRuns: 3,
   viewKeys: true,
+  shadingTokens: 20_000,
+  shadingRuns: 5,
 };
 
 function ms(n: number): string {
@@ -90,7 +92,7 @@ function printFootprint(f: FootprintResult): void {
 }
 
 function printInHost(figures: InHostFigures, plainViews: WebviewClientResult[]): void {
-  const { activation: a, streaming: s, parallel: p, loomView: v } = figures;
+  const { activation: a, streaming: s, parallel: p, loomView: v, tokenShading: t } = figures;
   console.log('\nActivation, in the VS Code extension host (baseline = a fresh require of the SDK alone)');
   console.log(`activate() start to return ${ms(a.activateMs)} (target ≤ 50 ms: ${ratio(a.activateMs, 50)}); fresh require of dist/extension.js ${ms(a.bundleLoadMs)} vs SDK alone ${ms(a.sdkLoadMs)} (${ratio(a.bundleLoadMs, a.sdkLoadMs)})`);
 
@@ -108,6 +110,10 @@ function printInHost(figures: InHostFigures, plainViews: WebviewClientResult[]):
       `${String(r.nodes).padEnd(8)} first render ${spreadMs(r.firstRenderMs)}${plain ? ` ÷ plain page ${ratio(r.firstRenderMs.median, plain.firstRenderMs)}` : ''}; host to answer ${spreadMs(r.hostWallMs)}   ${keys}`,
     );
   }
+
+  console.log(`\nToken probability shading in VS Code, ${t.tokens} recorded tokens with top-5 alternatives (host side: marks from the loom + setDecorations; baseline = the same ranges set on one plain decoration type)`);
+  console.log(`shade the document         ${spreadMs(t.shadeMs)}   baseline ${spreadMs(t.plainMs)}   ratio ${ratio(t.shadeMs.median, t.plainMs.median)} (one frame: ${ratio(t.shadeMs.median, 16)} of 16 ms); the first, decoding the record: ${ms(t.firstShadeMs)}`);
+  console.log(`hover one token            ${spreadMs(t.hoverMs)} over ${t.hoverMs.samples} tokens   baseline (plain-text hover of the word) ${spreadMs(t.plainHoverMs)}   ratio ${ratio(t.hoverMs.median, t.plainHoverMs.median)}`);
 }
 
 function printEditorStreaming(s: StreamingResult): void {

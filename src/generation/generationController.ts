@@ -41,6 +41,14 @@ export interface GenerationControllerDeps {
   sessions: LoomSessions;
 }
 
+/** How Continue at Cursor goes on after a branch made at a token. */
+export interface ContinueOptions {
+  /** A node's record: the continuation goes to that node's endpoint with its parameters. */
+  like?: GenerationInfo;
+  /** The continuation joins the undo step of the edit that showed the branch, so one undo takes both back. */
+  joinUndo?: boolean;
+}
+
 /** Everything a request needs that does not depend on where the cursor is. */
 interface RequestContext {
   endpoint: EndpointSettings;
@@ -84,9 +92,10 @@ export class GenerationController implements vscode.Disposable {
 
   /**
    * Continues the text before the cursor, streaming into the editor; with `alternatives` > 1 the
-   * others stream into the loom as sibling branches. Resolves when all have ended.
+   * others stream into the loom as sibling branches. Resolves when all have ended. See
+   * {@link ContinueOptions} for a continuation of a branch made at a token.
    */
-  async continueAtCursor(editor: vscode.TextEditor | undefined = vscode.window.activeTextEditor, alternatives = 1): Promise<GenerationOutcome | undefined> {
+  async continueAtCursor(editor: vscode.TextEditor | undefined = vscode.window.activeTextEditor, alternatives = 1, options: ContinueOptions = {}): Promise<GenerationOutcome | undefined> {
     if (!editor) {
       void vscode.window.showInformationMessage('Prefill Loom: open a text file and place the cursor where the model should continue.');
       return undefined;
@@ -100,9 +109,10 @@ export class GenerationController implements vscode.Disposable {
       void vscode.window.showWarningMessage('Prefill Loom: the cursor is inside the document header. Place it in the text after the header.');
       return undefined;
     }
-    const context = await this.requestContext(header);
+    const context = await this.requestContext(header, originEndpoint(options.like));
     if (!context) return undefined;
-    return this.track(document, (abort) => this.streamIntoEditor(document, context, cursor, alternatives, abort));
+    const params = (options.like?.params as GenerationParams | undefined) ?? context.params;
+    return this.track(document, (abort) => this.streamIntoEditor(document, { ...context, params }, cursor, alternatives, abort, options.joinUndo === true));
   }
 
   /** Asks for several continuations at the cursor (the setting's count, or one the user picks). */
@@ -161,7 +171,8 @@ export class GenerationController implements vscode.Disposable {
     for (const s of this.subscriptions) s.dispose();
   }
 
-  private isBusy(document: vscode.TextDocument): boolean {
+  /** Whether a generation runs in the document now; if so the user is told to stop it first. */
+  isBusy(document: vscode.TextDocument): boolean {
     if (!this.running.has(document.uri.toString())) return false;
     void vscode.window.showWarningMessage('Prefill Loom: a generation is already running in this document. Stop it first (Escape).');
     return true;
@@ -247,7 +258,7 @@ export class GenerationController implements vscode.Disposable {
     }
   }
 
-  private async streamIntoEditor(document: vscode.TextDocument, context: RequestContext, cursor: number, alternatives: number, abort: AbortController): Promise<GenerationOutcome> {
+  private async streamIntoEditor(document: vscode.TextDocument, context: RequestContext, cursor: number, alternatives: number, abort: AbortController, joinUndo = false): Promise<GenerationOutcome> {
     const { log } = this.deps;
     const prefill = document.getText().slice(context.header.bodyOffset, cursor);
     if (context.endpoint.kind === 'anthropic') logTrailingWhitespace(log, prefill);
@@ -255,6 +266,7 @@ export class GenerationController implements vscode.Disposable {
       log.info('The document was closed; stopping its generation.');
       abort.abort();
     }, this.landingProbe);
+    if (joinUndo) insertion.joinPreviousUndoStep();
     const recorder = await GenerationRecorder.forEditor(this.deps.sessions, document, context.params, prefill, origin(context));
     if (recorder?.restLength) insertion.replaceOnFirstEdit(recorder.restLength);
     const tally = new RequestTally(log, this.deps.statusBar, context.params.model);

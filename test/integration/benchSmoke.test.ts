@@ -16,7 +16,7 @@ describe('npm run bench in VS Code (smoke sizes)', function () {
   before(async () => (server = await startFakeAnthropic({ apiKey: BENCH_API_KEY, responder: createFillResponder(), openAi: { textModel: createFillTextModel() } })));
   after(() => server.close());
 
-  it('measures streaming (Messages and completions), parallel branches, the loom view and activation', async () => {
+  it('measures streaming (Messages and completions), parallel branches, the loom view, token shading and activation', async () => {
     const figures = await measureAll({
       serverUrl: server.url,
       streamingTokens: 300,
@@ -25,8 +25,12 @@ describe('npm run bench in VS Code (smoke sizes)', function () {
       viewSizes: [200],
       viewRuns: 1,
       viewKeys: false,
+      shadingTokens: 300,
+      shadingRuns: 1,
     });
-    const { streaming, completionsStreaming, parallel, loomView, activation } = figures;
+    const { streaming, completionsStreaming, parallel, loomView, activation, tokenShading } = figures;
+    assert.equal(tokenShading.tokens, 300);
+    assert.ok(tokenShading.shadeMs.median > 0 && tokenShading.hoverMs.samples > 0);
     assert.equal(streaming.tokens, 300);
     assert.deepEqual([streaming.kind, completionsStreaming.kind], ['anthropic', 'completions']);
     assert.equal(completionsStreaming.characters, streaming.characters, 'the same text through a completions endpoint');

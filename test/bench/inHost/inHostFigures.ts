@@ -2,6 +2,7 @@ import type { ActivationResult } from './activationBench';
 import type { LoomViewResult } from './loomViewBench';
 import type { ParallelResult, ParallelSetup } from './parallelBench';
 import type { StreamingResult } from './streamingBench';
+import type { TokenShadingResult } from './tokenShadingBench';
 
 /** What the in-host benchmarks measure at which sizes; passed to the host as JSON in the environment. */
 export interface InHostPlan {
@@ -17,6 +18,9 @@ export interface InHostPlan {
   viewRuns: number;
   /** Whether the harness presses keys in the view (only the code-server harness can). */
   viewKeys: boolean;
+  /** Recorded tokens in the shaded document, and how many times it is shaded. */
+  shadingTokens: number;
+  shadingRuns: number;
 }
 
 /** What they measured, written by the host as JSON to the file the harness named. */
@@ -27,6 +31,7 @@ export interface InHostFigures {
   completionsStreaming: StreamingResult;
   parallel: ParallelResult[];
   loomView: LoomViewResult[];
+  tokenShading: TokenShadingResult;
 }
 
 export const BENCH_API_KEY = 'sk-ant-bench-key';

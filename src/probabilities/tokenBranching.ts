@@ -4,6 +4,7 @@ import { branchAtToken, cycledChoice, formatLogprob, formatProbability, newestLe
 import type { GenerationController } from '../generation/generationController';
 import type { LoomSessions } from '../session/loomSessions';
 import type { BranchLink, TokenProbabilities } from './tokenProbabilities';
+import { inertLabel } from '../core/shared/inertLabel';
 
 export interface TokenBranchingDeps {
   sessions: LoomSessions;
@@ -34,7 +35,7 @@ export class TokenBranching {
     const at = this.tokenAtCursor();
     if (!at) return undefined;
     const items = tokenChoices(at.mark.token).map((choice) => ({
-      label: visibleToken(choice.text),
+      label: inertLabel(visibleToken(choice.text)),
       description: `${formatProbability(choice.probability)} · log-probability ${formatLogprob(choice.logprob)}${choice.chosen ? ' · written' : ''}`,
       choice,
     }));

@@ -5,6 +5,7 @@ import type { GenerationController } from '../generation/generationController';
 import type { LoomSession } from '../session/loomSession';
 import type { RegenerationComparer } from '../reproducibility/regenerationComparer';
 import type { ViewIntent } from '../webviews/webviewProtocol';
+import { revealMatch } from './findInLoom';
 
 /** Carries out what the user asked for in the loom view, on the tree of `session`. */
 export async function handleViewIntent(session: LoomSession, intent: ViewIntent, generations: GenerationController, comparer: RegenerationComparer): Promise<void> {
@@ -36,6 +37,12 @@ export async function handleViewIntent(session: LoomSession, intent: ViewIntent,
       return;
     case 'generateAlternatives':
       await generations.generateFromNode(session, intent.id, 'alternatives');
+      return;
+    case 'reveal':
+      await revealMatch(session, intent.id, intent.start, intent.end, true);
+      return;
+    case 'setTags':
+      tree.setTags(intent.id, intent.tags);
       return;
   }
 }

@@ -139,7 +139,7 @@ export class LoomViewProvider implements vscode.WebviewViewProvider, vscode.Webv
   }
 
   /** Messages every connection passes up once validated, apart from the handshake. */
-  private receive(message: Exclude<FromWebview, { type: 'ready' }>): void {
+  private receive(message: Exclude<FromWebview, { type: 'ready' | 'find' }>): void {
     const log = this.options.log;
     switch (message.type) {
       case 'perf':
@@ -175,7 +175,7 @@ class WebviewConnection implements vscode.Disposable {
     private readonly webview: vscode.Webview,
     private readonly options: Pick<LoomViewOptions, 'source' | 'log'>,
     private readonly describe: (label: string | undefined) => void,
-    private readonly receive: (message: Exclude<FromWebview, { type: 'ready' }>) => void,
+    private readonly receive: (message: Exclude<FromWebview, { type: 'ready' | 'find' }>) => void,
     private readonly currentComparison: () => ComparisonView | undefined,
   ) {
     this.disposables.push(webview.onDidReceiveMessage((raw: unknown) => this.onMessage(raw)));
@@ -245,6 +245,11 @@ class WebviewConnection implements vscode.Disposable {
     }
     if (message.type === 'ready') {
       this.sync();
+      return;
+    }
+    if (message.type === 'find') {
+      // Answered to the webview that asked: each has its own find bar.
+      this.post({ type: 'found', requestId: message.requestId, result: this.options.source.find(message.query) });
       return;
     }
     this.receive(message);

@@ -65,6 +65,10 @@ async function deleteWithUndo(session: LoomSession, id: string): Promise<void> {
 async function showNodeRequest(session: LoomSession, id: string): Promise<void> {
   const node = session.tree.get(id)!;
   const params = node.generation?.params as GenerationParams | undefined;
+  if (node.generation?.imported !== undefined) {
+    void vscode.window.showInformationMessage(`Prefill Loom: this text came from another loom (${node.generation.imported}); no request of Prefill Loom made it.`);
+    return;
+  }
   if (!params || node.parentId === null) {
     void vscode.window.showInformationMessage('Prefill Loom: this text was written by hand; no request made it.');
     return;

@@ -86,7 +86,8 @@ export function summarize(tree: LoomTree, node: LoomNode): NodeSummary {
     ...(g
       ? {
           status: g.status,
-          model: g.model,
+          // Another loom may not have named its model.
+          ...(g.model !== '' ? { model: g.model } : {}),
           ...(typeof temperature === 'number' ? { temperature } : {}),
           inputTokens: g.usage.input_tokens,
           outputTokens: g.usage.output_tokens,

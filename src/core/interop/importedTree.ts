@@ -1,4 +1,5 @@
-import type { LoomNode, NodeOrigin } from '../loom/loomNode';
+import type { GenerationInfo, LoomNode, NodeOrigin } from '../loom/loomNode';
+import { packTokens } from '../providers/tokenLogprobs';
 import { LoomTree } from '../loom/loomTree';
 import { dropUndefined } from '../loom/treeIndex';
 
@@ -31,7 +32,10 @@ export interface ImportedNode {
   chapter?: string;
   /** The other loom's parent, where the node hangs elsewhere here. */
   originParentId?: string;
+  /** Per-token probabilities of a model node's text, where the other loom recorded them. */
   tokens?: ImportedToken[];
+  /** The model the other loom named for the node's generation. */
+  model?: string;
   /** Fields with no place here, verbatim. */
   fields: Record<string, unknown>;
 }
@@ -90,7 +94,10 @@ export function buildImportedTree(imported: ImportedTree): ImportResult {
 }
 
 function toLoomNode(format: ForeignFormat, node: ImportedNode, parentId: string | null, id: string): LoomNode {
-  const fields = node.tokens ? { ...node.fields, tokens: node.tokens } : node.fields;
+  // A model node's probabilities become its generation's token data, as a recorded generation's are;
+  // on a node nobody says a model wrote they stay the other loom's field.
+  const generation = node.author === 'model' && node.tokens && node.tokens.length > 0 ? importedGeneration(format, node.tokens, node.model) : undefined;
+  const fields = node.tokens && !generation ? { ...node.fields, tokens: node.tokens } : node.fields;
   const origin: NodeOrigin = dropUndefined({
     format,
     id: node.id,
@@ -109,7 +116,23 @@ function toLoomNode(format: ForeignFormat, node: ImportedNode, parentId: string 
     hidden: node.hidden || undefined,
     chapter: node.chapter,
     origin,
+    generation,
   }) as LoomNode;
+}
+
+/** What a generation another loom recorded holds here: its model and tokens, and no request. */
+function importedGeneration(format: ForeignFormat, tokens: readonly ImportedToken[], model: string | undefined): GenerationInfo {
+  return {
+    model: model ?? '',
+    params: {},
+    stopReason: null,
+    usage: { input_tokens: 0, output_tokens: tokens.length },
+    durationMs: 0,
+    requests: 0,
+    status: 'completed',
+    tokens: packTokens(tokens),
+    imported: format,
+  };
 }
 
 function importSummary(format: ForeignFormat, size: number, kept: Map<string, number>): string {

@@ -7,6 +7,7 @@
 // the `archived` tag.
 
 import type { LoomNode } from '../loom/loomNode';
+import { nodeTokens } from '../providers/tokenLogprobs';
 import type { LoomTree } from '../loom/loomTree';
 import type { ImportedNode, ImportedToken, ImportedTree } from './importedTree';
 import { expect, idText, isJsonObject, otherFields, type JsonObject } from './jsonShape';
@@ -69,6 +70,7 @@ function readNode(node: JsonObject, id: string, parentId: string | null, chapter
     tags: tags.filter((t) => t !== BOOKMARK_TAG && t !== HIDDEN_TAG),
     chapter: chapter && typeof chapter.title === 'string' ? chapter.title : undefined,
     tokens: tokensOf(node, meta, responses),
+    model: modelOf(node, meta, responses),
     fields,
   };
   if (node.bookmark !== undefined && node.bookmark !== true && node.bookmark !== false) fields.bookmark = node.bookmark;
@@ -95,6 +97,14 @@ function tokensOf(node: JsonObject, meta: JsonObject, responses: JsonObject): Im
     const logprob = logprobs[i];
     return typeof text === 'string' && typeof logprob === 'number' ? [{ text, logprob, top: alternatives(top[i]) }] : [];
   });
+}
+
+/** The model of the response the node's generation names, or the one older files name under `meta.generation`. */
+function modelOf(node: JsonObject, meta: JsonObject, responses: JsonObject): string | undefined {
+  const generation = isJsonObject(node.generation) ? node.generation : undefined;
+  const response = generation && typeof generation.id === 'string' ? responses[generation.id] : undefined;
+  const model = isJsonObject(response) ? response.model : isJsonObject(meta.generation) ? meta.generation.model : undefined;
+  return typeof model === 'string' ? model : undefined;
 }
 
 function tokenOf(raw: unknown): ImportedToken[] {
@@ -137,7 +147,7 @@ export function writeTkLoom(tree: LoomTree, currentId: string): string {
     usedIds.add(own);
     tkIds.set(node.id, own);
     const out: JsonObject = { ...fields, id: own, text: node.text };
-    const meta = { ...(isJsonObject(fields.meta) ? fields.meta : {}), ...sourceOf(node), creation_timestamp: formatTimestamp(node.createdAt) };
+    const meta = { ...(isJsonObject(fields.meta) ? fields.meta : {}), ...sourceOf(node), creation_timestamp: formatTimestamp(node.createdAt), ...logprobsOf(node) };
     out.meta = meta;
     const tags = [...(node.tags ?? []), ...(node.bookmarked ? [BOOKMARK_TAG] : []), ...(node.hidden ? [HIDDEN_TAG] : [])];
     if (tags.length > 0) out.tags = tags;
@@ -153,6 +163,25 @@ export function writeTkLoom(tree: LoomTree, currentId: string): string {
   const rootFields = root.origin?.format === 'tk-loom' && isJsonObject(root.origin.fields?.tree) ? root.origin.fields.tree : {};
   const rootJson = convert(root);
   return JSON.stringify({ ...rootFields, root: rootJson, chapters, selected_node_id: tkIds.get(currentId) ?? tkIds.get(tree.rootId) }, null, 2) + '\n';
+}
+
+/**
+ * A model node's token probabilities in the form older Loom files kept under `meta.generation`
+ * (read back by the importer); nothing when the file already names a response that holds them.
+ */
+function logprobsOf(node: LoomNode): JsonObject {
+  const tokens = node.author === 'model' && !isJsonObject(node.origin?.fields?.generation) ? nodeTokens(node.generation) : undefined;
+  if (!tokens) return {};
+  return {
+    generation: {
+      ...(node.generation?.model ? { model: node.generation.model } : {}),
+      logprobs: {
+        tokens: tokens.map((t) => t.text),
+        token_logprobs: tokens.map((t) => t.logprob),
+        top_logprobs: tokens.map((t) => Object.fromEntries(t.top.map((alt) => [alt.text, alt.logprob]))),
+      },
+    },
+  };
 }
 
 function sourceOf(node: LoomNode): JsonObject {

@@ -30,6 +30,7 @@ export function readTkLoom(raw: JsonObject): ImportedTree {
   const responses = isJsonObject(raw.model_responses) ? raw.model_responses : {};
   const nodes: ImportedNode[] = [];
   let generated = 0;
+  timestamps.clear(); // the local time zone may have changed since the last import
   const walk = (node: unknown, parentId: string | null, path: string): void => {
     expect(isJsonObject(node) && typeof node.text === 'string', FORMAT, `the node at ${path} has no text`);
     const id = simple ? `node-${generated++}` : idText(node.id);
@@ -88,7 +89,14 @@ function tokensOf(node: JsonObject, meta: JsonObject, responses: JsonObject): Im
   const response = generation && typeof generation.id === 'string' ? responses[generation.id] : undefined;
   const completions = isJsonObject(response) && Array.isArray(response.completions) ? response.completions : undefined;
   const completion = completions && typeof generation?.index === 'number' ? completions[generation.index] : undefined;
-  if (isJsonObject(completion) && Array.isArray(completion.tokens)) return completion.tokens.flatMap(tokenOf);
+  if (isJsonObject(completion) && Array.isArray(completion.tokens)) {
+    const tokens: ImportedToken[] = [];
+    for (const raw of completion.tokens) {
+      const token = tokenOf(raw);
+      if (token) tokens.push(token);
+    }
+    return tokens;
+  }
   const old = isJsonObject(meta.generation) && isJsonObject(meta.generation.logprobs) ? meta.generation.logprobs : undefined;
   if (!old || !Array.isArray(old.tokens) || !Array.isArray(old.token_logprobs)) return undefined;
   const top: unknown[] = Array.isArray(old.top_logprobs) ? old.top_logprobs : [];
@@ -107,20 +115,37 @@ function modelOf(node: JsonObject, meta: JsonObject, responses: JsonObject): str
   return typeof model === 'string' ? model : undefined;
 }
 
-function tokenOf(raw: unknown): ImportedToken[] {
+function tokenOf(raw: unknown): ImportedToken | undefined {
   const chosen = isJsonObject(raw) && isJsonObject(raw.generatedToken) ? raw.generatedToken : undefined;
-  if (!chosen || typeof chosen.token !== 'string' || typeof chosen.logprob !== 'number') return [];
-  return [{ text: chosen.token, logprob: chosen.logprob, top: alternatives((raw as JsonObject).counterfactuals) }];
+  if (!chosen || typeof chosen.token !== 'string' || typeof chosen.logprob !== 'number') return undefined;
+  return { text: chosen.token, logprob: chosen.logprob, top: alternatives((raw as JsonObject).counterfactuals) };
 }
 
 function alternatives(raw: unknown): Array<{ text: string; logprob: number }> {
-  if (!isJsonObject(raw)) return [];
-  return Object.entries(raw).flatMap(([text, logprob]) => (typeof logprob === 'number' ? [{ text, logprob }] : []));
+  const top: Array<{ text: string; logprob: number }> = [];
+  if (!isJsonObject(raw)) return top;
+  for (const text in raw) {
+    const logprob = raw[text];
+    if (typeof logprob === 'number') top.push({ text, logprob });
+  }
+  return top;
 }
+
+/** Timestamps read, by their text: the nodes of one generation share theirs, and a local date is slow to build. */
+const timestamps = new Map<string, number | undefined>();
 
 /** Loom writes local times as `%Y-%m-%d-%H.%M.%S`. */
 function parseTimestamp(v: unknown): number | undefined {
-  const m = typeof v === 'string' ? /^(\d{4})-(\d{2})-(\d{2})-(\d{2})\.(\d{2})\.(\d{2})$/.exec(v) : null;
+  if (typeof v !== 'string') return undefined;
+  if (timestamps.has(v)) return timestamps.get(v);
+  if (timestamps.size > 10_000) timestamps.clear();
+  const parsed = parseLocalTime(v);
+  timestamps.set(v, parsed);
+  return parsed;
+}
+
+function parseLocalTime(v: string): number | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2})-(\d{2})\.(\d{2})\.(\d{2})$/.exec(v);
   if (!m) return undefined;
   const [year, month, day, hour, minute, second] = m.slice(1).map(Number);
   return new Date(year, month - 1, day, hour, minute, second).getTime();

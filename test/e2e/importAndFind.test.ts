@@ -1,0 +1,45 @@
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { readEditorText, runCommand, webviewFrame, type Workbench } from '../harness/workbench';
+import { eventually } from '../harness/eventually';
+import { tkLoomFile } from '../unit/fixtures/foreignLooms';
+import { openLoomWorkbench, type LoomWorkbench } from './loomWorkbench';
+
+const QUICK_INPUT_BOX = '.quick-input-widget .quick-input-box input';
+
+describe('Import a tree from another loom and find in it, as a person does', function () {
+  this.timeout(240_000);
+  let loom: LoomWorkbench;
+  let workbench: Workbench;
+
+  before(async () => {
+    loom = await openLoomWorkbench({ files: { 'story.json': JSON.stringify(tkLoomFile()) }, settings: {} });
+    ({ workbench } = loom);
+  });
+
+  after(() => loom?.close());
+
+  it('imports a Loom file from the palette, then / in the loom view finds text in another branch and Enter shows it in the editor', async () => {
+    const { page } = workbench;
+    await runCommand(page, 'Prefill Loom: Import Tree from Another Loom…');
+    // code-server's open dialog is a quick input taking a path.
+    const input = page.locator(QUICK_INPUT_BOX);
+    await input.waitFor({ state: 'visible' });
+    await input.fill(path.join(loom.workspace, 'story.json'));
+    await page.keyboard.press('Enter');
+    await eventually(async () => (await readEditorText(page)) === 'Once upon a time there was a 🐉.', 'the selected path of the imported tree in a new editor');
+    const view = webviewFrame(page);
+    const rows = view.locator('[role="treeitem"]');
+    await eventually(async () => (await rows.count()) === 5, 'the whole imported tree in the loom view');
+    assert.deepEqual(await view.locator('.tree .row .tag').allTextContents(), ['#dragons'], 'the imported tag shows');
+
+    await view.locator('.tree').focus();
+    await page.keyboard.press('/');
+    const find = view.locator('.prompt-bar input');
+    await find.waitFor({ state: 'visible' });
+    await page.keyboard.type('THE END');
+    await eventually(async () => /1 of 1/.test((await view.locator('.prompt-status').textContent()) ?? ''), 'one match counted');
+    await page.keyboard.press('Enter');
+    await eventually(async () => (await readEditorText(page)) === 'Once upon a time the end', 'the branch with the match in the editor');
+  });
+});

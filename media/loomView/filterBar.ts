@@ -1,4 +1,5 @@
 import { thousands } from './rowText';
+import { barButton } from './textElements';
 
 /** The bar above a filtered tree: which tag is shown, how many nodes carry it, and a way back. */
 export class FilterBar {
@@ -10,13 +11,7 @@ export class FilterBar {
     this.element.className = 'filter-bar';
     this.text = document.createElement('span');
     this.text.className = 'filter-text';
-    const button = document.createElement('button');
-    button.type = 'button';
-    button.className = 'bar-button';
-    button.title = 'Show every node again (Escape)';
-    button.textContent = 'Show all';
-    button.addEventListener('click', clear);
-    this.element.append(this.text, button);
+    this.element.append(this.text, barButton('Show every node again (Escape)', clear, 'Show all'));
     this.show(undefined, 0);
   }
 

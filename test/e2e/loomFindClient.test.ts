@@ -4,8 +4,8 @@
  * posts to the host, and that the ARIA tree and the axe audit hold with the bars open.
  */
 import * as assert from 'node:assert/strict';
-import type { BrowserContext, Page } from 'playwright-core';
-import { auditPage, clientBrowserForSuite, node, openClient, send, takePosted, type PageWindow } from '../harness/webviewClientPage';
+import type { Page } from 'playwright-core';
+import { assertCleanPage, auditPage, clientBrowserForSuite, node, openClient, send, takePosted } from '../harness/webviewClientPage';
 import { encodeTree, type FoundView, type FromWebview, type TreeSnapshot } from '../../src/webviews/webviewProtocol';
 
 const ROW = '.tree .row';
@@ -81,29 +81,18 @@ async function waitForPosted(p: Page, wanted: (m: FromWebview) => boolean): Prom
 describe('the loom view client: tags, find and the tag filter', function () {
   this.timeout(60_000);
   const browser = clientBrowserForSuite('loomView');
-  let context: BrowserContext;
-  let requests: string[];
+  const requests: string[] = [];
   let p: Page;
 
   beforeEach(async () => {
-    context = browser();
-    requests = [];
-    p = await openClient(context, requests);
+    requests.length = 0;
+    p = await openClient(browser(), requests);
     await send(p, { type: 'snapshot', tree: encodeTree(tagged()) });
     await p.locator('.tree').focus();
     await takePosted(p);
   });
 
-  afterEach(async () => {
-    const violations = await p.evaluate(() => (globalThis as unknown as PageWindow).__violations);
-    assert.deepEqual(violations, [], 'nothing the client does is blocked by the CSP');
-    assert.deepEqual(
-      requests.filter((r) => !['/index.html', '/theme.css', '/media/loomView.css', '/dist/webview.js'].includes(r)),
-      [],
-      'the page throws nothing',
-    );
-    await p.close();
-  });
+  afterEach(() => assertCleanPage(p, requests));
 
   it('shows tags in the rows and says them in the accessible name', async () => {
     const row = p.locator(ROW, { hasText: 'He lit' });

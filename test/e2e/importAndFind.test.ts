@@ -7,7 +7,7 @@ import { openLoomWorkbench, type LoomWorkbench } from './loomWorkbench';
 
 const QUICK_INPUT_BOX = '.quick-input-widget .quick-input-box input';
 
-describe('Import a tree from another loom and find in it, as a person does', function () {
+describe('Import a tree from another loom, find and filter by tag in it, as a person does', function () {
   this.timeout(240_000);
   let loom: LoomWorkbench;
   let workbench: Workbench;
@@ -41,5 +41,14 @@ describe('Import a tree from another loom and find in it, as a person does', fun
     await eventually(async () => /1 of 1/.test((await view.locator('.prompt-status').textContent()) ?? ''), 'one match counted');
     await page.keyboard.press('Enter');
     await eventually(async () => (await readEditorText(page)) === 'Once upon a time the end', 'the branch with the match in the editor');
+
+    // The keys are the tree's again: # shows only the tagged node and its ancestors, Escape all again.
+    await page.keyboard.press('#');
+    await view.locator('.prompt-bar input').fill('dragons');
+    await page.keyboard.press('Enter');
+    await eventually(async () => (await rows.count()) === 2, 'the tagged node and the root');
+    assert.match((await view.locator('.filter-bar').textContent()) ?? '', /Only #dragons \(1 node\)/);
+    await page.keyboard.press('Escape');
+    await eventually(async () => (await rows.count()) === 5, 'every node again');
   });
 });

@@ -461,6 +461,8 @@ export class LoomApp {
   private editTags(): void {
     const node = this.tree.summary(this.focused);
     if (!node) return;
+    // Its bar gives way to this prompt: the find ends, so Escape afterwards means what it shows.
+    this.endFind();
     this.prompt.open('tags', 'Tags', (node.tags ?? []).join(', '), 'Tags, separated by commas', {
       submit: (value) => {
         this.post({ type: 'setTags', id: node.id, tags: parseTags(value) });
@@ -471,6 +473,7 @@ export class LoomApp {
   }
 
   private promptFilter(): void {
+    this.endFind();
     const offered = this.tree.summary(this.focused)?.tags?.[0] ?? this.filter.tag ?? '';
     this.prompt.open('filter', 'Show tag', offered, 'A tag: only its nodes and their ancestors show', {
       submit: (value) => {

@@ -59,7 +59,9 @@ export async function revealMatch(session: LoomSession, nodeId: string, from: nu
   await session.switchTo(nodeId);
   const start = session.nodeStart(nodeId);
   if (start === undefined) return;
-  const editor = await vscode.window.showTextDocument(session.document, { preserveFocus });
+  // In the column already showing it: from the loom view beside the editor, the active column is the view's.
+  const shown = vscode.window.visibleTextEditors.find((e) => e.document === session.document);
+  const editor = await vscode.window.showTextDocument(session.document, { preserveFocus, viewColumn: shown?.viewColumn });
   const length = session.tree.get(nodeId)?.text.length ?? 0;
   const at = (offset: number): vscode.Position => session.document.positionAt(start + Math.min(offset, length));
   editor.selection = new vscode.Selection(at(from), at(to));

@@ -6,6 +6,8 @@ import { tkLoomFile } from '../unit/fixtures/foreignLooms';
 import { openLoomWorkbench, type LoomWorkbench } from './loomWorkbench';
 
 const QUICK_INPUT_BOX = '.quick-input-widget .quick-input-box input';
+/** The imported document's editor: the workbench's only text editor, whichever group is active (the loom view beside takes the keyboard). */
+const TEXT_EDITOR = '.editor-group-container .monaco-editor';
 
 describe('Import a tree from another loom, find and filter by tag in it, as a person does', function () {
   this.timeout(240_000);
@@ -27,7 +29,8 @@ describe('Import a tree from another loom, find and filter by tag in it, as a pe
     await input.waitFor({ state: 'visible' });
     await input.fill(path.join(loom.workspace, 'story.json'));
     await page.keyboard.press('Enter');
-    await eventually(async () => (await readEditorText(page)) === 'Once upon a time there was a 🐉.', 'the selected path of the imported tree in a new editor');
+    // Reading, importing and opening the document and the view take several seconds on a loaded machine.
+    await eventually(async () => (await readEditorText(page, TEXT_EDITOR)) === 'Once upon a time there was a 🐉.', 'the selected path of the imported tree in a new editor', 30_000);
     const view = webviewFrame(page);
     const rows = view.locator('[role="treeitem"]');
     await eventually(async () => (await rows.count()) === 5, 'the whole imported tree in the loom view');
@@ -40,7 +43,7 @@ describe('Import a tree from another loom, find and filter by tag in it, as a pe
     await page.keyboard.type('THE END');
     await eventually(async () => /1 of 1/.test((await view.locator('.prompt-status').textContent()) ?? ''), 'one match counted');
     await page.keyboard.press('Enter');
-    await eventually(async () => (await readEditorText(page)) === 'Once upon a time the end', 'the branch with the match in the editor');
+    await eventually(async () => (await readEditorText(page, TEXT_EDITOR)) === 'Once upon a time the end', 'the branch with the match in the editor');
 
     // The keys are the tree's again: # shows only the tagged node and its ancestors, Escape all again.
     await page.keyboard.press('#');

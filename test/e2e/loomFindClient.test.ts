@@ -183,6 +183,19 @@ describe('the loom view client: tags, find and the tag filter', function () {
     assert.equal((await shownRows(p)).length, 5);
   });
 
+  it('a tag prompt ends a find, so one Escape then clears the filter', async () => {
+    await press(p, '/');
+    await p.locator('.prompt-bar input').fill('lamp');
+    await answerFind(p, 'lamp', LAMP);
+    await press(p, 'Enter');
+    await press(p, '#');
+    await p.locator('.prompt-bar input').fill('good');
+    await press(p, 'Enter');
+    assert.equal(await p.locator(`${ROW}.match`).count(), 0, 'the find ended');
+    await press(p, 'Escape');
+    assert.ok(await p.locator('.filter-bar').isHidden());
+  });
+
   it('a click on a tag filters by it; the bar\'s button clears the filter', async () => {
     await p.locator(ROW, { hasText: 'flickered' }).locator('.tag').click();
     assert.deepEqual(await shownRows(p), ['1 The keeper', '2 ·climbed the lamp stairs.', '3 ·He lit the lamp.', '2 ·slept.', '3 ·A lamp flickered.']);

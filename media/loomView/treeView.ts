@@ -264,6 +264,8 @@ export class TreeView {
     const author = span('author');
     const bookmark = span('mark bookmark');
     bookmark.append(icon('bookmark'));
+    const sample = span('mark sample');
+    sample.append(icon('sample'));
     const status = span('mark status');
     const tags = span('tags');
     // The accessible name says the tags ("tagged …"); the chips are for the eye and the mouse.
@@ -282,8 +284,8 @@ export class TreeView {
       actions.append(button);
       buttons.set(action, button);
     }
-    element.append(twisty, author, bookmark, status, tags, preview, actions);
-    const row: Row = { element, twisty, author, bookmark, status, tags, preview, buttons, index: -1, depth: -1, previewText: '' };
+    element.append(twisty, author, bookmark, sample, status, tags, preview, actions);
+    const row: Row = { element, twisty, author, bookmark, sample, status, tags, preview, buttons, index: -1, depth: -1, previewText: '' };
     this.rowsByElement.set(element, row);
     return row;
   }
@@ -338,6 +340,8 @@ interface Row {
   readonly twisty: HTMLSpanElement;
   readonly author: HTMLSpanElement;
   readonly bookmark: HTMLSpanElement;
+  /** Shown on a node saved from a distribution run. */
+  readonly sample: HTMLSpanElement;
   readonly status: HTMLSpanElement;
   readonly tags: HTMLSpanElement;
   readonly preview: HTMLSpanElement;
@@ -368,6 +372,7 @@ function fillContent(row: Row, node: NodeSummary, isRoot: boolean): void {
     row.authorIcon = authorIcon;
   }
   row.bookmark.hidden = !node.bookmarked;
+  row.sample.hidden = !node.sample;
   const status = node.status === 'completed' ? undefined : node.status;
   if (row.statusShown !== status) {
     row.status.replaceChildren(...(status ? [icon(status)] : []));

@@ -6,7 +6,7 @@ import { summarizeSamples } from '../core/distribution/distribution';
 import type { DistributionRun } from '../core/distribution/distributionExport';
 import { withoutLastWord } from '../core/distribution/firstTokens';
 import { nextTokenDistribution } from '../core/distribution/nextToken';
-import { runSamples } from '../core/distribution/sampleRun';
+import { runSamples, type Sample } from '../core/distribution/sampleRun';
 import { addSampleNodes, type SamplePoint } from '../core/distribution/sampleNodes';
 import { typedMaxTokens, typedTemperature, type Typed } from '../core/distribution/samplingParams';
 import { alternativesQuestion } from '../core/generation/alternativesConfirmation';
@@ -120,6 +120,8 @@ export class DistributionRunner implements vscode.Disposable {
     session?.bodyOffsetAt(editor.selection.active);
     const anchorId = session?.currentId;
     if (request.confirm !== false && !(await confirmCost(count * targets.length, prepared, at.length))) return undefined;
+    const tally = this.deps.generations.startTally(prepared.params.model);
+    let stopped = false;
     const runs = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: 'Prefill Loom: sampling the distribution', cancellable: true },
       async (progress, token) => {
@@ -133,15 +135,21 @@ export class DistributionRunner implements vscode.Disposable {
           for (const target of targets) {
             if (abort.signal.aborted) break;
             results.push(
-              await this.run(prepared, target, count, abort.signal, () => progress.report({ increment: 100 / total, message: `${++done} of ${total} samples` })),
+              await this.run(prepared, target, count, abort.signal, (sample) => {
+                tally.count(sample.usage, sample.requests);
+                progress.report({ increment: 100 / total, message: `${++done} of ${total} samples` });
+              }),
             );
           }
         } finally {
           this.running.delete(abort);
+          stopped = abort.signal.aborted;
         }
         return results;
       },
     );
+    const sampled = runs.reduce((n, r) => n + r.run.samples.length, 0);
+    tally.finish({ summary: `sampling ${stopped ? 'stopped' : 'finished'}: ${sampled} samples`, failed: false });
     const saveTarget = anchorId === undefined ? undefined : { document: editor.document, prepared, points: runs.map((_, i) => ({ anchorId, offset: sentText(prepared, targets[i].prefill).length })) };
     this.present(runs, saveTarget);
     return runs;
@@ -174,7 +182,7 @@ export class DistributionRunner implements vscode.Disposable {
     return { ...prepared, endpoint, endpointKind };
   }
 
-  private async run(prepared: Prepared, target: { label: string; prefill: string }, count: number, signal: AbortSignal, onSample: () => void): Promise<LabelledRun> {
+  private async run(prepared: Prepared, target: { label: string; prefill: string }, count: number, signal: AbortSignal, onSample: (sample: Sample) => void): Promise<LabelledRun> {
     const { client, settings, params } = prepared;
     const generation = { client, params, prefill: target.prefill, signal };
     const run = await runSamples({ ...generation, maxTotalTokens: outputTokenBudget(settings.connection, params.max_tokens), count, concurrency: settings.connection.concurrency, onSample });

@@ -23,8 +23,8 @@ export class GenerationStatusBar implements vscode.Disposable {
   }
 
   /** A request of any command has ended: it counts in the window's totals. */
-  count(usage: TokenUsage): void {
-    this.windowRequests++;
+  count(usage: TokenUsage, requests = 1): void {
+    this.windowRequests += requests;
     this.windowUsage = addUsage(this.windowUsage, usage);
   }
 

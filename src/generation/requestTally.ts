@@ -22,11 +22,11 @@ export class RequestTally {
     statusBar.show(model, this.usage, 0);
   }
 
-  /** One request of the command has ended (those the hooks do not see, e.g. a probe's). */
-  count(usage: TokenUsage): void {
-    this.requests++;
+  /** Requests of the command have ended (those the hooks do not see, e.g. a probe's or a sample's). */
+  count(usage: TokenUsage, requests = 1): void {
+    this.requests += requests;
     this.usage = addUsage(this.usage, usage);
-    this.statusBar.count(usage);
+    this.statusBar.count(usage, requests);
     this.statusBar.show(this.model, this.usage, this.requests);
   }
 

@@ -56,7 +56,7 @@ describe('The status bar: generations in words for a screen reader, and totals o
     assert.match(label(), /^Prefill Loom generation failed: The API rejected the request \(400 invalid_request_error: messages: refused for this test\); \S+, 0 input tokens/);
   });
 
-  it('counts every request of every alternative and of a probe in the totals, as the server counted them', async () => {
+  it('counts every request of every alternative, of a probe and of a sampling run in the totals, as the server counted them', async () => {
     const before = totals();
     const editor = await openDocument(`${HEADER}Once upon a tide`);
     await loom.generations.generateAlternatives(editor, 3);
@@ -64,9 +64,10 @@ describe('The status bar: generations in words for a screen reader, and totals o
     editor.selection = new vscode.Selection(inModelText, inModelText);
     const report = await vscode.commands.executeCommand<ProbeReport | undefined>('prefillLoom.probePrefillConsistency', { split: 'word', samples: 1, probeTokens: 4, maxPoints: 3, confirm: false });
     assert.ok(report && report.points.length > 0, 'the probe ran');
+    await vscode.commands.executeCommand('prefillLoom.sampleDistribution', { count: 4, confirm: false });
 
     const received = suite.server.requests.filter((r) => r.path === '/v1/messages');
-    assert.ok(received.length >= 3 + report.points.length, `${received.length} requests: three alternatives and the probe's`);
+    assert.ok(received.length >= 3 + report.points.length + 4, `${received.length} requests: three alternatives, the probe's and four samples`);
     const served = received.map((r) => r.usage);
     assert.ok(served.every((u) => u !== undefined), 'every request was answered');
     const after = totals();

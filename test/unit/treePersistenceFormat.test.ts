@@ -151,6 +151,62 @@ describe('tree file format', () => {
     });
   });
 
+  describe('a hand-edited node keeps what is well-formed and drops the rest', () => {
+    const ORIGIN = { format: 'tk-loom', id: 'x1' };
+    /** The node `n` below the root as read from a file where it has `fields`. */
+    function node(fields: Record<string, unknown>) {
+      const back = parsed(JSON.stringify({ format: 'prefill-loom-tree', version: 1, rootId: 'r', nodes: [{ id: 'r', text: 'Once' }, { id: 'n', parentId: 'r', text: ' upon', ...fields }] }));
+      return { node: back.tree.get('n')!, warnings: back.warnings };
+    }
+
+    for (const [name, fields, kept, dropped, warning] of [
+      ['a known kind, bookmark and comparison', { kind: 'edit', bookmarked: true, comparesTo: 'r' }, { kind: 'edit', bookmarked: true, comparesTo: 'r' }, [], undefined],
+      ['an unknown kind, a bookmark that is not true, a comparison that is not an id', { kind: 'poem', bookmarked: 'yes', comparesTo: 5 }, {}, ['kind', 'bookmarked', 'comparesTo'], undefined],
+      ['tags, trimmed and without repeats', { tags: [' draft', 'draft', 'keep '] }, { tags: ['draft', 'keep'] }, [], undefined],
+      ['tags that are all blank', { tags: [' ', ''] }, {}, ['tags'], undefined],
+      ['tags that are not a list of texts', { tags: ['draft', 7] }, {}, ['tags'], 'node n: malformed "tags" ignored'],
+      ['tags that are one text', { tags: 'draft' }, {}, ['tags'], 'node n: malformed "tags" ignored'],
+      ['a hidden mark and a chapter', { hidden: true, chapter: 'One' }, { hidden: true, chapter: 'One' }, [], undefined],
+      ['a hidden mark that is not true', { hidden: 'yes' }, {}, ['hidden'], undefined],
+      ['a chapter that is not text', { chapter: 1 }, {}, ['chapter'], 'node n: malformed "chapter" ignored'],
+      ['a full origin', { origin: { ...ORIGIN, authorship: 'mixed', parentId: 'x0', fields: { a: 1 } } }, { origin: { ...ORIGIN, authorship: 'mixed', parentId: 'x0', fields: { a: 1 } } }, [], undefined],
+      ['an origin of unknown authorship', { origin: { ...ORIGIN, authorship: 'unknown' } }, { origin: { ...ORIGIN, authorship: 'unknown' } }, [], undefined],
+      ['an origin that is not an object', { origin: 'tk-loom' }, {}, ['origin'], 'node n: malformed "origin" ignored'],
+      ['an origin without a format', { origin: { id: 'x1' } }, {}, ['origin'], 'node n: malformed "origin" ignored'],
+      ['an origin without an id', { origin: { format: 'tk-loom' } }, {}, ['origin'], 'node n: malformed "origin" ignored'],
+      ['an origin with another authorship', { origin: { ...ORIGIN, authorship: 'model' } }, {}, ['origin'], 'node n: malformed "origin" ignored'],
+      ['an origin whose parent is not an id', { origin: { ...ORIGIN, parentId: 3 } }, {}, ['origin'], 'node n: malformed "origin" ignored'],
+      ['an origin whose fields are not an object', { origin: { ...ORIGIN, fields: [1] } }, {}, ['origin'], 'node n: malformed "origin" ignored'],
+    ] as const) {
+      it(name, () => {
+        const { node: n, warnings } = node(fields);
+        for (const [key, value] of Object.entries(kept)) assert.deepEqual((n as unknown as Record<string, unknown>)[key], value, key);
+        for (const key of dropped) assert.ok(!(key in n), `${key} dropped`);
+        assert.deepEqual(warnings, warning === undefined ? [] : [warning]);
+      });
+    }
+
+    it('generation details of the wrong type are left out or replaced by defaults, with one warning naming them', () => {
+      const generation = { ...GENERATION, params: 'p9', status: 'paused', requests: 'two', error: 404, endpoint: 5, endpointKind: 'fax', tokens: [1, 2] };
+      const { node: n, warnings } = node({ author: 'model', generation });
+      const g = n.generation!;
+      assert.deepEqual(g.params, {}, 'a parameters name that is not in the table');
+      assert.equal(g.status, 'completed');
+      assert.equal(g.requests, 0);
+      assert.equal(g.model, GENERATION.model);
+      assert.deepEqual(g.usage, GENERATION.usage);
+      for (const key of ['error', 'endpoint', 'endpointKind', 'tokens']) assert.ok(!(key in g), `${key} left out`);
+      assert.deepEqual(warnings, ['node n: token probabilities unreadable; left out', 'node n: generation info without a valid params, requests, status; defaults used']);
+    });
+
+    it('well-formed generation details are kept', () => {
+      const generation = { ...GENERATION, status: 'failed', error: 'overloaded', endpoint: 'Local', endpointKind: 'completions', tokens: ['a', 'AAAA', '', 4] };
+      const { node: n, warnings } = node({ author: 'model', generation });
+      assert.deepEqual(n.generation, generation);
+      assert.deepEqual(warnings, []);
+    });
+  });
+
   it('migrates version 0 (nodes as an object map) to version 1', () => {
     // The hand-made shape of version 0, as documented in treeFormat.ts.
     const v0 = {

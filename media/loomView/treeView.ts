@@ -257,6 +257,8 @@ export class TreeView {
     const author = span('author');
     const bookmark = span('mark bookmark');
     bookmark.append(icon('bookmark'));
+    const sample = span('mark sample');
+    sample.append(icon('sample'));
     const status = span('mark status');
     const preview = span('preview');
     const actions = span('actions');
@@ -272,8 +274,8 @@ export class TreeView {
       actions.append(button);
       buttons.set(action, button);
     }
-    element.append(twisty, author, bookmark, status, preview, actions);
-    const row: Row = { element, twisty, author, bookmark, status, preview, buttons, index: -1, depth: -1, previewText: '' };
+    element.append(twisty, author, bookmark, sample, status, preview, actions);
+    const row: Row = { element, twisty, author, bookmark, sample, status, preview, buttons, index: -1, depth: -1, previewText: '' };
     this.rowsByElement.set(element, row);
     return row;
   }
@@ -325,6 +327,8 @@ interface Row {
   readonly twisty: HTMLSpanElement;
   readonly author: HTMLSpanElement;
   readonly bookmark: HTMLSpanElement;
+  /** Shown on a node saved from a distribution run. */
+  readonly sample: HTMLSpanElement;
   readonly status: HTMLSpanElement;
   readonly preview: HTMLSpanElement;
   readonly buttons: ReadonlyMap<RowAction, HTMLButtonElement>;
@@ -353,6 +357,7 @@ function fillContent(row: Row, node: NodeSummary, isRoot: boolean): void {
     row.authorIcon = authorIcon;
   }
   row.bookmark.hidden = !node.bookmarked;
+  row.sample.hidden = !node.sample;
   const status = node.status === 'completed' ? undefined : node.status;
   if (row.statusShown !== status) {
     row.status.replaceChildren(...(status ? [icon(status)] : []));

@@ -7,7 +7,7 @@ import { outputTokenBudget } from '../core/providers/connectionSettings';
 import type { DocumentHeader } from '../core/conversation/documentHeader';
 import { runGeneration, type GenerationClient, type GenerationInput, type GenerationOutcome } from '../core/generation/generation';
 import type { LineEnding } from '../core/generation/continuationText';
-import { ANTHROPIC_ENDPOINT_NAME, resolveEndpoint, type EndpointSettings } from '../core/providers/endpointSettings';
+import { ANTHROPIC_ENDPOINT_NAME, isLocalEndpoint, resolveEndpoint, type EndpointSettings } from '../core/providers/endpointSettings';
 import { createOpenAIStyleClient } from '../core/providers/openaiClient';
 import { describeGenerationError } from '../core/generation/generationError';
 import { resolveGenerationParams, type GenerationParams } from '../core/conversation/generationSettings';
@@ -39,6 +39,14 @@ export interface GenerationControllerDeps {
   headers: HeaderDiagnostics;
   guard: SendGuard;
   sessions: LoomSessions;
+}
+
+/** How Continue at Cursor goes on after a branch made at a token. */
+export interface ContinueOptions {
+  /** A node's record: the continuation goes to that node's endpoint with its parameters. */
+  like?: GenerationInfo;
+  /** The continuation joins the undo step of the edit that showed the branch, so one undo takes both back. */
+  joinUndo?: boolean;
 }
 
 /** Everything a request needs that does not depend on where the cursor is. */
@@ -84,9 +92,10 @@ export class GenerationController implements vscode.Disposable {
 
   /**
    * Continues the text before the cursor, streaming into the editor; with `alternatives` > 1 the
-   * others stream into the loom as sibling branches. Resolves when all have ended.
+   * others stream into the loom as sibling branches. Resolves when all have ended. See
+   * {@link ContinueOptions} for a continuation of a branch made at a token.
    */
-  async continueAtCursor(editor: vscode.TextEditor | undefined = vscode.window.activeTextEditor, alternatives = 1): Promise<GenerationOutcome | undefined> {
+  async continueAtCursor(editor: vscode.TextEditor | undefined = vscode.window.activeTextEditor, alternatives = 1, options: ContinueOptions = {}): Promise<GenerationOutcome | undefined> {
     if (!editor) {
       void vscode.window.showInformationMessage('Prefill Loom: open a text file and place the cursor where the model should continue.');
       return undefined;
@@ -100,9 +109,10 @@ export class GenerationController implements vscode.Disposable {
       void vscode.window.showWarningMessage('Prefill Loom: the cursor is inside the document header. Place it in the text after the header.');
       return undefined;
     }
-    const context = await this.requestContext(header);
+    const context = await this.requestContext(header, originEndpoint(options.like));
     if (!context) return undefined;
-    return this.track(document, (abort) => this.streamIntoEditor(document, context, cursor, alternatives, abort));
+    const params = (options.like?.params as GenerationParams | undefined) ?? context.params;
+    return this.track(document, (abort) => this.streamIntoEditor(document, { ...context, params }, cursor, alternatives, abort, options.joinUndo === true));
   }
 
   /** Asks for several continuations at the cursor (the setting's count, or one the user picks). */
@@ -161,7 +171,8 @@ export class GenerationController implements vscode.Disposable {
     for (const s of this.subscriptions) s.dispose();
   }
 
-  private isBusy(document: vscode.TextDocument): boolean {
+  /** Whether a generation runs in the document now; if so the user is told to stop it first. */
+  isBusy(document: vscode.TextDocument): boolean {
     if (!this.running.has(document.uri.toString())) return false;
     void vscode.window.showWarningMessage('Prefill Loom: a generation is already running in this document. Stop it first (Escape).');
     return true;
@@ -191,7 +202,7 @@ export class GenerationController implements vscode.Disposable {
       });
       return undefined;
     }
-    const apiKey = await this.deps.keys.get(endpoint);
+    let apiKey = await this.deps.keys.get(endpoint);
     if (!apiKey && endpoint.kind === 'anthropic') {
       const choice = await vscode.window.showErrorMessage(
         'Prefill Loom: no Anthropic API key. Set one (kept in secret storage), or set ANTHROPIC_API_KEY in the environment.',
@@ -199,6 +210,14 @@ export class GenerationController implements vscode.Disposable {
       );
       if (choice) await vscode.commands.executeCommand('prefillLoom.setApiKey');
       return undefined;
+    }
+    // A server elsewhere without a key would only answer 401 after the text had left the machine.
+    if (!apiKey && !isLocalEndpoint(endpoint)) {
+      apiKey = await this.deps.keys.askFor(endpoint);
+      if (!apiKey) {
+        void vscode.window.showErrorMessage(`Prefill Loom: no API key for ${endpoint.name} (${endpoint.baseUrl}), so nothing was sent. Give one when asked or with Set API Key, or set OPENAI_API_KEY in the environment.`);
+        return undefined;
+      }
     }
     const url = await this.deps.guard.maySend(endpoint.baseUrl, endpoint.kind);
     if (url === undefined) return undefined;
@@ -239,7 +258,7 @@ export class GenerationController implements vscode.Disposable {
     }
   }
 
-  private async streamIntoEditor(document: vscode.TextDocument, context: RequestContext, cursor: number, alternatives: number, abort: AbortController): Promise<GenerationOutcome> {
+  private async streamIntoEditor(document: vscode.TextDocument, context: RequestContext, cursor: number, alternatives: number, abort: AbortController, joinUndo = false): Promise<GenerationOutcome> {
     const { log } = this.deps;
     const prefill = document.getText().slice(context.header.bodyOffset, cursor);
     if (context.endpoint.kind === 'anthropic') logTrailingWhitespace(log, prefill);
@@ -247,6 +266,7 @@ export class GenerationController implements vscode.Disposable {
       log.info('The document was closed; stopping its generation.');
       abort.abort();
     }, this.landingProbe);
+    if (joinUndo) insertion.joinPreviousUndoStep();
     const recorder = await GenerationRecorder.forEditor(this.deps.sessions, document, context.params, prefill, origin(context));
     if (recorder?.restLength) insertion.replaceOnFirstEdit(recorder.restLength);
     const tally = new RequestTally(log, this.deps.statusBar, context.params.model);

@@ -16,6 +16,7 @@ const LAYERS = [
   'src/core/interop',
   'src/core/reproducibility',
   'src/core/distribution',
+  'src/core/probabilities',
   'src/endpoints',
   'src/conversation',
   'src/webviews',
@@ -23,6 +24,7 @@ const LAYERS = [
   'src/generation',
   'src/reproducibility',
   'src/distribution',
+  'src/probabilities',
   'src/loom',
   'src',
 ];

@@ -17,7 +17,13 @@ export type TreeCommand =
   | 'compare'
   | 'generateAlternatives'
   | 'hoist'
-  | 'details';
+  | 'details'
+  | 'find'
+  | 'nextMatch'
+  | 'previousMatch'
+  | 'tags'
+  | 'filter'
+  | 'dismiss';
 
 /** The tree's keys, by `KeyboardEvent.key`. */
 export const KEYMAP: Readonly<Record<string, TreeCommand>> = {
@@ -44,6 +50,12 @@ export const KEYMAP: Readonly<Record<string, TreeCommand>> = {
   a: 'generateAlternatives',
   z: 'hoist',
   i: 'details',
+  '/': 'find',
+  n: 'nextMatch',
+  N: 'previousMatch',
+  t: 'tags',
+  '#': 'filter',
+  Escape: 'dismiss',
 };
 
 /** The command of a key event, if it has one here. */

@@ -42,6 +42,17 @@ describe('ContinuationText', () => {
     assert.equal(s.text.text, 'Sun ');
   });
 
+  for (const deltas of [['Sun', '\ud83c'], ['Sun', '  \ud83c']]) {
+    it(`leaves no half character when the stream ends after the high half of a pair (${JSON.stringify(deltas)})`, () => {
+      const s = simulate('');
+      for (const d of deltas) s.text.append(d);
+      s.text.finish();
+      const expected = deltas.join('').slice(0, -1);
+      assert.equal(s.doc(), expected);
+      assert.equal(s.text.text, expected);
+    });
+  }
+
   it('holds trailing whitespace until text follows it', () => {
     const s = simulate('');
     s.text.append('Hello');

@@ -35,10 +35,14 @@ describe('runGeneration against the wire-compatible server', () => {
 
   it('streams the continuation of the prefill', async () => {
     const prefill = STORY.slice(0, 120).trimEnd();
+    const before = Date.now();
     const { run, edits } = generate({ prefill });
     const outcome = await run;
+    const elapsed = Date.now() - before;
     assert.equal(outcome.status, 'completed');
     assert.equal(outcome.stopReason, 'end_turn');
+    const { durationMs } = outcome.requests[0];
+    assert.ok(durationMs >= 0 && durationMs <= elapsed, `the request log's duration ${durationMs} ms lies within the ${elapsed} ms the generation took`);
     assert.equal(prefill + outcome.text, STORY);
     assert.equal(applied('', edits), outcome.text);
     assert.ok(edits.length > 10, 'text arrives in many edits, not at the end');
@@ -111,6 +115,7 @@ describe('runGeneration against the wire-compatible server', () => {
     const outcome = await runGeneration({ client, params: PARAMS, prefill: 'Hi', maxTotalTokens: 100 });
     assert.equal(outcome.status, 'failed');
     assert.ok(outcome.error instanceof AuthenticationError);
+    assert.equal(outcome.requests[0].error, outcome.error.message, 'the request log names the failure, not a cancel');
     assert.equal(server.requests.filter((r) => r.path === '/v1/messages').length, 1);
   });
 

@@ -69,11 +69,12 @@ describe('runGeneration on OpenAI-style endpoints', () => {
   });
   after(() => stub.close());
 
+  /** Probabilities are asked for (0 alternatives) unless `logprobs` is given, as undefined to not ask. */
   function generate(options: Partial<OpenAIStyleOptions> & { prefill: string; apiKey?: string; maxTotalTokens?: number; params?: GenerationParams; signal?: AbortSignal }) {
     const edits: ContinuationEdit[] = [];
     const client = createOpenAIStyleClient(
       { apiKey: options.apiKey, baseUrl: stub.url, timeoutMs: 10_000, maxRetries: 0 },
-      { kind: options.kind ?? 'completions', prefillStyle: options.prefillStyle ?? 'plain', logprobs: options.logprobs ?? 0 },
+      { kind: options.kind ?? 'completions', prefillStyle: options.prefillStyle ?? 'plain', logprobs: 'logprobs' in options ? options.logprobs : 0 },
     );
     const run = runGeneration({ client, params: options.params ?? PARAMS, prefill: options.prefill, maxTotalTokens: options.maxTotalTokens ?? 100, onEdit: (e) => edits.push(e), signal: options.signal });
     return { run, edits };
@@ -142,6 +143,24 @@ describe('runGeneration on OpenAI-style endpoints', () => {
     assert.equal(outcome.tokens?.map((t) => t.text).join(''), outcome.text);
   });
 
+  it('keeps the tokens joined equal to the text when a follow-up response brings no text', async () => {
+    const lp = (token: string) => ({ tokens: [token], token_logprobs: [-0.5], top_logprobs: [{ [token]: -0.5 }], text_offset: [] });
+    stub.replies.push(sse(cmpl(' one', 'length', lp(' one')), usage(1, 4), '[DONE]'), sse(cmpl('', 'stop'), usage(2, 0), '[DONE]'));
+    const outcome = await generate({ prefill: 'Count:', logprobs: 1 }).run;
+    assert.equal(outcome.requests.length, 2);
+    assert.deepEqual(outcome.tokens, [{ text: ' one', logprob: -0.5, top: [{ text: ' one', logprob: -0.5 }] }]);
+  });
+
+  it('records no tokens when probabilities were not asked for, even if the server sends them', async () => {
+    const lp = { tokens: [' am'], token_logprobs: [-0.5], top_logprobs: [{ ' am': -0.5 }], text_offset: [] };
+    stub.replies.push(sse(cmpl(' am', 'stop', lp), usage(1, 1), '[DONE]'));
+    const outcome = await generate({ prefill: 'I', logprobs: undefined }).run;
+    assert.equal(stub.seen[0].body.logprobs, undefined);
+    assert.equal(outcome.text, ' am');
+    assert.equal(outcome.tokens, undefined);
+    assert.equal(outcome.requests[0].tokens, undefined);
+  });
+
   it('asks chat for logprobs and top_logprobs and records its tokens', async () => {
     const content = [{ token: 'Yes', logprob: -0.2, bytes: [89, 101, 115], top_logprobs: [{ token: 'Yes', logprob: -0.2, bytes: [] }, { token: 'No', logprob: -1.7, bytes: [] }] }];
     stub.replies.push(sse(chat('Yes', null, { content, refusal: null }), chat(null, 'stop'), '[DONE]'));
@@ -208,12 +227,16 @@ describe('runGeneration on OpenAI-style endpoints', () => {
     assert.equal(outcome.status, 'failed');
     assert.equal(outcome.text, 'partial');
     assert.match(describeGenerationError(outcome.error).cause, /cut mid-response/);
+    assert.equal(outcome.requests[0].error, 'The response stream ended before the message was complete.', 'the request log says why it failed');
   });
 
-  it('without usage from the server, charges the budget so auto-continue still ends', async () => {
+  it('without usage from the server, charges the budget so auto-continue still ends, and shows estimated usage, not zero', async () => {
     stub.replies.push(sse(cmpl('aaaa', 'length'), '[DONE]'), sse(cmpl('bbbb', 'length'), '[DONE]'), sse(cmpl('cccc', 'length'), '[DONE]'));
     const outcome = await generate({ prefill: 'x', maxTotalTokens: 8 }).run;
     assert.equal(outcome.requests.length, 2);
     assert.equal(outcome.text, 'aaaabbbb');
+    // A length stop produced its max_tokens; the prompts ('x', then 'xaaaa') are estimated from their characters.
+    assert.deepEqual(outcome.requests.map((r) => r.usage), [{ input_tokens: 1, output_tokens: 4 }, { input_tokens: 2, output_tokens: 4 }]);
+    assert.deepEqual(outcome.usage, { input_tokens: 3, output_tokens: 8 });
   });
 });

@@ -1,5 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { createAnthropicClient } from '../../src/core/providers/anthropicClient';
+import { createOpenAIStyleClient } from '../../src/core/providers/openaiClient';
+import { runGeneration } from '../../src/core/generation/generation';
+import { openAiServerSuite } from './openAiServerSuite';
 import type { GenerationParams } from '../../src/core/conversation/generationSettings';
 import { planProbe, runProbe, type ProbeOptions, type ProbePoint } from '../../src/core/reproducibility/prefillProbe';
 import { probeSplitPoints } from '../../src/core/reproducibility/probeSplitPoints';
@@ -223,5 +226,45 @@ describe('runProbe against the simulator', function () {
     server.reset();
     const before = await runProbe(options({ signal: AbortSignal.abort() }));
     assert.deepEqual({ points: before.points, cancelled: before.cancelled, requests: server.requests.length }, { points: [], cancelled: true, requests: 0 });
+  });
+});
+
+describe('probing an OpenAI-style completions endpoint', function () {
+  this.timeout(30_000);
+  const suite = openAiServerSuite();
+  const client = (path = '/v1') => createOpenAIStyleClient({ baseUrl: `${suite.server.url}${path}`, timeoutMs: 10_000, maxRetries: 0 }, { kind: 'completions', prefillStyle: 'plain' });
+  const params: GenerationParams = { model: 'base', user: '', temperature: 0, max_tokens: 40 };
+  const base = 'The old lighthouse keeper';
+
+  it('sends the text before each split exactly as the prompt and compares the reply with the rest of the node', async () => {
+    const original = await runGeneration({ client: client(), params, prefill: base, maxTotalTokens: 40 });
+    assert.equal(original.status, 'completed');
+    const nodeText = original.text;
+    suite.server.reset();
+    const report = await runProbe({ client: client(), params, basePrefill: base, nodeText, split: 'word', samples: 1, probeTokens: 4 });
+    const offsets = probeSplitPoints(nodeText, 'word');
+    assert.deepEqual(report.points.map((p) => p.offset), offsets);
+    const prompts = suite.server.requests.filter((r) => r.path === '/v1/completions').map((r) => (r.body as { prompt: string }).prompt);
+    assert.deepEqual(prompts.sort(), offsets.map((k) => base + nodeText.slice(0, k)).sort());
+    for (const point of report.points) {
+      const rest = nodeText.slice(point.offset);
+      const [sample] = point.samples;
+      assert.equal(sample.error, undefined);
+      assert.ok(sample.text.length > 0, `a reply at ${point.offset}`);
+      assert.ok(rest.startsWith(point.expected), 'the expected text is the rest of the node');
+      assert.equal(sample.consistent, rest.startsWith(sample.text) || (sample.text.startsWith(rest) && sample.stopReason !== 'stop'), `sample at ${point.offset}: ${JSON.stringify(sample.text)} against ${JSON.stringify(rest.slice(0, 30))}`);
+    }
+    assert.ok(report.usage.input_tokens > 0 && report.usage.output_tokens > 0);
+    assert.equal(report.cancelled, false);
+  });
+
+  it('records the failure of each request as its sample, with no text', async () => {
+    const report = await runProbe({ client: client('/nowhere/v1'), params, basePrefill: base, nodeText: ' lit the lamp', split: 'word', samples: 2, probeTokens: 4 });
+    assert.ok(report.points.length > 0);
+    for (const sample of report.points.flatMap((p) => p.samples)) {
+      assert.equal(sample.text, '');
+      assert.equal(sample.consistent, false);
+      assert.match(sample.error ?? '', /\S/);
+    }
   });
 });

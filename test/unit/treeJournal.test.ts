@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { LoomTree } from '../../src/core/loom/loomTree';
-import { parseJournal, replayJournal, type JournalEntry } from '../../src/core/loom/treeJournal';
+import { journalFits, parseJournal, replayJournal, type JournalEntry } from '../../src/core/loom/treeJournal';
 import { loadTree, TreeStore, type StoreOptions } from '../../src/core/loom/treePersistence';
 import { nodeTreeStorage, sidecarPaths, type TreePaths, type TreeStorage } from '../../src/core/loom/treeStorage';
 
@@ -52,10 +52,22 @@ describe('Tree journal', () => {
       ['{"seq":1,"op":"append","text":"x"}', /line 2: an "append" entry without id and text/],
       ['{"seq":1,"op":"generation","id":"n"}', /line 2: a "generation" entry without id and patch/],
       ['{"seq":1,"op":"bookmark","id":"n","bookmarked":"yes"}', /line 2: a "bookmark" entry without id and bookmarked/],
+      ['{"seq":1,"op":"generation","patch":{}}', /line 2: a "generation" entry without id and patch/],
+      ['{"seq":1,"op":"bookmark","bookmarked":true}', /line 2: a "bookmark" entry without id and bookmarked/],
+      ['{"seq":1,"op":"tags","id":"n"}', /line 2: a "tags" entry without id and tags/],
+      ['{"seq":1,"op":"tags","id":"n","tags":"draft"}', /line 2: a "tags" entry without id and tags/],
+      ['{"seq":1,"op":"tags","id":"n","tags":["draft",7]}', /line 2: a "tags" entry without id and tags/],
+      ['{"seq":1,"op":"tags","tags":["draft"]}', /line 2: a "tags" entry without id and tags/],
       ['{"seq":1,"op":"split","id":"n","offset":1.5,"headId":"h"}', /line 2: a "split" entry without id, offset and headId/],
+      ['{"seq":1,"op":"split","offset":1,"headId":"h"}', /line 2: a "split" entry without id, offset and headId/],
+      ['{"seq":1,"op":"split","id":"n","offset":1,"headId":7}', /line 2: a "split" entry without id, offset and headId/],
+      ['{"seq":1,"op":"remove","id":7}', /line 2: a "remove" entry without id/],
       ['{"seq":1,"op":"remove"}', /line 2: a "remove" entry without id/],
       ['{"seq":1,"op":"current"}', /line 2: a "current" entry without id/],
       ['{"seq":1,"op":"restore","removed":{"parentId":"r"}}', /line 2: a "restore" entry without parentId and nodes/],
+      ['{"seq":1,"op":"restore","removed":{"nodes":[]}}', /line 2: a "restore" entry without parentId and nodes/],
+      ['{"seq":1,"op":"restore"}', /line 2: a "restore" entry without parentId and nodes/],
+      ['{"seq":1,"op":"restore","removed":{"parentId":"r","nodes":[{"id":"n","parentId":"r"}]}}', /line 2: node n has no "text"/],
       ['{"seq":1,"op":"add","node":{"id":"r2","parentId":null,"text":""}}', /line 2: an "add" entry without a parent/],
       [`{"seq":1,"op":"add","node":{"id":"n","parentId":"r"}}`, /line 2: node n has no "text"/],
       ['{"seq":1,"op":"teleport","id":"n"}', /line 2: unknown operation "teleport"/],
@@ -73,6 +85,27 @@ describe('Tree journal', () => {
         assert.match(parsed.error.message, problem);
       });
     }
+
+    it('reads blank lines (spaces, a lone \\r from a CRLF checkout) as nothing', () => {
+      const parsed = parseJournal(HEADER + '  \n\r\n{"seq":1,"op":"current","id":"r"}\r\n', 'j');
+      assert.ok(parsed.ok, parsed.ok ? '' : parsed.error.message);
+      assert.deepEqual(parsed.value.entries, [{ seq: 1, op: { op: 'current', id: 'r' } }]);
+    });
+
+    it('reads a header whose ids are not text as one written before ids, so its entries are applied', () => {
+      const parsed = parseJournal('{"format":"prefill-loom-journal","version":1,"id":5,"snapshot":7}\n{"seq":1,"op":"current","id":"r"}\n', 'j');
+      assert.ok(parsed.ok);
+      assert.deepEqual(parsed.value.ids, {});
+      assert.ok(journalFits(parsed.value.ids, { id: 's-mine' }));
+    });
+
+    it('a restore entry with a position that is not a whole number restores the branch first among its siblings', () => {
+      const removed = (extra: string) => `{"seq":1,"op":"restore","removed":{"parentId":"r",${extra}"nodes":[{"id":"n","parentId":"r","text":"y"}]}}`;
+      const parsed = parseJournal(HEADER + [removed('"index":"2","parentPathLength":-1,'), removed('"index":1.5,'), removed('"index":1,"parentPathLength":4,')].join('\n') + '\n', 'j');
+      assert.ok(parsed.ok);
+      const positions = parsed.value.entries.map(({ op }) => (op.op === 'restore' ? [op.removed.index, op.removed.parentPathLength] : []));
+      assert.deepEqual(positions, [[0, 0], [0, 0], [1, 4]]);
+    });
 
     it('a journal from a newer version is not read', () => {
       const parsed = parseJournal('{"format":"prefill-loom-journal","version":2}\n', 'j');
@@ -162,6 +195,39 @@ describe('Tree journal', () => {
     assert.ok(loaded.kind === 'loaded');
     assert.equal(loaded.tree.textOf(a), 'Once upon a time');
     assert.deepEqual(loaded.warnings, []);
+  });
+
+  describe('which snapshot a journal belongs on', () => {
+    for (const [journal, snapshot, fits] of [
+      [{}, { id: 's1' }, true],
+      [{ id: 'j1', snapshot: 's1' }, { id: 's1' }, true],
+      [{ id: 'j1', snapshot: 's0' }, { id: 's1', absorbed: 'j1' }, true],
+      [{ id: 'j1', snapshot: 's0' }, { id: 's1', absorbed: 'j0' }, false],
+      [{ snapshot: 's0' }, { id: 's1' }, false],
+    ] as const) {
+      it(`journal ${JSON.stringify(journal)} on snapshot ${JSON.stringify(snapshot)}: ${fits ? 'applied' : 'set aside'}`, () => {
+        assert.equal(journalFits(journal, snapshot), fits);
+      });
+    }
+  });
+
+  describe('replay', () => {
+    it('skips a move to a node that is not in the tree, with a warning, and keeps the current node', () => {
+      const tree = LoomTree.create('Once');
+      const a = tree.addChild(tree.rootId, ' upon', { author: 'user' }).id;
+      const replay = replayJournal(tree, [{ seq: 1, op: { op: 'current', id: 'gone' } }], 0, a);
+      assert.equal(replay.currentId, a);
+      assert.equal(replay.skipped, 1);
+      assert.deepEqual(replay.warnings, ['skipped journal entry 1 (current): no node gone in the tree']);
+    });
+
+    it('opens at the root when the current node was removed by a later entry', () => {
+      const tree = LoomTree.create('Once');
+      const a = tree.addChild(tree.rootId, ' upon', { author: 'user' }).id;
+      const replay = replayJournal(tree, [{ seq: 1, op: { op: 'remove', id: a } }], 0, a);
+      assert.ok(!tree.has(a));
+      assert.equal(replay.currentId, tree.rootId);
+    });
   });
 
   describe('sequence numbers', () => {

@@ -253,6 +253,58 @@ describe('TreeStore', () => {
     });
   });
 
+  describe('a file that cannot be read or rewritten on open', () => {
+    for (const [name, file] of [['the snapshot', 'story.md.loom.json'], ['the journal', 'story.md.loom.journal.jsonl']] as const) {
+      it(`${name} unreadable: an io error naming the file and the cause`, async () => {
+        const store = await open();
+        store.tree.addChild(store.tree.rootId, ' upon', { author: 'user' });
+        await store.flush();
+        const refuse = (p: string) => path.basename(p) === file && Promise.reject(new Error('simulated read failure'));
+        const unreadable: TreeStorage = {
+          ...nodeTreeStorage,
+          read: async (p) => refuse(p) || nodeTreeStorage.read(p),
+          readBytes: async (p) => refuse(p) || nodeTreeStorage.readBytes!(p),
+        };
+        const result = await loadTree(unreadable, paths);
+        assert.ok(result.kind === 'error');
+        assert.equal(result.error.kind, 'io');
+        assert.equal(result.error.message, `Could not access ${file}: simulated read failure. Check that it is readable and writable; Prefill Loom has not changed it.`);
+      });
+    }
+
+    it('a journal with no snapshot beside it is refused, not read as a new tree', async () => {
+      writeFileSync(paths.journal, '{"format":"prefill-loom-journal","version":1}\n');
+      const result = await TreeStore.open(nodeTreeStorage, paths, OPTIONS);
+      assert.ok(!result.ok);
+      assert.equal(result.error.kind, 'corrupt');
+      assert.match(result.error.message, /there is no story\.md\.loom\.json for it to apply to/);
+    });
+
+    it('an upgrade that cannot be written: open fails with an io error and the old file stays', async () => {
+      const v0 = JSON.stringify({ format: 'prefill-loom-tree', version: 0, root: 'r', current: 'r', nodes: { r: { parent: null, text: 'Once', author: 'human' } } });
+      writeFileSync(paths.snapshot, v0);
+      const result = await TreeStore.open(failing('rename'), paths, OPTIONS);
+      assert.ok(!result.ok);
+      assert.equal(result.error.kind, 'io');
+      assert.match(result.error.message, /^Could not access story\.md\.loom\.json: simulated rename failure\./);
+      assert.equal(read(paths.snapshot), v0);
+    });
+  });
+
+  it('moving to the node already current saves nothing; moves in a row save one entry; a missing node is refused', async () => {
+    const store = await open();
+    const a = store.tree.addChild(store.tree.rootId, ' upon', { author: 'user' });
+    await store.flush();
+    store.setCurrent(store.tree.rootId);
+    assert.equal(store.pendingCount, 0);
+    store.setCurrent(a.id);
+    store.setCurrent(store.tree.rootId);
+    store.setCurrent(a.id);
+    assert.equal(store.pendingCount, 1);
+    assert.throws(() => store.setCurrent('gone'), /no node gone in the tree/);
+    assert.equal(store.currentId, a.id);
+  });
+
   it('upgrades an older format on open, keeping the original as a backup', async () => {
     const v0 = JSON.stringify({ format: 'prefill-loom-tree', version: 0, root: 'r', current: 'r', nodes: { r: { parent: null, text: 'Once', author: 'human' } } });
     writeFileSync(paths.snapshot, v0);

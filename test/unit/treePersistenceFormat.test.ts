@@ -96,10 +96,18 @@ describe('tree file format', () => {
     for (const [name, text, kind, pattern] of [
       ['invalid JSON', '{"format": "prefill-loom-tree", "version": 1, "nodes": [', 'corrupt', /not valid JSON/],
       ['another JSON file', '{"name": "package"}', 'corrupt', /not a Prefill Loom tree/],
+      ['a file that holds null', 'null', 'corrupt', /not a Prefill Loom tree/],
       ['a bad version', '{"format": "prefill-loom-tree", "version": "one"}', 'corrupt', /version/],
       ['nodes that are not a list', '{"format": "prefill-loom-tree", "version": 1, "nodes": {}}', 'corrupt', /"nodes" is not a list/],
       ['a node without text', '{"format": "prefill-loom-tree", "version": 1, "rootId": "r", "nodes": [{"id": "r"}]}', 'corrupt', /node r has no "text"/],
       ['duplicate ids', '{"format": "prefill-loom-tree", "version": 1, "rootId": "r", "nodes": [{"id": "r", "text": ""}, {"id": "r", "text": ""}]}', 'corrupt', /two nodes have the id "r"/],
+      ['a fractional version', '{"format": "prefill-loom-tree", "version": 0.5, "nodes": []}', 'corrupt', /its "version" is not a format version number/],
+      ['a negative version', '{"format": "prefill-loom-tree", "version": -1, "nodes": []}', 'corrupt', /its "version" is not a format version number/],
+      ['a node that is not an object', '{"format": "prefill-loom-tree", "version": 1, "rootId": "r", "nodes": [{"id": "r", "text": ""}, 7]}', 'corrupt', /node 2 is not an object/],
+      ['a node with an empty id', '{"format": "prefill-loom-tree", "version": 1, "rootId": "r", "nodes": [{"id": "", "text": ""}]}', 'corrupt', /node 1 has no "id"/],
+      ['a node whose id is a number', '{"format": "prefill-loom-tree", "version": 1, "rootId": "r", "nodes": [{"id": "r", "text": ""}, {"id": 5, "text": ""}]}', 'corrupt', /node 2 has no "id"/],
+      ['a version 0 file whose nodes are a list', '{"format": "prefill-loom-tree", "version": 0, "nodes": []}', 'corrupt', /could not be brought up from format version 0: "nodes" is not an object map/],
+      ['a version 0 file with a node that is not an object', '{"format": "prefill-loom-tree", "version": 0, "nodes": {"r": 5}}', 'corrupt', /could not be brought up from format version 0: node r is not an object/],
       ['a newer version', '{"format": "prefill-loom-tree", "version": 7, "whatever": true}', 'newerVersion', /newer version of Prefill Loom \(tree format 7; this version of Prefill Loom reads up to 1\)\. Update Prefill Loom/],
     ] as const) {
       it(name, () => {
@@ -147,7 +155,105 @@ describe('tree file format', () => {
       assert.equal(back.warnings.length, 5, back.warnings.join('\n'));
       assert.match(back.warnings.join('\n'), /root node "gone" is missing/);
       assert.match(back.warnings.join('\n'), /is in a cycle/);
+      assert.match(back.warnings.join('\n'), /the current node "nowhere" is missing; the root is current/);
+      assert.match(back.warnings.join('\n'), /node b: unknown author "robot", read as "user"/);
       assert.match(back.warnings.join('\n'), /generation info without a valid params, stopReason, usage, durationMs, requests, status/);
+    });
+  });
+
+  describe('a hand-edited node keeps what is well-formed and drops the rest', () => {
+    const ORIGIN = { format: 'tk-loom', id: 'x1' };
+    /** The node `n` below the root as read from a file where it has `fields`. */
+    function node(fields: Record<string, unknown>) {
+      const back = parsed(JSON.stringify({ format: 'prefill-loom-tree', version: 1, rootId: 'r', nodes: [{ id: 'r', text: 'Once' }, { id: 'n', parentId: 'r', text: ' upon', ...fields }] }));
+      return { node: back.tree.get('n')!, warnings: back.warnings };
+    }
+
+    for (const [name, fields, kept, dropped, warning] of [
+      ['a known kind, bookmark and comparison', { kind: 'edit', bookmarked: true, comparesTo: 'r' }, { kind: 'edit', bookmarked: true, comparesTo: 'r' }, [], undefined],
+      ['an unknown kind, a bookmark that is not true, a comparison that is not an id', { kind: 'poem', bookmarked: 'yes', comparesTo: 5 }, {}, ['kind', 'bookmarked', 'comparesTo'], undefined],
+      ['tags, trimmed and without repeats', { tags: [' draft', 'draft', 'keep '] }, { tags: ['draft', 'keep'] }, [], undefined],
+      ['tags that are all blank', { tags: [' ', ''] }, {}, ['tags'], undefined],
+      ['tags that are not a list of texts', { tags: ['draft', 7] }, {}, ['tags'], 'node n: malformed "tags" ignored'],
+      ['tags that are one text', { tags: 'draft' }, {}, ['tags'], 'node n: malformed "tags" ignored'],
+      ['a hidden mark and a chapter', { hidden: true, chapter: 'One' }, { hidden: true, chapter: 'One' }, [], undefined],
+      ['a hidden mark that is not true', { hidden: 'yes' }, {}, ['hidden'], undefined],
+      ['a chapter that is not text', { chapter: 1 }, {}, ['chapter'], 'node n: malformed "chapter" ignored'],
+      ['a full origin', { origin: { ...ORIGIN, authorship: 'mixed', parentId: 'x0', fields: { a: 1 } } }, { origin: { ...ORIGIN, authorship: 'mixed', parentId: 'x0', fields: { a: 1 } } }, [], undefined],
+      ['an origin of unknown authorship', { origin: { ...ORIGIN, authorship: 'unknown' } }, { origin: { ...ORIGIN, authorship: 'unknown' } }, [], undefined],
+      ['an origin that is null', { origin: null }, {}, ['origin'], 'node n: malformed "origin" ignored'],
+      ['an origin that is not an object', { origin: 'tk-loom' }, {}, ['origin'], 'node n: malformed "origin" ignored'],
+      ['an origin without a format', { origin: { id: 'x1' } }, {}, ['origin'], 'node n: malformed "origin" ignored'],
+      ['an origin without an id', { origin: { format: 'tk-loom' } }, {}, ['origin'], 'node n: malformed "origin" ignored'],
+      ['an origin with another authorship', { origin: { ...ORIGIN, authorship: 'model' } }, {}, ['origin'], 'node n: malformed "origin" ignored'],
+      ['an origin whose parent is not an id', { origin: { ...ORIGIN, parentId: 3 } }, {}, ['origin'], 'node n: malformed "origin" ignored'],
+      ['an origin whose fields are not an object', { origin: { ...ORIGIN, fields: [1] } }, {}, ['origin'], 'node n: malformed "origin" ignored'],
+    ] as const) {
+      it(name, () => {
+        const { node: n, warnings } = node(fields);
+        for (const [key, value] of Object.entries(kept)) assert.deepEqual((n as unknown as Record<string, unknown>)[key], value, key);
+        for (const key of dropped) assert.ok(!(key in n), `${key} dropped`);
+        assert.deepEqual(warnings, warning === undefined ? [] : [warning]);
+      });
+    }
+
+    it('reads a file that starts with a byte order mark (saved by a Windows editor)', () => {
+      const back = parsed('\ufeff' + JSON.stringify({ format: 'prefill-loom-tree', version: 1, rootId: 'r', nodes: [{ id: 'r', text: 'Once' }] }));
+      assert.equal(back.tree.textOf('r'), 'Once');
+    });
+
+    it('an id of the longest allowed length is kept; a time out of range becomes 0', () => {
+      const id = 'a'.repeat(256);
+      const back = parsed(`{"format":"prefill-loom-tree","version":1,"rootId":"r","nodes":[{"id":"r","text":"Once"},{"id":"${id}","parentId":"r","text":"!","createdAt":1e400}]}`);
+      assert.equal(back.tree.textOf(id), 'Once!');
+      assert.equal(back.tree.get(id)?.createdAt, 0);
+    });
+
+    it('lists the first 20 warnings and counts the rest', () => {
+      const many = Array.from({ length: 25 }, (_, i) => ({ id: `n${i}`, parentId: 'r', text: '', chapter: 1 }));
+      const back = parsed(JSON.stringify({ format: 'prefill-loom-tree', version: 1, rootId: 'r', nodes: [{ id: 'r', text: '' }, ...many] }));
+      assert.equal(back.warnings.length, 21);
+      assert.equal(back.warnings[19], 'node n19: malformed "chapter" ignored');
+      assert.equal(back.warnings[20], '…and 5 more');
+    });
+
+    it('a missing root is made under a name no node has', () => {
+      const back = parsed(JSON.stringify({ format: 'prefill-loom-tree', version: 1, nodes: [{ id: 'root', parentId: 'x', text: 'A' }, { id: 'root2', parentId: 'x', text: 'B' }] }));
+      assert.equal(back.tree.rootId, 'root3');
+      assert.equal(back.currentId, 'root3');
+      assert.deepEqual(back.tree.children('root3').map((n) => n.id), ['root', 'root2']);
+      assert.match(back.warnings[0], /^the root node undefined is missing; an empty root was made$/);
+      assert.equal(back.tree.get('root3')?.author, 'user');
+      assert.equal(back.document, '', 'no document name recorded');
+    });
+
+    it('generation details of the wrong type are left out or replaced by defaults, with one warning naming them', () => {
+      const generation = { ...GENERATION, params: 'p9', status: 'paused', requests: 'two', error: 404, endpoint: 5, endpointKind: 'fax', tokens: [1, 2] };
+      const { node: n, warnings } = node({ author: 'model', generation });
+      const g = n.generation!;
+      assert.deepEqual(g.params, {}, 'a parameters name that is not in the table');
+      assert.equal(g.status, 'completed');
+      assert.equal(g.requests, 0);
+      assert.equal(g.model, GENERATION.model);
+      assert.deepEqual(g.usage, GENERATION.usage);
+      for (const key of ['error', 'endpoint', 'endpointKind', 'tokens']) assert.ok(!(key in g), `${key} left out`);
+      assert.deepEqual(warnings, ['node n: token probabilities unreadable; left out', 'node n: generation info without a valid params, requests, status; defaults used']);
+    });
+
+    it('a model, usage and duration of the wrong type are replaced by defaults', () => {
+      const generation = { ...GENERATION, model: 7, usage: { output_tokens: 3 }, durationMs: '800' };
+      const { node: n, warnings } = node({ author: 'model', generation });
+      assert.equal(n.generation?.model, '');
+      assert.deepEqual(n.generation?.usage, { input_tokens: 0, output_tokens: 0 });
+      assert.equal(n.generation?.durationMs, 0);
+      assert.deepEqual(warnings, ['node n: generation info without a valid model, usage, durationMs; defaults used']);
+    });
+
+    it('well-formed generation details are kept', () => {
+      const generation = { ...GENERATION, status: 'failed', error: 'overloaded', endpoint: 'Local', endpointKind: 'completions', tokens: ['a', 'AAAA', '', 4] };
+      const { node: n, warnings } = node({ author: 'model', generation });
+      assert.deepEqual(n.generation, generation);
+      assert.deepEqual(warnings, []);
     });
   });
 

@@ -13,6 +13,7 @@ const LAYERS = [
   'src/core/providers',
   'src/core/generation',
   'src/core/loom',
+  'src/core/probabilities',
   'src/core/interop',
   'src/core/reproducibility',
   'src/core/distribution',

@@ -114,7 +114,8 @@ describe('prefill-loom probe (command line)', function () {
     const file = tempFile('c.txt', completion);
     const cases: Array<[string[], RegExp]> = [
       [['probe', ...common()], /--completion-file/],
-      [['probe', ...common(), '--completion-file', file, '--split', 'token'], /--split must be word or char/],
+      [['probe', ...common(), '--completion-file', file, '--split', 'tokens'], /--split must be word, char or token/],
+      [['probe', ...common(), '--completion-file', file, '--split', 'token'], /--split token needs --completion-file to be the JSON[^]*--logprobs/],
       [['probe', ...common(), '--completion-file', file, '--samples', '0'], /--samples must be a whole number/],
       [['probe', ...common(), '--completion-file', file, '--probe-tokens', 'many'], /--probe-tokens/],
       [['probe', ...common(), '--completion-file', path.join(path.dirname(file), 'missing.txt')], /ENOENT|no such file/],

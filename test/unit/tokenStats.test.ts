@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { packTokens, type TokenLogprob } from '../../src/core/providers/tokenLogprobs';
 import { nodeTokenStats, probabilityOf, tokenBoundaries, tokenSpans, tokenStats } from '../../src/core/probabilities/tokenStats';
+import { isPartialCharacter, percent, probabilityBar, visibleToken } from '../../src/core/probabilities/tokenText';
 
 const token = (text: string, logprob: number): TokenLogprob => ({ text, logprob, top: [] });
 
@@ -99,5 +100,31 @@ describe('token statistics', () => {
     assert.equal(nodeTokenStats(generation, ',\n sat')?.count, 3);
     assert.equal(nodeTokenStats({}, ' The cat'), undefined);
     assert.equal(nodeTokenStats(undefined, ' The cat'), undefined);
+  });
+});
+
+describe('tokens as a list shows them', () => {
+  it('makes whitespace and invisible characters visible, and names an empty token', () => {
+    assert.equal(visibleToken(' the'), '·the');
+    assert.equal(visibleToken('\n\n'), '⏎⏎');
+    assert.equal(visibleToken('\r\n\t'), '⏎→');
+    assert.equal(visibleToken('\u202e\u001b'), '‹U+202E›‹U+001B›');
+    assert.equal(visibleToken('👩‍💻'), '👩‍💻');
+    assert.equal(visibleToken(''), '(empty)');
+  });
+
+  it('draws a probability as a text bar and a percentage', () => {
+    assert.equal(probabilityBar(1, 10), '██████████');
+    assert.equal(probabilityBar(0.31, 10), '███░░░░░░░');
+    assert.equal(probabilityBar(0.001, 10), '█░░░░░░░░░');
+    assert.equal(probabilityBar(0, 10), '░░░░░░░░░░');
+    assert.equal(percent(0.3124), '31.2%');
+    assert.equal(percent(0.0001), '<0.1%');
+    assert.equal(percent(0), '0.0%');
+  });
+
+  it('knows a token that holds part of a character', () => {
+    assert.equal(isPartialCharacter('bytes:\\xe6\\x88'), true);
+    assert.equal(isPartialCharacter('bytes: none'), false);
   });
 });

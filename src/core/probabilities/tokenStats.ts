@@ -1,4 +1,5 @@
 import { unpackTokens, type PackedTokens, type TokenLogprob } from '../providers/tokenLogprobs';
+import { partialCharacterBytes } from './tokenText';
 
 /** A probability from a log-probability; rounding can make a server's logprob a hair above 0. */
 export function probabilityOf(logprob: number): number {
@@ -86,14 +87,11 @@ export function nodeTokenStats(generation: { readonly tokens?: PackedTokens } | 
 
 const spanCache = new WeakMap<PackedTokens, { text: string; spans: TokenSpan[] | undefined }>();
 
-const BYTES_NAME = /^bytes:((?:\\x[0-9a-fA-F]{2})+)$/;
 const encoder = new TextEncoder();
 
 /** The bytes a token stands for: its `bytes:\x..` name read back, or its text in UTF-8. */
 function tokenBytes(text: string): Uint8Array {
-  const named = BYTES_NAME.exec(text);
-  if (!named) return encoder.encode(text);
-  return Uint8Array.from(named[1].slice(2).split('\\x'), (hex) => parseInt(hex, 16));
+  return partialCharacterBytes(text) ?? encoder.encode(text);
 }
 
 /** The text the tokens produce, and where each token's text ends in it. */

@@ -21,6 +21,7 @@ import { LOOM_PANEL_TYPE, LOOM_VIEW_ID, LoomViewProvider } from './webviews/loom
 import { LoomViewModel } from './loom/loomViewModel';
 import { PrefillProbeRunner } from './reproducibility/prefillProbeRunner';
 import { DistributionRunner } from './distribution/distributionRunner';
+import { NextTokenPicker } from './probabilities/nextTokenPicker';
 import { RegenerationComparer } from './reproducibility/regenerationComparer';
 import { SendGuard } from './endpoints/sendGuard';
 import { redactingLog } from './endpoints/redactingLog';
@@ -61,6 +62,7 @@ export function activate(context: vscode.ExtensionContext): PrefillLoomApi {
   const comparer: RegenerationComparer = new RegenerationComparer({ sessions, generations, decorations, view });
   const probes = new PrefillProbeRunner({ sessions, generations, decorations, extensionUri: context.extensionUri, log });
   const distributions = new DistributionRunner({ generations, extensionUri: context.extensionUri, log });
+  const nextToken = new NextTokenPicker(generations);
   sessionsToFlush = sessions;
 
   const command = (id: string, run: (...args: unknown[]) => unknown) => vscode.commands.registerCommand(`prefillLoom.${id}`, run);
@@ -111,6 +113,8 @@ export function activate(context: vscode.ExtensionContext): PrefillLoomApi {
     command('probePrefillConsistency', (options?: unknown) => probes.atCursor(undefined, options)),
     command('sampleDistribution', (options?: unknown) => distributions.sampleAtCursor(undefined, options)),
     command('compareDistributions', (options?: unknown) => distributions.compareAtCursor(undefined, options)),
+    command('showNextTokenProbabilities', (options?: unknown) => nextToken.atCursor(undefined, options)),
+    command('acceptNextTokenAndContinue', () => nextToken.acceptAndContinue()),
     command('clearDivergenceHighlights', () => {
       const editor = vscode.window.activeTextEditor;
       if (editor) decorations.clear(editor.document);

@@ -24,6 +24,7 @@ const LAYERS = [
   'src/generation',
   'src/reproducibility',
   'src/distribution',
+  'src/probabilities',
   'src/loom',
   'src',
 ];

@@ -44,7 +44,27 @@ export interface NodeSummary {
   readonly durationMs?: number;
   /** Milliseconds since the epoch. */
   readonly createdAt?: number;
+  /** A model node's recorded token probabilities, summarized; absent where none were recorded. */
+  readonly tokens?: TokenSummary;
 }
+
+/** What the view shows of a node's token probabilities. */
+export interface TokenSummary {
+  /** Tokens in the node's text. */
+  readonly count: number;
+  /** The least likely token's text, as plain text (never markup), and its probability. */
+  readonly lowest: string;
+  readonly lowestProbability: number;
+  readonly meanLogprob: number;
+  /**
+   * The preview's tokens in order from its start, as pairs: the token's length in the preview
+   * (UTF-16), then its shade band, 0 (likely, unshaded) to {@link SHADE_BANDS} - 1 (least likely).
+   */
+  readonly preview: readonly number[];
+}
+
+/** How many shades a token's probability falls into (band 0 is not shaded). */
+export const SHADE_BANDS = 5;
 
 /** The whole tree of one document. */
 export interface TreeSnapshot {
@@ -123,6 +143,8 @@ export type WireNode = readonly [
   stopReason?: number | null,
   durationMs?: number | null,
   createdAt?: number | null,
+  /** count, lowest, lowestProbability, meanLogprob, preview (see {@link TokenSummary}). */
+  tokens?: readonly [number, string, number, number, readonly number[]] | null,
 ];
 
 const KINDS: readonly NodeKind[] = ['root', 'generation', 'regeneration', 'edit'];
@@ -179,7 +201,7 @@ function encodeNode(node: NodeSummary, parent: number, intern: (value: string | 
     (node.bookmarked ? FLAGS.bookmarked : 0) |
     (Math.max(0, KINDS.indexOf(node.kind)) << FLAGS.kindShift) |
     (Math.max(0, STATUSES.indexOf(node.status)) << FLAGS.statusShift);
-  const wire: (string | number | null)[] = [
+  const wire: unknown[] = [
     node.id,
     parent,
     flags,
@@ -192,6 +214,7 @@ function encodeNode(node: NodeSummary, parent: number, intern: (value: string | 
     intern(node.stopReason),
     node.durationMs ?? null,
     node.createdAt ?? null,
+    node.tokens ? [node.tokens.count, node.tokens.lowest, node.tokens.lowestProbability, node.tokens.meanLogprob, node.tokens.preview] : null,
   ];
   while (wire.length > 5 && wire[wire.length - 1] === null) {
     wire.pop();
@@ -201,7 +224,7 @@ function encodeNode(node: NodeSummary, parent: number, intern: (value: string | 
 
 /** The summary a wire node stands for, given its parent's and children's ids. */
 export function decodeNode(wire: WireNode, parentId: string | undefined, childIds: readonly string[], strings: readonly string[]): NodeSummary {
-  const [id, , flags, preview, textLength, model, temperature, inputTokens, outputTokens, stopReason, durationMs, createdAt] = wire;
+  const [id, , flags, preview, textLength, model, temperature, inputTokens, outputTokens, stopReason, durationMs, createdAt, tokens] = wire;
   const summary: { -readonly [K in keyof NodeSummary]: NodeSummary[K] } = {
     id,
     author: flags & FLAGS.model ? 'model' : 'user',
@@ -221,6 +244,7 @@ export function decodeNode(wire: WireNode, parentId: string | undefined, childId
   if (stopReason != null) summary.stopReason = strings[stopReason];
   if (durationMs != null) summary.durationMs = durationMs;
   if (createdAt != null) summary.createdAt = createdAt;
+  if (tokens != null) summary.tokens = { count: tokens[0], lowest: tokens[1], lowestProbability: tokens[2], meanLogprob: tokens[3], preview: tokens[4] };
   return summary;
 }
 

@@ -6,6 +6,19 @@ export function probabilityOf(logprob: number): number {
   return Math.min(1, Math.exp(logprob));
 }
 
+/**
+ * The lowest probability of each shade band, likeliest first: band 0 (unshaded) from 0.8, then
+ * 0.5, 0.2, 0.05, and the last band below that. Coarse on purpose: a shade says "the model hesitated
+ * here", the hover gives the number.
+ */
+const BAND_FLOORS = [0.8, 0.5, 0.2, 0.05] as const;
+
+/** The shade band of a token's probability, 0 (likely) to 4 (least likely). */
+export function shadeBand(probability: number): number {
+  const band = BAND_FLOORS.findIndex((floor) => probability >= floor);
+  return band < 0 ? BAND_FLOORS.length : band;
+}
+
 /** Where one generated token lies in a node's text (UTF-16 offsets, end exclusive). */
 export interface TokenSpan {
   readonly start: number;

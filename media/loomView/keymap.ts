@@ -17,7 +17,8 @@ export type TreeCommand =
   | 'compare'
   | 'generateAlternatives'
   | 'hoist'
-  | 'details';
+  | 'details'
+  | 'shading';
 
 /** The tree's keys, by `KeyboardEvent.key`. */
 export const KEYMAP: Readonly<Record<string, TreeCommand>> = {
@@ -44,6 +45,7 @@ export const KEYMAP: Readonly<Record<string, TreeCommand>> = {
   a: 'generateAlternatives',
   z: 'hoist',
   i: 'details',
+  p: 'shading',
 };
 
 /** The command of a key event, if it has one here. */

@@ -343,7 +343,15 @@ export class LoomApp {
         return this.toggleHoist();
       case 'details':
         return this.details.toggle();
+      case 'shading':
+        return this.toggleShading();
     }
+  }
+
+  /** Token shading in the previews, on by default; the bars and numbers stay. */
+  private toggleShading(): void {
+    const off = this.view.element.classList.toggle('shading-off');
+    this.announcer.say(off ? 'Token shading off' : 'Token shading on');
   }
 
   private updateDetails(): void {

@@ -1,5 +1,6 @@
 import type { NodeStatus, NodeSummary } from '../../src/webviews/webviewProtocol';
 import { previewPieces } from './displayText';
+import { shadePieces } from './tokenShades';
 import { icon, type IconName } from './icons';
 import type { RowIndex } from './rowIndex';
 import { rowLabel, rowTooltip } from './rowText';
@@ -258,6 +259,11 @@ export class TreeView {
     const bookmark = span('mark bookmark');
     bookmark.append(icon('bookmark'));
     const status = span('mark status');
+    // The mean probability of the node's tokens at a glance; the numbers are in the hover and the accessible name.
+    const probability = span('probbar');
+    probability.setAttribute('aria-hidden', 'true');
+    const probabilityFill = span('fill');
+    probability.append(probabilityFill);
     const preview = span('preview');
     const actions = span('actions');
     actions.setAttribute('aria-hidden', 'true');
@@ -272,8 +278,8 @@ export class TreeView {
       actions.append(button);
       buttons.set(action, button);
     }
-    element.append(twisty, author, bookmark, status, preview, actions);
-    const row: Row = { element, twisty, author, bookmark, status, preview, buttons, index: -1, depth: -1, previewText: '' };
+    element.append(twisty, author, bookmark, status, probability, preview, actions);
+    const row: Row = { element, twisty, author, bookmark, status, probability, probabilityFill, preview, buttons, index: -1, depth: -1, previewText: '' };
     this.rowsByElement.set(element, row);
     return row;
   }
@@ -326,6 +332,8 @@ interface Row {
   readonly author: HTMLSpanElement;
   readonly bookmark: HTMLSpanElement;
   readonly status: HTMLSpanElement;
+  readonly probability: HTMLSpanElement;
+  readonly probabilityFill: HTMLSpanElement;
   readonly preview: HTMLSpanElement;
   readonly buttons: ReadonlyMap<RowAction, HTMLButtonElement>;
   index: number;
@@ -363,18 +371,24 @@ function fillContent(row: Row, node: NodeSummary, isRoot: boolean): void {
     row.element.classList.toggle('cancelled', status === 'cancelled');
   }
   row.element.classList.toggle('by-user', node.author === 'user');
-  const pieces = previewPieces(node.preview, node.textLength > node.preview.length);
-  row.previewText = pieces.map((piece) => piece.text).join('');
+  const plain = previewPieces(node.preview, node.textLength > node.preview.length);
+  row.previewText = plain.map((piece) => piece.text).join('');
+  const pieces = node.tokens ? shadePieces(plain, node.tokens.preview) : plain.map((piece) => ({ ...piece, band: 0 }));
   row.preview.replaceChildren(
     ...pieces.map((piece) => {
-      if (piece.kind === 'text') {
+      if (piece.kind === 'text' && piece.band === 0) {
         return document.createTextNode(piece.text);
       }
-      const mark = span(piece.kind === 'space' ? 'ws' : 'ctl');
+      const classes = [piece.kind === 'space' ? 'ws' : piece.kind === 'control' ? 'ctl' : '', piece.band > 0 ? `tok b${piece.band}` : ''];
+      const mark = span(classes.filter(Boolean).join(' '));
       mark.textContent = piece.text;
       return mark;
     }),
   );
+  row.probability.hidden = node.tokens === undefined;
+  if (node.tokens) {
+    row.probabilityFill.style.width = `${Math.round(Math.exp(node.tokens.meanLogprob) * 100)}%`;
+  }
   const isModel = node.author === 'model' && node.kind !== 'root';
   setButton(row, 'bookmark', true, node.bookmarked ? 'Remove Bookmark (b)' : 'Bookmark (b)');
   row.buttons.get('bookmark')?.classList.toggle('on', node.bookmarked);

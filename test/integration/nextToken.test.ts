@@ -1,6 +1,9 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import type { GenerationOutcome } from '../../src/core/generation/generation';
+import { shadeBand } from '../../src/core/probabilities/tokenStats';
 import { nodeTokens } from '../../src/core/providers/tokenLogprobs';
+import { decodeNode, encodeTree, type WireTree } from '../../src/webviews/webviewProtocol';
 import type { NextTokenResult } from '../../src/probabilities/nextTokenPicker';
 import { startFakeAnthropic, type FakeAnthropic } from '../server/fakeAnthropic';
 import { tokenString } from '../server/openai/logprobs';
@@ -25,7 +28,7 @@ function simulated(): Array<{ text: string; logprob: number }> {
 
 const showNextToken = (options?: object) => vscode.commands.executeCommand<NextTokenResult | undefined>('prefillLoom.showNextTokenProbabilities', options);
 
-describe('Show Next-Token Probabilities (completions route, simulator)', function () {
+describe('Show Next-Token Probabilities and the loom view’s token rows (completions route, simulator)', function () {
   this.timeout(60_000);
   let server: FakeAnthropic;
   before(async function () {
@@ -42,6 +45,7 @@ describe('Show Next-Token Probabilities (completions route, simulator)', functio
   });
   afterEach(async () => {
     server.reset();
+    await setSetting('endpoints', [{ name: 'local-base', kind: 'completions', baseUrl: `${server.url}/v1`, model: 'simulator' }]);
     await setSetting('defaultEndpoint', 'local-base');
     await closeAllEditors();
   });
@@ -94,7 +98,6 @@ describe('Show Next-Token Probabilities (completions route, simulator)', functio
     // Shift+Enter does nothing until the pick is open; press it until the command is done.
     while (result === undefined) {
       await vscode.commands.executeCommand('prefillLoom.acceptNextTokenAndContinue');
-      await new Promise((resolve) => setTimeout(resolve, 100));
     }
     const first = simulated()[0].text;
     assert.equal(result.inserted, first);
@@ -106,6 +109,30 @@ describe('Show Next-Token Probabilities (completions route, simulator)', functio
     const session = (await loomApi()).sessions.get(editor.document)!;
     const path = session.tree.pathTo(session.currentId);
     assert.deepEqual(path.slice(-2).map((n) => [n.author, n.text]), [['model', first], ['model', result.continued!.text]]);
+  });
+
+  it('gives the loom view’s rows the lowest-probability token, the mean log-probability and the preview’s shade bands', async () => {
+    await setSetting('endpoints', [{ name: 'local-base', kind: 'completions', baseUrl: `${server.url}/v1`, model: 'simulator', logprobs: true, topLogprobs: 3 }]);
+    const editor = await openDocument(HEADER + PREFIX);
+    const outcome = await vscode.commands.executeCommand<GenerationOutcome | undefined>('prefillLoom.continueAtCursor');
+    assert.equal(outcome?.status, 'completed');
+    const tokens = outcome!.tokens!;
+    assert.equal(tokens.length, 8);
+    const api = await loomApi();
+    const session = api.sessions.get(editor.document)!;
+    const node = [...session.tree.preorder()].find((n) => n.author === 'model')!;
+    // What the view model sends, through the wire format the webview reads.
+    const wire = JSON.parse(encodeTree(api.viewModel.snapshot()!)) as WireTree;
+    const index = wire.nodes.findIndex((n) => n[0] === node.id);
+    const row = decodeNode(wire.nodes[index], undefined, [], wire.strings);
+    const lowest = tokens.reduce((low, t) => (t.logprob < low.logprob ? t : low));
+    assert.equal(row.tokens?.count, tokens.length);
+    assert.equal(row.tokens?.lowest, lowest.text);
+    assert.equal(row.tokens?.lowestProbability, Math.exp(lowest.logprob));
+    assert.equal(row.tokens?.meanLogprob, tokens.reduce((sum, t) => sum + t.logprob, 0) / tokens.length);
+    const lengths = row.tokens!.preview.filter((_, i) => i % 2 === 0);
+    assert.deepEqual(lengths, tokens.map((t) => t.text.length).filter((n) => n > 0));
+    assert.deepEqual(row.tokens!.preview.filter((_, i) => i % 2 === 1), tokens.filter((t) => t.text.length > 0).map((t) => shadeBand(Math.exp(t.logprob))));
   });
 
   it('says an Anthropic endpoint gives no token probabilities, and which kinds do, sending nothing', async () => {

@@ -12,6 +12,7 @@ import { decodeToken, encode, START_OF_TEXT } from '../server/simulator/tokenize
 import { simulatorModel } from '../server/simulator/trainedModel';
 import { closeAllEditors, loomApi, openDocument, setSetting, TEST_KEY } from './loomTestKit';
 import { ShownMessages } from './shownMessages';
+import { eventually } from '../harness/eventually';
 
 // Show Next-Token Probabilities in a real VS Code, against the simulator behind the completions route.
 
@@ -96,9 +97,11 @@ describe('Show Next-Token Probabilities and the loom view’s token rows (comple
     let result: NextTokenResult | undefined;
     void running.then((r) => (result = r));
     // Shift+Enter does nothing until the pick is open; press it until the command is done.
-    while (result === undefined) {
+    await eventually(async () => {
       await vscode.commands.executeCommand('prefillLoom.acceptNextTokenAndContinue');
-    }
+      return result !== undefined;
+    }, 'the pick to open and take Shift+Enter');
+    assert.ok(result);
     const first = simulated()[0].text;
     assert.equal(result.inserted, first);
     assert.equal(result.continued?.status, 'completed');

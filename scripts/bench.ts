@@ -14,6 +14,7 @@ import { runInHostBenchmarks } from '../test/bench/inHostBench';
 import type { Spread } from '../test/bench/stats';
 import { benchStartup, type StartupResult } from '../test/bench/startupBench';
 import { benchWebviewClient, type WebviewClientResult } from '../test/bench/webviewClientBench';
+import { benchPanelRender, benchSampling, type PanelRenderResult, type SamplingResult } from '../test/bench/distributionBench';
 
 const smoke = process.argv.includes('--smoke');
 /** `--startup`: only the start-up figure (a minute, where the full run takes several). */
@@ -113,6 +114,13 @@ function printInHost(figures: InHostFigures, plainViews: WebviewClientResult[]):
   }
 }
 
+function printDistribution(s: SamplingResult, r: PanelRenderResult): void {
+  console.log(`\nSample Distribution, plain Node (baseline = the OpenAI SDK alone making the same ${s.samples} requests, ${s.concurrency} at a time), ${s.panelPathMs.samples} runs`);
+  console.log(`${s.samples} samples of ${s.tokens} tokens: panel's sampling path ${spreadMs(s.panelPathMs)}; SDK alone ${spreadMs(s.sdkMs)}; ratio of medians ${ratio(s.panelPathMs.median, s.sdkMs.median)} (target ≤ 1.1)`);
+  console.log(`Distribution panel in Chromium, ${r.samples} samples in ${r.groups} groups (baseline = one JSON.parse of the same view), ${r.renderMs.samples} runs`);
+  console.log(`render ${spreadMs(r.renderMs)} vs baseline ${spreadMs(r.baselineParseMs)} (${ratio(r.renderMs.median, r.baselineParseMs.median)}); every group opened ${spreadMs(r.openAllMs)}`);
+}
+
 function printStartup(r: StartupResult): void {
   console.log(`\nStart-up, window reload in code-server (${r.runs} runs; baseline = the same window with the extension disabled, reload → the document's text visible)`);
   console.log(`reload → loom tree visible    ${spreadMs(r.treeVisible)}  ÷ baseline (${spreadMs(r.baseline)}): ${ratio(r.treeVisible.median, r.baseline.median)}`);
@@ -136,6 +144,7 @@ async function main(): Promise<void> {
     plainViews.push(r);
     printWebviewClient(r);
   }
+  printDistribution(await benchSampling(smoke ? 10 : 200, smoke ? 10 : 50, 4, smoke ? 1 : 5), await benchPanelRender(smoke ? 50 : 1000, smoke ? 1 : 5));
   const join = await benchAutoContinueJoin(smoke ? 3 : 10);
   console.log(`\nAuto-continue join: ${join.boundaries} forced max_tokens boundaries, joined text ${join.equal ? 'equals' : 'DIFFERS FROM'} the server's full text (${join.requests} requests, ${join.characters} characters).`);
   // A full run measures VS Code with the bundles as shipped, then puts the development build back.

@@ -15,10 +15,12 @@ const SUITES = ['unit', 'integration', 'e2e'];
 // CI allows 30 minutes; a hung run must still end with a verdict well before that.
 const WATCHDOG_MS = 25 * 60_000;
 
+/** The suites run so far: a watchdog verdict still names them. */
+const outcomes = [];
+
 async function main() {
   armWatchdog();
   const requested = SUITES.filter((suite) => process.argv.includes(`--${suite}`));
-  const outcomes = [];
   if (build()) {
     for (const suite of requested.length > 0 ? requested : SUITES) {
       outcomes.push({ name: suite, ...(await runSuite(suite)) });
@@ -32,7 +34,7 @@ async function main() {
 function armWatchdog() {
   setTimeout(() => {
     console.error(`\ntest run exceeded ${WATCHDOG_MS / 60_000} minutes, giving up`);
-    finish([{ name: 'watchdog', passed: 0, failed: 1, note: 'timed out' }]);
+    finish([...outcomes, { name: 'watchdog', passed: 0, failed: 1, note: 'timed out' }]);
   }, WATCHDOG_MS).unref();
 }
 
@@ -119,5 +121,5 @@ function finish(outcomes) {
 
 main().catch((e) => {
   console.error(e);
-  finish([{ name: 'runner', passed: 0, failed: 1, note: 'crashed' }]);
+  finish([...outcomes, { name: 'runner', passed: 0, failed: 1, note: 'crashed' }]);
 });

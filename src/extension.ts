@@ -61,7 +61,7 @@ export function activate(context: vscode.ExtensionContext): PrefillLoomApi {
   const decorations = new DivergenceDecorations(sessions);
   const comparer: RegenerationComparer = new RegenerationComparer({ sessions, generations, decorations, view });
   const probes = new PrefillProbeRunner({ sessions, generations, decorations, extensionUri: context.extensionUri, log });
-  const distributions = new DistributionRunner({ generations, extensionUri: context.extensionUri, log });
+  const distributions = new DistributionRunner({ generations, sessions, extensionUri: context.extensionUri, log });
   const nextToken = new NextTokenPicker(generations);
   sessionsToFlush = sessions;
 
@@ -87,7 +87,7 @@ export function activate(context: vscode.ExtensionContext): PrefillLoomApi {
     command('continueAtCursor', () => generations.continueAtCursor()),
     // A keybinding may pass the count as the command's argument.
     command('generateAlternatives', (count?: unknown) => generations.generateAlternatives(undefined, Number.isSafeInteger(count) && (count as number) > 0 ? (count as number) : undefined)),
-    command('stopGeneration', () => generations.stop(vscode.window.activeTextEditor?.document) || generations.stop()),
+    command('stopGeneration', () => generations.stop(vscode.window.activeTextEditor?.document) || generations.stop() || distributions.stop()),
     command('setApiKey', () => keys.promptAndStore(readLoomSettings().endpoints)),
     command('addEndpoint', () => addEndpoint(keys)),
     command('pickEndpoint', () => pickEndpoint()),

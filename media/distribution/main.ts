@@ -10,14 +10,35 @@ const host = new HostChannel<FromDistribution>();
 type Mode = 'exact' | 'loose';
 let mode: Mode = 'exact';
 let current: DistributionPanelView | undefined;
+/** Per run: the samples ticked for saving, and those saved already. Kept across re-renders (a mode switch). */
+const selected = new Map<number, Set<number>>();
+const saved = new Map<number, Set<number>>();
+/** Per run: its "Save selected" button, relabelled as boxes are ticked without redrawing the page (focus stays). */
+const saveButtons = new Map<number, HTMLButtonElement>();
+// One live region for the whole life of the page, so what saving did is read out.
+const status = element('p', '', 'status');
+status.setAttribute('role', 'status');
 
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
   const message = event.data as ToDistribution | null;
-  if (typeof message === 'object' && message !== null && message.type === 'distribution') {
+  if (typeof message !== 'object' || message === null) return;
+  if (message.type === 'distribution') {
     current = message.view;
+    render();
+  } else if (message.type === 'saved') {
+    const done = setOf(saved, message.run);
+    message.samples.forEach((i) => done.add(i));
+    setOf(selected, message.run).clear();
+    status.textContent = message.message;
     render();
   }
 });
+
+function setOf(map: Map<number, Set<number>>, run: number): Set<number> {
+  let set = map.get(run);
+  if (!set) map.set(run, (set = new Set()));
+  return set;
+}
 
 function render(): void {
   if (!current) return;
@@ -27,9 +48,10 @@ function render(): void {
     mode = mode === 'exact' ? 'loose' : 'exact';
     render();
   });
+  saveButtons.clear();
   const columns = element('div', '', 'runs');
   current.runs.forEach((run, i) => columns.append(runSection(run, i)));
-  const parts: HTMLElement[] = [element('h1', current.title), switcher];
+  const parts: HTMLElement[] = [element('h1', current.title), status, switcher];
   if (current.aligned) parts.push(alignedTable(current.aligned[mode], current.runs));
   parts.push(columns);
   document.body.replaceChildren(...parts);
@@ -46,15 +68,50 @@ function runSection(run: DistributionRunView, index: number): HTMLElement {
     button.addEventListener('click', () => host.post({ type: 'export', run: index, format }));
     exports.append(button);
   }
-  section.append(element('h2', run.label), facts, exports, element('h3', 'Continuations'), groupList(run[mode], run));
+  section.append(element('h2', run.label));
+  if (run.partial) {
+    const completed = run.samples.filter((s) => s.status === 'completed').length;
+    section.append(element('p', `Cancelled: a partial run. The shares are over the ${completed} samples that completed; the others are listed below the groups.`, 'partial'));
+  }
+  section.append(facts, exports);
+  if (run.savable) section.append(saveBar(run, index));
+  section.append(element('h3', 'Continuations'), groupList(run[mode], run, index));
   section.append(element('h3', run.firstUnit === 'token' ? 'First token' : 'First word'), shareTable(run.firstUnits.map((g) => [g.text, g.share, g.count]), run.nextToken));
   section.append(element('h3', 'Writing systems'), shareTable(run.scripts.map((s) => [s.script, s.share, undefined]), undefined, false));
   return section;
 }
 
-/** Groups with a bar each; a group opens to its samples. */
-function groupList(groups: readonly DistributionGroupView[], run: DistributionRunView): HTMLElement {
+/** Saving into the loom: the ticked samples, or all of them. */
+function saveBar(run: DistributionRunView, index: number): HTMLElement {
+  const bar = element('div', '', 'save');
+  const chosen = element('button', '');
+  chosen.addEventListener('click', () => save(index, [...setOf(selected, index)]));
+  saveButtons.set(index, chosen);
+  relabel(index);
+  const all = element('button', `Save all ${run.samples.length} to the loom`);
+  all.addEventListener('click', () => save(index, run.samples.map((s) => s.index)));
+  bar.append(chosen, all);
+  return bar;
+}
+
+function relabel(run: number): void {
+  const button = saveButtons.get(run);
+  if (!button) return;
+  const n = setOf(selected, run).size;
+  button.textContent = `Save selected to the loom (${n})`;
+  button.disabled = n === 0;
+}
+
+function save(run: number, samples: number[]): void {
+  if (samples.length === 0) return;
+  status.textContent = `Saving ${samples.length} sample${samples.length === 1 ? '' : 's'} into the loom…`;
+  host.post({ type: 'save', run, samples });
+}
+
+/** Groups with a bar each; a group opens to its samples, each with a box to tick for saving. */
+function groupList(groups: readonly DistributionGroupView[], run: DistributionRunView, runIndex: number): HTMLElement {
   const list = element('div', '', 'groups');
+  const byIndex = new Map(run.samples.map((s) => [s.index, s]));
   for (const group of groups) {
     const details = document.createElement('details');
     details.className = 'group';
@@ -64,14 +121,13 @@ function groupList(groups: readonly DistributionGroupView[], run: DistributionRu
     details.addEventListener('toggle', () => {
       if (!details.open || details.childElementCount > 1) return;
       const samples = element('ol', '', 'samples');
-      for (const index of group.members) {
-        const sample = run.samples.find((s) => s.index === index);
-        const item = element('li', '');
-        item.value = index + 1;
-        item.append(quoted(sample?.text ?? ''));
-        samples.append(item);
-      }
+      for (const index of group.members) samples.append(sampleItem(byIndex.get(index)?.text ?? '', run.savable, runIndex, index));
       details.append(samples);
+      if (run.savable) {
+        const saveGroup = element('button', `Save this group to the loom (${group.members.length})`);
+        saveGroup.addEventListener('click', () => save(runIndex, [...group.members]));
+        details.append(saveGroup);
+      }
     });
     list.append(details);
   }
@@ -82,6 +138,28 @@ function groupList(groups: readonly DistributionGroupView[], run: DistributionRu
     list.append(notes);
   }
   return list;
+}
+
+function sampleItem(text: string, savable: boolean, runIndex: number, index: number): HTMLLIElement {
+  const item = element('li', '');
+  item.value = index + 1;
+  if (savable) {
+    const box = document.createElement('input');
+    box.type = 'checkbox';
+    box.checked = setOf(selected, runIndex).has(index);
+    box.addEventListener('change', () => {
+      const chosen = setOf(selected, runIndex);
+      if (box.checked) chosen.add(index);
+      else chosen.delete(index);
+      relabel(runIndex);
+    });
+    const label = element('label', '');
+    label.append(box, document.createTextNode(` Sample ${index + 1} `));
+    item.append(label);
+  }
+  item.append(quoted(text));
+  if (saved.get(runIndex)?.has(index)) item.append(element('span', ' (in the loom)', 'saved'));
+  return item;
 }
 
 /** Label, bar and share per row; with the model's own probabilities beside the empirical shares where given. */

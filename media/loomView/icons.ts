@@ -21,6 +21,7 @@ const PATHS = {
   hoist: 'M8 14V3.5 M3.5 7.5 8 3l4.5 4.5 M2.5 1.5h11',
   streaming: 'M8 5a3 3 0 1 1 0 6a3 3 0 1 1 0-6Z',
   failed: 'M8 1.5 14.5 13.5h-13Z M8 6v4 M8 11.5v.5',
+  sample: 'M2.5 13.5h11 M4.5 13.5v-4 M8 13.5v-9 M11.5 13.5v-6',
   cancelled: 'M8 1.5a6.5 6.5 0 1 1 0 13a6.5 6.5 0 1 1 0-13Z M3.5 3.5l9 9',
 } as const;
 

@@ -53,6 +53,9 @@ function describeOrigin(node: NodeSummary): string {
   if (node.author === 'user') {
     return 'written';
   }
+  if (node.sample) {
+    return `sampled (sample ${node.sample.index + 1} of ${node.sample.of})`;
+  }
   return node.kind === 'regeneration' ? 'regenerated' : 'generated';
 }
 

@@ -258,6 +258,8 @@ export class TreeView {
     const author = span('author');
     const bookmark = span('mark bookmark');
     bookmark.append(icon('bookmark'));
+    const sample = span('mark sample');
+    sample.append(icon('sample'));
     const status = span('mark status');
     // The mean probability of the node's tokens at a glance; the numbers are in the hover and the accessible name.
     const probability = span('probbar');
@@ -278,8 +280,8 @@ export class TreeView {
       actions.append(button);
       buttons.set(action, button);
     }
-    element.append(twisty, author, bookmark, status, probability, preview, actions);
-    const row: Row = { element, twisty, author, bookmark, status, probability, probabilityFill, preview, buttons, index: -1, depth: -1, previewText: '' };
+    element.append(twisty, author, bookmark, sample, status, probability, preview, actions);
+    const row: Row = { element, twisty, author, bookmark, sample, status, probability, probabilityFill, preview, buttons, index: -1, depth: -1, previewText: '' };
     this.rowsByElement.set(element, row);
     return row;
   }
@@ -331,6 +333,8 @@ interface Row {
   readonly twisty: HTMLSpanElement;
   readonly author: HTMLSpanElement;
   readonly bookmark: HTMLSpanElement;
+  /** Shown on a node saved from a distribution run. */
+  readonly sample: HTMLSpanElement;
   readonly status: HTMLSpanElement;
   readonly probability: HTMLSpanElement;
   readonly probabilityFill: HTMLSpanElement;
@@ -361,6 +365,7 @@ function fillContent(row: Row, node: NodeSummary, isRoot: boolean): void {
     row.authorIcon = authorIcon;
   }
   row.bookmark.hidden = !node.bookmarked;
+  row.sample.hidden = !node.sample;
   const status = node.status === 'completed' ? undefined : node.status;
   if (row.statusShown !== status) {
     row.status.replaceChildren(...(status ? [icon(status)] : []));

@@ -83,6 +83,7 @@ export function summarize(tree: LoomTree, node: LoomNode): NodeSummary {
     bookmarked: node.bookmarked ?? false,
     childIds: tree.children(node.id).map((c) => c.id),
     createdAt: node.createdAt,
+    ...(node.sample ? { sample: { index: node.sample.index, of: node.sample.of } } : {}),
     ...(g
       ? {
           status: g.status,

@@ -23,6 +23,8 @@ const FLUSH_DELAY_MS = 1000;
 export class LoomSessions implements vscode.Disposable {
   private readonly sessions = new Map<string, LoomSession>();
   private readonly opening = new Map<string, Promise<LoomSession | undefined>>();
+  /** Looms being closed (their last changes written): a document reopened under the name waits for them. */
+  private readonly closing = new Map<string, Promise<void>>();
   private readonly timers = new Map<string, { reconcile?: NodeJS.Timeout; flush?: NodeJS.Timeout }>();
   private readonly changed = new vscode.EventEmitter<LoomSession>();
   /** Looms whose document was saved since the loom opened: their tree files may be written. */
@@ -57,17 +59,22 @@ export class LoomSessions implements vscode.Disposable {
 
   /** The document's loom if it has one already. */
   get(document: vscode.TextDocument): LoomSession | undefined {
-    return this.sessions.get(document.uri.toString());
+    const session = this.sessions.get(document.uri.toString());
+    return session && !isStale(session, document) ? session : undefined;
   }
 
   /** The document's loom, created (or loaded) if needed; undefined if its tree file cannot be used. */
   sessionFor(document: vscode.TextDocument): Promise<LoomSession | undefined> {
     const key = document.uri.toString();
     const existing = this.sessions.get(key);
-    if (existing) return Promise.resolve(existing);
+    if (existing && !isStale(existing, document)) return Promise.resolve(existing);
     let opening = this.opening.get(key);
     if (!opening) {
-      opening = this.open(document).finally(() => this.opening.delete(key));
+      // VS Code can announce the close of a buffer after a new one took its name (Untitled-1 again).
+      const closingStale = existing ? this.close(existing.document) : this.closing.get(key);
+      opening = Promise.resolve(closingStale)
+        .then(() => this.open(document))
+        .finally(() => this.opening.delete(key));
       this.opening.set(key, opening);
     }
     return opening;
@@ -84,7 +91,13 @@ export class LoomSessions implements vscode.Disposable {
 
   /** Writes every pending change of every loom now, unsaved documents' too (a reload keeps their text). */
   async flushAll(): Promise<void> {
-    await Promise.all([...this.sessions.values()].map((s) => this.flush(s, true)));
+    await Promise.all(
+      [...this.sessions.values()].map((s) => {
+        // The last keystrokes too: a buffer restored after the reload must find its text in its tree.
+        s.reconcile();
+        return this.flush(s, true);
+      }),
+    );
   }
 
   dispose(): void {
@@ -161,7 +174,12 @@ export class LoomSessions implements vscode.Disposable {
     const initialText = document.getText().slice(parseDocumentHeader(document.getText()).bodyOffset);
     const onConflict = (savedTo: string) => void this.reportConflict(paths, savedTo);
     const storage = trusted ? nodeTreeStorage : memoryTreeStorage();
-    const opened = await TreeStore.open(storage, paths, { document: path.basename(document.uri.path), initialText, onConflict });
+    let opened = await TreeStore.open(storage, paths, { document: path.basename(document.uri.path), initialText, onConflict });
+    if (opened.ok && trusted && belongsToAClosedBuffer(document, opened.store, initialText)) {
+      opened.store.dispose();
+      await this.setAsideClosedBufferTree(paths);
+      opened = await TreeStore.open(storage, paths, { document: path.basename(document.uri.path), initialText, onConflict });
+    }
     if (!opened.ok) {
       void this.reportUnusable(document, paths, opened.error);
       return undefined;
@@ -262,18 +280,36 @@ export class LoomSessions implements vscode.Disposable {
     }
   }
 
-  private async close(document: vscode.TextDocument): Promise<void> {
+  /**
+   * Writes a closed document's loom and lets it go. Only the loom of that very document object: a
+   * late close of an old buffer must not close the loom of the new buffer that took its name.
+   */
+  private close(document: vscode.TextDocument): Promise<void> {
     const key = document.uri.toString();
     const session = this.sessions.get(key);
-    if (!session) return;
+    if (!session || session.document !== document) return this.closing.get(key) ?? Promise.resolve();
     const timers = this.timers.get(key);
     clearTimeout(timers?.reconcile);
     clearTimeout(timers?.flush);
     this.timers.delete(key);
     session.reconcile();
-    await this.flush(session);
-    session.store.dispose();
     this.sessions.delete(key);
+    const closing = this.flush(session).finally(() => {
+      session.store.dispose();
+      if (this.closing.get(key) === closing) this.closing.delete(key);
+    });
+    this.closing.set(key, closing);
+    return closing;
+  }
+
+  /**
+   * An untitled buffer's tree is named after its URI, which the next new buffer reuses (Untitled-1
+   * again). The old tree is kept under a name of its own, and said where.
+   */
+  private async setAsideClosedBufferTree(paths: TreePaths): Promise<void> {
+    const moved = Object.values(await moveAside(nodeTreeStorage, paths, Date.now(), 'closed')).map((p) => path.basename(p));
+    const message = `a new untitled buffer took the name of a closed one, so it starts a loom of its own; the closed buffer's loom is kept as ${moved.join(' and ')} in ${path.dirname(paths.snapshot)} (Import Loom Tree… brings it back).`;
+    this.log.info(message);
   }
 
   private timersOf(document: vscode.TextDocument): { reconcile?: NodeJS.Timeout; flush?: NodeJS.Timeout } {
@@ -285,6 +321,19 @@ export class LoomSessions implements vscode.Disposable {
     }
     return timers;
   }
+}
+
+/** A loom left by a closed document whose name a new document now has. */
+function isStale(session: LoomSession, document: vscode.TextDocument): boolean {
+  return session.document !== document && session.document.isClosed;
+}
+
+/**
+ * Whether an untitled buffer's stored tree is another buffer's: a buffer restored after a reload
+ * (hot exit) shows the text its tree was last written with, a new buffer under a reused name does not.
+ */
+function belongsToAClosedBuffer(document: vscode.TextDocument, store: TreeStore, initialText: string): boolean {
+  return document.uri.scheme === 'untitled' && store.tree.textOf(store.currentId) !== initialText;
 }
 
 /**

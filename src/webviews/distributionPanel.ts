@@ -23,33 +23,66 @@ export interface LabelledRun {
   nextToken?: NextTokenDistribution;
 }
 
+/**
+ * Hangs samples `samples` of run `run` into the loom; resolves with a sentence saying where, or
+ * undefined when nothing was saved (the user has been told why).
+ */
+export type SaveSamples = (run: number, samples: readonly number[]) => Promise<string | undefined>;
+
 const EXPORTS: Record<DistributionExportFormat, { language: string; render: (run: DistributionRun) => string }> = {
   json: { language: 'json', render: distributionJson },
   csv: { language: 'csv', render: distributionCsv },
   markdown: { language: 'markdown', render: distributionMarkdown },
 };
 
-/** One run, or two side by side, in a webview panel beside the editor, with exports. */
+/** One run, or two side by side, in a webview panel beside the editor, with exports and saving into the loom. */
 export class DistributionPanel {
-  static show(extensionUri: vscode.Uri, runs: readonly LabelledRun[], log: vscode.LogOutputChannel): vscode.WebviewPanel {
-    const title = runs.length > 1 ? 'Compared Distributions' : 'Distribution at the Point';
-    const panel = vscode.window.createWebviewPanel(DISTRIBUTION_PANEL_TYPE, title, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, webviewOptions(extensionUri));
-    panel.webview.html = webviewHtml(panel.webview, extensionUri, { script: 'distribution.js', style: 'distribution.css', title });
-    const subscription = panel.webview.onDidReceiveMessage((raw: unknown) => {
-      const message = parseFromDistribution(raw);
-      if (!message) {
-        log.warn('Distribution panel: ignored a message that is not in the protocol.');
-        return;
-      }
-      if (message.type === 'ready') {
-        void panel.webview.postMessage({ type: 'distribution', view: panelView(title, runs) } satisfies ToDistribution);
-        return;
-      }
-      const run = runs[message.run]?.run;
-      if (run) void openExport(run, message.format);
-    });
-    panel.onDidDispose(() => subscription.dispose());
-    return panel;
+  readonly panel: vscode.WebviewPanel;
+  private readonly title: string;
+
+  private constructor(
+    extensionUri: vscode.Uri,
+    readonly runs: readonly LabelledRun[],
+    private readonly log: vscode.LogOutputChannel,
+    private readonly save: SaveSamples | undefined,
+  ) {
+    this.title = runs.length > 1 ? 'Compared Distributions' : 'Distribution at the Point';
+    this.panel = vscode.window.createWebviewPanel(DISTRIBUTION_PANEL_TYPE, this.title, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, webviewOptions(extensionUri));
+    this.panel.webview.html = webviewHtml(this.panel.webview, extensionUri, { script: 'distribution.js', style: 'distribution.css', title: this.title });
+    const subscription = this.panel.webview.onDidReceiveMessage((raw: unknown) => void this.receive(raw));
+    this.panel.onDidDispose(() => subscription.dispose());
+  }
+
+  /** `save` is left out when the document's loom cannot take samples. */
+  static show(extensionUri: vscode.Uri, runs: readonly LabelledRun[], log: vscode.LogOutputChannel, save?: SaveSamples): DistributionPanel {
+    return new DistributionPanel(extensionUri, runs, log, save);
+  }
+
+  /** Handles a message from the panel's page (public so a test can send what the page sends). */
+  async receive(raw: unknown): Promise<void> {
+    const message = parseFromDistribution(raw);
+    if (!message) {
+      this.log.warn('Distribution panel: ignored a message that is not in the protocol.');
+      return;
+    }
+    if (message.type === 'ready') {
+      await this.post({ type: 'distribution', view: panelView(this.title, this.runs, this.save !== undefined) });
+      return;
+    }
+    const run = this.runs[message.run]?.run;
+    if (!run) return;
+    if (message.type === 'export') {
+      await openExport(run, message.format);
+      return;
+    }
+    const known = new Set(run.samples.map((s) => s.index));
+    const samples = message.samples.filter((i) => known.has(i));
+    const saved = samples.length > 0 ? await this.save?.(message.run, samples) : undefined;
+    if (saved) await this.post({ type: 'saved', run: message.run, samples, message: saved });
+  }
+
+  private async post(message: ToDistribution): Promise<void> {
+    await this.panel.webview.postMessage(message);
   }
 }
 
@@ -61,16 +94,17 @@ export async function openExport(run: DistributionRun, format: DistributionExpor
 }
 
 /** What the panel is sent: every run, and with two, each group's share in both. */
-export function panelView(title: string, runs: readonly LabelledRun[]): DistributionPanelView {
+export function panelView(title: string, runs: readonly LabelledRun[], savable = false): DistributionPanelView {
   const [a, b] = runs;
   const aligned = (mode: 'exact' | 'loose') =>
     alignGroups(a.run.summary[mode], b.run.summary[mode], mode).map(({ text, shareA, shareB, difference }) => ({ text, shareA, shareB, difference }));
-  return { title, runs: runs.map(runView), ...(b ? { aligned: { exact: aligned('exact'), loose: aligned('loose') } } : {}) };
+  return { title, runs: runs.map((r) => runView(r, savable)), ...(b ? { aligned: { exact: aligned('exact'), loose: aligned('loose') } } : {}) };
 }
 
-function runView({ label, run, nextToken }: LabelledRun): DistributionRunView {
+function runView({ label, run, nextToken }: LabelledRun, savable: boolean): DistributionRunView {
   const { request, summary } = run;
   const { totals } = summary;
+  const unfinished = totals.cancelled + totals.notStarted;
   return {
     label,
     facts: [
@@ -80,7 +114,7 @@ function runView({ label, run, nextToken }: LabelledRun): DistributionRunView {
       ['max_tokens', String(request.maxTokens)],
       ['Concurrency', String(request.concurrency)],
       ['Prefill ends', request.prefillTail],
-      ['Samples', `${totals.completed} of ${totals.requested} completed, ${totals.failed} failed, ${totals.cancelled + totals.notStarted} cancelled`],
+      ['Samples', `${totals.completed} of ${totals.requested} completed, ${totals.failed} failed, ${unfinished} cancelled`],
       ['Tokens', `${totals.usage.input_tokens} input / ${totals.usage.output_tokens} output${totals.costUsd === null ? '' : `, ${formatUsd(totals.costUsd)}`}`],
     ],
     samples: run.samples.map((s) => ({ index: s.index, status: s.status, text: s.text, ...(s.error ? { error: s.error.cause } : {}) })),
@@ -90,6 +124,8 @@ function runView({ label, run, nextToken }: LabelledRun): DistributionRunView {
     firstUnits: groups(summary.firstUnits),
     scripts: summary.scripts.map(({ script, share }) => ({ script, share })),
     ...(nextToken ? { nextToken: nextToken.alternatives } : {}),
+    partial: unfinished > 0,
+    savable,
   };
 }
 

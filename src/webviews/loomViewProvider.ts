@@ -12,6 +12,13 @@ const PANEL_TITLE = 'Loom Tree';
 /** How long a webview shown again may take to post `ready` before the host syncs it anyway. */
 const READY_GRACE_MS = 2_000;
 const MEASURE_TIMEOUT_MS = 10_000;
+/**
+ * How long a page may take to start its script before it is loaded again, and how often. VS Code
+ * for the web can request a page's resources before its service worker serves them (two webviews
+ * coming up at once): the script then never runs and the view would stay on "Loading loom…".
+ */
+const LOAD_CHECK_MS = 5_000;
+const LOAD_ATTEMPTS = 3;
 
 export interface LoomViewOptions {
   /** The extension's root: the webview may load `media/` and `dist/` below it, nothing else. */
@@ -44,7 +51,7 @@ export class LoomViewProvider implements vscode.WebviewViewProvider, vscode.Webv
   }
 
   resolveWebviewView(view: vscode.WebviewView): void {
-    const connection = this.connect(view.webview, (label) => (view.description = label));
+    const connection = this.connect(view.webview, (label) => (view.description = label), () => view.visible);
     connection.track(
       view.onDidChangeVisibility(() => connection.setVisible(view.visible)),
       view.onDidDispose(() => this.disconnect(connection)),
@@ -113,7 +120,7 @@ export class LoomViewProvider implements vscode.WebviewViewProvider, vscode.Webv
   private adoptPanel(panel: vscode.WebviewPanel): void {
     this.panel = panel;
     panel.iconPath = vscode.Uri.joinPath(this.options.extensionUri, 'media', 'loom.svg');
-    const connection = this.connect(panel.webview, (label) => (panel.title = label ? `${PANEL_TITLE}: ${label}` : PANEL_TITLE));
+    const connection = this.connect(panel.webview, (label) => (panel.title = label ? `${PANEL_TITLE}: ${label}` : PANEL_TITLE), () => panel.visible);
     connection.track(
       panel.onDidChangeViewState(() => connection.setVisible(panel.visible)),
       panel.onDidDispose(() => {
@@ -125,10 +132,11 @@ export class LoomViewProvider implements vscode.WebviewViewProvider, vscode.Webv
     );
   }
 
-  private connect(webview: vscode.Webview, describe: (label: string | undefined) => void): WebviewConnection {
+  private connect(webview: vscode.Webview, describe: (label: string | undefined) => void, isVisible: () => boolean): WebviewConnection {
     webview.options = this.webviewOptions();
-    const connection = new WebviewConnection(webview, this.options, describe, (message) => this.receive(message), () => this.comparison);
-    webview.html = webviewHtml(webview, this.options.extensionUri, { script: 'webview.js', style: 'loomView.css', title: PANEL_TITLE, placeholder: 'Loading loom…' });
+    const page = () => webviewHtml(webview, this.options.extensionUri, { script: 'webview.js', style: 'loomView.css', title: PANEL_TITLE, placeholder: 'Loading loom…' });
+    const connection = new WebviewConnection(webview, this.options, { describe, page, isVisible, receive: (message) => this.receive(message), currentComparison: () => this.comparison });
+    connection.load();
     this.connections.add(connection);
     return connection;
   }
@@ -160,6 +168,16 @@ export class LoomViewProvider implements vscode.WebviewViewProvider, vscode.Webv
   }
 }
 
+/** What a connection needs from the view or panel that holds its webview. */
+interface ConnectionHost {
+  /** Shows the tree's label (the view's description, the panel's title). */
+  describe(label: string | undefined): void;
+  page(): string;
+  isVisible(): boolean;
+  receive(message: Exclude<FromWebview, { type: 'ready' }>): void;
+  currentComparison(): ComparisonView | undefined;
+}
+
 /**
  * One webview showing the tree. Until the client posts `ready`, nothing is sent (it would be lost):
  * tree changes are dropped, since `ready` is answered with a fresh snapshot, and other messages wait.
@@ -169,16 +187,42 @@ class WebviewConnection implements vscode.Disposable {
   private readonly waiting: ToWebview[] = [];
   private pendingChanges: TreeChange[] = [];
   private readyTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Whether the page set last has said anything: until then its script may not have started. */
+  private heardFromPage = false;
+  private loads = 0;
+  private loadTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(
     private readonly webview: vscode.Webview,
     private readonly options: Pick<LoomViewOptions, 'source' | 'log'>,
-    private readonly describe: (label: string | undefined) => void,
-    private readonly receive: (message: Exclude<FromWebview, { type: 'ready' }>) => void,
-    private readonly currentComparison: () => ComparisonView | undefined,
+    private readonly host: ConnectionHost,
   ) {
     this.disposables.push(webview.onDidReceiveMessage((raw: unknown) => this.onMessage(raw)));
+  }
+
+  /** Sets the page (a fresh nonce each time, so VS Code loads it anew) and checks that it starts. */
+  load(): void {
+    this.loads++;
+    this.heardFromPage = false;
+    this.webview.html = this.host.page();
+    this.checkLoadLater();
+  }
+
+  private checkLoadLater(): void {
+    clearTimeout(this.loadTimer);
+    this.loadTimer = setTimeout(() => this.loadAgainIfSilent(), LOAD_CHECK_MS);
+  }
+
+  /** A hidden page is not loaded by VS Code at all: it is checked again once shown. */
+  private loadAgainIfSilent(): void {
+    if (this.heardFromPage || !this.host.isVisible()) return;
+    if (this.loads >= LOAD_ATTEMPTS) {
+      this.options.log.error(`Loom view: the page did not start after ${LOAD_ATTEMPTS} attempts; close the view and open it again (Prefill Loom: Show Loom Tree Beside Editor).`);
+      return;
+    }
+    this.options.log.warn(`Loom view: the page did not start within ${LOAD_CHECK_MS / 1000} s (its script did not load); loading it again.`);
+    this.load();
   }
 
   track(...disposables: vscode.Disposable[]): void {
@@ -199,7 +243,7 @@ class WebviewConnection implements vscode.Disposable {
   /** Passes a tree change on; changes fired in the same tick go out as one message. */
   forward(delta: TreeDelta): void {
     if (delta.type === 'reset') {
-      this.describe(delta.tree?.label);
+      this.host.describe(delta.tree?.label);
       if (this.ready) {
         this.flushChanges();
         this.postSnapshot(delta.tree);
@@ -226,11 +270,13 @@ class WebviewConnection implements vscode.Disposable {
       this.pendingChanges = [];
     } else if (!this.ready) {
       this.readyTimer = setTimeout(() => this.ready || this.sync(), READY_GRACE_MS);
+      if (!this.heardFromPage) this.checkLoadLater();
     }
   }
 
   dispose(): void {
     clearTimeout(this.readyTimer);
+    clearTimeout(this.loadTimer);
     this.ready = false;
     for (const disposable of this.disposables.splice(0)) {
       disposable.dispose();
@@ -243,11 +289,13 @@ class WebviewConnection implements vscode.Disposable {
       this.options.log.warn(`Loom view: ignored a message that is not in the protocol: ${brief(raw)}`);
       return;
     }
+    this.heardFromPage = true;
+    clearTimeout(this.loadTimer);
     if (message.type === 'ready') {
       this.sync();
       return;
     }
-    this.receive(message);
+    this.host.receive(message);
   }
 
   /** Sends the whole tree, then whatever waited for the client. */
@@ -256,12 +304,12 @@ class WebviewConnection implements vscode.Disposable {
     this.ready = true;
     this.pendingChanges = [];
     const tree = this.options.source.snapshot();
-    this.describe(tree?.label);
+    this.host.describe(tree?.label);
     this.postSnapshot(tree);
     for (const message of this.waiting.splice(0)) {
       void this.webview.postMessage(message);
     }
-    const comparison = this.currentComparison();
+    const comparison = this.host.currentComparison();
     if (comparison && comparison.rootId === tree?.rootId) {
       void this.webview.postMessage({ type: 'comparison', comparison } satisfies ToWebview);
     }

@@ -44,6 +44,8 @@ export interface NodeSummary {
   readonly durationMs?: number;
   /** Milliseconds since the epoch. */
   readonly createdAt?: number;
+  /** For a node saved from a distribution run: its place (0-based) among the samples asked for. */
+  readonly sample?: { readonly index: number; readonly of: number };
   /** A model node's recorded token probabilities, summarized; absent where none were recorded. */
   readonly tokens?: TokenSummary;
 }
@@ -143,6 +145,8 @@ export type WireNode = readonly [
   stopReason?: number | null,
   durationMs?: number | null,
   createdAt?: number | null,
+  /** A sample's `[index, of]`. */
+  sample?: readonly [number, number] | null,
   /** count, lowest, lowestProbability, meanLogprob, preview (see {@link TokenSummary}). */
   tokens?: readonly [number, string, number, number, readonly number[]] | null,
 ];
@@ -214,6 +218,7 @@ function encodeNode(node: NodeSummary, parent: number, intern: (value: string | 
     intern(node.stopReason),
     node.durationMs ?? null,
     node.createdAt ?? null,
+    node.sample ? [node.sample.index, node.sample.of] : null,
     node.tokens ? [node.tokens.count, node.tokens.lowest, node.tokens.lowestProbability, node.tokens.meanLogprob, node.tokens.preview] : null,
   ];
   while (wire.length > 5 && wire[wire.length - 1] === null) {
@@ -224,7 +229,7 @@ function encodeNode(node: NodeSummary, parent: number, intern: (value: string | 
 
 /** The summary a wire node stands for, given its parent's and children's ids. */
 export function decodeNode(wire: WireNode, parentId: string | undefined, childIds: readonly string[], strings: readonly string[]): NodeSummary {
-  const [id, , flags, preview, textLength, model, temperature, inputTokens, outputTokens, stopReason, durationMs, createdAt, tokens] = wire;
+  const [id, , flags, preview, textLength, model, temperature, inputTokens, outputTokens, stopReason, durationMs, createdAt, sample, tokens] = wire;
   const summary: { -readonly [K in keyof NodeSummary]: NodeSummary[K] } = {
     id,
     author: flags & FLAGS.model ? 'model' : 'user',
@@ -244,6 +249,7 @@ export function decodeNode(wire: WireNode, parentId: string | undefined, childId
   if (stopReason != null) summary.stopReason = strings[stopReason];
   if (durationMs != null) summary.durationMs = durationMs;
   if (createdAt != null) summary.createdAt = createdAt;
+  if (sample != null) summary.sample = { index: sample[0], of: sample[1] };
   if (tokens != null) summary.tokens = { count: tokens[0], lowest: tokens[1], lowestProbability: tokens[2], meanLogprob: tokens[3], preview: tokens[4] };
   return summary;
 }
@@ -408,6 +414,10 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+function isSampleList(value: unknown): value is number[] {
+  return Array.isArray(value) && value.length > 0 && value.length <= MAX_SAVED_SAMPLES && value.every(isCount) && new Set(value).size === value.length;
+}
+
 function isCount(value: unknown): value is number {
   return Number.isSafeInteger(value) && (value as number) >= 0;
 }
@@ -491,6 +501,10 @@ export interface DistributionRunView {
   readonly scripts: readonly { readonly script: string; readonly share: number }[];
   /** The model's own next-token probabilities at the point, where the endpoint gives them. */
   readonly nextToken?: readonly { readonly text: string; readonly probability: number }[];
+  /** Cancelled before every sample ended: the shares are over the samples that completed. */
+  readonly partial: boolean;
+  /** Whether samples can be saved into the document's loom (not when its tree file cannot be used). */
+  readonly savable: boolean;
 }
 
 /** A text's share in both runs of a comparison. */
@@ -513,13 +527,21 @@ export const DISTRIBUTION_EXPORT_FORMATS = ['json', 'csv', 'markdown'] as const;
 export type DistributionExportFormat = (typeof DISTRIBUTION_EXPORT_FORMATS)[number];
 
 /** Messages the host posts to the distribution panel. */
-export type ToDistribution = { readonly type: 'distribution'; readonly view: DistributionPanelView };
+export type ToDistribution =
+  | { readonly type: 'distribution'; readonly view: DistributionPanelView }
+  /** Samples of run `run` are now nodes in the loom; `message` says where, for the panel's status line. */
+  | { readonly type: 'saved'; readonly run: number; readonly samples: readonly number[]; readonly message: string };
+
+/** The most samples one save may name: far above any run, so a bad message cannot make the host work for long. */
+const MAX_SAVED_SAMPLES = 100_000;
 
 /** Messages the distribution panel posts to the host. */
 export type FromDistribution =
   | { readonly type: 'ready' }
   /** Open run `run` as a document in `format`, to save. */
-  | { readonly type: 'export'; readonly run: number; readonly format: DistributionExportFormat };
+  | { readonly type: 'export'; readonly run: number; readonly format: DistributionExportFormat }
+  /** Hang samples `samples` (indices into the run, each once) of run `run` into the loom at the point. */
+  | { readonly type: 'save'; readonly run: number; readonly samples: readonly number[] };
 
 /** Checks a message the distribution panel posted, as {@link parseFromWebview} does for the tree. */
 export function parseFromDistribution(raw: unknown): FromDistribution | undefined {
@@ -532,6 +554,9 @@ export function parseFromDistribution(raw: unknown): FromDistribution | undefine
   const format = DISTRIBUTION_EXPORT_FORMATS.find((f) => f === raw.format);
   if (raw.type === 'export' && isCount(raw.run) && format) {
     return { type: 'export', run: raw.run, format };
+  }
+  if (raw.type === 'save' && isCount(raw.run) && isSampleList(raw.samples)) {
+    return { type: 'save', run: raw.run, samples: [...raw.samples] };
   }
   return undefined;
 }

@@ -3,29 +3,14 @@
  * welcome.md, and its three steps, done literally in order, each show the effect they promise.
  */
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import type { BrowserContext, Frame, Page } from 'playwright-core';
-import { startDemo, WELCOME_STEPS, type Demo } from '../../scripts/demoServer';
-import { launchBrowser } from '../harness/browser';
+import type { Page } from 'playwright-core';
+import { WELCOME_STEPS, type Demo } from '../../scripts/demoServer';
 import { eventually } from '../harness/eventually';
 import { readEditorText, runCommand, waitForWorkbench } from '../harness/workbench';
-import { E2E_KEY } from './loomWorkbench';
+import { demoForSuite, frameWith } from './demoWorkbench';
 
 const SCREENSHOTS = process.env.PREFILL_LOOM_SCREENSHOTS;
-
-/** The first frame (of any webview) holding `selector`. */
-async function frameWith(page: Page, selector: string, what: string): Promise<Frame> {
-  let found: Frame | undefined;
-  await eventually(async () => {
-    for (const frame of page.frames()) {
-      if ((await frame.locator(selector).count().catch(() => 0)) > 0) found = frame;
-    }
-    return found !== undefined;
-  }, what);
-  return found!;
-}
 
 async function snap(page: Page, name: string): Promise<void> {
   if (SCREENSHOTS) await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
@@ -33,21 +18,11 @@ async function snap(page: Page, name: string): Promise<void> {
 
 describe('welcome.md, walked step by step as it says', function () {
   this.timeout(300_000);
+  const session = demoForSuite('pl-welcome-');
   let demo: Demo;
-  let context: BrowserContext;
   let page: Page;
-  let workspace: string;
-
-  before(async () => {
-    workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-welcome-'));
-    demo = await startDemo({ workspace, port: 0, apiKey: E2E_KEY });
-    ({ context, page } = await launchBrowser(demo.codeServer.runDir));
-  });
-
-  after(async () => {
-    await context?.close();
-    await demo?.stop();
-    fs.rmSync(workspace, { recursive: true, force: true });
+  before(() => {
+    ({ demo, page } = session());
   });
 
   it('the bare address opens VS Code with the extension and welcome.md, the cursor at the end of its text', async () => {

@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { launchBrowser } from './browser';
-import { type FromWebview, type NodeSummary, type PerfReport, type ToProbeReport, type ToWebview, type TreeSnapshot } from '../../src/webviews/webviewProtocol';
+import { type FromWebview, type NodeSummary, type PerfReport, type ToDistribution, type ToProbeReport, type ToWebview, type TreeSnapshot } from '../../src/webviews/webviewProtocol';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 export const ORIGIN = 'http://loom.test';
@@ -43,6 +43,7 @@ export interface PageOptions {
 export const CLIENTS = {
   loomView: { script: '/dist/webview.js', style: '/media/loomView.css', title: 'Loom Tree' },
   probeReport: { script: '/dist/probeReport.js', style: '/media/probeReport.css', title: 'Prefill Probe Report' },
+  distribution: { script: '/dist/distribution.js', style: '/media/distribution.css', title: 'Distribution at the Point' },
 } as const;
 export type WebviewClient = keyof typeof CLIENTS;
 
@@ -145,7 +146,7 @@ export async function openClient(context: BrowserContext, requests: string[], op
 }
 
 /** Delivers a host message synchronously, as the webview's message event. */
-export async function send(p: Page, message: ToWebview | ToProbeReport): Promise<void> {
+export async function send(p: Page, message: ToWebview | ToProbeReport | ToDistribution): Promise<void> {
   await p.evaluate((m) => {
     const w = globalThis as unknown as PageWindow;
     w.dispatchEvent(new w.MessageEvent('message', { data: m }));

@@ -36,7 +36,7 @@ describe('Sample Distribution: the distribution panel', function () {
     await closeAllEditors();
   });
   after(async () => {
-    for (const name of ['endpoints', 'defaultEndpoint', 'maxTotalTokens']) await setSetting(name, undefined);
+    for (const name of ['endpoints', 'defaultEndpoint', 'maxTotalTokens', 'concurrency']) await setSetting(name, undefined);
     await server.close();
   });
 
@@ -60,5 +60,77 @@ describe('Sample Distribution: the distribution panel', function () {
     const texts = new Set([...view.runs[0].exact, ...view.runs[1].exact].map((g) => g.text));
     assert.equal(view.aligned?.exact.length, texts.size);
     for (const row of view.aligned!.exact) assert.equal(row.difference, row.shareB - row.shareA);
+  });
+
+  it('saves exactly the chosen samples, then a whole group, as sibling nodes marked as samples, leaving the editor as it was', async () => {
+    const editor = await openDocument(DOCUMENT);
+    const api = await loomApi();
+    const [{ run }] = (await vscode.commands.executeCommand('prefillLoom.sampleDistribution', { count: 12, confirm: false })) as LabelledRun[];
+    const panel = api.distributions.lastPanel!;
+    const chosen = run.samples.filter((s) => s.text.length > 0).slice(0, 3).map((s) => s.index);
+    await panel.receive({ type: 'save', run: 0, samples: chosen });
+    const session = api.sessions.get(editor.document)!;
+    const sampleNodes = () => [...session.tree.preorder()].filter((n) => n.sample);
+    assert.deepEqual(sampleNodes().map((n) => [n.sample!.index, n.sample!.of, n.text]), chosen.map((i) => [i, 12, run.samples[i].text]));
+    const parents = new Set(sampleNodes().map((n) => n.parentId!));
+    assert.equal(parents.size, 1, 'siblings at one point');
+    assert.equal(session.tree.textOf([...parents][0]), 'OK,');
+    assert.ok(sampleNodes().every((n) => n.author === 'model' && n.generation?.endpoint === 'local-chat'));
+    assert.equal(editor.document.getText(), DOCUMENT, 'the editor is unchanged');
+
+    const group = run.summary.exact.find((g) => g.members.every((i) => !chosen.includes(i)))!;
+    await panel.receive({ type: 'save', run: 0, samples: group.members });
+    assert.equal(sampleNodes().length, chosen.length + group.members.length);
+    assert.equal(editor.document.getText(), DOCUMENT);
+  });
+
+  it('exports the run as JSON and CSV documents', async () => {
+    await openDocument(DOCUMENT);
+    const api = await loomApi();
+    await vscode.commands.executeCommand('prefillLoom.sampleDistribution', { count: 6, confirm: false });
+    const panel = api.distributions.lastPanel!;
+    await panel.receive({ type: 'export', run: 0, format: 'json' });
+    const json = JSON.parse(vscode.window.activeTextEditor!.document.getText()) as { samples: unknown[]; totals: { completed: number } };
+    assert.equal(json.samples.length, 6);
+    assert.equal(json.totals.completed, 6);
+    await panel.receive({ type: 'export', run: 0, format: 'csv' });
+    const csv = vscode.window.activeTextEditor!.document.getText();
+    assert.ok(csv.startsWith('index,status,text,'), csv.slice(0, 40));
+    assert.equal(csv.split('\r\n').filter((line) => /^\d+,completed,/.test(line)).length, 6);
+  });
+
+  it('samples with the temperature and max_tokens given for the run, not the document’s', async () => {
+    await openDocument(DOCUMENT);
+    const [{ run }] = (await vscode.commands.executeCommand('prefillLoom.sampleDistribution', { count: 3, confirm: false, temperature: 0.5, maxTokens: 12 })) as LabelledRun[];
+    assert.equal(run.request.temperature, 0.5);
+    assert.equal(run.request.maxTokens, 12);
+    const bodies = server.requests.map((r) => r.body as { temperature?: number; max_tokens?: number });
+    assert.equal(bodies.length, 4, 'three samples, then the next-token request');
+    for (const body of bodies.slice(0, 3)) assert.deepEqual([body.temperature, body.max_tokens], [0.5, 12]);
+    assert.deepEqual([bodies[3].temperature, bodies[3].max_tokens], [0.5, 1], 'the model’s own next-token distribution at the same temperature');
+  });
+
+  it('stops the requests on cancel and keeps what arrived, shown as a partial run', async () => {
+    await setSetting('concurrency', 1);
+    server.setTokenDelay(60);
+    await openDocument(DOCUMENT);
+    const running = vscode.commands.executeCommand('prefillLoom.sampleDistribution', { count: 10, confirm: false }) as Thenable<LabelledRun[]>;
+    const deadline = Date.now() + 60_000;
+    while (server.requests.length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    await vscode.commands.executeCommand('prefillLoom.stopGeneration');
+    const [{ run }] = await running;
+    const made = server.requests.length;
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(server.requests.length, made, 'no request after cancelling');
+    assert.ok(made < 10, `${made} requests`);
+    const { totals } = run.summary;
+    assert.ok(totals.completed >= 2, `${totals.completed} completed`);
+    assert.equal(totals.completed + totals.cancelled, made, 'every sample that was started is kept');
+    assert.equal(totals.notStarted, 10 - made);
+    assert.equal(run.samples.length, made);
+    const view = panelView('Distribution at the Point', [{ label: 'At the cursor', run }]).runs[0];
+    assert.equal(view.partial, true);
+    assert.match(view.facts.find(([k]) => k === 'Samples')![1], new RegExp(`^${totals.completed} of 10 completed, 0 failed, ${10 - totals.completed} cancelled$`));
+    assert.equal(view.exact.reduce((n, g) => n + g.count, 0), totals.completed, 'the groups count the completed samples only');
   });
 });

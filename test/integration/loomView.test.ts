@@ -5,9 +5,13 @@
  * it reacts to keys is tested in Chromium (test/e2e/loomWebviewClient.test.ts).
  */
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LoomViewProvider } from '../../src/webviews/loomViewProvider';
-import type { NodeSummary, TreeSnapshot } from '../../src/webviews/webviewProtocol';
+import type { NodeSummary, PerfReport, TreeSnapshot } from '../../src/webviews/webviewProtocol';
+import { eventually } from '../harness/eventually';
 import { TestViewSource } from './loomTestKit';
 
 const EXTENSION_ID = 'prefill-loom.prefill-loom';
@@ -83,6 +87,23 @@ describe('the loom view provider in VS Code', function () {
     assert.equal(report.rowCount, 3);
     assert.equal(report.renderedRowCount, 3);
     assert.equal(panel.title, 'Loom Tree: story.md');
+  });
+
+  it('loads the page again when its script did not start (a resource that failed to load)', async () => {
+    // Seen in VS Code for the web: two webviews coming up at once, one page's resources requested
+    // before its service worker took over, so its script never ran and the view stayed blank.
+    const real = vscode.extensions.getExtension(EXTENSION_ID)!.extensionUri.fsPath;
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'loom-view-root-'));
+    fs.cpSync(path.join(real, 'media'), path.join(root, 'media'), { recursive: true });
+    fs.mkdirSync(path.join(root, 'dist'));
+    provider.dispose();
+    provider = new LoomViewProvider({ extensionUri: vscode.Uri.file(root), source, log });
+    provider.showBeside({ preserveFocus: true });
+    await new Promise((r) => setTimeout(r, 1500));
+    fs.copyFileSync(path.join(real, 'dist', 'webview.js'), path.join(root, 'dist', 'webview.js'));
+    let reports: PerfReport[] = [];
+    await eventually(async () => (reports = await provider.measure()).length === 1, 'the page to load again and answer', 40_000, 200);
+    assert.equal(reports[0].nodeCount, 3);
   });
 
   it('forwards deltas, batched, and resets to another tree or to none', async () => {

@@ -11,7 +11,7 @@ import type { GenerationOutcome } from '../../src/core/generation/generation';
 import { loadTree, TreeStore } from '../../src/core/loom/treePersistence';
 import { nodeTreeStorage, sidecarPaths, type TreePaths } from '../../src/core/loom/treeStorage';
 import { eventually } from '../harness/eventually';
-import { loomApi } from './loomTestKit';
+import { loomApi, userEdit } from './loomTestKit';
 import { serverSuite } from './serverSuite';
 
 const PREFIX = 'Once upon a tide';
@@ -231,8 +231,7 @@ describe('Fault matrix: tree files', () => {
     const saved = await loadTree(nodeTreeStorage, paths);
     assert.ok(saved.kind === 'loaded', 'written once trusted');
     assert.equal(saved.tree.textOf(saved.currentId), editor.document.getText(), 'with the generation made meanwhile');
-    const session = loom.sessions.get(editor.document)!;
-    session.tree.appendText(session.currentId, ' More.');
+    await userEdit(editor, (d, b) => b.insert(d.positionAt(d.getText().length), ' More.'));
     await loom.sessions.flushAll();
     const again = await loadTree(nodeTreeStorage, paths);
     assert.ok(again.kind === 'loaded' && again.tree.textOf(again.currentId).endsWith(' More.'), 'later changes are saved too');

@@ -155,9 +155,9 @@ describe('distribution: grouping, first words and writing systems', () => {
 
 describe('distribution: exports', () => {
   const samples = [
-    { index: 0, status: 'completed' as const, text: ' a, "b"\nc', replaced: '', stopReason: 'stop', usage: { input_tokens: 3, output_tokens: 4 } },
-    { index: 1, status: 'completed' as const, text: ' a | b', replaced: '', stopReason: 'stop', usage: { input_tokens: 3, output_tokens: 2 } },
-    { index: 2, status: 'failed' as const, text: '', replaced: '', stopReason: null, usage: { input_tokens: 0, output_tokens: 0 }, error: { cause: 'Bad request.', nextStep: 'Fix it.' } },
+    { index: 0, status: 'completed' as const, text: ' a, "b"\nc', replaced: '', stopReason: 'stop', usage: { input_tokens: 3, output_tokens: 4 }, durationMs: 5, requests: 1 },
+    { index: 1, status: 'completed' as const, text: ' a | b', replaced: '', stopReason: 'stop', usage: { input_tokens: 3, output_tokens: 2 }, durationMs: 5, requests: 1 },
+    { index: 2, status: 'failed' as const, text: '', replaced: '', stopReason: null, usage: { input_tokens: 0, output_tokens: 0 }, durationMs: 5, requests: 1, error: { cause: 'Bad request.', nextStep: 'Fix it.' } },
   ];
   const run = {
     request: { endpoint: 'local', model: 'm', temperature: 1, maxTokens: 30, concurrency: 2, prefillTail: 'OK,' },

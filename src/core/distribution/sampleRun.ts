@@ -15,6 +15,9 @@ export interface Sample {
   replaced: string;
   stopReason: string | null;
   usage: TokenUsage;
+  /** Wall time of its requests, and how many (auto-continue makes several). */
+  durationMs: number;
+  requests: number;
   /** Every generated token, where the endpoint gave probabilities. */
   tokens?: TokenLogprob[];
   /** Why it failed, with what to do, for a failed sample. */
@@ -62,6 +65,8 @@ function toSample(index: number, outcome: Awaited<ReturnType<typeof runGeneratio
     replaced: outcome.replaced,
     stopReason: outcome.stopReason,
     usage: outcome.usage,
+    durationMs: outcome.requests.reduce((ms, r) => ms + r.durationMs, 0),
+    requests: outcome.requests.length,
     ...(outcome.tokens ? { tokens: outcome.tokens } : {}),
   };
   if (outcome.status === 'failed') {

@@ -58,6 +58,19 @@ export interface NodeOrigin {
   readonly fields?: Readonly<Record<string, unknown>>;
 }
 
+/**
+ * Marks a node saved from a distribution run (Sample Distribution): one draw among many at its
+ * point, kept for the record, rather than a generation the user chose to continue.
+ */
+export interface SampleMark {
+  /** The run it came from: every sample saved from one run has the same id. */
+  readonly run: string;
+  /** Its place in the run, 0-based. */
+  readonly index: number;
+  /** How many samples the run asked for. */
+  readonly of: number;
+}
+
 /** A shallow patch of {@link GenerationInfo}; a key set to `undefined` (e.g. `error`) is removed. */
 export type GenerationPatch = { readonly [K in keyof GenerationInfo]?: GenerationInfo[K] | undefined };
 
@@ -87,6 +100,7 @@ export interface LoomNode {
   /** The title of the chapter this node starts (the original Loom's chapters). */
   readonly chapter?: string;
   readonly origin?: NodeOrigin;
+  readonly sample?: SampleMark;
 }
 
 /** What {@link LoomTree.removeSubtree} took out, enough to put it back with restoreSubtree. */

@@ -1,7 +1,7 @@
 import type { GenerationInfo, GenerationPatch, LoomNode, NodeKind, RemovedSubtree, TreeOp } from './loomNode';
 import { dropUndefined, TreeIndex, type Entry } from './treeIndex';
 
-export type { Author, GenerationInfo, GenerationPatch, LoomNode, NodeKind, RemovedSubtree, TreeOp } from './loomNode';
+export type { Author, GenerationInfo, GenerationPatch, LoomNode, NodeKind, RemovedSubtree, SampleMark, TreeOp } from './loomNode';
 
 /** What a new child is, besides its text. */
 export interface NodeMeta {
@@ -16,6 +16,7 @@ export interface NodeMeta {
   hidden?: boolean;
   chapter?: string;
   origin?: LoomNode['origin'];
+  sample?: LoomNode['sample'];
   /** An explicit id (import); it must not be in use. Normally the tree makes one. */
   id?: string;
 }

@@ -61,7 +61,7 @@ export function serializeTree(tree: LoomTree, info: { currentId: string; documen
   const lines: string[] = [];
   const paramsNames = new Map<string, string>();
   for (const n of tree.preorder()) {
-    const { id, parentId, author, kind, createdAt, bookmarked, comparesTo, tags, hidden, chapter, origin, text } = n;
+    const { id, parentId, author, kind, createdAt, bookmarked, comparesTo, tags, hidden, chapter, origin, sample, text } = n;
     let generation: unknown = n.generation;
     if (n.generation) {
       const params = JSON.stringify(n.generation.params);
@@ -69,7 +69,7 @@ export function serializeTree(tree: LoomTree, info: { currentId: string; documen
       if (name === undefined) paramsNames.set(params, (name = `p${paramsNames.size}`));
       generation = { ...n.generation, params: name };
     }
-    lines.push(JSON.stringify({ id, parentId, author, kind, createdAt, bookmarked, comparesTo, tags, hidden, chapter, origin, text, generation }));
+    lines.push(JSON.stringify({ id, parentId, author, kind, createdAt, bookmarked, comparesTo, tags, hidden, chapter, origin, sample, text, generation }));
   }
   const params = [...paramsNames].map(([json, name]) => `    ${JSON.stringify(name)}: ${json}`);
   return [
@@ -231,7 +231,7 @@ export function checkNode(raw: unknown, index: number, warnings: Warnings, param
   return undefined;
 }
 
-/** Tags, the hidden mark, the chapter and the origin of an imported node: kept when well-formed, else dropped with a warning. */
+/** Tags, the hidden mark, the chapter, the origin of an imported node and the sample mark: kept when well-formed, else dropped with a warning. */
 function checkLabels(raw: Record<string, unknown>, id: string, warnings: Warnings): void {
   const drop = (key: string) => {
     warnings.add(`node ${id}: malformed "${key}" ignored`);
@@ -255,6 +255,11 @@ function checkLabels(raw: Record<string, unknown>, id: string, warnings: Warning
       (o.parentId === undefined || typeof o.parentId === 'string') &&
       (o.fields === undefined || isObject(o.fields));
     if (!ok) drop('origin');
+  }
+  if ('sample' in raw) {
+    const m = raw.sample;
+    const count = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0;
+    if (!(isObject(m) && typeof m.run === 'string' && count(m.index) && count(m.of))) drop('sample');
   }
 }
 

@@ -80,8 +80,8 @@ export class TreeIndex {
     if (offset < 0 || offset > node.text.length) throw new RangeError(`cannot split node ${id} at ${offset}`);
     if (this.entries.has(headId)) throw new Error(`node id ${headId} is taken`);
     const head: Entry = {
-      // Both halves came from one source: provenance (origin, hidden) goes to both; labels stay with the tail.
-      node: dropUndefined({ id: headId, parentId: node.parentId, text: node.text.slice(0, offset), author: node.author, createdAt: node.createdAt, kind: node.kind, hidden: node.hidden, origin: node.origin }),
+      // Both halves came from one source: provenance (origin, hidden, sample) goes to both; labels stay with the tail.
+      node: dropUndefined({ id: headId, parentId: node.parentId, text: node.text.slice(0, offset), author: node.author, createdAt: node.createdAt, kind: node.kind, hidden: node.hidden, origin: node.origin, sample: node.sample }),
       parent: tail.parent,
       children: [tail],
     };

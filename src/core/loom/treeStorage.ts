@@ -85,16 +85,17 @@ export async function freePath(storage: TreeStorage, file: string): Promise<stri
 }
 
 /**
- * Moves unusable tree files out of the way, keeping them: `story.md.loom.json` becomes
- * `story.md.loom.corrupt-20260102T030405Z.json` (and the journal likewise). Returns the new paths.
+ * Moves tree files out of the way, keeping them: `story.md.loom.json` becomes
+ * `story.md.loom.corrupt-20260102T030405Z.json` (and the journal likewise), `why` naming the reason
+ * in the new name. Returns the new paths.
  */
-export async function moveAside(storage: TreeStorage, paths: TreePaths, now = Date.now()): Promise<Partial<TreePaths>> {
+export async function moveAside(storage: TreeStorage, paths: TreePaths, now = Date.now(), why: 'corrupt' | 'closed' = 'corrupt'): Promise<Partial<TreePaths>> {
   const stamp = fileStamp(now);
   const moved: Partial<TreePaths> = {};
   for (const key of ['snapshot', 'journal'] as const) {
     const from = paths[key];
     if (!(await storage.exists(from))) continue;
-    const to = await freePath(storage, from.replace(/(\.jsonl?)$/, `.corrupt-${stamp}$1`));
+    const to = await freePath(storage, from.replace(/(\.jsonl?)$/, `.${why}-${stamp}$1`));
     await storage.rename(from, to);
     moved[key] = to;
   }

@@ -1,0 +1,124 @@
+/**
+ * The distribution panel's webview client (dist/distribution.js) on its own, in headless Chromium,
+ * with a stub `acquireVsCodeApi` recording what it posts; the panel's wiring in VS Code is tested
+ * in-host (test/integration/distribution.test.ts) and from the palette (distributionPanel.test.ts).
+ */
+import * as assert from 'node:assert/strict';
+import type { Page } from 'playwright-core';
+import { eventually } from '../harness/eventually';
+import { auditPage, CLIENTS, clientBrowserForSuite, openClient, send, takePosted, type PageWindow } from '../harness/webviewClientPage';
+import type { DistributionPanelView, DistributionRunView, FromDistribution } from '../../src/webviews/webviewProtocol';
+
+const HOSTILE = '<img src="x" onerror="window.__pwned=1"><script>window.__pwned=2</script>';
+
+function run(label: string, partial = false): DistributionRunView {
+  const texts = [" I'm here and ready to help", ' 我收到了你的测试消息', " I'm here and ready to help", ` ${HOSTILE}`];
+  return {
+    label,
+    facts: [
+      ['Endpoint', 'local-chat'],
+      ['Samples', partial ? '4 of 10 completed, 0 failed, 6 cancelled' : '4 of 4 completed, 0 failed, 0 cancelled'],
+    ],
+    samples: [...texts.map((text, index) => ({ index, status: 'completed' as const, text })), ...(partial ? [{ index: 4, status: 'cancelled' as const, text: ' half' }] : [])],
+    exact: [
+      { text: texts[0], count: 2, share: 0.5, members: [0, 2] },
+      { text: texts[1], count: 1, share: 0.25, members: [1] },
+      { text: texts[3], count: 1, share: 0.25, members: [3] },
+    ],
+    loose: [
+      { text: texts[0], count: 2, share: 0.5, members: [0, 2] },
+      { text: texts[1], count: 1, share: 0.25, members: [1] },
+      { text: texts[3], count: 1, share: 0.25, members: [3] },
+    ],
+    firstUnit: 'word',
+    firstUnits: [
+      { text: ' I', count: 2, share: 0.5, members: [0, 2] },
+      { text: ' 我', count: 1, share: 0.25, members: [1] },
+      { text: ' <', count: 1, share: 0.25, members: [3] },
+    ],
+    scripts: [
+      { script: 'Latin', share: 0.75 },
+      { script: 'Han', share: 0.25 },
+    ],
+    nextToken: [{ text: ' I', probability: 0.8 }],
+    partial,
+    savable: true,
+  };
+}
+
+const ONE: DistributionPanelView = { title: 'Distribution at the Point', runs: [run('At the cursor')] };
+const TWO: DistributionPanelView = {
+  title: 'Compared Distributions',
+  runs: [run('At the cursor'), run('Without the last word', true)],
+  aligned: {
+    exact: [{ text: ' 我收到了你的测试消息', shareA: 0.25, shareB: 0, difference: -0.25 }],
+    loose: [{ text: ' 我收到了你的测试消息', shareA: 0.25, shareB: 0, difference: -0.25 }],
+  },
+};
+
+describe('the distribution panel webview client', function () {
+  this.timeout(60_000);
+  const browser = clientBrowserForSuite('distribution');
+  let p: Page;
+
+  afterEach(async () => {
+    await p?.close();
+  });
+
+  it('shows groups as inert text, posts the ticked samples, a group or all for saving, and marks them saved', async () => {
+    const requests: string[] = [];
+    p = await openClient(browser(), requests, { client: 'distribution', csp: false });
+    await send(p, { type: 'distribution', view: ONE });
+    assert.equal(await p.locator('h1').textContent(), 'Distribution at the Point');
+    const groups = p.locator('details.group');
+    assert.equal(await groups.count(), 3);
+    assert.match((await groups.nth(0).locator('summary').innerText()).replace(/\s+/g, ' '), /2 \(50\.0%\)/);
+    assert.equal(await p.locator('img, details script').count(), 0, 'no markup from model text');
+    const saveSelected = p.locator('button', { hasText: 'Save selected to the loom' });
+    assert.equal(await saveSelected.isDisabled(), true, 'nothing ticked yet');
+
+    await groups.nth(0).locator('summary').click();
+    await groups.nth(0).getByLabel('Sample 3').check();
+    await groups.nth(1).locator('summary').click();
+    await groups.nth(1).getByLabel('Sample 2').check();
+    assert.equal(await saveSelected.textContent(), 'Save selected to the loom (2)');
+    await saveSelected.click();
+    await groups.nth(0).locator('button', { hasText: 'Save this group to the loom (2)' }).click();
+    await p.locator('button', { hasText: 'Save all 4 to the loom' }).click();
+    assert.deepEqual(await takePosted<FromDistribution>(p), [
+      { type: 'save', run: 0, samples: [2, 1] },
+      { type: 'save', run: 0, samples: [0, 2] },
+      { type: 'save', run: 0, samples: [0, 1, 2, 3] },
+    ]);
+
+    await send(p, { type: 'saved', run: 0, samples: [2, 1], message: 'Saved 2 samples into the loom of demo.md as branches at the point.' });
+    assert.equal(await p.getByRole('status').textContent(), 'Saved 2 samples into the loom of demo.md as branches at the point.');
+    assert.equal(await saveSelected.textContent(), 'Save selected to the loom (0)', 'the ticks are cleared once saved');
+    await p.locator('details.group').nth(0).locator('summary').click();
+    assert.match(await p.locator('details.group').nth(0).locator('li').nth(1).innerText(), /\(in the loom\)/);
+    await p.waitForTimeout(50);
+    assert.equal(await p.evaluate(() => (globalThis as unknown as PageWindow).__pwned), undefined, 'no injected script ran');
+    assert.deepEqual(requests.filter((r) => !['/index.html', '/theme.css', CLIENTS.distribution.style, CLIENTS.distribution.script].includes(r)), [], 'nothing else loads, nothing throws');
+  });
+
+  it('says a cancelled run is partial', async () => {
+    p = await openClient(browser(), [], { client: 'distribution' });
+    await send(p, { type: 'distribution', view: TWO });
+    const notes = p.locator('.run .partial');
+    assert.equal(await notes.count(), 1);
+    assert.match(await notes.innerText(), /^Cancelled: a partial run\. The shares are over the 4 samples that completed/);
+  });
+
+  for (const theme of ['vscode-dark', 'vscode-high-contrast', 'vscode-high-contrast-light'] as const) {
+    it(`passes an axe-core audit with no serious or critical violation, groups open (${theme})`, async () => {
+      p = await openClient(browser(), [], { client: 'distribution', theme });
+      await send(p, { type: 'distribution', view: TWO });
+      await send(p, { type: 'saved', run: 0, samples: [1], message: 'Saved 1 sample into the loom.' });
+      const groups = p.locator('details.group');
+      await groups.evaluateAll((ds) => ds.forEach((d) => ((d as unknown as { open: boolean }).open = true)));
+      const total = await groups.count();
+      await eventually(async () => (await p.locator('details.group ol.samples').count()) === total, 'every group open with its samples');
+      assert.deepEqual(await auditPage(p), []);
+    });
+  }
+});

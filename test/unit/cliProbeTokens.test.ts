@@ -1,19 +1,10 @@
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
-import { runCli } from '../harness/commandLine';
+import { runCli, tempFile } from '../harness/commandLine';
 import { startFakeAnthropic, type FakeAnthropic } from '../server/fakeAnthropic';
 import { simulatorModel } from '../server/simulator/trainedModel';
 
 /** See probeTokenSplit.test.ts: the simulator's continuation after this diverges when prefilled up to "," and ", and". */
 const PROMPT = 'The old woman nodded (it was late)';
-
-function tempFile(name: string, text: string): string {
-  const file = path.join(mkdtempSync(path.join(tmpdir(), 'loom-probe-tokens-')), name);
-  writeFileSync(file, text);
-  return file;
-}
 
 describe('prefill-loom probe --split token (command line, completions route)', function () {
   this.timeout(60_000);

@@ -1,6 +1,6 @@
 import type { TextPiece } from './displayText';
 
-/** A preview piece with the shade band of the token it belongs to (0: likely, not shaded). */
+/** A preview piece with the shade band of the token it belongs to (1 faintest to 4; 0: no token, not shaded). */
 export interface ShadedPiece extends TextPiece {
   readonly band: number;
 }

@@ -60,13 +60,13 @@ export interface TokenSummary {
   readonly meanLogprob: number;
   /**
    * The preview's tokens in order from its start, as pairs: the token's length in the preview
-   * (UTF-16), then its shade band, 0 (likely, unshaded) to {@link SHADE_BANDS} - 1 (least likely).
+   * (UTF-16), then its shade band, 1 (likely, faintest) to {@link SHADE_BANDS} (least likely).
    */
   readonly preview: readonly number[];
 }
 
-/** How many shades a token's probability falls into (band 0 is not shaded). */
-export const SHADE_BANDS = 5;
+/** The strongest shade band (bands count from 1; 0 is text with no token, never shaded). */
+export const SHADE_BANDS = 4;
 
 /** The whole tree of one document. */
 export interface TreeSnapshot {

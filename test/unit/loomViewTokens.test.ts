@@ -28,7 +28,7 @@ describe('the loom view’s summary of a node’s token probabilities', () => {
       meanLogprob: tokens.reduce((sum, t) => sum + t.logprob, 0) / 4,
       preview: [5, shadeBand(0.95), 2, shadeBand(0.6), 9, shadeBand(0.03), 7, shadeBand(0.3)],
     });
-    assert.deepEqual([shadeBand(1), shadeBand(0.95), shadeBand(0.03), shadeBand(0)], [0, 0, SHADE_BANDS - 1, SHADE_BANDS - 1]);
+    assert.deepEqual([shadeBand(1), shadeBand(0.7), shadeBand(0.6), shadeBand(0.3), shadeBand(0.03), shadeBand(0)], [1, 1, 2, 3, SHADE_BANDS, SHADE_BANDS]);
   });
 
   it('bands only the tokens of the preview, cutting the last one where the preview ends', () => {

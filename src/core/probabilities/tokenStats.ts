@@ -7,16 +7,20 @@ export function probabilityOf(logprob: number): number {
 }
 
 /**
- * The lowest probability of each shade band, likeliest first: band 0 (unshaded) from 0.8, then
- * 0.5, 0.2, 0.05, and the last band below that. Coarse on purpose: a shade says "the model hesitated
- * here", the hover gives the number.
+ * The shade bands, strongest first: a token below `below` gets that band. The same four levels as
+ * the editor's shading (tokenShading.ts on the editor branch: fold the two when both are in), so a
+ * token looks alike in the editor and in the loom view.
  */
-const BAND_FLOORS = [0.8, 0.5, 0.2, 0.05] as const;
+const BANDS: ReadonlyArray<{ readonly band: number; readonly below: number }> = [
+  { band: 4, below: 0.1 },
+  { band: 3, below: 0.35 },
+  { band: 2, below: 0.7 },
+  { band: 1, below: Infinity },
+];
 
-/** The shade band of a token's probability, 0 (likely) to 4 (least likely). */
+/** The shade band of a token's probability: 1 (faintest, likely) to 4 (strongest, unlikely). */
 export function shadeBand(probability: number): number {
-  const band = BAND_FLOORS.findIndex((floor) => probability >= floor);
-  return band < 0 ? BAND_FLOORS.length : band;
+  return BANDS.find((b) => probability < b.below)!.band;
 }
 
 /** Where one generated token lies in a node's text (UTF-16 offsets, end exclusive). */

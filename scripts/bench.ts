@@ -10,6 +10,7 @@ import { benchAutoContinueJoin } from '../test/bench/autoContinueJoin';
 import { benchProviderStreaming, type ProviderStreamingResult } from '../test/bench/providerStreaming';
 import { measureFootprint, rebuildForDevelopment, type FootprintResult } from '../test/bench/footprint';
 import type { InHostFigures, InHostPlan } from '../test/bench/inHost/inHostFigures';
+import type { StreamingResult } from '../test/bench/inHost/streamingBench';
 import { runInHostBenchmarks } from '../test/bench/inHostBench';
 import type { Spread } from '../test/bench/stats';
 import { benchStartup, type StartupResult } from '../test/bench/startupBench';
@@ -29,6 +30,8 @@ const FULL_PLAN: Omit<InHostPlan, 'serverUrl'> = {
   viewSizes: [1000, 10_000, 100_000],
   viewRuns: 3,
   viewKeys: true,
+  shadingTokens: 20_000,
+  shadingRuns: 5,
 };
 
 function ms(n: number): string {
@@ -89,16 +92,11 @@ function printFootprint(f: FootprintResult): void {
 }
 
 function printInHost(figures: InHostFigures, plainViews: WebviewClientResult[]): void {
-  const { activation: a, streaming: s, parallel: p, loomView: v } = figures;
+  const { activation: a, streaming: s, parallel: p, loomView: v, tokenShading: t } = figures;
   console.log('\nActivation, in the VS Code extension host (baseline = a fresh require of the SDK alone)');
   console.log(`activate() start to return ${ms(a.activateMs)} (target ≤ 50 ms: ${ratio(a.activateMs, 50)}); fresh require of dist/extension.js ${ms(a.bundleLoadMs)} vs SDK alone ${ms(a.sdkLoadMs)} (${ratio(a.bundleLoadMs, a.sdkLoadMs)})`);
 
-  console.log(`\nStreaming ${s.tokens} tokens (${s.characters} characters) into the editor through Continue at Cursor, in VS Code (baseline = the SDK alone consuming the same stream in the extension host), ${s.editorMs.samples} runs`);
-  console.log(`full text in the document  ${spreadMs(s.editorMs)}   baseline ${spreadMs(s.sdkMs)}   ratio ${ratio(s.editorMs.median, s.sdkMs.median)} (target ≤ 1.05)`);
-  console.log(`delta to document lag      ${spreadMs(s.lagMs)}, max ${ms(s.lagMs.max)} over ${s.lagMs.samples} pieces (target p95 ≤ 16 ms: ${ratio(s.lagMs.p95, 16)})`);
-  console.log(`  its floor: one small edit's round trip to the workbench, idle  ${spreadMs(s.editRoundTripMs)} (lag p95 ÷ round trip p95 ${ratio(s.lagMs.p95, s.editRoundTripMs.p95)})`);
-  console.log(`edits per run              ${s.editsPerRun.toFixed(0)} for ${s.piecesPerRun.toFixed(0)} text pieces (${(s.piecesPerRun / s.editsPerRun).toFixed(1)} pieces per edit)`);
-  console.log(`heap growth per generation median ${s.heapGrowthMB.median.toFixed(1)} MB, p95 ${s.heapGrowthMB.p95.toFixed(1)} MB (document, loom node and journal still held)`);
+  for (const streaming of [s, figures.completionsStreaming]) printEditorStreaming(streaming);
 
   const setup = FULL_PLAN.parallel;
   console.log(`\nParallel branches through generateFromNode, in VS Code (fake server: ${setup.tokensPerBranch} tokens, ${setup.tokenDelayMs} ms before each; prefillLoom.concurrency ${setup.concurrency}; baseline = one branch)`);
@@ -112,6 +110,20 @@ function printInHost(figures: InHostFigures, plainViews: WebviewClientResult[]):
       `${String(r.nodes).padEnd(8)} first render ${spreadMs(r.firstRenderMs)}${plain ? ` ÷ plain page ${ratio(r.firstRenderMs.median, plain.firstRenderMs)}` : ''}; host to answer ${spreadMs(r.hostWallMs)}   ${keys}`,
     );
   }
+
+  console.log(`\nToken probability shading in VS Code, ${t.tokens} recorded tokens with top-5 alternatives (host side: marks from the loom + setDecorations; baseline = the same ranges set on one plain decoration type)`);
+  console.log(`shade the document         ${spreadMs(t.shadeMs)}   baseline ${spreadMs(t.plainMs)}   ratio ${ratio(t.shadeMs.median, t.plainMs.median)} (one frame: ${ratio(t.shadeMs.median, 16)} of 16 ms); the first, decoding the record: ${ms(t.firstShadeMs)}`);
+  console.log(`hover one token            ${spreadMs(t.hoverMs)} over ${t.hoverMs.samples} tokens   baseline (plain-text hover of the word) ${spreadMs(t.plainHoverMs)}   ratio ${ratio(t.hoverMs.median, t.plainHoverMs.median)}`);
+}
+
+function printEditorStreaming(s: StreamingResult): void {
+  const sdk = s.kind === 'anthropic' ? '@anthropic-ai/sdk' : 'openai';
+  console.log(`\nStreaming ${s.tokens} tokens (${s.characters} characters) into the editor through Continue at Cursor on a ${s.kind} endpoint, in VS Code (baseline = ${sdk} alone consuming the same stream in the extension host), ${s.editorMs.samples} runs`);
+  console.log(`full text in the document  ${spreadMs(s.editorMs)}   baseline ${spreadMs(s.sdkMs)}   ratio ${ratio(s.editorMs.median, s.sdkMs.median)} (target ≤ 1.05)`);
+  console.log(`delta to document lag      ${spreadMs(s.lagMs)}, max ${ms(s.lagMs.max)} over ${s.lagMs.samples} pieces (target p95 ≤ 16 ms: ${ratio(s.lagMs.p95, 16)})`);
+  console.log(`  its floor: one small edit's round trip to the workbench, idle  ${spreadMs(s.editRoundTripMs)} (lag p95 ÷ round trip p95 ${ratio(s.lagMs.p95, s.editRoundTripMs.p95)})`);
+  console.log(`edits per run              ${s.editsPerRun.toFixed(0)} for ${s.piecesPerRun.toFixed(0)} text pieces (${(s.piecesPerRun / s.editsPerRun).toFixed(1)} pieces per edit)`);
+  console.log(`heap growth per generation median ${s.heapGrowthMB.median.toFixed(1)} MB, p95 ${s.heapGrowthMB.p95.toFixed(1)} MB (document, loom node and journal still held)`);
 }
 
 function printDistribution(s: SamplingResult, r: PanelRenderResult): void {

@@ -26,6 +26,8 @@ import { RegenerationComparer } from './reproducibility/regenerationComparer';
 import { SendGuard } from './endpoints/sendGuard';
 import { redactingLog } from './endpoints/redactingLog';
 import { rememberEnvironmentSecrets } from './core/providers/secretRedaction';
+import { TokenProbabilities } from './probabilities/tokenProbabilities';
+import { TokenBranching } from './probabilities/tokenBranching';
 
 /** What the extension exposes to other extensions and to its own integration tests. */
 export interface PrefillLoomApi {
@@ -39,6 +41,8 @@ export interface PrefillLoomApi {
   probes: PrefillProbeRunner;
   distributions: DistributionRunner;
   endpointStatus: EndpointStatusBar;
+  tokenProbabilities: TokenProbabilities;
+  tokenBranching: TokenBranching;
   /** How long `activate` took, in milliseconds: the extension's own share of VS Code's startup. */
   activationMs: number;
 }
@@ -63,6 +67,8 @@ export function activate(context: vscode.ExtensionContext): PrefillLoomApi {
   const probes = new PrefillProbeRunner({ sessions, generations, decorations, extensionUri: context.extensionUri, log });
   const distributions = new DistributionRunner({ generations, sessions, extensionUri: context.extensionUri, log });
   const nextToken = new NextTokenPicker(generations);
+  const tokenProbabilities = new TokenProbabilities(sessions, context.workspaceState);
+  const tokenBranching = new TokenBranching({ sessions, generations, probabilities: tokenProbabilities });
   sessionsToFlush = sessions;
 
   const command = (id: string, run: (...args: unknown[]) => unknown) => vscode.commands.registerCommand(`prefillLoom.${id}`, run);
@@ -81,6 +87,7 @@ export function activate(context: vscode.ExtensionContext): PrefillLoomApi {
     decorations,
     probes,
     distributions,
+    tokenProbabilities,
     vscode.workspace.registerTextDocumentContentProvider(LAST_REQUEST_SCHEME, lastRequest),
     vscode.window.registerWebviewViewProvider(LOOM_VIEW_ID, view),
     vscode.window.registerWebviewPanelSerializer(LOOM_PANEL_TYPE, view),
@@ -115,12 +122,16 @@ export function activate(context: vscode.ExtensionContext): PrefillLoomApi {
     command('compareDistributions', (options?: unknown) => distributions.compareAtCursor(undefined, options)),
     command('showNextTokenProbabilities', (options?: unknown) => nextToken.atCursor(undefined, options)),
     command('acceptNextTokenAndContinue', () => nextToken.acceptAndContinue()),
+    command('toggleTokenProbabilities', () => tokenProbabilities.toggle()),
+    command('branchAtToken', (link?: unknown) => tokenBranching.branchAtToken(link)),
+    command('nextTokenAlternative', () => tokenBranching.cycle(1)),
+    command('previousTokenAlternative', () => tokenBranching.cycle(-1)),
     command('clearDivergenceHighlights', () => {
       const editor = vscode.window.activeTextEditor;
       if (editor) decorations.clear(editor.document);
     }),
   );
-  return { generations, lastRequest, sessions, view, viewModel: model, decorations, comparer, probes, distributions, endpointStatus, activationMs: performance.now() - started };
+  return { generations, lastRequest, sessions, view, viewModel: model, decorations, comparer, probes, distributions, endpointStatus, tokenProbabilities, tokenBranching, activationMs: performance.now() - started };
 }
 
 /** Saves every loom before the window goes: a reload or a quit must not lose the last changes. */

@@ -63,6 +63,25 @@ export class ApiKeyStore {
     return true;
   }
 
+  /**
+   * Asks for the key of an endpoint that has none before anything is sent to it (a remote
+   * OpenAI-style server), and stores it; undefined when the user gives none.
+   */
+  async askFor(endpoint: EndpointSettings): Promise<string | undefined> {
+    const key = (
+      await vscode.window.showInputBox({
+        title: `Prefill Loom: API key for ${endpoint.name}`,
+        prompt: `${endpoint.baseUrl} is not on this machine and has no key yet. It is kept in VS Code's secret storage and sent only to this endpoint (OPENAI_API_KEY from the environment would be used too). Nothing is sent without one.`,
+        password: true,
+        ignoreFocusOut: true,
+        placeHolder: 'sk-…',
+      })
+    )?.trim();
+    if (!key) return undefined;
+    await this.store(endpoint, key);
+    return key;
+  }
+
   /** Stores a key for an endpoint just added (Add Endpoint…). */
   async store(endpoint: EndpointSettings, key: string): Promise<void> {
     rememberSecret(key);

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import type { EndpointKind } from '../core/providers/endpointKind';
+import { PREFILL_STYLES, type EndpointKind, type PrefillStyle } from '../core/providers/endpointKind';
 import { ENDPOINT_PRESETS, type EndpointPreset } from '../core/providers/endpointPresets';
-import { DEFAULT_TOP_LOGPROBS, validateEndpoints, type EndpointSettings } from '../core/providers/endpointSettings';
+import { DEFAULT_TOP_LOGPROBS, isLocalEndpoint, validateEndpoints, type EndpointSettings } from '../core/providers/endpointSettings';
 import { baseUrlProblem } from '../core/providers/endpointSafety';
 import type { ApiKeyStore } from './apiKeyStore';
 import { addEndpointSetting, readEndpointConfig, setDefaultEndpoint } from './endpointConfig';
@@ -44,7 +44,8 @@ export async function pickEndpoint(): Promise<EndpointSettings | undefined> {
 
 /**
  * "Prefill Loom: Add Endpoint…": a preset, then only what it cannot know (the kind when it serves
- * two, the address of a local server, a name, the model, a key for a remote one). The endpoint is
+ * two, the address of a local server, a name, the model, a key for a remote one; for a custom
+ * server also its address, prefill style and whether it gives probabilities). The endpoint is
  * written to the user's settings and made the default.
  */
 export async function addEndpoint(keys: ApiKeyStore): Promise<EndpointSettings | undefined> {
@@ -57,8 +58,12 @@ export async function addEndpoint(keys: ApiKeyStore): Promise<EndpointSettings |
   if (!preset) return undefined;
   const kind = await pickKind(preset);
   if (!kind) return undefined;
-  const baseUrl = preset.local ? await askBaseUrl(preset) : preset.baseUrl;
+  const baseUrl = preset.local || preset.custom ? await askBaseUrl(preset) : preset.baseUrl;
   if (!baseUrl) return undefined;
+  const prefillStyle = kind !== 'chat' ? undefined : preset.custom ? await pickPrefillStyle() : preset.prefillStyle;
+  if (kind === 'chat' && !prefillStyle) return undefined;
+  const logprobs = preset.custom ? await askLogprobs() : preset.logprobs;
+  if (logprobs === undefined) return undefined;
   const existing = readEndpointConfig(anthropicBaseUrl()).endpoints;
   const name = await askName(preset, kind, existing);
   if (!name) return undefined;
@@ -71,15 +76,15 @@ export async function addEndpoint(keys: ApiKeyStore): Promise<EndpointSettings |
   });
   if (model === undefined) return undefined;
   const entry: Record<string, unknown> = { name, kind, baseUrl, model: model.trim() };
-  if (kind === 'chat') entry.prefillStyle = preset.prefillStyle;
-  if (preset.logprobs) Object.assign(entry, { logprobs: true, topLogprobs: DEFAULT_TOP_LOGPROBS });
+  if (prefillStyle) entry.prefillStyle = prefillStyle;
+  if (logprobs) Object.assign(entry, { logprobs: true, topLogprobs: DEFAULT_TOP_LOGPROBS });
   const checked = validateEndpoints([entry], '');
   const endpoint = checked.endpoints[1];
   if (!endpoint) {
     void vscode.window.showErrorMessage(`Prefill Loom: ${checked.problems[0]}`);
     return undefined;
   }
-  if (!preset.local && !(await askKey(keys, endpoint))) return undefined;
+  if (!isLocalEndpoint(endpoint) && !(await askKey(keys, endpoint))) return undefined;
   await addEndpointSetting(entry);
   await setDefaultEndpoint(name);
   void vscode.window.showInformationMessage(`Prefill Loom: endpoint ${name} added and picked (${kind}, ${baseUrl}). Continue at Cursor now sends there.`);
@@ -98,12 +103,42 @@ async function pickKind(preset: EndpointPreset): Promise<Exclude<EndpointKind, '
 async function askBaseUrl(preset: EndpointPreset): Promise<string | undefined> {
   const url = await vscode.window.showInputBox({
     title: 'Prefill Loom: Add Endpoint (2/4)',
-    prompt: `Where ${preset.label} listens: the base URL ending in /v1 (the usual port is filled in)`,
+    prompt: preset.custom
+      ? 'The OpenAI-style base URL of the server, the one its /completions and /chat/completions routes hang off (usually ending in /v1)'
+      : `Where ${preset.label} listens: the base URL ending in /v1 (the usual port is filled in)`,
     value: preset.baseUrl,
+    placeHolder: 'http://127.0.0.1:8000/v1',
     ignoreFocusOut: true,
     validateInput: (v) => { const problem = baseUrlProblem(v.trim()); return problem && `The base URL ${problem}, e.g. http://127.0.0.1:8000/v1.`; },
   });
   return url?.trim().replace(/\/+$/, '');
+}
+
+const STYLE_DESCRIPTIONS: Record<PrefillStyle, string> = {
+  continue_final_message: '"continue_final_message": true in the body (vLLM, SGLang)',
+  prefix: '"prefix": true on the last message (DeepSeek beta, Mistral)',
+  partial: '"partial": true on the last message (Qwen/DashScope, Moonshot)',
+  plain: 'nothing extra: the server continues a final assistant message by itself (llama.cpp, Ollama, OpenRouter, Groq)',
+};
+
+/** How the custom server's chat route is told to continue the assistant message. */
+async function pickPrefillStyle(): Promise<PrefillStyle | undefined> {
+  const picked = await vscode.window.showQuickPick(
+    PREFILL_STYLES.map((style) => ({ label: style, description: STYLE_DESCRIPTIONS[style], style })),
+    { title: 'Prefill Loom: Add Endpoint — prefill style', placeHolder: 'How does this server continue the final assistant message? (its documentation says; plain if unsure)' },
+  );
+  return picked?.style;
+}
+
+async function askLogprobs(): Promise<boolean | undefined> {
+  const picked = await vscode.window.showQuickPick(
+    [
+      { label: 'No', description: 'do not ask for token probabilities', logprobs: false },
+      { label: 'Yes', description: `ask for them (${DEFAULT_TOP_LOGPROBS} alternatives per token) and keep them in the loom; the server must support logprobs`, logprobs: true },
+    ],
+    { title: 'Prefill Loom: Add Endpoint — token probabilities', placeHolder: 'Ask this server for token probabilities?' },
+  );
+  return picked?.logprobs;
 }
 
 async function askName(preset: EndpointPreset, kind: EndpointKind, existing: readonly EndpointSettings[]): Promise<string | undefined> {

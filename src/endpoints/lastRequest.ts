@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { CapturedRequest } from '../core/providers/capturedRequest';
-import { toCurlCommand } from '../core/providers/curlCommand';
+import { curlKeyNote, toCurlCommand } from '../core/providers/curlCommand';
 import { redactSecrets } from '../core/providers/secretRedaction';
 
 export const LAST_REQUEST_SCHEME = 'prefill-loom-request';
@@ -45,7 +45,7 @@ export class LastRequestStore implements vscode.TextDocumentContentProvider, vsc
       return;
     }
     await vscode.env.clipboard.writeText(redactSecrets(toCurlCommand(this.last)));
-    void vscode.window.showInformationMessage('Prefill Loom: curl command copied, for bash or zsh. It reads the key from $ANTHROPIC_API_KEY (and a gateway header from the variable named after it).');
+    void vscode.window.showInformationMessage(`Prefill Loom: curl command copied, for bash or zsh. ${curlKeyNote(this.last)}`);
   }
 
   dispose(): void {

@@ -7,6 +7,7 @@ const BUTTONS: Record<ErrorAction, { label: string; run: () => Thenable<unknown>
   retry: { label: 'Retry', run: () => vscode.commands.executeCommand('prefillLoom.continueAtCursor') },
   showLastRequest: { label: 'Show Last Request', run: () => vscode.commands.executeCommand('prefillLoom.showLastRequest') },
   openSettings: { label: 'Open Settings', run: () => vscode.commands.executeCommand('workbench.action.openSettings', 'prefillLoom') },
+  pickEndpoint: { label: 'Pick Endpoint', run: () => vscode.commands.executeCommand('prefillLoom.pickEndpoint') },
 };
 
 /** Shows a failed generation's cause and next step, with a button for each thing the user can do. */

@@ -7,7 +7,7 @@ import { outputTokenBudget } from '../core/providers/connectionSettings';
 import type { DocumentHeader } from '../core/conversation/documentHeader';
 import { runGeneration, type GenerationClient, type GenerationInput, type GenerationOutcome } from '../core/generation/generation';
 import type { LineEnding } from '../core/generation/continuationText';
-import { ANTHROPIC_ENDPOINT_NAME, resolveEndpoint, type EndpointSettings } from '../core/providers/endpointSettings';
+import { ANTHROPIC_ENDPOINT_NAME, isLocalEndpoint, resolveEndpoint, type EndpointSettings } from '../core/providers/endpointSettings';
 import { createOpenAIStyleClient } from '../core/providers/openaiClient';
 import { describeGenerationError } from '../core/generation/generationError';
 import { resolveGenerationParams, type GenerationParams } from '../core/conversation/generationSettings';
@@ -39,6 +39,14 @@ export interface GenerationControllerDeps {
   headers: HeaderDiagnostics;
   guard: SendGuard;
   sessions: LoomSessions;
+}
+
+/** How Continue at Cursor goes on after a branch made at a token. */
+export interface ContinueOptions {
+  /** A node's record: the continuation goes to that node's endpoint with its parameters. */
+  like?: GenerationInfo;
+  /** The continuation joins the undo step of the edit that showed the branch, so one undo takes both back. */
+  joinUndo?: boolean;
 }
 
 /** Everything a request needs that does not depend on where the cursor is. */
@@ -87,9 +95,10 @@ export class GenerationController implements vscode.Disposable {
 
   /**
    * Continues the text before the cursor, streaming into the editor; with `alternatives` > 1 the
-   * others stream into the loom as sibling branches. Resolves when all have ended.
+   * others stream into the loom as sibling branches. Resolves when all have ended. See
+   * {@link ContinueOptions} for a continuation of a branch made at a token.
    */
-  async continueAtCursor(editor: vscode.TextEditor | undefined = vscode.window.activeTextEditor, alternatives = 1): Promise<GenerationOutcome | undefined> {
+  async continueAtCursor(editor: vscode.TextEditor | undefined = vscode.window.activeTextEditor, alternatives = 1, options: ContinueOptions = {}): Promise<GenerationOutcome | undefined> {
     if (!editor) {
       void vscode.window.showInformationMessage('Prefill Loom: open a text file and place the cursor where the model should continue.');
       return undefined;
@@ -103,9 +112,10 @@ export class GenerationController implements vscode.Disposable {
       void vscode.window.showWarningMessage('Prefill Loom: the cursor is inside the document header. Place it in the text after the header.');
       return undefined;
     }
-    const context = await this.requestContext(header);
+    const context = await this.requestContext(header, originEndpoint(options.like));
     if (!context) return undefined;
-    return this.track(document, (abort) => this.streamIntoEditor(document, context, cursor, alternatives, abort));
+    const params = (options.like?.params as GenerationParams | undefined) ?? context.params;
+    return this.track(document, (abort) => this.streamIntoEditor(document, { ...context, params }, cursor, alternatives, abort, options.joinUndo === true));
   }
 
   /** Asks for several continuations at the cursor (the setting's count, or one the user picks). */
@@ -164,7 +174,8 @@ export class GenerationController implements vscode.Disposable {
     for (const s of this.subscriptions) s.dispose();
   }
 
-  private isBusy(document: vscode.TextDocument): boolean {
+  /** Whether a generation runs in the document now; if so the user is told to stop it first. */
+  isBusy(document: vscode.TextDocument): boolean {
     if (!this.running.has(document.uri.toString())) return false;
     void vscode.window.showWarningMessage('Prefill Loom: a generation is already running in this document. Stop it first (Escape).');
     return true;
@@ -194,7 +205,7 @@ export class GenerationController implements vscode.Disposable {
       });
       return undefined;
     }
-    const apiKey = await this.deps.keys.get(endpoint);
+    let apiKey = await this.deps.keys.get(endpoint);
     if (!apiKey && endpoint.kind === 'anthropic') {
       const choice = await vscode.window.showErrorMessage(
         'Prefill Loom: no Anthropic API key. Set one (kept in secret storage), or set ANTHROPIC_API_KEY in the environment.',
@@ -202,6 +213,14 @@ export class GenerationController implements vscode.Disposable {
       );
       if (choice) await vscode.commands.executeCommand('prefillLoom.setApiKey');
       return undefined;
+    }
+    // A server elsewhere without a key would only answer 401 after the text had left the machine.
+    if (!apiKey && !isLocalEndpoint(endpoint)) {
+      apiKey = await this.deps.keys.askFor(endpoint);
+      if (!apiKey) {
+        void vscode.window.showErrorMessage(`Prefill Loom: no API key for ${endpoint.name} (${endpoint.baseUrl}), so nothing was sent. Give one when asked or with Set API Key, or set OPENAI_API_KEY in the environment.`);
+        return undefined;
+      }
     }
     const url = await this.deps.guard.maySend(endpoint.baseUrl, endpoint.kind);
     if (url === undefined) return undefined;
@@ -256,7 +275,7 @@ export class GenerationController implements vscode.Disposable {
     const cursor = document.offsetAt(editor.selection.active);
     let inserted = '';
     await this.track(document, (abort) =>
-      this.streamIntoEditor(document, context, cursor, 1, abort, async ({ onEdit, lineEnding }) => {
+      this.streamIntoEditor(document, context, cursor, 1, abort, false, async ({ onEdit, lineEnding }) => {
         inserted = lineEnding ? outcome.text.replace(/\r\n|\r|\n/g, lineEnding) : outcome.text;
         onEdit?.({ replace: 0, text: inserted });
         return { ...outcome, text: inserted };
@@ -271,6 +290,7 @@ export class GenerationController implements vscode.Disposable {
     cursor: number,
     alternatives: number,
     abort: AbortController,
+    joinUndo = false,
     /** Where the text comes from; by default a generation from the prefill. */
     produce?: (hooks: GenerationHooks) => Promise<GenerationOutcome>,
   ): Promise<GenerationOutcome> {
@@ -281,6 +301,7 @@ export class GenerationController implements vscode.Disposable {
       log.info('The document was closed; stopping its generation.');
       abort.abort();
     }, this.landingProbe);
+    if (joinUndo) insertion.joinPreviousUndoStep();
     const recorder = await GenerationRecorder.forEditor(this.deps.sessions, document, context.params, prefill, origin(context));
     if (recorder?.restLength) insertion.replaceOnFirstEdit(recorder.restLength);
     const tally = new RequestTally(log, this.deps.statusBar, context.params.model);

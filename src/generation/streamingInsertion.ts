@@ -65,6 +65,11 @@ export class StreamingInsertion implements vscode.Disposable {
     this.restToReplace = length;
   }
 
+  /** Makes the streamed text join the undo step of the edit just before it (a branch the editor switched to for it). */
+  joinPreviousUndoStep(): void {
+    this.firstEdit = false;
+  }
+
   push(edit: ContinuationEdit): void {
     this.pendingReplace += edit.replace;
     this.pendingText += edit.text;

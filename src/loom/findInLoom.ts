@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { searchTree, type TreeMatch } from '../core/loom/treeSearch';
 import type { LoomSession } from '../session/loomSession';
 import type { LoomSessions } from '../session/loomSessions';
+import { inertLabel } from '../core/shared/inertLabel';
 
 interface MatchItem extends vscode.QuickPickItem {
   match: TreeMatch;
@@ -43,7 +44,7 @@ function itemOf(session: LoomSession, match: TreeMatch): MatchItem {
   const depth = session.tree.pathTo(node.id).length - 1;
   return {
     // Every field VS Code matches on holds the match, so its filter keeps what the search found.
-    label: `${oneLine(match.before)}${oneLine(match.match)}${oneLine(match.after)}`.trim() || '(empty)',
+    label: inertLabel(`${oneLine(match.before)}${oneLine(match.match)}${oneLine(match.after)}`.trim()) || '(empty)',
     description: `${node.author === 'model' ? 'model' : 'user'} · depth ${depth}${node.tags ? ` · #${node.tags.join(' #')}` : ''}`,
     detail: oneLine(session.tree.textOf(node.id).slice(-80)),
     alwaysShow: true,

@@ -95,27 +95,32 @@ export class LoomSession {
     await this.show(currentId);
   }
 
-  /** Shows the path to `id` in the editor, as one undoable edit of only the part that differs. */
-  async switchTo(id: string): Promise<boolean> {
+  /**
+   * Shows the path to `id` in the editor, as one undoable edit of only the part that differs. With
+   * `openUndoStep`, the edit goes through that editor and leaves its undo step open for what follows.
+   */
+  async switchTo(id: string, openUndoStep?: vscode.TextEditor): Promise<boolean> {
     if (this.headerIsOpen()) {
       void vscode.window.showWarningMessage('Prefill Loom: the document header has no closing "---" line yet. Add it before moving through the loom; the loom follows the document again once the header is closed.');
       return false;
     }
     this.reconcile();
-    return this.show(id);
+    return this.show(id, openUndoStep);
   }
 
-  private async show(id: string): Promise<boolean> {
+  private async show(id: string, openUndoStep?: vscode.TextEditor): Promise<boolean> {
     const target = this.tree.textOf(id);
     const start = this.bodyOffset();
     const current = this.body();
     const prefix = commonPrefixLength(current, target);
     const suffix = commonSuffixLength(current.slice(prefix), target.slice(prefix));
     const range = new vscode.Range(this.document.positionAt(start + prefix), this.document.positionAt(start + current.length - suffix));
-    const edit = new vscode.WorkspaceEdit();
-    edit.replace(this.document.uri, range, target.slice(prefix, target.length - suffix));
+    const text = target.slice(prefix, target.length - suffix);
     this.setCurrent(id);
-    const applied = await vscode.workspace.applyEdit(edit);
+    const applied =
+      openUndoStep?.document === this.document
+        ? await openUndoStep.edit((b) => b.replace(range, text), { undoStopBefore: true, undoStopAfter: false })
+        : await vscode.workspace.applyEdit(withReplacement(this.document.uri, range, text));
     this.reconcile();
     return applied;
   }
@@ -131,6 +136,12 @@ export class LoomSession {
     this.store.setCurrent(id);
     this.currentChanged.fire(id);
   }
+}
+
+function withReplacement(uri: vscode.Uri, range: vscode.Range, text: string): vscode.WorkspaceEdit {
+  const edit = new vscode.WorkspaceEdit();
+  edit.replace(uri, range, text);
+  return edit;
 }
 
 function commonSuffixLength(a: string, b: string): number {

@@ -11,7 +11,7 @@ import { runInHostSuite } from '../harness/inHostSuite';
 import { webviewFrame } from '../harness/workbench';
 import { BENCH_API_KEY, OUTPUT_VARIABLE, PLAN_VARIABLE, type InHostFigures, type InHostPlan } from './inHost/inHostFigures';
 import { parseKeyRequest, type KeyRequest } from './inHost/keyRequest';
-import { createFillResponder } from '../server/fillResponder';
+import { createFillResponder, createFillTextModel } from '../server/fillResponder';
 import { startFakeAnthropic } from '../server/fakeAnthropic';
 
 /** Lines of the workbench console shown when the run fails. */
@@ -22,7 +22,7 @@ export async function runInHostBenchmarks(plan: Omit<InHostPlan, 'serverUrl'>): 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-bench-'));
   const output = path.join(dir, 'figures.json');
   const consoleTail: string[] = [];
-  const server = await startFakeAnthropic({ apiKey: BENCH_API_KEY, responder: createFillResponder() });
+  const server = await startFakeAnthropic({ apiKey: BENCH_API_KEY, responder: createFillResponder(), openAi: { textModel: createFillTextModel() } });
   try {
     const result = await runInHostSuite({
       testsPath: path.join(repoRoot, 'out', 'test', 'bench', 'inHost', 'index'),

@@ -4,8 +4,7 @@ import { runGeneration } from '../../src/core/generation/generation';
 import { createAnthropicClient } from '../../src/core/providers/anthropicClient';
 import { createOpenAIStyleClient } from '../../src/core/providers/openaiClient';
 import { startFakeAnthropic } from '../server/fakeAnthropic';
-import { createFillResponder, fillTokens } from '../server/fillResponder';
-import type { TextModel } from '../server/openai/textModel';
+import { createFillResponder, createFillTextModel, fillTokens } from '../server/fillResponder';
 import { spread, type Spread } from './stats';
 
 /** One kind's figure: the generation loop against its own SDK alone consuming the same stream. */
@@ -19,23 +18,13 @@ export interface ProviderStreamingResult {
 const KEY = 'sk-bench';
 const PREFILL = 'A benchmark prefill, which the fill model ignores:';
 
-/** Always the same fill tokens, one chunk each, however the prompt reads: the wire cost alone. */
-function fillModel(count: number): TextModel {
-  const texts = fillTokens(count);
-  return (_prompt, sampling) => ({
-    tokens: texts.slice(0, sampling.maxTokens).map((text) => ({ text, bytes: [...Buffer.from(text)], logprob: -0.5, top: [] })),
-    ended: sampling.maxTokens > count,
-    promptTokens: 8,
-  });
-}
-
 /**
  * Streams `tokens` tokens from the fake server as fast as it can, through the core generation loop
  * (one request, no auto-continue) and through the kind's SDK alone, alternately, `runs` times each
  * after one warm-up. Plain Node: the loop's own cost, without an editor.
  */
 export async function benchProviderStreaming(tokens: number, runs: number): Promise<ProviderStreamingResult[]> {
-  const server = await startFakeAnthropic({ apiKey: KEY, responder: createFillResponder(), openAi: { textModel: fillModel(tokens) } });
+  const server = await startFakeAnthropic({ apiKey: KEY, responder: createFillResponder(), openAi: { textModel: createFillTextModel() } });
   const params = { model: 'claude-haiku-4-5', user: 'Continue.', max_tokens: tokens + 1 };
   const expected = fillTokens(tokens).join('');
   try {

@@ -15,8 +15,15 @@ export interface LoomWorkbench {
   close(): Promise<void>;
 }
 
-export async function openLoomWorkbench(options: { files: Record<string, string>; settings: Record<string, unknown>; env?: Record<string, string>; responder?: Responder }): Promise<LoomWorkbench> {
+/** `settings` may depend on the server's URL (an OpenAI-style endpoint on it). */
+export async function openLoomWorkbench(options: {
+  files: Record<string, string>;
+  settings: Record<string, unknown> | ((serverUrl: string) => Record<string, unknown>);
+  env?: Record<string, string>;
+  responder?: Responder;
+}): Promise<LoomWorkbench> {
   const server = await startFakeAnthropic({ apiKey: E2E_KEY, responder: options.responder });
+  const settings = typeof options.settings === 'function' ? options.settings(server.url) : options.settings;
   const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-e2e-'));
   for (const [name, content] of Object.entries(options.files)) fs.writeFileSync(path.join(workspace, name), content);
   const close = async (): Promise<void> => {
@@ -26,7 +33,7 @@ export async function openLoomWorkbench(options: { files: Record<string, string>
   };
   let workbench: Workbench | undefined;
   try {
-    workbench = await openWorkbench({ workspace, env: options.env, settings: { 'prefillLoom.baseUrl': server.url, ...options.settings } });
+    workbench = await openWorkbench({ workspace, env: options.env, settings: { 'prefillLoom.baseUrl': server.url, ...settings } });
   } catch (e) {
     await close();
     throw e;

@@ -6,17 +6,17 @@
 import * as assert from 'node:assert/strict';
 import { measureAll } from '../bench/inHost/index';
 import { BENCH_API_KEY } from '../bench/inHost/inHostFigures';
-import { createFillResponder } from '../server/fillResponder';
+import { createFillResponder, createFillTextModel } from '../server/fillResponder';
 import { startFakeAnthropic, type FakeAnthropic } from '../server/fakeAnthropic';
 
 describe('npm run bench in VS Code (smoke sizes)', function () {
   this.timeout(120_000);
   let server: FakeAnthropic;
   // In this host, unlike a full run: only whether the figures come back matters here.
-  before(async () => (server = await startFakeAnthropic({ apiKey: BENCH_API_KEY, responder: createFillResponder() })));
+  before(async () => (server = await startFakeAnthropic({ apiKey: BENCH_API_KEY, responder: createFillResponder(), openAi: { textModel: createFillTextModel() } })));
   after(() => server.close());
 
-  it('measures streaming, parallel branches, the loom view and activation', async () => {
+  it('measures streaming (Messages and completions), parallel branches, the loom view, token shading and activation', async () => {
     const figures = await measureAll({
       serverUrl: server.url,
       streamingTokens: 300,
@@ -25,9 +25,17 @@ describe('npm run bench in VS Code (smoke sizes)', function () {
       viewSizes: [200],
       viewRuns: 1,
       viewKeys: false,
+      shadingTokens: 300,
+      shadingRuns: 1,
     });
-    const { streaming, parallel, loomView, activation } = figures;
+    const { streaming, completionsStreaming, parallel, loomView, activation, tokenShading } = figures;
+    assert.equal(tokenShading.tokens, 300);
+    assert.ok(tokenShading.shadeMs.median > 0 && tokenShading.hoverMs.samples > 0);
     assert.equal(streaming.tokens, 300);
+    assert.deepEqual([streaming.kind, completionsStreaming.kind], ['anthropic', 'completions']);
+    assert.equal(completionsStreaming.characters, streaming.characters, 'the same text through a completions endpoint');
+    assert.ok(completionsStreaming.editorMs.median > 0 && completionsStreaming.sdkMs.median > 0);
+    assert.equal(completionsStreaming.lagMs.samples, completionsStreaming.piecesPerRun);
     assert.ok(streaming.editorMs.median > 0 && streaming.sdkMs.median > 0);
     assert.equal(streaming.editorMs.samples, 1);
     // Tokens arrive far faster than an edit's round trip to the workbench: they must be coalesced.

@@ -216,6 +216,152 @@ describe('Endpoints: completions and chat beside Anthropic', function () {
     assert.deepEqual(nodeTokens(reloaded?.generation), tokens);
   });
 
+  /** Runs `command` with the quick pick answered by the item labelled `label`. */
+  async function runPicking(command: string, label: string): Promise<void> {
+    const pick = replaceWindowFunction('showQuickPick', ((items: Array<{ label: string }>) => Promise.resolve(items.find((i) => i.label === label))) as never);
+    try {
+      await vscode.commands.executeCommand(command);
+    } finally {
+      pick.dispose();
+    }
+  }
+
+  /** A chat endpoint in `style` on a server that continues only that style, made the default. */
+  async function useChatStyle(style: (typeof PREFILL_STYLES)[number]): Promise<void> {
+    await setSetting('endpoints', [...endpoints(), { name: `chat-${style}`, kind: 'chat', baseUrl: base, model: 'simulator', prefillStyle: style }]);
+    await setSetting('defaultEndpoint', `chat-${style}`);
+    server.openAi.setChatPrefill(style === 'continue_final_message' ? CHAT_PREFILL_PROFILES.vllm : CHAT_PREFILL_PROFILES[style]);
+  }
+
+  for (const style of ['continue_final_message', 'partial'] as const) {
+    it(`shows the last request of a ${style} chat endpoint and copies it as curl: the continued assistant message with its flag, and no key`, async () => {
+      await useChatStyle(style);
+      const prefix = 'The storm rolled in over the';
+      await openDocument(`---\nuser: Tell a story.\n---\n${prefix}`);
+      const outcome = await continueAtCursor();
+      assert.equal(outcome?.status, 'completed', JSON.stringify(outcome?.error ?? null));
+      const sent = generationRequests().at(-1)!;
+      await vscode.commands.executeCommand('prefillLoom.showLastRequest');
+      const text = vscode.window.activeTextEditor!.document.getText();
+      const shown = JSON.parse(text);
+      assert.equal(shown.url, `${base}/chat/completions`);
+      assert.deepEqual(shown.body, sent.body);
+      assert.deepEqual(shown.body.messages.at(-1), { role: 'assistant', content: prefix, ...(style === 'partial' ? { partial: true } : {}) });
+      assert.equal(shown.body.continue_final_message, style === 'continue_final_message' ? true : undefined);
+      assert.equal(Object.keys(shown.headers).find((h) => /^(authorization|x-api-key)$/i.test(h)), undefined, 'a local server is sent no key');
+      await vscode.commands.executeCommand('prefillLoom.copyLastRequestAsCurl');
+      const curl = await vscode.env.clipboard.readText();
+      assert.match(curl, new RegExp(`^curl '${base}/chat/completions'`));
+      assert.ok(curl.includes(style === 'partial' ? '"partial":true' : '"continue_final_message":true'), curl);
+      assert.doesNotMatch(curl, /authorization|x-api-key/i);
+      for (const secret of [ENV_OPENAI_KEY, SECRET_A, TEST_KEY]) assert.ok(!text.includes(secret) && !curl.includes(secret), 'no key in the request view or the curl');
+    });
+  }
+
+  it('probes a node made on a chat endpoint, every probe request continuing the assistant text in its style; Show Last Request shows the last', async () => {
+    await useChatStyle('prefix');
+    const prefix = 'The storm rolled in over the';
+    const editor = await openDocument(`---\nuser: Tell a story.\ntemperature: 0\n---\n${prefix}`);
+    const outcome = await continueAtCursor();
+    assert.equal(outcome?.status, 'completed', JSON.stringify(outcome?.error ?? null));
+    const end = editor.document.getText().length;
+    editor.selection = new vscode.Selection(editor.document.positionAt(end - 1), editor.document.positionAt(end - 1));
+    server.reset();
+    const report = await vscode.commands.executeCommand<{ points: Array<{ offset: number }> } | undefined>('prefillLoom.probePrefillConsistency', { split: 'word', samples: 1, probeTokens: 4, confirm: false });
+    assert.ok(report && report.points.length > 0, 'a report with split points');
+    const probes = generationRequests();
+    assert.equal(probes.length, report.points.length, 'one request per split point');
+    for (const request of probes) {
+      assert.equal(request.path, '/v1/chat/completions');
+      const last = (request.body as Body).messages!.at(-1)!;
+      assert.equal(last.role, 'assistant');
+      assert.equal(last.prefix, true);
+      assert.ok(last.content.startsWith(prefix) && (prefix + outcome!.text).startsWith(last.content), last.content);
+    }
+    await vscode.commands.executeCommand('prefillLoom.showLastRequest');
+    const shown = JSON.parse(vscode.window.activeTextEditor!.document.getText());
+    assert.ok(probes.some((r) => JSON.stringify(r.body) === JSON.stringify(shown.body)), 'the view shows a probe request as sent');
+  });
+
+  it('asks for the key of a remote OpenAI-style endpoint before its first request and sends nothing without one; a loopback endpoint needs none', async () => {
+    delete process.env.OPENAI_API_KEY;
+    const remote = { name: 'remote-chat', kind: 'chat', baseUrl: 'http://remote.invalid/v1', model: 'm', prefillStyle: 'plain' };
+    await setSetting('endpoints', [...endpoints(), remote]);
+    await setSetting('defaultEndpoint', 'remote-chat');
+    const asked: string[] = [];
+    let answer: string | undefined;
+    const input = replaceWindowFunction('showInputBox', ((options: vscode.InputBoxOptions) => {
+      asked.push(`key: ${options.title}`);
+      return Promise.resolve(answer);
+    }) as never);
+    const errors: string[] = [];
+    const error = replaceWindowFunction('showErrorMessage', ((message: string) => (errors.push(message), Promise.resolve(undefined))) as never);
+    // The plain-http guard comes after the key; declining it keeps anything from leaving for remote.invalid.
+    const warning = replaceWindowFunction('showWarningMessage', ((message: string) => (asked.push(`guard: ${message}`), Promise.resolve(undefined))) as never);
+    try {
+      await openDocument('The sea was');
+      assert.notEqual((await continueAtCursor())?.status, 'completed');
+      assert.deepEqual(asked, ['key: Prefill Loom: API key for remote-chat']);
+      assert.match(errors.join('\n'), /no API key for remote-chat.*nothing was sent/);
+
+      asked.length = 0;
+      answer = 'sk-remote-typed';
+      await continueAtCursor();
+      assert.equal(asked.length, 2);
+      assert.equal(asked[0], 'key: Prefill Loom: API key for remote-chat');
+      assert.match(asked[1], /^guard: .*remote\.invalid.* plain http/);
+
+      asked.length = 0;
+      await continueAtCursor();
+      assert.equal(asked.length, 1, 'the key was kept: only the guard asks');
+      assert.match(asked[0], /^guard: /);
+      assert.equal(generationRequests().length, 0, 'nothing was sent');
+
+      asked.length = 0;
+      await setSetting('defaultEndpoint', 'local-chat');
+      assert.equal((await continueAtCursor())?.status, 'completed');
+      assert.deepEqual(asked, [], 'a loopback server is asked for no key');
+      assert.equal(generationRequests().at(-1)?.headers.authorization, undefined);
+    } finally {
+      answer = '';
+      await runPicking('prefillLoom.setApiKey', 'remote-chat');
+      input.dispose();
+      error.dispose();
+      warning.dispose();
+      process.env.OPENAI_API_KEY = ENV_OPENAI_KEY;
+    }
+  });
+
+  it('adds a custom server from Add Endpoint: any base URL, the kind and prefill style chosen, no key for a loopback one', async () => {
+    const picks: Record<string, string> = { 'Which server?': 'Custom server', 'Which route?': 'chat', 'How does this server': 'partial', 'Ask this server for token': 'Yes' };
+    const pick = replaceWindowFunction('showQuickPick', ((items: Array<{ label: string }>, options: vscode.QuickPickOptions) => {
+      const answer = Object.entries(picks).find(([question]) => options.placeHolder?.startsWith(question))?.[1];
+      return Promise.resolve(items.find((i) => i.label === answer));
+    }) as never);
+    const prompts: string[] = [];
+    const input = replaceWindowFunction('showInputBox', ((options: vscode.InputBoxOptions) => {
+      prompts.push(options.prompt ?? '');
+      const prompt = options.prompt ?? '';
+      return Promise.resolve(prompt.includes('base URL') ? `${base}/` : prompt.startsWith('A name') ? 'my-server' : prompt.startsWith('The model') ? 'simulator' : undefined);
+    }) as never);
+    try {
+      await vscode.commands.executeCommand('prefillLoom.addEndpoint');
+    } finally {
+      pick.dispose();
+      input.dispose();
+    }
+    assert.equal(prompts.length, 3, `base URL, name and model; no key for a loopback server (asked: ${prompts.join(' | ')})`);
+    const config = vscode.workspace.getConfiguration('prefillLoom');
+    assert.deepEqual(config.get<unknown[]>('endpoints')!.at(-1), { name: 'my-server', kind: 'chat', baseUrl: base, model: 'simulator', prefillStyle: 'partial', logprobs: true, topLogprobs: 5 });
+    assert.equal(config.get('defaultEndpoint'), 'my-server');
+    server.openAi.setChatPrefill(CHAT_PREFILL_PROFILES.partial);
+    await openDocument('---\nuser: Tell a story.\n---\nThe storm rolled in');
+    const outcome = await continueAtCursor();
+    assert.equal(outcome?.status, 'completed', JSON.stringify(outcome?.error ?? null));
+    assert.deepEqual(bodies()[0].messages!.at(-1), { role: 'assistant', content: 'The storm rolled in', partial: true });
+    assert.ok(outcome!.tokens && outcome!.tokens.length > 0, 'probabilities asked for and recorded');
+  });
+
   it('regenerates a node on the endpoint that produced it, whatever the default is now', async () => {
     const editor = await openDocument('The tide came ');
     await continueAtCursor();

@@ -1,3 +1,4 @@
+import type { TextModel } from './openai/textModel';
 import type { Responder } from './responder';
 import { STORY, storyTokens } from './storyResponder';
 
@@ -13,4 +14,16 @@ export function fillTokens(count: number): string[] {
  */
 export function createFillResponder(): Responder {
   return (request) => ({ tokens: fillTokens(Math.max(0, request.max_tokens - 1)), naturalStop: 'end_turn' });
+}
+
+/**
+ * The same for the OpenAI-style routes: max_tokens − 1 fill tokens, one chunk each, ending by
+ * itself, whatever the prompt: the wire cost alone.
+ */
+export function createFillTextModel(): TextModel {
+  return (_prompt, sampling) => ({
+    tokens: fillTokens(Math.max(0, sampling.maxTokens - 1)).map((text) => ({ text, bytes: [...Buffer.from(text)], logprob: -0.5, top: [] })),
+    ended: true,
+    promptTokens: 8,
+  });
 }

@@ -3,7 +3,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { REDACTED, capturingFetch, type CapturedRequest } from '../../src/core/providers/capturedRequest';
-import { toCurlCommand } from '../../src/core/providers/curlCommand';
+import { curlKeyNote, toCurlCommand } from '../../src/core/providers/curlCommand';
 
 describe('request capture and curl', () => {
   it('captures what fetch is given, with credentials redacted', async () => {
@@ -39,6 +39,14 @@ describe('request capture and curl', () => {
     const framed = 'PREFILL_LOOM_BODY\nnot the end';
     const raw = toCurlCommand({ url: 'https://api.example.test', method: 'POST', headers: {}, body: framed });
     assert.equal(execFileSync('bash', ['-c', `f() { cat; }; ${raw.replace(/^curl/, 'f')}`]).toString(), `${framed}\n`, 'a body line equal to the delimiter does not end it');
+  });
+
+  it('says which variable the command reads the key from, or that it sends none', () => {
+    const request = (url: string, headers: Record<string, string>): CapturedRequest => ({ method: 'POST', url, headers, body: '{}' });
+    assert.match(curlKeyNote(request('https://api.anthropic.com/v1/messages', { 'x-api-key': REDACTED })), /\$ANTHROPIC_API_KEY/);
+    assert.match(curlKeyNote(request('https://api.together.xyz/v1/completions', { authorization: REDACTED })), /\$OPENAI_API_KEY/);
+    assert.match(curlKeyNote(request('http://127.0.0.1:8000/v1/chat/completions', {})), /sends no key/);
+    assert.match(curlKeyNote(request('https://gateway.example/v1/messages', { 'x-api-key': REDACTED, 'x-gateway-token': REDACTED })), /\$X_GATEWAY_TOKEN/);
   });
 
   it('redacts every header not known to be harmless, such as a gateway token from ANTHROPIC_CUSTOM_HEADERS', async () => {

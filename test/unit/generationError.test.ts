@@ -18,6 +18,7 @@ describe('describeGenerationError', () => {
     const d = describeGenerationError(apiError(400, 'invalid_request_error', 'This model does not support assistant message prefill. The conversation must end with a user message.'));
     assert.match(d.cause, /does not accept an assistant prefill/);
     assert.match(d.nextStep, /claude-haiku-4-5/);
+    assert.equal(d.actions[0], 'pickEndpoint', 'the fix is one click away');
   });
 
   it('offers the exact request for other 400s', () => {

@@ -27,7 +27,7 @@ type Platform = 'windows' | 'macos' | 'linux';
 
 const contributed: Binding[] = manifest.contributes.keybindings;
 const PLATFORMS: Platform[] = ['windows', 'macos', 'linux'];
-const LOOM_COMMANDS = ['prefillLoom.nextSibling', 'prefillLoom.previousSibling', 'prefillLoom.goToParent', 'prefillLoom.goToChild', 'prefillLoom.regenerateAndCompare'];
+const LOOM_COMMANDS = ['prefillLoom.nextSibling', 'prefillLoom.previousSibling', 'prefillLoom.goToParent', 'prefillLoom.goToChild', 'prefillLoom.regenerateAndCompare', 'prefillLoom.nextTokenAlternative', 'prefillLoom.previousTokenAlternative'];
 
 /**
  * Contexts true only while keyboard focus is outside any text editor: a quick pick, the terminal, a

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { getEventListeners } from 'node:events';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ContinuationEdit } from '../../src/core/generation/continuationText';
@@ -68,13 +69,13 @@ describe('runGeneration on OpenAI-style endpoints', () => {
   });
   after(() => stub.close());
 
-  function generate(options: Partial<OpenAIStyleOptions> & { prefill: string; apiKey?: string; maxTotalTokens?: number; params?: GenerationParams }) {
+  function generate(options: Partial<OpenAIStyleOptions> & { prefill: string; apiKey?: string; maxTotalTokens?: number; params?: GenerationParams; signal?: AbortSignal }) {
     const edits: ContinuationEdit[] = [];
     const client = createOpenAIStyleClient(
       { apiKey: options.apiKey, baseUrl: stub.url, timeoutMs: 10_000, maxRetries: 0 },
       { kind: options.kind ?? 'completions', prefillStyle: options.prefillStyle ?? 'plain', logprobs: options.logprobs ?? 0 },
     );
-    const run = runGeneration({ client, params: options.params ?? PARAMS, prefill: options.prefill, maxTotalTokens: options.maxTotalTokens ?? 100, onEdit: (e) => edits.push(e) });
+    const run = runGeneration({ client, params: options.params ?? PARAMS, prefill: options.prefill, maxTotalTokens: options.maxTotalTokens ?? 100, onEdit: (e) => edits.push(e), signal: options.signal });
     return { run, edits };
   }
 
@@ -92,6 +93,15 @@ describe('runGeneration on OpenAI-style endpoints', () => {
     assert.equal(stub.seen[0].headers.authorization, undefined);
     assert.deepEqual(outcome.usage, { input_tokens: 5, output_tokens: 2 });
     assert.equal(outcome.stopReason, 'stop');
+  });
+
+  it('leaves no abort listener on the caller’s signal once its requests end (one Stop for hundreds of samples)', async () => {
+    const abort = new AbortController();
+    for (let i = 0; i < 3; i++) {
+      stub.replies.push(sse(cmpl('x', 'stop'), '[DONE]'));
+      assert.equal((await generate({ prefill: 'a', signal: abort.signal }).run).status, 'completed');
+    }
+    assert.equal(getEventListeners(abort.signal, 'abort').length, 0);
   });
 
   it('sends the key as a bearer token when the endpoint has one', async () => {

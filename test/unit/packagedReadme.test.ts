@@ -121,6 +121,7 @@ describe('the packaged README', () => {
         'media/loomView.css',
         'media/probeReport.css',
         'media/readme/screenshot.png',
+        'media/readme/token-probabilities.png',
         'media/walkthrough/compare.md',
         'media/walkthrough/continue.md',
         'media/walkthrough/probe.md',

@@ -61,3 +61,82 @@ describe('token probabilities, packed', () => {
     assert.deepEqual(parsed.value.warnings, []);
   });
 });
+
+describe('token probabilities in a tree file, loaded lazily', () => {
+  const generation = (tokens: TokenLogprob[], params: Record<string, unknown> = {}) => ({
+    model: 'base', params, stopReason: 'length', usage: { input_tokens: 1, output_tokens: 4 }, durationMs: 1, requests: 1, status: 'completed' as const, endpoint: 'local-vllm', endpointKind: 'completions' as const, tokens: packTokens(tokens),
+  });
+  const treeText = (params: Record<string, unknown> = {}) => {
+    const tree = LoomTree.create('Once ,"tokens":["a","b","c",4] "tokens":["');
+    let id = tree.rootId;
+    for (let i = 0; i < 3; i++) id = tree.addChild(id, SAMPLE.map((t) => t.text).join(''), { author: 'model', kind: 'generation', generation: generation(SAMPLE, params) }).id;
+    return { text: serializeTree(tree, { currentId: id, document: 'a.md' }), id };
+  };
+  const parsedLengths = (fn: () => void): number[] => {
+    const original = JSON.parse;
+    const lengths: number[] = [];
+    JSON.parse = (text: string, reviver?: Parameters<typeof JSON.parse>[1]) => (lengths.push(text.length), original(text, reviver));
+    try {
+      fn();
+    } finally {
+      JSON.parse = original;
+    }
+    return lengths;
+  };
+
+  it('parses no packed tokens at load (most of a file with probabilities), reads a node\'s tokens exactly when first asked, and saves the file back unchanged', () => {
+    const { text, id } = treeText();
+    const tuples = text.match(/\["[^\n]*?",\d\]/g)!.join('').length;
+    let parsed: ReturnType<typeof parseTreeFile> | undefined;
+    const lengths = parsedLengths(() => (parsed = parseTreeFile(text, 'a.md.loom')));
+    assert.ok(parsed?.ok);
+    assert.ok(Math.max(...lengths) <= text.length - tuples + 3, `JSON.parse saw ${Math.max(...lengths)} of ${text.length} characters, ${tuples} of them packed tokens`);
+    const loaded = parsed.value.tree;
+    assert.equal(serializeTree(loaded, { currentId: id, document: 'a.md' }), text);
+    assert.deepEqual(nodeTokens(loaded.get(id)!.generation), SAMPLE);
+    assert.equal(serializeTree(loaded, { currentId: id, document: 'a.md' }), text);
+    assert.equal(loaded.textOf(loaded.rootId), 'Once ,"tokens":["a","b","c",4] "tokens":["');
+    assert.deepEqual(parsed.value.warnings, []);
+  });
+
+  it('keeps a hand-edited file exact: tokens-like parameters stay parameters, a tokens number is dropped as before, a broken escape costs only that node its tokens', () => {
+    const [texts, layout, logprobs, width] = packTokens(SAMPLE);
+    const params = { tokens: [texts, layout, logprobs, width] };
+    const { text, id } = treeText(params);
+    const loaded = parseTreeFile(text, 'a.md.loom');
+    assert.ok(loaded.ok);
+    assert.deepEqual(loaded.value.tree.get(id)!.generation!.params, params);
+    assert.deepEqual(nodeTokens(loaded.value.tree.get(id)!.generation), SAMPLE);
+
+    const lines = treeText().text.split('\n');
+    const last = lines.map((l) => l.includes('"tokens":[')).lastIndexOf(true);
+    lines[last] = lines[last].replace(/"tokens":\[.*?",\d\]/, '"tokens":0');
+    const numbered = parseTreeFile(lines.join('\n'), 'a.md.loom');
+    assert.ok(numbered.ok);
+    assert.match(numbered.value.warnings.join('\n'), /token probabilities unreadable/);
+    const nodes = [...numbered.value.tree.preorder()].filter((n) => n.generation);
+    assert.deepEqual(nodes.map((n) => nodeTokens(n.generation) !== undefined), [true, true, false]);
+
+    const whole = treeText().text;
+    const firstTuple = whole.indexOf('"tokens":[');
+    const broken = whole.slice(0, firstTuple) + whole.slice(firstTuple).replace('\\"quoted\\"', '\\q');
+    const brokenTree = parseTreeFile(broken, 'a.md.loom');
+    assert.ok(brokenTree.ok);
+    const brokenNodes = [...brokenTree.value.tree.preorder()].filter((n) => n.generation);
+    assert.equal(nodeTokens(brokenNodes[0].generation), undefined);
+    assert.deepEqual(nodeTokens(brokenNodes[1].generation), SAMPLE);
+  });
+
+  it('loads the same tree from the file\'s UTF-8 bytes as from its text, non-ASCII and a byte order mark included, tokens exact', () => {
+    const { text, id } = treeText();
+    const withEmoji = text.replace('"text":"Once', '"text":"Ünce 🙂');
+    for (const file of [withEmoji, `\ufeff${withEmoji}`]) {
+      const fromText = parseTreeFile(file, 'a.md.loom');
+      const fromBytes = parseTreeFile(new Uint8Array(Buffer.from(file, 'utf8')), 'a.md.loom');
+      assert.ok(fromText.ok && fromBytes.ok);
+      assert.equal(fromBytes.value.tree.textOf(id), fromText.value.tree.textOf(id));
+      assert.deepEqual(nodeTokens(fromBytes.value.tree.get(id)!.generation), SAMPLE);
+      assert.equal(serializeTree(fromBytes.value.tree, { currentId: id, document: 'a.md' }), withEmoji);
+    }
+  });
+});

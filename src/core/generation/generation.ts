@@ -114,7 +114,7 @@ export async function runGeneration(input: GenerationInput): Promise<GenerationO
     requests.push(record);
     input.onRequestStart?.(record);
     try {
-      await streamInto(input, record, continuation);
+      await withOwnSignal(input.signal, (signal) => streamInto({ ...input, signal }, record, continuation));
     } catch (e) {
       status = isAbort(e, input.signal) ? 'cancelled' : 'failed';
       error = status === 'failed' ? e : undefined;
@@ -186,6 +186,24 @@ function newRecord({ body, prefillSent }: { body: RequestBody; prefillSent: stri
 /** A follow-up is only worth sending when the last response was cut by `max_tokens` and made progress. */
 function shouldContinue(record: RequestRecord, input: GenerationInput): boolean {
   return isLengthStop(record.stopReason) && record.text.length > 0 && !input.signal?.aborted;
+}
+
+/**
+ * Gives one request a signal of its own, linked to the caller's only while it runs. The OpenAI SDK
+ * adds an abort listener to the signal it is given and never removes it: hundreds of samples or
+ * alternatives under one Stop would pile them up (and Node warns of a leak).
+ */
+async function withOwnSignal<T>(signal: AbortSignal | undefined, send: (signal: AbortSignal | undefined) => Promise<T>): Promise<T> {
+  if (!signal) return send(undefined);
+  const own = new AbortController();
+  const forward = () => own.abort(signal.reason);
+  if (signal.aborted) forward();
+  else signal.addEventListener('abort', forward, { once: true });
+  try {
+    return await send(own.signal);
+  } finally {
+    signal.removeEventListener('abort', forward);
+  }
 }
 
 /**

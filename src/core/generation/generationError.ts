@@ -4,7 +4,7 @@ import { IncompleteResponseError } from './generation';
 import { redactSecrets } from '../providers/secretRedaction';
 
 /** Something the user can do next, offered as a button beside the message. */
-export type ErrorAction = 'setApiKey' | 'retry' | 'showLastRequest' | 'openSettings';
+export type ErrorAction = 'setApiKey' | 'retry' | 'showLastRequest' | 'openSettings' | 'pickEndpoint';
 
 /** A failed generation explained: what happened, and what to do about it. */
 export interface ErrorDescription {
@@ -112,7 +112,7 @@ function describeApiError(e: ApiErrorFacts): ErrorDescription {
           cause: `This model does not accept an assistant prefill (${what}).`,
           nextStep:
             'Pick an endpoint or model that can continue a text: on Anthropic, claude-haiku-4-5 (with `model:` in the document header or `prefillLoom.model`); a base model on a completions endpoint; or a chat endpoint with the prefill style its server needs (see the README, Endpoints).',
-          actions: ['openSettings', 'showLastRequest'],
+          actions: ['pickEndpoint', 'openSettings', 'showLastRequest'],
         };
       }
       return { cause: `The API rejected the request (${what}).`, nextStep: 'Open the last request to see exactly what was sent.', actions: ['showLastRequest'] };

@@ -2,6 +2,7 @@ import { MAX_NODE_ID_LENGTH, type GenerationInfo, type LoomNode, type NodeGenera
 import { LoomTree, normalizeTags, type TreeOptions } from './loomTree';
 import { isEndpointKind } from '../providers/endpointKind';
 import { isPackedShape } from '../providers/tokenLogprobs';
+import { AsideTuples, contentText, setTokensAside, type TreeFileContent } from './tokensAside';
 
 // The tree file ("snapshot"): human-readable JSON with one node per line, so a person can read it,
 // back it up and version it, and a diff shows which nodes changed.
@@ -91,11 +92,19 @@ export function serializeTree(tree: LoomTree, info: { currentId: string; documen
   ].join('\n');
 }
 
-/** Reads a tree file's text (any supported version). Repairs what it can, with warnings; refuses the rest. */
-export function parseTreeFile(text: string, path: string, options: TreeOptions = {}): Parsed<TreeSnapshot> {
+/** Reads a tree file's text or UTF-8 bytes (any supported version). Repairs what it can, with warnings; refuses the rest. */
+export function parseTreeFile(content: TreeFileContent, path: string, options: TreeOptions = {}): Parsed<TreeSnapshot> {
+  const aside = setTokensAside(content);
+  if (aside.tuples.length === 0) return parseBody(aside.text, path, options);
+  const tuples = new AsideTuples(aside.tuples);
+  const fast = parseBody(aside.text, path, options, tuples);
+  return fast.ok && tuples.eachGivenOnce ? fast : parseBody(contentText(content), path, options);
+}
+
+function parseBody(text: string, path: string, options: TreeOptions, tuples?: AsideTuples): Parsed<TreeSnapshot> {
   let raw: unknown;
   try {
-    raw = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+    raw = JSON.parse(text);
   } catch (e) {
     return fail('corrupt', path, `it is not valid JSON (${(e as Error).message})`);
   }
@@ -115,7 +124,7 @@ export function parseTreeFile(text: string, path: string, options: TreeOptions =
   } catch (e) {
     return fail('corrupt', path, `it could not be brought up from format version ${version}: ${(e as Error).message}`);
   }
-  const built = buildTree(current, options);
+  const built = buildTree(current, options, tuples);
   if (typeof built === 'string') return fail('corrupt', path, built);
   if (version < TREE_FORMAT_VERSION) built.migratedFrom = version;
   return { ok: true, value: built };
@@ -162,13 +171,13 @@ const MIGRATIONS: Record<number, (raw: Record<string, unknown>) => Record<string
 };
 
 /** A tree from a current-version object, reattaching orphans under the root; a string says why not. */
-function buildTree(raw: Record<string, unknown>, options: TreeOptions): TreeSnapshot | string {
+function buildTree(raw: Record<string, unknown>, options: TreeOptions, tuples?: AsideTuples): TreeSnapshot | string {
   if (!Array.isArray(raw.nodes)) return '"nodes" is not a list';
   const warnings = new Warnings();
   const params = isObject(raw.params) ? raw.params : {};
   const nodes: LoomNode[] = raw.nodes;
   for (let i = 0; i < nodes.length; i++) {
-    const problem = checkNode(nodes[i], i, warnings, params);
+    const problem = checkNode(nodes[i], i, warnings, params, tuples);
     if (problem) return problem;
   }
   let rootId = typeof raw.rootId === 'string' ? raw.rootId : '';
@@ -208,9 +217,10 @@ const STATUSES: readonly NodeGenerationStatus[] = ['streaming', 'completed', 'ca
 /**
  * Checks a node parsed from JSON and repairs it in place (parsed objects are not copied: at 100,000
  * nodes that matters), lenient about everything but the id and the text; returns why it is unusable.
- * `params` is the snapshot's table of request parameters, which a generation may name.
+ * `params` is the snapshot's table of request parameters, which a generation may name; `tuples`
+ * the token tuples the loader set aside, which a generation's `tokens` may number.
  */
-export function checkNode(raw: unknown, index: number, warnings: Warnings, params: Record<string, unknown> = {}): string | undefined {
+export function checkNode(raw: unknown, index: number, warnings: Warnings, params: Record<string, unknown> = {}, tuples?: AsideTuples): string | undefined {
   if (!isObject(raw)) return `node ${index + 1} is not an object`;
   const { id, text, author } = raw;
   if (typeof id !== 'string' || id === '') return `node ${index + 1} has no "id"`;
@@ -226,7 +236,7 @@ export function checkNode(raw: unknown, index: number, warnings: Warnings, param
   if ('bookmarked' in raw && raw.bookmarked !== true) delete raw.bookmarked;
   if ('comparesTo' in raw && typeof raw.comparesTo !== 'string') delete raw.comparesTo;
   checkLabels(raw, id, warnings);
-  if (raw.generation !== undefined) raw.generation = checkGeneration(raw.generation, id, warnings, params);
+  if (raw.generation !== undefined) raw.generation = checkGeneration(raw.generation, id, warnings, params, tuples);
   else delete raw.generation;
   return undefined;
 }
@@ -263,7 +273,7 @@ function checkLabels(raw: Record<string, unknown>, id: string, warnings: Warning
   }
 }
 
-function checkGeneration(raw: unknown, id: string, warnings: Warnings, params: Record<string, unknown>): GenerationInfo {
+function checkGeneration(raw: unknown, id: string, warnings: Warnings, params: Record<string, unknown>, tuples?: AsideTuples): GenerationInfo {
   const g = isObject(raw) ? raw : {};
   if (typeof g.params === 'string' && Object.hasOwn(params, g.params)) g.params = params[g.params];
   const bad: string[] = [];
@@ -284,7 +294,7 @@ function checkGeneration(raw: unknown, id: string, warnings: Warnings, params: R
   if ('error' in g && typeof g.error !== 'string') delete g.error;
   if ('endpoint' in g && typeof g.endpoint !== 'string') delete g.endpoint;
   if ('endpointKind' in g && !isEndpointKind(g.endpointKind)) delete g.endpointKind;
-  if ('tokens' in g && !isPackedShape(g.tokens)) {
+  if ('tokens' in g && !tuples?.attach(g) && !isPackedShape(g.tokens)) {
     delete g.tokens;
     warnings.add(`node ${id}: token probabilities unreadable; left out`);
   }

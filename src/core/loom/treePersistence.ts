@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { LoomTree, type TreeOptions } from './loomTree';
 import { fail, fileName, parseTreeFile, serializeTree, type TreeFileError, type TreeSnapshot } from './treeFormat';
+import type { TreeFileContent } from './tokensAside';
 import { encodeEntries, journalFits, journalHeader, parseJournal, replayJournal, type JournalEntry, type JournalOp, type ParsedJournal } from './treeJournal';
 import { companionPaths, conflictPath, freePath, journalBackupPath, LinkError, tempPath, type TreePaths, type TreeStorage } from './treeStorage';
 
@@ -38,15 +39,15 @@ export async function loadTree(storage: TreeStorage, paths: TreePaths, options: 
   for (const file of companionPaths(paths)) {
     if (await storage.isLink(file).catch(() => false)) return { kind: 'error', error: fail('link', file, '').error };
   }
-  const snapshotText = await readOrError(storage, paths.snapshot);
-  if (typeof snapshotText === 'object') return snapshotText;
-  const journalText = await readOrError(storage, paths.journal);
-  if (typeof journalText === 'object') return journalText;
-  if (snapshotText === undefined) {
+  const snapshotContent = await readOrError<TreeFileContent>(paths.snapshot, (p) => (storage.readBytes ? storage.readBytes(p) : storage.read(p)));
+  if (isError(snapshotContent)) return snapshotContent;
+  const journalText = await readOrError(paths.journal, (p) => storage.read(p));
+  if (isError(journalText)) return journalText;
+  if (snapshotContent === undefined) {
     if (!journalText) return { kind: 'missing' };
     return { kind: 'error', error: fail('corrupt', paths.journal, `there is no ${fileName(paths.snapshot)} for it to apply to`).error };
   }
-  const snapshot = parseTreeFile(snapshotText, paths.snapshot, options);
+  const snapshot = parseTreeFile(snapshotContent, paths.snapshot, options);
   if (!snapshot.ok) return { kind: 'error', error: snapshot.error };
   const journal = parseJournal(journalText ?? '', paths.journal);
   if (!journal.ok) return { kind: 'error', error: journal.error };
@@ -61,7 +62,7 @@ export async function loadTree(storage: TreeStorage, paths: TreePaths, options: 
   const warnings = [...snapshot.value.warnings, ...journal.value.warnings, ...replay.warnings];
   if (migratedFrom !== undefined || snapshot.value.warnings.length > 0) {
     const name = migratedFrom !== undefined ? `v${migratedFrom}` : 'before-repair';
-    backups.push({ path: await freePath(storage, paths.snapshot.replace(/\.json$/, `.${name}.json`)), text: snapshotText });
+    backups.push({ path: await freePath(storage, paths.snapshot.replace(/\.json$/, `.${name}.json`)), text: asText(snapshotContent) });
   }
   if (journal.value.needsRepair || replay.notApplied > 0) {
     const kept = await freePath(storage, journalBackupPath(paths.journal));
@@ -76,7 +77,7 @@ export async function loadTree(storage: TreeStorage, paths: TreePaths, options: 
     warnings,
     state: {
       seq: replay.seq,
-      snapshotBytes: byteLength(snapshotText),
+      snapshotBytes: typeof snapshotContent === 'string' ? byteLength(snapshotContent) : snapshotContent.length,
       journalBytes: byteLength(journalText ?? ''),
       // A journal that does not extend this snapshot is rewritten even if empty: entries appended to
       // it would not be applied at the next load.
@@ -344,9 +345,20 @@ function newId(): string {
   return randomBytes(6).toString('hex');
 }
 
-async function readOrError(storage: TreeStorage, path: string): Promise<string | undefined | { kind: 'error'; error: TreeFileError }> {
+type ReadError = { kind: 'error'; error: TreeFileError };
+
+function isError(read: unknown): read is ReadError {
+  return typeof read === 'object' && read !== null && !(read instanceof Uint8Array);
+}
+
+/** The file as it is on disk, byte order mark included (for a backup). */
+function asText(content: TreeFileContent): string {
+  return typeof content === 'string' ? content : Buffer.from(content.buffer, content.byteOffset, content.byteLength).toString('utf8');
+}
+
+async function readOrError<T extends TreeFileContent>(path: string, read: (path: string) => Promise<T | undefined>): Promise<T | undefined | ReadError> {
   try {
-    return await storage.read(path);
+    return await read(path);
   } catch (e) {
     if (e instanceof LinkError) return { kind: 'error', error: fail('link', path, '').error };
     return { kind: 'error', error: fail('io', path, (e as Error).message).error };

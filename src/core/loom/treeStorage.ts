@@ -15,6 +15,8 @@ import * as path from 'node:path';
 export interface TreeStorage {
   /** The file's text, or `undefined` if there is no such file. */
   read(path: string): Promise<string | undefined>;
+  /** The file's bytes, where the storage can give them without decoding (a tree file is loaded from them: see tokensAside.ts). */
+  readBytes?(path: string): Promise<Uint8Array | undefined>;
   /** Creates a new file with `data`, flushed to the disk; fails if anything (even a dangling link) is at `path`. */
   create(path: string, data: string): Promise<void>;
   /** Appends `data` (creating the file) and flushes it to the disk before resolving. */
@@ -119,19 +121,9 @@ function fileStamp(now: number): string {
 /** {@link TreeStorage} on the local file system, with fsync for durability. */
 export const nodeTreeStorage: TreeStorage = {
   async read(file) {
-    let handle;
-    try {
-      handle = await openNoFollow(file, constants.O_RDONLY);
-    } catch (e) {
-      if (isNotFound(e)) return undefined;
-      throw e;
-    }
-    try {
-      return await handle.readFile('utf8');
-    } finally {
-      await handle.close();
-    }
+    return (await readNoFollow(file))?.toString('utf8');
   },
+  readBytes: readNoFollow,
   async create(file, data) {
     await writeSynced(file, data, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL);
   },
@@ -155,6 +147,21 @@ export const nodeTreeStorage: TreeStorage = {
     return (await lstatOrUndefined(file))?.isSymbolicLink() ?? false;
   },
 };
+
+async function readNoFollow(file: string): Promise<Buffer | undefined> {
+  let handle;
+  try {
+    handle = await openNoFollow(file, constants.O_RDONLY);
+  } catch (e) {
+    if (isNotFound(e)) return undefined;
+    throw e;
+  }
+  try {
+    return await handle.readFile();
+  } finally {
+    await handle.close();
+  }
+}
 
 /**
  * {@link TreeStorage} in memory: a tree kept while tree files may not be touched (an untrusted

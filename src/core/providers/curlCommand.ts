@@ -46,6 +46,15 @@ export function toCurlCommand(request: CapturedRequest): string {
   return lines.join(' \\\n');
 }
 
+/** What the user is told on copying the command: where it reads the key (and any other redacted header) from, or that it sends none. */
+export function curlKeyNote(request: CapturedRequest): string {
+  const keyVariable = isMessagesRequest(request) ? '$ANTHROPIC_API_KEY' : '$OPENAI_API_KEY';
+  const variables = Object.entries(request.headers)
+    .filter(([, value]) => value === REDACTED)
+    .map(([name]) => secretVariable(name, keyVariable).replace(/^Bearer /, ''));
+  return variables.length === 0 ? 'It sends no key (none was sent).' : `It reads ${variables.join(' and ')} from the environment.`;
+}
+
 /** The Anthropic SDK sends to `…/messages`; the OpenAI-style kinds to `…/completions` and `…/chat/completions`. */
 function isMessagesRequest(request: CapturedRequest): boolean {
   return 'x-api-key' in request.headers || /\/messages(?:\/count_tokens)?(?:\?|$)/.test(request.url);

@@ -19,6 +19,8 @@ export interface EndpointPreset {
   local: boolean;
   /** The endpoint name offered by default. */
   suggestedName: string;
+  /** Any other OpenAI-style server: its base URL, prefill style and probabilities are asked, and a key only when it is not on this machine. */
+  custom?: boolean;
 }
 
 export const ENDPOINT_PRESETS: readonly EndpointPreset[] = [
@@ -36,4 +38,5 @@ export const ENDPOINT_PRESETS: readonly EndpointPreset[] = [
   { label: 'Qwen (DashScope)', kinds: ['chat'], baseUrl: 'https://dashscope-intl.aliyuncs.com/compatible-mode/v1', prefillStyle: 'partial', logprobs: false, local: false, suggestedName: 'qwen' },
   { label: 'Moonshot', kinds: ['chat'], baseUrl: 'https://api.moonshot.ai/v1', prefillStyle: 'partial', logprobs: false, local: false, suggestedName: 'moonshot' },
   { label: 'Groq', kinds: ['chat'], baseUrl: 'https://api.groq.com/openai/v1', prefillStyle: 'plain', logprobs: false, local: false, suggestedName: 'groq' },
+  { label: 'Custom server', kinds: ['completions', 'chat'], baseUrl: '', prefillStyle: 'plain', logprobs: false, local: false, suggestedName: 'custom', custom: true },
 ];

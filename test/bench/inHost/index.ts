@@ -13,6 +13,7 @@ import { BENCH_API_KEY, OUTPUT_VARIABLE, PLAN_VARIABLE, type InHostFigures, type
 import { benchLoomView } from './loomViewBench';
 import { benchParallel } from './parallelBench';
 import { benchStreaming } from './streamingBench';
+import { benchTokenShading } from './tokenShadingBench';
 
 export async function run(): Promise<void> {
   try {
@@ -36,8 +37,10 @@ export async function measureAll(plan: InHostPlan): Promise<InHostFigures> {
     return {
       activation: benchActivation(api, extension.extensionPath),
       streaming: await benchStreaming(api, plan.serverUrl, plan.streamingTokens, plan.streamingRuns),
+      completionsStreaming: await benchStreaming(api, plan.serverUrl, plan.streamingTokens, plan.streamingRuns, 'completions'),
       parallel: await benchParallel(api, plan.serverUrl, plan.parallel),
       loomView: await benchLoomView(extension.extensionUri, plan.viewSizes, plan.viewRuns, plan.viewKeys),
+      tokenShading: await benchTokenShading(api, plan.shadingTokens, plan.shadingRuns),
     };
   } finally {
     await setSetting('baseUrl', undefined);

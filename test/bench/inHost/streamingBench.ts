@@ -1,9 +1,11 @@
 /**
  * Streaming into the editor, inside the extension host: the fake server streams `tokens` tokens as
  * fast as it can, once into a document through the extension's Continue at Cursor and once into the
- * official SDK alone (the baseline), alternately, in the same process.
+ * endpoint kind's own SDK alone (the baseline: `@anthropic-ai/sdk` for Messages, `openai` for
+ * completions), alternately, in the same process.
  */
 import Anthropic from '@anthropic-ai/sdk';
+import OpenAI from 'openai';
 import * as vscode from 'vscode';
 import type { PrefillLoomApi } from '../../../src/extension';
 import { closeAllEditors, openDocument, setSetting } from '../../integration/loomTestKit';
@@ -12,7 +14,11 @@ import { spread, type Spread } from '../stats';
 import { heapUsedMB } from './heap';
 import { BENCH_API_KEY } from './inHostFigures';
 
+/** The endpoint kinds measured: Anthropic's Messages, and the OpenAI-style completions of a base model on a local server. */
+export type StreamingKind = 'anthropic' | 'completions';
+
 export interface StreamingResult {
+  kind: StreamingKind;
   tokens: number;
   characters: number;
   /** From the command to the document holding the whole continuation. */
@@ -36,12 +42,17 @@ export interface StreamingResult {
 const PREFILL = 'A benchmark prefill, which the fill responder ignores:';
 const EDIT_ROUND_TRIPS = 40;
 
-/** `serverUrl`: a fake server with the fill responder (see InHostPlan). */
-export async function benchStreaming(api: PrefillLoomApi, serverUrl: string, tokens: number, runs: number): Promise<StreamingResult> {
+/** `serverUrl`: a fake server with the fill responder and fill text model (see InHostPlan). */
+export async function benchStreaming(api: PrefillLoomApi, serverUrl: string, tokens: number, runs: number, kind: StreamingKind = 'anthropic'): Promise<StreamingResult> {
   const text = fillTokens(tokens).join('');
-  // The fill responder's reply ends by itself one token short of max_tokens: auto-continue has nothing to do.
+  const streamWithSdkAlone = kind === 'anthropic' ? streamWithAnthropicSdk : streamWithOpenAiSdk;
+  // The fill replies end by themselves one token short of max_tokens: auto-continue has nothing to do.
   await setSetting('maxTokens', tokens + 1);
   await setSetting('maxTotalTokens', tokens + 1);
+  if (kind === 'completions') {
+    await setSetting('endpoints', [{ name: BENCH_COMPLETIONS, kind: 'completions', baseUrl: `${serverUrl}/v1`, model: 'fill' }]);
+    await setSetting('defaultEndpoint', BENCH_COMPLETIONS);
+  }
   const editorMs: number[] = [];
   const sdkMs: number[] = [];
   const lags: number[] = [];
@@ -73,10 +84,10 @@ export async function benchStreaming(api: PrefillLoomApi, serverUrl: string, tok
     }
   } finally {
     api.generations.landingProbe = undefined;
-    await setSetting('maxTokens', undefined);
-    await setSetting('maxTotalTokens', undefined);
+    for (const name of ['maxTokens', 'maxTotalTokens', 'endpoints', 'defaultEndpoint']) await setSetting(name, undefined);
   }
   return {
+    kind,
     tokens,
     characters: text.length,
     editorMs: spread(editorMs),
@@ -89,8 +100,10 @@ export async function benchStreaming(api: PrefillLoomApi, serverUrl: string, tok
   };
 }
 
+const BENCH_COMPLETIONS = 'bench-completions';
+
 /** The baseline: the official SDK streaming the same reply, gathering its text and nothing else. */
-async function streamWithSdkAlone(baseURL: string, maxTokens: number): Promise<{ ms: number; text: string }> {
+async function streamWithAnthropicSdk(baseURL: string, maxTokens: number): Promise<{ ms: number; text: string }> {
   const client = new Anthropic({ apiKey: BENCH_API_KEY, baseURL, maxRetries: 0 });
   const start = performance.now();
   const stream = await client.messages.create({
@@ -106,6 +119,16 @@ async function streamWithSdkAlone(baseURL: string, maxTokens: number): Promise<{
   for await (const event of stream) {
     if (event.type === 'content_block_delta' && event.delta.type === 'text_delta') text += event.delta.text;
   }
+  return { ms: performance.now() - start, text };
+}
+
+/** The completions baseline: the `openai` package alone, as the extension's client uses it (a loopback server asks for no key). */
+async function streamWithOpenAiSdk(serverUrl: string, maxTokens: number): Promise<{ ms: number; text: string }> {
+  const client = new OpenAI({ apiKey: 'unused', baseURL: `${serverUrl}/v1`, maxRetries: 0, organization: null, project: null });
+  const start = performance.now();
+  const stream = await client.completions.create({ model: 'fill', prompt: PREFILL, max_tokens: maxTokens, stream: true });
+  let text = '';
+  for await (const chunk of stream) text += chunk.choices[0]?.text ?? '';
   return { ms: performance.now() - start, text };
 }
 

@@ -1,0 +1,197 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { BranchLink, DrawnToken } from '../../src/probabilities/tokenProbabilities';
+import { eventually } from '../harness/eventually';
+import { startFakeAnthropic, type FakeAnthropic } from '../server/fakeAnthropic';
+import { expectedCompletion, expectedTexts, requestSeeds } from '../server/openai/expected';
+import { closeAllEditors, continueAtCursor, loomApi, openDocument, setSetting, TEST_KEY, userEdit } from './loomTestKit';
+
+// Token probabilities in a real VS Code against the simulator behind the completions route: every
+// number the editor shows is checked against what the simulator itself answers the request it got.
+
+const SEED = 23;
+const PREFIX = 'The keeper said ';
+
+interface CompletionsLogprobs {
+  tokens: string[];
+  token_logprobs: number[];
+  top_logprobs: Array<Record<string, number>>;
+}
+
+/** The test's own reading of the shading: four levels, below 10 %, 35 %, 70 %, and the rest. */
+function levelOf(logprob: number): number {
+  const p = Math.exp(logprob);
+  return p < 0.1 ? 4 : p < 0.35 ? 3 : p < 0.7 ? 2 : 1;
+}
+
+describe('Token probabilities in the editor', function () {
+  // Each test generates once or a few times on the simulator and waits for debounced redraws.
+  this.timeout(60_000);
+  let server: FakeAnthropic;
+
+  before(async () => {
+    server = await startFakeAnthropic({ apiKey: TEST_KEY, openAi: { seed: SEED } });
+    await setSetting('endpoints', [{ name: 'local-probs', kind: 'completions', baseUrl: `${server.url}/v1`, model: 'simulator', logprobs: true, topLogprobs: 5 }]);
+    await setSetting('defaultEndpoint', 'local-probs');
+    await setSetting('maxTokens', 10);
+    await setSetting('maxTotalTokens', 10);
+    await loomApi();
+  });
+  afterEach(async () => {
+    const api = await loomApi();
+    if (api.tokenProbabilities.shown) await vscode.commands.executeCommand('prefillLoom.toggleTokenProbabilities');
+    server.reset();
+    await closeAllEditors();
+  });
+  after(async () => {
+    for (const name of ['endpoints', 'defaultEndpoint', 'maxTokens', 'maxTotalTokens']) await setSetting(name, undefined);
+    await server.close();
+  });
+
+  const posts = () => server.requests.filter((r) => r.method === 'POST');
+  /** What the simulator answered the k-th request (its seed is the k-th of the server's sequence). */
+  function answerTo(k: number): { text: string; logprobs: CompletionsLogprobs } {
+    const body = expectedCompletion(posts()[k].body as object, { seed: requestSeeds(SEED, k + 1)[k] });
+    const [choice] = body.choices as Array<{ text: string; logprobs: CompletionsLogprobs }>;
+    return { text: expectedTexts(body)[0], logprobs: choice.logprobs };
+  }
+
+  async function generateShaded(editor: vscode.TextEditor): Promise<{ logprobs: CompletionsLogprobs; drawn: DrawnToken[] }> {
+    const outcome = await continueAtCursor();
+    assert.equal(outcome?.status, 'completed', JSON.stringify(outcome?.error ?? null));
+    const { text, logprobs } = answerTo(0);
+    assert.equal(outcome!.text, text);
+    const api = await loomApi();
+    if (!api.tokenProbabilities.shown) assert.equal(await vscode.commands.executeCommand('prefillLoom.toggleTokenProbabilities'), true);
+    await eventually(() => api.tokenProbabilities.drawnIn(editor.document).length === logprobs.tokens.length, 'every token drawn', 5000, 10);
+    return { logprobs, drawn: api.tokenProbabilities.drawnIn(editor.document) };
+  }
+
+  /** The first token whose alternatives hold another text, and that text. */
+  function tokenWithAlternative(logprobs: CompletionsLogprobs): { index: number; alternative: string; logprob: number } {
+    for (let index = 0; index < logprobs.tokens.length; index++) {
+      const other = Object.entries(logprobs.top_logprobs[index]).find(([text]) => text !== logprobs.tokens[index] && text.length > 0);
+      if (other) return { index, alternative: other[0], logprob: other[1] };
+    }
+    throw new Error('the simulator gave no token with an alternative');
+  }
+
+  it('shades each model token by the probability the simulator gave it, and the hover shows its numbers and alternatives', async () => {
+    const editor = await openDocument(PREFIX);
+    const { logprobs, drawn } = await generateShaded(editor);
+    const text = editor.document.getText();
+    let at = PREFIX.length;
+    drawn.forEach((token, i) => {
+      assert.equal(text.slice(token.start, token.end), logprobs.tokens[i]);
+      assert.equal(token.start, at);
+      assert.equal(token.level, levelOf(logprobs.token_logprobs[i]), `level of token ${i}`);
+      at = token.end;
+    });
+    // The user's text stays unmarked.
+    assert.ok(drawn.every((t) => t.start >= PREFIX.length));
+
+    const { index } = tokenWithAlternative(logprobs);
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, editor.document.positionAt(drawn[index].start));
+    const markdown = hovers.flatMap((h) => h.contents).map((c) => (typeof c === 'string' ? c : c.value)).find((v) => v.includes('log-probability'));
+    assert.ok(markdown, 'our hover is shown');
+    const own = logprobs.token_logprobs[index];
+    assert.ok(markdown.includes(`probability ${(Math.exp(own) * 100).toFixed(1)} %, log-probability ${own.toFixed(3)}`), markdown);
+    for (const [alt, logprob] of Object.entries(logprobs.top_logprobs[index])) {
+      assert.ok(markdown.includes(`| ${(Math.exp(logprob) * 100).toFixed(1)} % | ${logprob.toFixed(3)} |`), `alternative ${JSON.stringify(alt)} in\n${markdown}`);
+    }
+    assert.match(markdown, /command:prefillLoom\.branchAtToken\?/);
+    assert.match(markdown, /Shading: /);
+  });
+
+  it('branches from an alternative: a sibling with exactly that token, then the simulator’s continuation after it', async () => {
+    const editor = await openDocument(PREFIX);
+    const { logprobs, drawn } = await generateShaded(editor);
+    const { index, alternative, logprob } = tokenWithAlternative(logprobs);
+    const before = PREFIX + logprobs.tokens.slice(0, index).join('');
+    const link: BranchLink = { uri: editor.document.uri.toString(), start: drawn[index].start, token: logprobs.tokens[index], text: alternative, logprob };
+    const branch = await vscode.commands.executeCommand<{ nodeId: string; created: boolean }>('prefillLoom.branchAtToken', link);
+    assert.equal(branch?.created, true);
+    const session = (await loomApi()).sessions.get(editor.document)!;
+    const node = session.tree.get(branch.nodeId)!;
+    assert.equal(node.text, alternative);
+    assert.equal(session.tree.textOf(node.parentId!), before);
+    // The written token's tail hangs beside it.
+    assert.ok(session.tree.children(node.parentId!).some((c) => c.id !== node.id && c.text.startsWith(logprobs.tokens[index])));
+    assert.equal(posts().length, 2);
+    assert.equal((posts()[1].body as { prompt: string }).prompt, before + alternative);
+    const continuation = answerTo(1).text;
+    const [child] = session.tree.children(node.id);
+    assert.equal(child.text, continuation);
+    assert.equal(editor.document.getText(), before + alternative + continuation);
+    await eventually(() => session.currentId === child.id, 'the editor shows the new branch', 5000, 10);
+    // One undo takes the whole branch out of the editor (the loom keeps it).
+    const generated = PREFIX + logprobs.tokens.join('');
+    await vscode.commands.executeCommand('undo');
+    assert.equal(editor.document.getText(), generated);
+    assert.ok(session.tree.has(child.id));
+  });
+
+  it('cycles the token under the cursor through its alternatives, making each branch once and reusing it after', async () => {
+    const editor = await openDocument(PREFIX);
+    const { logprobs, drawn } = await generateShaded(editor);
+    const { index } = tokenWithAlternative(logprobs);
+    const original = editor.document.getText();
+    const choices = new Set([logprobs.tokens[index], ...Object.keys(logprobs.top_logprobs[index])].filter((t) => t.length > 0)).size;
+    const position = editor.document.positionAt(drawn[index].start);
+    editor.selection = new vscode.Selection(position, position);
+    const seen: string[] = [];
+    for (let i = 0; i < choices; i++) {
+      const result = await vscode.commands.executeCommand<{ nodeId: string; created: boolean }>('prefillLoom.nextTokenAlternative');
+      assert.ok(result);
+      seen.push(result.nodeId);
+    }
+    // A full cycle comes back to the written text; only the alternatives cost a request each.
+    assert.equal(editor.document.getText(), original);
+    const requests = posts().length;
+    assert.equal(requests, choices);
+    for (let i = 0; i < choices; i++) {
+      const result = await vscode.commands.executeCommand<{ nodeId: string; created: boolean }>('prefillLoom.nextTokenAlternative');
+      assert.deepEqual(result, { nodeId: seen[i], created: false });
+    }
+    assert.equal(posts().length, requests);
+    const back = await vscode.commands.executeCommand<{ nodeId: string; created: boolean }>('prefillLoom.previousTokenAlternative');
+    assert.deepEqual(back, { nodeId: seen[choices - 2], created: false });
+  });
+
+  it('follows a hand edit: the token typed into loses its mark, every other keeps it', async () => {
+    const editor = await openDocument(PREFIX);
+    const { drawn } = await generateShaded(editor);
+    const inside = drawn.findIndex((t) => t.end - t.start >= 2);
+    assert.ok(inside >= 0, 'a token of two characters or more');
+    await userEdit(editor, (d, b) => b.insert(d.positionAt(drawn[inside].start + 1), 'X'));
+    const expected = drawn.filter((_, i) => i !== inside).map((t) => (t.start > drawn[inside].start ? { ...t, start: t.start + 1, end: t.end + 1 } : t));
+    const api = await loomApi();
+    assert.deepEqual(api.tokenProbabilities.drawnIn(editor.document), expected);
+    // Still so once the loom has taken in the edit (its reconcile waits for a pause in typing).
+    const session = api.sessions.get(editor.document)!;
+    await eventually(() => session.tree.textOf(session.currentId) === session.body(), 'the loom to take in the edit', 5000, 10);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.deepEqual(api.tokenProbabilities.drawnIn(editor.document), expected);
+  });
+
+  it('keeps the marks across closing and reopening the document (from the tree file)', async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'loom-tokens-')), 'story.md');
+    fs.writeFileSync(file, PREFIX);
+    const editor = await vscode.window.showTextDocument(vscode.Uri.file(file));
+    const end = editor.document.positionAt(PREFIX.length);
+    editor.selection = new vscode.Selection(end, end);
+    const { drawn } = await generateShaded(editor);
+    await editor.document.save();
+    const api = await loomApi();
+    await api.sessions.flushAll();
+    await closeAllEditors();
+    await eventually(() => vscode.workspace.textDocuments.every((d) => d.uri.fsPath !== file) || true, 'closed', 1000, 10);
+    const reopened = await vscode.window.showTextDocument(vscode.Uri.file(file));
+    await eventually(() => api.sessions.get(reopened.document) !== undefined, 'the loom to load from its tree file', 5000, 10);
+    await eventually(() => api.tokenProbabilities.drawnIn(reopened.document).length === drawn.length, 'the marks to come back', 5000, 10);
+    assert.deepEqual(api.tokenProbabilities.drawnIn(reopened.document), drawn);
+  });
+});

@@ -1,5 +1,6 @@
 import type { LoomNode, LoomTree, TreeOp } from '../core/loom/loomTree';
-import { nodeSpans, probabilityOf, shadeBand, tokenStats, type TokenSpan } from '../core/probabilities/tokenStats';
+import { probabilityOf, shadingLevel } from '../core/probabilities/tokenShading';
+import { nodeSpans, tokenStats, type TokenSpan } from '../core/probabilities/tokenStats';
 import { PREVIEW_CHARS, type NodeSummary, type TokenSummary, type TreeChange, type TreeSnapshot } from '../webviews/webviewProtocol';
 
 /**
@@ -107,7 +108,7 @@ function tokenSummary(spans: TokenSpan[] | undefined): { tokens?: TokenSummary }
   for (const span of spans) {
     if (span.start >= PREVIEW_CHARS) break;
     const length = Math.min(span.end, PREVIEW_CHARS) - span.start;
-    if (length > 0) preview.push(length, shadeBand(probabilityOf(span.token.logprob)));
+    if (length > 0) preview.push(length, shadingLevel(probabilityOf(span.token.logprob)));
   }
   return { tokens: { count: stats.count, lowest: stats.lowest.text, lowestProbability: probabilityOf(stats.lowest.logprob), meanLogprob: stats.meanLogprob, preview } };
 }

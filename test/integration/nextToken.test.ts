@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { GenerationOutcome } from '../../src/core/generation/generation';
-import { shadeBand } from '../../src/core/probabilities/tokenStats';
+import { shadingLevel } from '../../src/core/probabilities/tokenShading';
 import { nodeTokens } from '../../src/core/providers/tokenLogprobs';
 import { decodeNode, encodeTree, type WireTree } from '../../src/webviews/webviewProtocol';
 import type { NextTokenResult } from '../../src/probabilities/nextTokenPicker';
@@ -135,7 +135,7 @@ describe('Show Next-Token Probabilities and the loom view’s token rows (comple
     assert.equal(row.tokens?.meanLogprob, tokens.reduce((sum, t) => sum + t.logprob, 0) / tokens.length);
     const lengths = row.tokens!.preview.filter((_, i) => i % 2 === 0);
     assert.deepEqual(lengths, tokens.map((t) => t.text.length).filter((n) => n > 0));
-    assert.deepEqual(row.tokens!.preview.filter((_, i) => i % 2 === 1), tokens.filter((t) => t.text.length > 0).map((t) => shadeBand(Math.exp(t.logprob))));
+    assert.deepEqual(row.tokens!.preview.filter((_, i) => i % 2 === 1), tokens.filter((t) => t.text.length > 0).map((t) => shadingLevel(Math.exp(t.logprob))));
   });
 
   it('says an Anthropic endpoint gives no token probabilities, and which kinds do, sending nothing', async () => {

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { LoomTree } from '../../src/core/loom/loomTree';
 import { packTokens, type TokenLogprob } from '../../src/core/providers/tokenLogprobs';
-import { shadeBand } from '../../src/core/probabilities/tokenStats';
+import { shadingLevel } from '../../src/core/probabilities/tokenShading';
 import { summarize } from '../../src/loom/loomViewDeltas';
 import { PREVIEW_CHARS, SHADE_BANDS } from '../../src/webviews/webviewProtocol';
 
@@ -26,9 +26,9 @@ describe('the loom view’s summary of a node’s token probabilities', () => {
       lowest: ' midnight',
       lowestProbability: Math.exp(Math.log(0.03)),
       meanLogprob: tokens.reduce((sum, t) => sum + t.logprob, 0) / 4,
-      preview: [5, shadeBand(0.95), 2, shadeBand(0.6), 9, shadeBand(0.03), 7, shadeBand(0.3)],
+      preview: [5, shadingLevel(0.95), 2, shadingLevel(0.6), 9, shadingLevel(0.03), 7, shadingLevel(0.3)],
     });
-    assert.deepEqual([shadeBand(1), shadeBand(0.7), shadeBand(0.6), shadeBand(0.3), shadeBand(0.03), shadeBand(0)], [1, 1, 2, 3, SHADE_BANDS, SHADE_BANDS]);
+    assert.deepEqual([shadingLevel(1), shadingLevel(0.7), shadingLevel(0.6), shadingLevel(0.3), shadingLevel(0.03), shadingLevel(0)], [1, 1, 2, 3, SHADE_BANDS, SHADE_BANDS]);
   });
 
   it('bands only the tokens of the preview, cutting the last one where the preview ends', () => {

@@ -2,7 +2,7 @@ import { runGeneration, type GenerationClient, type GenerationOutcome } from '..
 import type { GenerationParams } from '../conversation/generationSettings';
 import { documentedTopLogprobs } from '../providers/endpointKind';
 import { OpenAIStyleClient } from '../providers/openaiClient';
-import { probabilityOf } from '../probabilities/tokenStats';
+import { probabilityOf } from '../probabilities/tokenShading';
 
 /** The model's own probabilities for the next token at the point, as the endpoint reported them, most likely first. */
 export interface NextTokenDistribution {

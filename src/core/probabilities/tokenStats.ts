@@ -1,28 +1,6 @@
 import { unpackTokens, type PackedTokens, type TokenLogprob } from '../providers/tokenLogprobs';
 import { partialCharacterBytes } from './tokenText';
 
-/** A probability from a log-probability; rounding can make a server's logprob a hair above 0. */
-export function probabilityOf(logprob: number): number {
-  return Math.min(1, Math.exp(logprob));
-}
-
-/**
- * The shade bands, strongest first: a token below `below` gets that band. The same four levels as
- * the editor's shading (tokenShading.ts on the editor branch: fold the two when both are in), so a
- * token looks alike in the editor and in the loom view.
- */
-const BANDS: ReadonlyArray<{ readonly band: number; readonly below: number }> = [
-  { band: 4, below: 0.1 },
-  { band: 3, below: 0.35 },
-  { band: 2, below: 0.7 },
-  { band: 1, below: Infinity },
-];
-
-/** The shade band of a token's probability: 1 (faintest, likely) to 4 (strongest, unlikely). */
-export function shadeBand(probability: number): number {
-  return BANDS.find((b) => probability < b.below)!.band;
-}
-
 /** Where one generated token lies in a node's text (UTF-16 offsets, end exclusive). */
 export interface TokenSpan {
   readonly start: number;

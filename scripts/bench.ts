@@ -14,6 +14,7 @@ import type { StreamingResult } from '../test/bench/inHost/streamingBench';
 import { runInHostBenchmarks } from '../test/bench/inHostBench';
 import type { Spread } from '../test/bench/stats';
 import { benchStartup, type StartupResult } from '../test/bench/startupBench';
+import { benchLoomImport, benchTreeFind, type LoomImportResult, type TreeFindResult } from '../test/bench/loomInterop';
 import { benchWebviewClient, type WebviewClientResult } from '../test/bench/webviewClientBench';
 import { benchPanelRender, benchSampling, type PanelRenderResult, type SamplingResult } from '../test/bench/distributionBench';
 
@@ -21,6 +22,8 @@ const smoke = process.argv.includes('--smoke');
 /** `--startup`: only the start-up figure (a minute, where the full run takes several). */
 const startupOnly = process.argv.includes('--startup');
 const STARTUP_RUNS = 3;
+/** `--looms`: only the import and find figures (issue 15), in plain Node. */
+const loomsOnly = process.argv.includes('--looms');
 
 /** The in-host sizes of a full run (the smoke plan is the integration test's). */
 const FULL_PLAN: Omit<InHostPlan, 'serverUrl'> = {
@@ -133,6 +136,20 @@ function printDistribution(s: SamplingResult, r: PanelRenderResult): void {
   console.log(`render ${spreadMs(r.renderMs)} vs baseline ${spreadMs(r.baselineParseMs)} (${ratio(r.renderMs.median, r.baselineParseMs.median)}); every group opened ${spreadMs(r.openAllMs)}`);
 }
 
+function printLooms(): void {
+  const imported: LoomImportResult = benchLoomImport(smoke ? 500 : 100_000, smoke ? 1 : 5);
+  const r = imported;
+  console.log('\nImport from another loom: a generated Loom (socketteer/loom) file, read + parse + import into a loom tree (baseline = read + JSON.parse of the same file)');
+  console.log(
+    `${String(r.nodes).padEnd(8)} ${(r.fileBytes / 1e6).toFixed(1)} MB, depth ${r.depth}, ${r.withTokens} nodes with tokens: import ${spreadMs(r.importMs)}; baseline ${spreadMs(r.parseMs)}; ratio of medians ${ratio(r.importMs.median, r.parseMs.median)} (target ≤ 1.5); CPU time ${ms(r.importCpuMs.median)} vs ${ms(r.parseCpuMs.median)} (${ratio(r.importCpuMs.median, r.parseCpuMs.median)})`,
+  );
+  console.log('\nFind in the loom over every node (baseline = a plain toLowerCase().includes scan of the same texts)');
+  for (const query of ['dragon gull', 'lighthouse', 'lamp']) {
+    const f: TreeFindResult = benchTreeFind(imported.tree, query, smoke ? 2 : 21);
+    console.log(`${String(f.nodes).padEnd(8)} "${f.query}" ${f.matches} matches: find ${spreadMs(f.findMs)}; scan ${spreadMs(f.scanMs)}; ratio of medians ${ratio(f.findMs.median, f.scanMs.median)} (target median ≤ 50 ms: ${ratio(f.findMs.median, 50)}); CPU time ${ms(f.findCpuMs.median)} vs ${ms(f.scanCpuMs.median)}`);
+  }
+}
+
 function printStartup(r: StartupResult): void {
   console.log(`\nStart-up, window reload in code-server (${r.runs} runs; baseline = the same window with the extension disabled, reload → the document's text visible)`);
   console.log(`reload → loom tree visible    ${spreadMs(r.treeVisible)}  ÷ baseline (${spreadMs(r.baseline)}): ${ratio(r.treeVisible.median, r.baseline.median)}`);
@@ -143,6 +160,10 @@ async function main(): Promise<void> {
   console.log(`Prefill Loom benchmarks — ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}${smoke ? ' (smoke sizes)' : ''}`);
   if (startupOnly) {
     printStartup(await benchStartup(STARTUP_RUNS));
+    return;
+  }
+  if (loomsOnly) {
+    printLooms();
     return;
   }
   printTreeScale(await benchTreeScale(smoke ? [50, 200] : [1000, 10000, 100000]));
@@ -157,6 +178,7 @@ async function main(): Promise<void> {
     printWebviewClient(r);
   }
   printDistribution(await benchSampling(smoke ? 10 : 200, smoke ? 10 : 50, 4, smoke ? 1 : 5), await benchPanelRender(smoke ? 50 : 1000, smoke ? 1 : 5));
+  printLooms();
   const join = await benchAutoContinueJoin(smoke ? 3 : 10);
   console.log(`\nAuto-continue join: ${join.boundaries} forced max_tokens boundaries, joined text ${join.equal ? 'equals' : 'DIFFERS FROM'} the server's full text (${join.requests} requests, ${join.characters} characters).`);
   // A full run measures VS Code with the bundles as shipped, then puts the development build back.

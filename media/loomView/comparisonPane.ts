@@ -1,5 +1,6 @@
 import type { ComparisonRun, ComparisonView } from '../../src/webviews/webviewProtocol';
 import { textPieces } from './displayText';
+import { barButton } from './textElements';
 
 /** What the pane's buttons ask for. */
 export interface ComparisonActions {
@@ -29,9 +30,9 @@ export class ComparisonPane {
     this.summary.className = 'comparison-summary';
     header.append(
       this.summary,
-      this.button('Original', 'Show the original in the editor', () => this.shown && actions.show(this.shown.originalId)),
-      this.button('Regeneration', 'Show the regeneration in the editor', () => this.shown && actions.show(this.shown.regenerationId)),
-      this.button('×', 'Close the comparison', () => actions.close()),
+      barButton('Show the original in the editor', () => this.shown && actions.show(this.shown.originalId), 'Original'),
+      barButton('Show the regeneration in the editor', () => this.shown && actions.show(this.shown.regenerationId), 'Regeneration'),
+      barButton('Close the comparison', () => actions.close(), '×'),
     );
     this.body = document.createElement('div');
     this.body.className = 'comparison-body';
@@ -55,16 +56,6 @@ export class ComparisonPane {
     for (const run of comparison.runs) {
       this.body.append(runElement(run));
     }
-  }
-
-  private button(text: string, title: string, onClick: () => void): HTMLButtonElement {
-    const button = document.createElement('button');
-    button.type = 'button';
-    button.className = 'bar-button';
-    button.textContent = text;
-    button.title = title;
-    button.addEventListener('click', onClick);
-    return button;
   }
 }
 

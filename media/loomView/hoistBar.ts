@@ -1,6 +1,7 @@
 import type { NodeSummary } from '../../src/webviews/webviewProtocol';
 import { previewString } from './displayText';
 import { icon } from './icons';
+import { barButton } from './textElements';
 
 /** The bar above a hoisted tree: which subtree is shown, and a way back to the whole tree. */
 export class HoistBar {
@@ -15,13 +16,7 @@ export class HoistBar {
     label.textContent = 'Hoisted:';
     this.text = document.createElement('span');
     this.text.className = 'hoist-text';
-    const button = document.createElement('button');
-    button.type = 'button';
-    button.className = 'bar-button';
-    button.title = 'Show the whole tree (z)';
-    button.append(icon('hoist'), document.createTextNode('Whole tree'));
-    button.addEventListener('click', unhoist);
-    this.element.append(label, this.text, button);
+    this.element.append(label, this.text, barButton('Show the whole tree (z)', unhoist, icon('hoist'), 'Whole tree'));
     this.show(undefined);
   }
 

@@ -18,6 +18,12 @@ export type TreeCommand =
   | 'generateAlternatives'
   | 'hoist'
   | 'details'
+  | 'find'
+  | 'nextMatch'
+  | 'previousMatch'
+  | 'tags'
+  | 'filter'
+  | 'dismiss'
   | 'shading';
 
 /** The tree's keys, by `KeyboardEvent.key`. */
@@ -45,6 +51,12 @@ export const KEYMAP: Readonly<Record<string, TreeCommand>> = {
   a: 'generateAlternatives',
   z: 'hoist',
   i: 'details',
+  '/': 'find',
+  n: 'nextMatch',
+  N: 'previousMatch',
+  t: 'tags',
+  '#': 'filter',
+  Escape: 'dismiss',
   p: 'shading',
 };
 

@@ -1,4 +1,4 @@
-import type { FromWebview, NodeSummary, ToWebview, TreeChange, ViewIntent, WireTree } from '../../src/webviews/webviewProtocol';
+import { MAX_TAG_LENGTH, MAX_TAGS, type FoundView, type FromWebview, type IdIntent, type NodeSummary, type ToWebview, type TreeChange, type WireTree } from '../../src/webviews/webviewProtocol';
 import { ComparisonPane } from './comparisonPane';
 import { HoistBar } from './hoistBar';
 import { NodeDetails } from './nodeDetails';
@@ -9,6 +9,10 @@ import { rowTooltip } from './rowText';
 import { TreeData, type Slot } from './treeData';
 import { TreeView, type RowAction } from './treeView';
 import { Announcer } from './announcer';
+import { FilterBar } from './filterBar';
+import { FindResults } from './findResults';
+import { PromptBar } from './promptBar';
+import { TagFilter } from './tagFilter';
 import type { ViewStateStore } from './viewState';
 
 /** Delay before UI state is written, so holding a key down does not write on every row. */
@@ -16,6 +20,8 @@ const SAVE_DELAY_MS = 200;
 /** Shown until the host's first snapshot (the same words as the page's own placeholder, see webviewHtml). */
 const LOADING = 'Loading loom…';
 const NO_TREE = 'No loom tree: the active editor has no loom document.';
+/** Typing pauses this long before the host is asked to search (it searches every node). */
+const FIND_DELAY_MS = 100;
 
 /**
  * The loom tree view: holds the tree the host sent, the flattened visible rows and the UI state
@@ -37,6 +43,13 @@ export class LoomApp {
   private readonly empty: HTMLElement;
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly shape: TreeShape;
+  private readonly prompt = new PromptBar();
+  private readonly filter = new TagFilter();
+  private readonly filterBar: FilterBar;
+  private readonly found = new FindResults();
+  private findTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The last find asked for: only its answer is shown. */
+  private findRequest = { id: 0, query: '' };
 
   constructor(
     root: HTMLElement,
@@ -45,8 +58,9 @@ export class LoomApp {
   ) {
     const tree = this.tree;
     const collapsed = (slot: Slot): boolean => this.collapsed.has(slot);
+    const children = (slot: Slot): readonly Slot[] => this.filter.children(slot, tree);
     this.shape = {
-      children: (slot) => tree.children(slot),
+      children,
       isCollapsed: collapsed,
       get size() {
         return tree.size;
@@ -73,18 +87,23 @@ export class LoomApp {
         element.focus();
       },
     });
-    root.append(this.hoistBar.element, element, this.details.element, this.empty, this.comparison.element, this.announcer.element);
+    this.filterBar = new FilterBar(() => {
+      this.setFilter(undefined);
+      this.view.element.focus();
+    });
+    root.append(this.prompt.element, this.filterBar.element, this.hoistBar.element, element, this.details.element, this.empty, this.comparison.element, this.announcer.element);
     this.view = new TreeView(
       element,
       {
         rows: this.rows,
         summary: (slot) => tree.summary(slot),
-        children: (slot) => tree.children(slot),
+        children,
         parentOf: (slot) => tree.parentOf(slot),
         isCollapsed: collapsed,
         isOnPath: (slot) => tree.isOnPath(slot),
         isCurrent: (slot) => slot === tree.currentSlot,
         isRoot: (slot) => slot === tree.rootSlot,
+        isMatch: (slot) => this.found.isMatch(tree.idOf(slot)),
       },
       {
         click: (index) => {
@@ -101,6 +120,7 @@ export class LoomApp {
           this.rowAction(action, index);
           this.view.render();
         },
+        tag: (tag) => this.setFilter(tag),
         scrolled: () => this.scheduleSave(),
       },
     );
@@ -121,11 +141,20 @@ export class LoomApp {
         for (const delta of message.deltas) {
           this.apply(delta);
         }
+        if (this.filter.active) {
+          // A node may have gained or lost the tag: the shown nodes are worked out again.
+          this.filter.refresh(this.tree);
+          this.rows.rebuild(this.displayRoot, this.shape);
+          this.updateFilterBar();
+        }
         this.afterChange();
         this.perf.deltasMs = this.settled(receivedAt);
         return;
       case 'comparison':
         this.comparison.show(message.comparison);
+        return;
+      case 'found':
+        if (message.requestId === this.findRequest.id) this.showFound(this.findRequest.query, message.result);
         return;
       case 'measure':
         this.post({
@@ -159,9 +188,16 @@ export class LoomApp {
       this.save();
     }
     const tree = this.tree;
+    const previousRoot = tree.idOf(tree.rootSlot);
     tree.load(wire);
     this.empty.textContent = NO_TREE;
     const rootId = tree.idOf(tree.rootSlot);
+    if (rootId !== previousRoot) {
+      // Another document's tree: the find and the filter were about the last one.
+      this.endFind();
+      this.filter.set(undefined, tree);
+    }
+    this.filter.refresh(tree);
     if (this.comparison.comparison?.rootId !== rootId) {
       this.comparison.show(undefined);
     }
@@ -169,7 +205,7 @@ export class LoomApp {
     this.collapsed = new Set(ui?.collapsed.map((id) => tree.slotOf(id)).filter((slot) => slot >= 0));
     this.hoisted = tree.slotOf(ui?.hoisted);
     this.focused = ui?.focused !== undefined && tree.slotOf(ui.focused) >= 0 ? tree.slotOf(ui.focused) : tree.currentSlot;
-    if (this.collapsed.size === 0 && this.hoisted < 0) {
+    if (this.collapsed.size === 0 && this.hoisted < 0 && !this.filter.active) {
       // Nothing folded: the rows are the snapshot's preorder as it came.
       this.rows.adoptPreorder(tree.slotCount, (slot) => tree.parentOf(slot));
     } else {
@@ -177,6 +213,7 @@ export class LoomApp {
     }
     this.showTree(tree.rootSlot >= 0);
     this.updateHoistBar();
+    this.updateFilterBar();
     this.syncFocus();
     if (ui) {
       this.view.scrollTo(ui.scrollTop);
@@ -345,6 +382,20 @@ export class LoomApp {
         return this.details.toggle();
       case 'shading':
         return this.toggleShading();
+      case 'find':
+        return this.openFind();
+      case 'nextMatch':
+        return this.stepMatch(1, true);
+      case 'previousMatch':
+        return this.stepMatch(-1, true);
+      case 'tags':
+        return this.editTags();
+      case 'filter':
+        return this.promptFilter();
+      case 'dismiss':
+        if (this.prompt.mode === 'find' || this.found.query !== '') return this.endFind();
+        if (this.filter.active) return this.setFilter(undefined);
+        return;
     }
   }
 
@@ -352,6 +403,127 @@ export class LoomApp {
   private toggleShading(): void {
     const off = this.view.element.classList.toggle('shading-off');
     this.announcer.say(off ? 'Token shading off' : 'Token shading on');
+  }
+
+  // ---- find, tags and the tag filter ----
+
+  private openFind(): void {
+    this.prompt.open('find', 'Find', this.found.query, 'Text in any branch (any case), or #tag', {
+      input: (query) => this.requestFind(query),
+      step: (delta) => this.stepMatch(delta, false),
+      submit: () => {
+        this.revealMatch();
+        this.view.element.focus();
+      },
+      cancel: () => {
+        this.endFind();
+        this.view.element.focus();
+      },
+    });
+    this.prompt.setStatus(this.found.describe(), this.found.activeMatch);
+  }
+
+  private requestFind(query: string): void {
+    clearTimeout(this.findTimer);
+    this.findRequest = { id: this.findRequest.id + 1, query };
+    if (query === '') {
+      this.showFound('', { matches: [], total: 0 });
+      return;
+    }
+    const request = this.findRequest;
+    this.findTimer = setTimeout(() => this.post({ type: 'find', requestId: request.id, query }), FIND_DELAY_MS);
+  }
+
+  /** Shows the host's answer: the first match is focused (the editor stays until Enter). */
+  private showFound(query: string, result: FoundView): void {
+    this.found.set(query, result);
+    const match = this.found.activeMatch;
+    if (match) this.focusNode(this.tree.slotOf(match.id));
+    this.prompt.setStatus(this.found.describe(), match);
+    this.view.render();
+  }
+
+  /** Moves to the next or previous match; `reveal` also switches the editor to it. */
+  private stepMatch(delta: 1 | -1, reveal: boolean): void {
+    const match = this.found.step(delta);
+    if (!match) return;
+    this.focusNode(this.tree.slotOf(match.id));
+    if (this.prompt.mode === 'find') this.prompt.setStatus(this.found.describe(), match);
+    if (reveal) this.revealMatch();
+    this.view.render();
+  }
+
+  private revealMatch(): void {
+    const match = this.found.activeMatch;
+    if (match) this.post({ type: 'reveal', id: match.id, start: match.start, end: match.end });
+  }
+
+  private endFind(): void {
+    clearTimeout(this.findTimer);
+    this.findRequest = { id: this.findRequest.id + 1, query: '' };
+    this.found.clear();
+    if (this.prompt.mode === 'find') this.prompt.close();
+    this.view.render();
+  }
+
+  private editTags(): void {
+    const node = this.tree.summary(this.focused);
+    if (!node) return;
+    // Its bar gives way to this prompt: the find ends, so Escape afterwards means what it shows.
+    this.endFind();
+    this.prompt.open('tags', 'Tags', (node.tags ?? []).join(', '), 'Tags, separated by commas', {
+      submit: (value) => {
+        this.post({ type: 'setTags', id: node.id, tags: parseTags(value) });
+        this.closePrompt();
+      },
+      cancel: () => this.closePrompt(),
+    });
+  }
+
+  private promptFilter(): void {
+    this.endFind();
+    const offered = this.tree.summary(this.focused)?.tags?.[0] ?? this.filter.tag ?? '';
+    this.prompt.open('filter', 'Show tag', offered, 'A tag: only its nodes and their ancestors show', {
+      submit: (value) => {
+        this.closePrompt();
+        this.setFilter(parseTags(value)[0]);
+      },
+      cancel: () => this.closePrompt(),
+    });
+  }
+
+  private closePrompt(): void {
+    this.prompt.close();
+    this.view.element.focus();
+  }
+
+  /** Shows only the nodes with the tag and their ancestors (undefined: every node again). */
+  private setFilter(tag: string | undefined): void {
+    this.filter.set(tag, this.tree);
+    this.rows.rebuild(this.displayRoot, this.shape);
+    this.updateFilterBar();
+    this.syncFocus();
+    this.view.reveal(this.view.focusIndex);
+    this.view.render();
+  }
+
+  private updateFilterBar(): void {
+    this.filterBar.show(this.filter.tag, this.filter.matched);
+  }
+
+  /** Focuses a node's row wherever it is: out of a filter or hoist that hides it, its ancestors unfolded. */
+  private focusNode(slot: Slot): void {
+    if (slot < 0) return;
+    if (!this.filter.shows(slot)) this.setFilter(undefined);
+    const line = this.ancestorsOf(slot);
+    if (this.hoisted >= 0 && !line.includes(this.hoisted)) {
+      this.hoisted = -1;
+      this.rows.rebuild(this.displayRoot, this.shape);
+      this.updateHoistBar();
+    }
+    this.expandAncestors(line.reverse().map((at) => this.tree.idOf(at) ?? ''));
+    const index = this.rows.indexOf(slot);
+    if (index >= 0) this.focusIndex(index);
   }
 
   private updateDetails(): void {
@@ -395,7 +567,7 @@ export class LoomApp {
   }
 
   /** Posts an intent about the focused node. */
-  private intent(type: Exclude<ViewIntent['type'], 'bookmark'>): void {
+  private intent(type: IdIntent): void {
     const id = this.tree.idOf(this.focused);
     if (id !== undefined) {
       this.post({ type, id });
@@ -548,4 +720,10 @@ export class LoomApp {
       scrollTop: this.view.currentScrollTop,
     });
   }
+}
+
+/** Tags as typed: separated by commas, a leading # dropped, blanks and repeats left out, within the host's limits. */
+function parseTags(value: string): string[] {
+  const tags = value.split(',').map((tag) => tag.trim().replace(/^#+/, '').trim().slice(0, MAX_TAG_LENGTH));
+  return [...new Set(tags.filter((tag) => tag !== ''))].slice(0, MAX_TAGS);
 }

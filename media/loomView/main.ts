@@ -14,7 +14,7 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
   const receivedAt = performance.now();
   const message = event.data as ToWebview | null;
   // The host is trusted, but the page may see other messages: anything without a known type is not ours.
-  if (typeof message === 'object' && message !== null && ['snapshot', 'deltas', 'measure', 'comparison'].includes(message.type)) {
+  if (typeof message === 'object' && message !== null && ['snapshot', 'deltas', 'measure', 'comparison', 'found'].includes(message.type)) {
     app.receive(message, receivedAt);
   }
 });

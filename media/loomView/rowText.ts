@@ -34,11 +34,14 @@ export function rowTooltip(node: NodeSummary, depth: number): string {
  * The accessible name of a row: who wrote it (and which model), how long it is, the marks a sighted
  * user sees, then the preview as shown.
  */
-export function rowLabel(node: NodeSummary, current: boolean, preview: string): string {
-  const marks = [current ? 'current' : '', node.bookmarked ? 'bookmarked' : '', node.status === 'streaming' || node.status === 'failed' || node.status === 'cancelled' ? node.status : ''].filter(Boolean);
+export function rowLabel(node: NodeSummary, current: boolean, preview: string, matched = false): string {
+  const marks = [current ? 'current' : '', node.bookmarked ? 'bookmarked' : '', node.status === 'streaming' || node.status === 'failed' || node.status === 'cancelled' ? node.status : '', matched ? 'find match' : ''].filter(Boolean);
   const origin = `${describeOrigin(node)}${node.model !== undefined ? ` by ${node.model}` : ''}, ${thousands(node.textLength)} characters`;
+  // The tags come last, just before the preview: the row shows their chips there, and a name that
+  // reads the visible text in its order is what voice control matches.
+  const tags = node.tags && node.tags.length > 0 ? `, tagged ${node.tags.join(', ')}` : '';
   const probabilities = node.tokens ? `, lowest token ${previewString(node.tokens.lowest)} ${percent(node.tokens.lowestProbability)}, mean log-probability ${node.tokens.meanLogprob.toFixed(2)}` : '';
-  return `${origin}${marks.length > 0 ? `, ${marks.join(', ')}` : ''}${probabilities}: ${preview}`;
+  return `${origin}${marks.length > 0 ? `, ${marks.join(', ')}` : ''}${probabilities}${tags}: ${preview}`;
 }
 
 /** 31.2%, or <0.1% for what would round to nothing. */
@@ -64,7 +67,7 @@ function count(tokens: number | undefined): string {
 }
 
 /** 12,345 — without Intl, whose first use costs more than rendering a screen of rows. */
-function thousands(n: number): string {
+export function thousands(n: number): string {
   return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 

@@ -21,3 +21,14 @@ export function element<K extends keyof HTMLElementTagNameMap>(tag: K, text: str
   if (className) node.className = className;
   return node;
 }
+
+/** A button of the bars above and below the tree (hoist, filter, comparison). */
+export function barButton(title: string, onClick: () => void, ...content: (Node | string)[]): HTMLButtonElement {
+  const button = document.createElement('button');
+  button.type = 'button';
+  button.className = 'bar-button';
+  button.title = title;
+  button.append(...content);
+  button.addEventListener('click', onClick);
+  return button;
+}

@@ -92,6 +92,11 @@ export class TreeData {
     return summary;
   }
 
+  /** The node's tags, without making its summary (the tag filter reads every node's). */
+  tags(slot: Slot): readonly string[] | undefined {
+    return this.summaries[slot]?.tags ?? this.wire[slot]?.[13] ?? undefined;
+  }
+
   /** Replaces everything with the tree (undefined: no tree). Slots are the wire order, the preorder. */
   load(tree: WireTree | undefined): void {
     const nodes = tree?.nodes ?? [];

@@ -24,6 +24,8 @@ export interface RowSource {
   isCurrent(slot: Slot): boolean;
   /** The tree's own root: it cannot be deleted. */
   isRoot(slot: Slot): boolean;
+  /** The node has a match of the find in progress. */
+  isMatch(slot: Slot): boolean;
 }
 
 /** The per-row buttons, and the chevron. */
@@ -34,6 +36,8 @@ export interface TreeViewHandlers {
   click(index: number): void;
   doubleClick(index: number): void;
   action(action: RowAction, index: number): void;
+  /** A tag chip was clicked. */
+  tag(tag: string): void;
   scrolled(scrollTop: number): void;
 }
 
@@ -230,8 +234,11 @@ export class TreeView {
     const current = source.isCurrent(slot);
     const onPath = source.isOnPath(slot);
     const focused = index === this.focusIndex;
-    if (row.node !== node || row.current !== current) {
-      row.element.setAttribute('aria-label', rowLabel(node, current, row.previewText));
+    const matched = source.isMatch(slot);
+    if (row.node !== node || row.current !== current || row.matched !== matched) {
+      row.element.setAttribute('aria-label', rowLabel(node, current, row.previewText, matched));
+      row.element.classList.toggle('match', matched);
+      row.matched = matched;
     }
     if (row.current !== current || row.onPath !== onPath || row.focused !== focused) {
       row.element.classList.toggle('current', current);
@@ -266,6 +273,9 @@ export class TreeView {
     probability.setAttribute('aria-hidden', 'true');
     const probabilityFill = span('fill');
     probability.append(probabilityFill);
+    const tags = span('tags');
+    // The accessible name says the tags ("tagged …"); the chips are for the eye and the mouse.
+    tags.setAttribute('aria-hidden', 'true');
     const preview = span('preview');
     const actions = span('actions');
     actions.setAttribute('aria-hidden', 'true');
@@ -280,8 +290,8 @@ export class TreeView {
       actions.append(button);
       buttons.set(action, button);
     }
-    element.append(twisty, author, bookmark, sample, status, probability, preview, actions);
-    const row: Row = { element, twisty, author, bookmark, sample, status, probability, probabilityFill, preview, buttons, index: -1, depth: -1, previewText: '' };
+    element.append(twisty, author, bookmark, sample, status, probability, tags, preview, actions);
+    const row: Row = { element, twisty, author, bookmark, sample, status, probability, probabilityFill, tags, preview, buttons, index: -1, depth: -1, previewText: '' };
     this.rowsByElement.set(element, row);
     return row;
   }
@@ -299,7 +309,10 @@ export class TreeView {
       return;
     }
     const button = target.closest('button');
-    if (button?.dataset.action) {
+    const tag = target.closest<HTMLElement>('.tag');
+    if (tag?.dataset.tag !== undefined) {
+      this.handlers.tag(tag.dataset.tag);
+    } else if (button?.dataset.action) {
       this.handlers.action(button.dataset.action as RowAction, row.index);
     } else if (target.closest('.twisty')) {
       this.handlers.action('toggle', row.index);
@@ -338,6 +351,7 @@ interface Row {
   readonly status: HTMLSpanElement;
   readonly probability: HTMLSpanElement;
   readonly probabilityFill: HTMLSpanElement;
+  readonly tags: HTMLSpanElement;
   readonly preview: HTMLSpanElement;
   readonly buttons: ReadonlyMap<RowAction, HTMLButtonElement>;
   index: number;
@@ -354,6 +368,7 @@ interface Row {
   current?: boolean;
   onPath?: boolean;
   focused?: boolean;
+  matched?: boolean;
 }
 
 /** Redraws what a row shows of its node. Model text goes in as text nodes only. */
@@ -376,6 +391,16 @@ function fillContent(row: Row, node: NodeSummary, isRoot: boolean): void {
     row.element.classList.toggle('cancelled', status === 'cancelled');
   }
   row.element.classList.toggle('by-user', node.author === 'user');
+  row.tags.replaceChildren(
+    ...(node.tags ?? []).map((tag) => {
+      const chip = span('tag');
+      chip.dataset.tag = tag;
+      chip.textContent = `#${tag}`;
+      chip.title = `Show only #${tag}`;
+      return chip;
+    }),
+  );
+  row.tags.hidden = !node.tags?.length;
   const plain = previewPieces(node.preview, node.textLength > node.preview.length);
   row.previewText = plain.map((piece) => piece.text).join('');
   const pieces = node.tokens ? shadePieces(plain, node.tokens.preview) : plain.map((piece) => ({ ...piece, band: 0 }));

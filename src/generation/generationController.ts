@@ -137,7 +137,8 @@ export class GenerationController implements vscode.Disposable {
     // A regeneration re-sends the node's own request to the endpoint that produced it.
     const context = await this.requestContext(header, mode === 'regenerate' ? originEndpoint(node.generation) : undefined);
     if (!context) return [];
-    const original = node.generation?.params as GenerationParams | undefined;
+    // Another loom's generation has no request here: it is generated again with the current settings.
+    const original = node.generation?.imported === undefined ? (node.generation?.params as GenerationParams | undefined) : undefined;
     const plan: TreeGenerationPlan =
       mode === 'regenerate' && node.parentId !== null
         ? { session, parentId: node.parentId, count: 1, params: original ?? context.params, kind: 'regeneration', comparesTo: nodeId }

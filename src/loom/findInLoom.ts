@@ -36,7 +36,7 @@ export async function findInLoom(sessions: LoomSessions): Promise<void> {
     pick.show();
   });
   pick.dispose();
-  if (chosen) await reveal(session, chosen);
+  if (chosen) await revealMatch(session, chosen.nodeId, chosen.start, chosen.end);
 }
 
 function itemOf(session: LoomSession, match: TreeMatch): MatchItem {
@@ -52,13 +52,20 @@ function itemOf(session: LoomSession, match: TreeMatch): MatchItem {
   };
 }
 
-async function reveal(session: LoomSession, match: TreeMatch): Promise<void> {
-  await session.switchTo(match.nodeId);
-  const start = session.nodeStart(match.nodeId);
+/**
+ * Switches the editor to the node's path (from any branch) and selects `from..to` of the node's own
+ * text. With `preserveFocus` the keyboard stays where it is (the loom view's find keys).
+ */
+export async function revealMatch(session: LoomSession, nodeId: string, from: number, to: number, preserveFocus = false): Promise<void> {
+  await session.switchTo(nodeId);
+  const start = session.nodeStart(nodeId);
   if (start === undefined) return;
-  const editor = await vscode.window.showTextDocument(session.document);
-  const from = session.document.positionAt(start + match.start);
-  editor.selection = new vscode.Selection(from, session.document.positionAt(start + match.end));
+  // In the column already showing it: from the loom view beside the editor, the active column is the view's.
+  const shown = vscode.window.visibleTextEditors.find((e) => e.document === session.document);
+  const editor = await vscode.window.showTextDocument(session.document, { preserveFocus, viewColumn: shown?.viewColumn });
+  const length = session.tree.get(nodeId)?.text.length ?? 0;
+  const at = (offset: number): vscode.Position => session.document.positionAt(start + Math.min(offset, length));
+  editor.selection = new vscode.Selection(at(from), at(to));
   editor.revealRange(editor.selection, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
 }
 

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { writeTkLoom } from '../core/interop/tkLoom';
 import { exportPathMarkdown, exportPathText, exportTreeJson, importTreeJson } from '../core/loom/treeExport';
 import type { LoomSession } from '../session/loomSession';
 import type { LoomSessions } from '../session/loomSessions';
@@ -22,11 +23,25 @@ async function saveText(defaultName: string, filters: Record<string, string[]>, 
   void vscode.window.showInformationMessage(`Prefill Loom: saved ${path.basename(target.path)}.`);
 }
 
-/** Saves the whole tree as JSON, in the same format as the tree file. */
+/** The formats Export Loom Tree… offers, by the words the quick pick shows. */
+export const TREE_EXPORT_FORMATS = {
+  prefillLoom: 'Prefill Loom tree (JSON, the tree file format)',
+  tkLoom: 'Loom (socketteer/loom) tree (JSON, opens in the original Loom)',
+} as const;
+
+/**
+ * Saves the whole tree as JSON: in this project's tree file format, or in the original Loom's, which
+ * that Loom opens and which imports back unchanged (text, structure, authorship, bookmarks, tags).
+ */
 export async function exportTree(sessions: LoomSessions): Promise<void> {
   const session = await activeSession(sessions);
   if (!session) return;
-  await saveText(`${baseName(session)}.loom-export.json`, { 'Loom tree': ['json'] }, exportTreeJson(session.tree, session.currentId, baseName(session)));
+  const format = await vscode.window.showQuickPick(Object.values(TREE_EXPORT_FORMATS), { title: 'Prefill Loom: export the whole tree as' });
+  if (format === TREE_EXPORT_FORMATS.prefillLoom) {
+    await saveText(`${baseName(session)}.loom-export.json`, { 'Loom tree': ['json'] }, exportTreeJson(session.tree, session.currentId, baseName(session)));
+  } else if (format === TREE_EXPORT_FORMATS.tkLoom) {
+    await saveText(`${baseName(session)}.tk-loom.json`, { 'Loom tree': ['json'] }, writeTkLoom(session.tree, session.currentId));
+  }
 }
 
 /** Saves the path the editor shows, as plain text or as Markdown with a table of who wrote what. */

@@ -5,6 +5,7 @@ import type { GenerationController } from '../generation/generationController';
 import type { LoomSession } from '../session/loomSession';
 import type { RegenerationComparer } from '../reproducibility/regenerationComparer';
 import type { ViewIntent } from '../webviews/webviewProtocol';
+import { revealMatch } from './findInLoom';
 
 /** Carries out what the user asked for in the loom view, on the tree of `session`. */
 export async function handleViewIntent(session: LoomSession, intent: ViewIntent, generations: GenerationController, comparer: RegenerationComparer): Promise<void> {
@@ -37,6 +38,12 @@ export async function handleViewIntent(session: LoomSession, intent: ViewIntent,
     case 'generateAlternatives':
       await generations.generateFromNode(session, intent.id, 'alternatives');
       return;
+    case 'reveal':
+      await revealMatch(session, intent.id, intent.start, intent.end, true);
+      return;
+    case 'setTags':
+      tree.setTags(intent.id, intent.tags);
+      return;
   }
 }
 
@@ -58,6 +65,10 @@ async function deleteWithUndo(session: LoomSession, id: string): Promise<void> {
 async function showNodeRequest(session: LoomSession, id: string): Promise<void> {
   const node = session.tree.get(id)!;
   const params = node.generation?.params as GenerationParams | undefined;
+  if (node.generation?.imported !== undefined) {
+    void vscode.window.showInformationMessage(`Prefill Loom: this text came from another loom (${node.generation.imported}); no request of Prefill Loom made it.`);
+    return;
+  }
   if (!params || node.parentId === null) {
     void vscode.window.showInformationMessage('Prefill Loom: this text was written by hand; no request made it.');
     return;

@@ -85,10 +85,12 @@ export function summarize(tree: LoomTree, node: LoomNode): NodeSummary {
     childIds: tree.children(node.id).map((c) => c.id),
     createdAt: node.createdAt,
     ...(node.sample ? { sample: { index: node.sample.index, of: node.sample.of } } : {}),
+    ...(node.tags && node.tags.length > 0 ? { tags: node.tags } : {}),
     ...(g
       ? {
           status: g.status,
-          model: g.model,
+          // Another loom may not have named its model.
+          ...(g.model !== '' ? { model: g.model } : {}),
           ...(typeof temperature === 'number' ? { temperature } : {}),
           inputTokens: g.usage.input_tokens,
           outputTokens: g.usage.output_tokens,

@@ -3,11 +3,14 @@ import * as vscode from 'vscode';
 import type { LoomSession } from '../session/loomSession';
 import type { LoomSessions } from '../session/loomSessions';
 import type { LoomViewSource } from '../webviews/loomViewSource';
-import type { TreeDelta, TreeSnapshot, ViewIntent } from '../webviews/webviewProtocol';
+import { searchTree } from '../core/loom/treeSearch';
+import type { FoundView, TreeDelta, TreeSnapshot, ViewIntent } from '../webviews/webviewProtocol';
 import { snapshotOf, ViewDeltaBatch } from './loomViewDeltas';
 
 /** Streaming changes reach the view at most this often. */
 const BATCH_MS = 30;
+/** Matches a find in the view lists; `total` counts them all. */
+const FIND_LIMIT = 1000;
 
 /** Feeds the loom view with the tree of the active editor's document. */
 export class LoomViewModel implements LoomViewSource, vscode.Disposable {
@@ -38,6 +41,12 @@ export class LoomViewModel implements LoomViewSource, vscode.Disposable {
 
   handle(intent: ViewIntent): void | Promise<void> {
     if (this.active) return this.onIntent(this.active, intent);
+  }
+
+  find(query: string): FoundView {
+    if (!this.active) return { matches: [], total: 0 };
+    const { matches, total, error } = searchTree(this.active.tree, { text: query }, FIND_LIMIT);
+    return { matches: matches.map(({ nodeId, ...rest }) => ({ id: nodeId, ...rest })), total, ...(error !== undefined && { error }) };
   }
 
   dispose(): void {

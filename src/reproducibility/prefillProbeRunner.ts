@@ -52,7 +52,7 @@ export class PrefillProbeRunner implements vscode.Disposable {
     }
     const offset = session.bodyOffsetAt(editor.selection.active);
     const node = offset >= 0 ? session.tree.nodeAtOffset(session.currentId, offset, 'before').node : undefined;
-    if (!node || node.author !== 'model' || !node.generation || node.parentId === null || node.text.trim() === '') {
+    if (!node || node.author !== 'model' || !node.generation || node.generation.imported !== undefined || node.parentId === null || node.text.trim() === '') {
       void vscode.window.showInformationMessage('Prefill Loom: put the cursor in text the model wrote; a probe replays its own request.');
       return undefined;
     }

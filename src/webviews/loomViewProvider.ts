@@ -147,7 +147,7 @@ export class LoomViewProvider implements vscode.WebviewViewProvider, vscode.Webv
   }
 
   /** Messages every connection passes up once validated, apart from the handshake. */
-  private receive(message: Exclude<FromWebview, { type: 'ready' }>): void {
+  private receive(message: Exclude<FromWebview, { type: 'ready' | 'find' }>): void {
     const log = this.options.log;
     switch (message.type) {
       case 'perf':
@@ -174,7 +174,7 @@ interface ConnectionHost {
   describe(label: string | undefined): void;
   page(): string;
   isVisible(): boolean;
-  receive(message: Exclude<FromWebview, { type: 'ready' }>): void;
+  receive(message: Exclude<FromWebview, { type: 'ready' | 'find' }>): void;
   currentComparison(): ComparisonView | undefined;
 }
 
@@ -293,6 +293,11 @@ class WebviewConnection implements vscode.Disposable {
     clearTimeout(this.loadTimer);
     if (message.type === 'ready') {
       this.sync();
+      return;
+    }
+    if (message.type === 'find') {
+      // Answered to the webview that asked: each has its own find bar.
+      this.post({ type: 'found', requestId: message.requestId, result: this.options.source.find(message.query) });
       return;
     }
     this.host.receive(message);

@@ -1,5 +1,5 @@
 import type * as vscode from 'vscode';
-import type { TreeDelta, TreeSnapshot, ViewIntent } from './webviewProtocol';
+import type { FoundView, TreeDelta, TreeSnapshot, ViewIntent } from './webviewProtocol';
 
 /**
  * What the loom tree view needs from the rest of the extension: the tree of the active document as
@@ -16,4 +16,6 @@ export interface LoomViewSource {
   readonly onDidChange: vscode.Event<TreeDelta>;
   /** User intents from the view, already validated. A rejection is logged, not shown to the user. */
   handle(intent: ViewIntent): void | Promise<void>;
+  /** Searches every node of the active document's tree (see `find` in the protocol). */
+  find(query: string): FoundView;
 }

@@ -46,6 +46,8 @@ export interface NodeSummary {
   readonly createdAt?: number;
   /** For a node saved from a distribution run: its place (0-based) among the samples asked for. */
   readonly sample?: { readonly index: number; readonly of: number };
+  /** The node's tags, absent when it has none. */
+  readonly tags?: readonly string[];
   /** A model node's recorded token probabilities, summarized; absent where none were recorded. */
   readonly tokens?: TokenSummary;
 }
@@ -147,6 +149,7 @@ export type WireNode = readonly [
   createdAt?: number | null,
   /** A sample's `[index, of]`. */
   sample?: readonly [number, number] | null,
+  tags?: readonly string[] | null,
   /** count, lowest, lowestProbability, meanLogprob, preview (see {@link TokenSummary}). */
   tokens?: readonly [number, string, number, number, readonly number[]] | null,
 ];
@@ -219,6 +222,7 @@ function encodeNode(node: NodeSummary, parent: number, intern: (value: string | 
     node.durationMs ?? null,
     node.createdAt ?? null,
     node.sample ? [node.sample.index, node.sample.of] : null,
+    node.tags && node.tags.length > 0 ? (node.tags as string[]) : null,
     node.tokens ? [node.tokens.count, node.tokens.lowest, node.tokens.lowestProbability, node.tokens.meanLogprob, node.tokens.preview] : null,
   ];
   while (wire.length > 5 && wire[wire.length - 1] === null) {
@@ -229,7 +233,7 @@ function encodeNode(node: NodeSummary, parent: number, intern: (value: string | 
 
 /** The summary a wire node stands for, given its parent's and children's ids. */
 export function decodeNode(wire: WireNode, parentId: string | undefined, childIds: readonly string[], strings: readonly string[]): NodeSummary {
-  const [id, , flags, preview, textLength, model, temperature, inputTokens, outputTokens, stopReason, durationMs, createdAt, sample, tokens] = wire;
+  const [id, , flags, preview, textLength, model, temperature, inputTokens, outputTokens, stopReason, durationMs, createdAt, sample, tags, tokens] = wire;
   const summary: { -readonly [K in keyof NodeSummary]: NodeSummary[K] } = {
     id,
     author: flags & FLAGS.model ? 'model' : 'user',
@@ -250,6 +254,7 @@ export function decodeNode(wire: WireNode, parentId: string | undefined, childId
   if (durationMs != null) summary.durationMs = durationMs;
   if (createdAt != null) summary.createdAt = createdAt;
   if (sample != null) summary.sample = { index: sample[0], of: sample[1] };
+  if (tags != null) summary.tags = tags;
   if (tokens != null) summary.tokens = { count: tokens[0], lowest: tokens[1], lowestProbability: tokens[2], meanLogprob: tokens[3], preview: tokens[4] };
   return summary;
 }
@@ -316,7 +321,27 @@ export type ToWebview =
   /** Asks for a `perf` report; the client answers with the same `requestId`. */
   | { readonly type: 'measure'; readonly requestId: number }
   /** Shows a comparison in the view's comparison pane, or closes the pane (`undefined`). */
-  | { readonly type: 'comparison'; readonly comparison: ComparisonView | undefined };
+  | { readonly type: 'comparison'; readonly comparison: ComparisonView | undefined }
+  /** The answer to `find`, with the same `requestId`. */
+  | { readonly type: 'found'; readonly requestId: number; readonly result: FoundView };
+
+/** One match of a find in the view: where in which node's own text (UTF-16 offsets), with context. */
+export interface FoundMatch {
+  readonly id: string;
+  readonly start: number;
+  readonly end: number;
+  readonly before: string;
+  readonly match: string;
+  readonly after: string;
+}
+
+/** What a find in the view found: matches in tree order (at most a limit of them), and how many in all. */
+export interface FoundView {
+  readonly matches: readonly FoundMatch[];
+  readonly total: number;
+  /** Why the query could not be run (an invalid regular expression). */
+  readonly error?: string;
+}
 
 /** What the user asks the host to do with a node. Collapse, expand and hoist stay in the view. */
 export type ViewIntent =
@@ -337,7 +362,11 @@ export type ViewIntent =
   /** Compare a regeneration with the node it generates again (or a node with its latest regeneration). */
   | { readonly type: 'compare'; readonly id: string }
   /** Generate alternative continuations as new children of the node. */
-  | { readonly type: 'generateAlternatives'; readonly id: string };
+  | { readonly type: 'generateAlternatives'; readonly id: string }
+  /** Switch the editor to the node's path and select `start..end` of the node's own text (a find match). */
+  | { readonly type: 'reveal'; readonly id: string; readonly start: number; readonly end: number }
+  /** Replace the node's tags (an empty list removes them). */
+  | { readonly type: 'setTags'; readonly id: string; readonly tags: readonly string[] };
 
 /** Messages the webview posts to the host. */
 export type FromWebview =
@@ -347,12 +376,19 @@ export type FromWebview =
   | { readonly type: 'perf'; readonly requestId: number; readonly report: PerfReport }
   /** An uncaught error in the client, for the host's log. */
   | { readonly type: 'clientError'; readonly message: string }
+  /** Search every node's text (plain, any case; `#tag` for tagged nodes); the host answers `found`. */
+  | { readonly type: 'find'; readonly requestId: number; readonly query: string }
   | ViewIntent;
 
 /** Longest node id the host accepts from the webview: the same rule as tree files and imports. */
 export const MAX_ID_LENGTH = MAX_NODE_ID_LENGTH;
 /** Longest client error message the host accepts (the client truncates to this). */
 export const MAX_ERROR_LENGTH = 4000;
+/** Longest find query the host accepts. */
+export const MAX_QUERY_LENGTH = 1000;
+/** Most tags, and longest tag, the host accepts for one node from the view. */
+export const MAX_TAGS = 50;
+export const MAX_TAG_LENGTH = 100;
 
 const ID_INTENTS: ReadonlySet<string> = new Set(['select', 'open', 'delete', 'copy', 'showRequest', 'regenerate', 'compare', 'generateAlternatives']);
 
@@ -376,16 +412,32 @@ export function parseFromWebview(raw: unknown): FromWebview | undefined {
   if (type === 'clientError') {
     return typeof raw.message === 'string' && raw.message.length <= MAX_ERROR_LENGTH ? { type, message: raw.message } : undefined;
   }
+  if (type === 'find') {
+    return isCount(raw.requestId) && typeof raw.query === 'string' && raw.query.length <= MAX_QUERY_LENGTH ? { type, requestId: raw.requestId, query: raw.query } : undefined;
+  }
   if (!isNodeId(raw.id)) {
     return undefined;
   }
   if (type === 'bookmark') {
     return typeof raw.bookmarked === 'boolean' ? { type, id: raw.id, bookmarked: raw.bookmarked } : undefined;
   }
+  if (type === 'reveal') {
+    return isCount(raw.start) && isCount(raw.end) && raw.start <= raw.end ? { type, id: raw.id, start: raw.start, end: raw.end } : undefined;
+  }
+  if (type === 'setTags') {
+    return isTagList(raw.tags) ? { type, id: raw.id, tags: [...raw.tags] } : undefined;
+  }
   if (ID_INTENTS.has(type)) {
-    return { type: type as Exclude<ViewIntent['type'], 'bookmark'>, id: raw.id };
+    return { type: type as IdIntent, id: raw.id };
   }
   return undefined;
+}
+
+/** The intents that carry nothing but a node id. */
+export type IdIntent = Exclude<ViewIntent['type'], 'bookmark' | 'reveal' | 'setTags'>;
+
+function isTagList(value: unknown): value is string[] {
+  return Array.isArray(value) && value.length <= MAX_TAGS && value.every((tag) => typeof tag === 'string' && tag.length <= MAX_TAG_LENGTH);
 }
 
 function parsePerfReport(raw: unknown): PerfReport | undefined {

@@ -5,7 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import type { BrowserContext, Page } from 'playwright-core';
-import { auditPage, clientBrowserForSuite, loomLikeTree, measure, node, openClient, ORIGIN, send, takePosted, type PageWindow } from '../harness/webviewClientPage';
+import { assertCleanPage, auditPage, clientBrowserForSuite, loomLikeTree, measure, node, openClient, ORIGIN, send, takePosted, type PageWindow } from '../harness/webviewClientPage';
 import { encodeTree, type ComparisonView, type FromWebview, type NodeSummary, type ToWebview, type TreeSnapshot } from '../../src/webviews/webviewProtocol';
 
 function snapshot(tree: TreeSnapshot): ToWebview {
@@ -78,16 +78,7 @@ describe('the loom tree webview client', function () {
   });
 
   afterEach(async () => {
-    if (p) {
-      const violations = await p.evaluate(() => (globalThis as unknown as PageWindow).__violations);
-      assert.deepEqual(violations, [], 'nothing the client does is blocked by the CSP');
-      assert.deepEqual(
-        requests.filter((r) => !['/index.html', '/theme.css', '/media/loomView.css', '/dist/webview.js'].includes(r)),
-        [],
-        'the page loads nothing but the client and its stylesheet, and throws nothing',
-      );
-      await p.close();
-    }
+    if (p) await assertCleanPage(p, requests);
   });
 
   it('says it is loading until the host answers ready, then shows the empty state until a tree arrives', async () => {

@@ -145,6 +145,22 @@ export async function openClient(context: BrowserContext, requests: string[], op
   return p;
 }
 
+/**
+ * After a client test: nothing was blocked by the CSP, and the page loaded nothing but the client and
+ * its stylesheet and threw nothing. Closes the page.
+ */
+export async function assertCleanPage(p: Page, requests: readonly string[], client: WebviewClient = 'loomView'): Promise<void> {
+  const violations = await p.evaluate(() => (globalThis as unknown as PageWindow).__violations);
+  assert.deepEqual(violations, [], 'nothing the client does is blocked by the CSP');
+  const { script, style } = CLIENTS[client];
+  assert.deepEqual(
+    requests.filter((r) => !['/index.html', '/theme.css', style, script].includes(r)),
+    [],
+    'the page loads nothing but the client and its stylesheet, and throws nothing',
+  );
+  await p.close();
+}
+
 /** Delivers a host message synchronously, as the webview's message event. */
 export async function send(p: Page, message: ToWebview | ToProbeReport | ToDistribution): Promise<void> {
   await p.evaluate((m) => {

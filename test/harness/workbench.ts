@@ -122,11 +122,12 @@ export async function typeInEditor(page: Page, text: string): Promise<void> {
 /**
  * The text the active editor shows, one line per rendered line in top-to-bottom order (a wrapped
  * line spans several; lines scrolled out of view are missing). Monaco renders spaces as
- * non-breaking ones and does not keep its line elements in document order.
+ * non-breaking ones and does not keep its line elements in document order. `editor` selects another
+ * editor than the active group's (with a webview focused beside it, the active group is the webview's).
  */
-export async function readEditorText(page: Page): Promise<string> {
+export async function readEditorText(page: Page, editor = ACTIVE_EDITOR): Promise<string> {
   const lines = await page
-    .locator(`${ACTIVE_EDITOR} .view-lines .view-line`)
+    .locator(`${editor} .view-lines .view-line`)
     .evaluateAll((elements) => elements.map((el) => ({ top: parseFloat(el.style.top), text: el.innerText })));
   return lines
     .sort((a, b) => a.top - b.top)

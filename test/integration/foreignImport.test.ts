@@ -110,3 +110,72 @@ describe('Find in Loom', () => {
     assert.equal(editor.document.getText(editor.selection), 'the end');
   });
 });
+
+describe('The loom view on an imported tree', () => {
+  let loom: PrefillLoomApi;
+  before(async () => {
+    loom = await loomApi();
+  });
+  afterEach(() => closeAllEditors());
+
+  it('import from the palette opens the document and the loom view shows its tree, tags included', async () => {
+    await vscode.commands.executeCommand('prefillLoom.importFromAnotherLoom', fileWith('story.json', tkLoomFile()));
+    const editor = vscode.window.activeTextEditor!;
+    await vscode.commands.executeCommand('prefillLoom.showTree');
+    const [report] = await loom.view.measure();
+    assert.equal(report?.nodeCount, 5, 'the view holds the whole imported tree');
+    const snapshot = loom.viewModel.snapshot()!;
+    assert.equal(snapshot.label, path.basename(editor.document.uri.path));
+    assert.deepEqual(snapshot.nodes.find((n) => n.preview === ' there was a 🐉')?.tags, ['dragons']);
+  });
+
+  it("the view's find reaches another branch and its reveal switches the editor there with the match selected", async () => {
+    await vscode.commands.executeCommand('prefillLoom.importFromAnotherLoom', fileWith('story.json', tkLoomFile()));
+    const editor = vscode.window.activeTextEditor!;
+    const session = loom.sessions.get(editor.document)!;
+    const found = loom.viewModel.find('THE END');
+    assert.equal(found.total, 1);
+    const [match] = found.matches;
+    assert.ok(!session.tree.pathTo(session.currentId).some((n) => n.id === match.id), 'the match is in another branch');
+    await loom.viewModel.handle({ type: 'reveal', id: match.id, start: match.start, end: match.end });
+    assert.equal(editor.document.getText(), 'Once upon a time the end');
+    assert.equal(session.currentId, match.id);
+    assert.equal(vscode.window.activeTextEditor?.document.getText(vscode.window.activeTextEditor.selection), 'the end');
+    assert.deepEqual(loom.viewModel.find('#dragons').matches.map((m) => session.tree.get(m.id)?.text), [' there was a 🐉']);
+  });
+
+  it("t in the view sets a node's tags through the journal; the view's snapshot carries them for the tag filter", async () => {
+    await vscode.commands.executeCommand('prefillLoom.importFromAnotherLoom', fileWith('story.json', tkLoomFile()));
+    const session = loom.sessions.get(vscode.window.activeTextEditor!.document)!;
+    const node = [...session.tree.preorder()].find((n) => n.text === ' the end')!;
+    await loom.viewModel.handle({ type: 'setTags', id: node.id, tags: [' ending ', 'dragons', 'ending'] });
+    assert.deepEqual(session.tree.get(node.id)?.tags, ['ending', 'dragons']);
+    const tagged = loom.viewModel.snapshot()!.nodes.filter((n) => n.tags?.includes('dragons'));
+    assert.deepEqual(tagged.map((n) => n.preview).sort(), [' the end', ' there was a 🐉']);
+  });
+
+  it('Export Loom Tree… offers the original Loom format, whose file imports back to the same tree', async () => {
+    await vscode.commands.executeCommand('prefillLoom.importFromAnotherLoom', fileWith('story.json', tkLoomFile()));
+    const session = loom.sessions.get(vscode.window.activeTextEditor!.document)!;
+    const target = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'loom-export-')), 'story.tk.json');
+    let offered: string[] = [];
+    const dialogs = [
+      replaceWindowFunction('showQuickPick', ((items: string[]) => {
+        offered = items;
+        return Promise.resolve(items.find((i) => i.startsWith('Loom (socketteer/loom)')));
+      }) as never),
+      replaceWindowFunction('showSaveDialog', () => Promise.resolve(vscode.Uri.file(target))),
+    ];
+    try {
+      await vscode.commands.executeCommand('prefillLoom.exportTree');
+    } finally {
+      dialogs.forEach((d) => d.dispose());
+    }
+    assert.equal(offered.length, 2);
+    const texts = (tree: typeof session.tree): string[] => [...tree.preorder()].map((n) => `${n.author} ${JSON.stringify(n.text)} ${n.bookmarked ? '*' : ''} ${(n.tags ?? []).join(',')}`);
+    const before = texts(session.tree);
+    await vscode.commands.executeCommand('prefillLoom.importFromAnotherLoom', vscode.Uri.file(target));
+    const again = loom.sessions.get(vscode.window.activeTextEditor!.document)!;
+    assert.deepEqual(texts(again.tree), before);
+  });
+});

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { GenerationOutcome } from '../../src/core/generation/generation';
 import type { PrefillLoomApi } from '../../src/extension';
 import type { LoomViewSource } from '../../src/webviews/loomViewSource';
-import type { TreeDelta, TreeSnapshot, ViewIntent } from '../../src/webviews/webviewProtocol';
+import type { FoundView, TreeDelta, TreeSnapshot, ViewIntent } from '../../src/webviews/webviewProtocol';
 import { eventually } from '../harness/eventually';
 import { startFakeAnthropic, type FakeAnthropic } from '../server/fakeAnthropic';
 import type { Responder } from '../server/responder';
@@ -108,5 +108,8 @@ export class TestViewSource implements LoomViewSource {
   }
   handle(intent: ViewIntent): void {
     this.intents.push(intent);
+  }
+  find(): FoundView {
+    return { matches: [], total: 0 };
   }
 }

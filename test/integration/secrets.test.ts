@@ -52,7 +52,7 @@ async function fullSession(): Promise<{ shownRequest: string; curl: string }> {
   const saves = [path.join(workspace, `${path.basename(file)}.export.json`), path.join(workspace, `${path.basename(file)}.path.md`)];
   const dialogs = [
     replaceWindowFunction('showSaveDialog', () => Promise.resolve(vscode.Uri.file(saves.shift()!))),
-    replaceWindowFunction('showQuickPick', () => Promise.resolve('Markdown')),
+    replaceWindowFunction('showQuickPick', ((items: string[]) => Promise.resolve(items.includes('Markdown') ? 'Markdown' : items[0])) as never),
   ];
   try {
     await vscode.commands.executeCommand('prefillLoom.exportTree');

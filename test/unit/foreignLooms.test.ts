@@ -3,11 +3,20 @@ import { detectFormats, importForeignTree, loomsidianNoteList, parseForeignJson 
 import { ImportError, type ImportResult } from '../../src/core/interop/importedTree';
 import { writeTkLoom } from '../../src/core/interop/tkLoom';
 import type { LoomNode } from '../../src/core/loom/loomNode';
-import type { LoomTree } from '../../src/core/loom/loomTree';
+import { LoomTree } from '../../src/core/loom/loomTree';
 import { parseTreeFile, serializeTree } from '../../src/core/loom/treeFormat';
+import { nodeTokens, packTokens } from '../../src/core/providers/tokenLogprobs';
+import { streaming } from './treeFixtures';
 import { bonsaiFile, exoloomFile, loomsidianFile, MINILOOM_TEXTS, miniloomFile, tkLoomFile } from './fixtures/foreignLooms';
 
 type Json = Record<string, any>;
+
+/** The probabilities of node `a` in {@link tkLoomFile}. */
+const DRAGON_TOKENS = [
+  { text: ' there', logprob: -0.5, top: [{ text: ' there', logprob: -0.5 }, { text: ' lived', logprob: -1.2 }] },
+  { text: ' was', logprob: -0.1, top: [] },
+  { text: ' a 🐉', logprob: -2.25, top: [{ text: ' a', logprob: -0.3 }] },
+];
 
 /** Root-to-leaf texts of a tree given by parent links and segment texts, computed from the source file itself. */
 function sourceLeafTexts(nodes: Array<{ id: string; parent: string | null; text: string }>): string[] {
@@ -53,11 +62,10 @@ describe('importing trees from other looms', () => {
       assert.equal(n.get('a1')!.hidden, true);
       assert.equal(n.get('a2')!.text, '');
       assert.equal(n.get('a')!.createdAt, new Date(2024, 5, 1, 10, 0, 5).getTime());
-      assert.deepEqual(n.get('a')!.origin!.fields!.tokens, [
-        { text: ' there', logprob: -0.5, top: [{ text: ' there', logprob: -0.5 }, { text: ' lived', logprob: -1.2 }] },
-        { text: ' was', logprob: -0.1, top: [] },
-        { text: ' a 🐉', logprob: -2.25, top: [{ text: ' a', logprob: -0.3 }] },
-      ]);
+      assert.deepEqual(nodeTokens(n.get('a')!.generation), DRAGON_TOKENS, 'the probabilities are token data, as a recorded generation has');
+      assert.equal(n.get('a')!.generation!.model, 'davinci');
+      assert.equal(n.get('a')!.generation!.imported, 'tk-loom', 'marked as another loom\'s: there is no request of ours to replay');
+      assert.equal(n.get('a')!.origin!.fields!.tokens, undefined, 'not kept twice');
       assert.deepEqual(n.get('a')!.origin!.fields!.meta, { origin: 'generated' });
       assert.equal(n.get('a')!.origin!.fields!.visited, true);
       assert.deepEqual(n.get('b')!.origin!.fields!.text_attributes, { nav_preview: 'x' });
@@ -73,11 +81,19 @@ describe('importing trees from other looms', () => {
       assert.deepEqual(c.origin!.fields!.tokens, [{ text: 'C', logprob: -1, top: [{ text: 'C', logprob: -1 }, { text: 'X', logprob: -2 }] }]);
     });
 
-    it('round-trips through the Loom format: text, structure, authorship, bookmarks, tags, chapters and hidden marks', () => {
+    it('round-trips through the Loom format: text, structure, authorship, bookmarks, tags, chapters, hidden marks and token probabilities', () => {
       const first = run(tkLoomFile());
       const again = run(parseForeignJson(writeTkLoom(first.tree, first.currentId)));
       assert.deepEqual(shape(again.tree), shape(first.tree));
+      assert.deepEqual(nodeTokens(byOrigin(again).get('a')!.generation), DRAGON_TOKENS);
       assert.equal(again.tree.textOf(again.currentId), first.tree.textOf(first.currentId));
+    });
+
+    it('writes the token probabilities a generation here recorded, which import back as token data', () => {
+      const made = LoomTree.create('Once');
+      const node = made.addChild(made.rootId, ' there was a 🐉', { author: 'model', generation: { ...streaming, status: 'completed', tokens: packTokens(DRAGON_TOKENS) } });
+      const back = run(parseForeignJson(writeTkLoom(made, node.id)));
+      assert.deepEqual(nodeTokens(back.tree.get(back.currentId)!.generation), DRAGON_TOKENS);
     });
 
     it('round-trips a tree made here (generations, hand edits, splits) through the Loom format', () => {

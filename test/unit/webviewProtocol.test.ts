@@ -4,6 +4,9 @@ import {
   encodeTree,
   MAX_ERROR_LENGTH,
   MAX_ID_LENGTH,
+  MAX_QUERY_LENGTH,
+  MAX_TAG_LENGTH,
+  MAX_TAGS,
   parseFromWebview,
   type FromWebview,
   type NodeSummary,
@@ -41,6 +44,11 @@ const VALID: readonly FromWebview[] = [
   { type: 'showRequest', id: 'n1' },
   { type: 'regenerate', id: 'n1' },
   { type: 'generateAlternatives', id: 'n1' },
+  { type: 'find', requestId: 4, query: 'lamp' },
+  { type: 'find', requestId: 5, query: '#draft' },
+  { type: 'reveal', id: 'n1', start: 3, end: 7 },
+  { type: 'setTags', id: 'n1', tags: ['draft', 'good one'] },
+  { type: 'setTags', id: 'n1', tags: [] },
 ];
 
 describe('parseFromWebview', () => {
@@ -87,6 +95,24 @@ describe('parseFromWebview', () => {
     }
   });
 
+  it('rejects a find without a request id or a string query, or a query too long', () => {
+    for (const raw of [{ requestId: 1 }, { requestId: 1, query: 7 }, { requestId: -1, query: 'x' }, { requestId: 1, query: 'x'.repeat(MAX_QUERY_LENGTH + 1) }]) {
+      assert.equal(parseFromWebview({ type: 'find', ...raw }), undefined, JSON.stringify(raw));
+    }
+  });
+
+  it('rejects a reveal whose range is not a pair of offsets in order', () => {
+    for (const range of [{}, { start: 1 }, { start: -1, end: 2 }, { start: 3, end: 2 }, { start: 0.5, end: 2 }, { start: '1', end: 2 }]) {
+      assert.equal(parseFromWebview({ type: 'reveal', id: 'n1', ...range }), undefined, JSON.stringify(range));
+    }
+  });
+
+  it('rejects tags that are not a short list of short strings', () => {
+    for (const tags of [undefined, 'draft', [1], [null], ['x'.repeat(MAX_TAG_LENGTH + 1)], Array.from({ length: MAX_TAGS + 1 }, (_, i) => `t${i}`)]) {
+      assert.equal(parseFromWebview({ type: 'setTags', id: 'n1', tags }), undefined, JSON.stringify(tags));
+    }
+  });
+
   it('rejects a client error that is not a string or too long', () => {
     assert.equal(parseFromWebview({ type: 'clientError' }), undefined);
     assert.equal(parseFromWebview({ type: 'clientError', message: { text: 'x' } }), undefined);
@@ -123,7 +149,7 @@ describe('the snapshot wire format', () => {
     { id: 'b', parentId: 'r', author: 'model', kind: 'regeneration', preview: ' b', textLength: 900, bookmarked: true, status: 'failed', childIds: [], model: 'claude-haiku-4-5', stopReason: 'max_tokens' },
     { id: 'r', author: 'user', kind: 'root', preview: '<b>root</b>\n', textLength: 12, bookmarked: false, childIds: ['a', 'b'], createdAt: 1 },
     { id: 'a', parentId: 'r', author: 'model', kind: 'generation', preview: ' a', textLength: 2, bookmarked: false, status: 'streaming', childIds: ['a1'], model: 'claude-haiku-4-5', temperature: 0, inputTokens: 0, outputTokens: 7, durationMs: 12.5, createdAt: 2, tokens: { count: 1, lowest: ' a', lowestProbability: 0.25, meanLogprob: Math.log(0.25), preview: [2, 3] } },
-    { id: 'a1', parentId: 'a', author: 'user', kind: 'edit', preview: '', textLength: 0, bookmarked: false, status: 'completed', childIds: [] },
+    { id: 'a1', parentId: 'a', author: 'user', kind: 'edit', preview: '', textLength: 0, bookmarked: false, status: 'completed', childIds: [], tags: ['draft', 'tk'] },
     { id: 'stray', parentId: 'nowhere', author: 'model', kind: 'generation', preview: 'unreachable', textLength: 11, bookmarked: false, childIds: [] },
   ];
   const tree: TreeSnapshot = { rootId: 'r', nodes, currentPath: ['r', 'a'], label: 'story.md' };

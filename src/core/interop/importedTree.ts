@@ -1,6 +1,6 @@
-import type { LoomNode, NodeOrigin } from '../loom/loomNode';
+import type { GenerationInfo, LoomNode, NodeOrigin } from '../loom/loomNode';
+import { packTokens } from '../providers/tokenLogprobs';
 import { LoomTree } from '../loom/loomTree';
-import { dropUndefined } from '../loom/treeIndex';
 
 /** The formats of other looms this project reads. */
 export const FOREIGN_FORMATS = ['tk-loom', 'loomsidian', 'exoloom', 'miniloom', 'bonsai'] as const;
@@ -31,7 +31,10 @@ export interface ImportedNode {
   chapter?: string;
   /** The other loom's parent, where the node hangs elsewhere here. */
   originParentId?: string;
+  /** Per-token probabilities of a model node's text, where the other loom recorded them. */
   tokens?: ImportedToken[];
+  /** The model the other loom named for the node's generation. */
+  model?: string;
   /** Fields with no place here, verbatim. */
   fields: Record<string, unknown>;
 }
@@ -65,7 +68,10 @@ export class ImportError extends Error {
   }
 }
 
-/** Builds the loom tree of an imported tree, keeping each node's origin. */
+/**
+ * Builds the loom tree of an imported tree, keeping each node's origin. The nodes are made first and
+ * the tree built from them at once: adding them one by one would record an operation per node.
+ */
 export function buildImportedTree(imported: ImportedTree): ImportResult {
   const ids = new Map<string, string>();
   let next = 0;
@@ -73,43 +79,61 @@ export function buildImportedTree(imported: ImportedTree): ImportResult {
   const root = imported.nodes.find((n) => n.id === imported.rootId);
   if (!root || root.parentId !== null) throw new ImportError('corrupt', `the root node ${JSON.stringify(imported.rootId)} is missing`);
   const rootNode = toLoomNode(imported.format, root, null, newId());
-  const tree = LoomTree.fromNodes([rootNode], rootNode.id, { newId });
-  ids.set(root.id, tree.rootId);
+  ids.set(root.id, rootNode.id);
+  const nodes: LoomNode[] = [rootNode];
   const keptFields = new Map<string, number>();
   for (const node of imported.nodes) {
-    for (const key of Object.keys(node.fields)) keptFields.set(key, (keptFields.get(key) ?? 0) + 1);
+    for (const key in node.fields) keptFields.set(key, (keptFields.get(key) ?? 0) + 1);
     if (node === root) continue;
     const parent = node.parentId === null ? undefined : ids.get(node.parentId);
     if (parent === undefined) throw new ImportError('corrupt', `node ${JSON.stringify(node.id)} names a parent that is not in the file, or comes before it`);
     const built = toLoomNode(imported.format, node, parent, newId());
-    tree.addChild(parent, built.text, built);
+    nodes.push(built);
     ids.set(node.id, built.id);
   }
+  const tree = LoomTree.fromNodes(nodes, rootNode.id, { newId });
   const currentId = (imported.currentId !== undefined && ids.get(imported.currentId)) || tree.rootId;
   return { tree, currentId, keptFields, summary: importSummary(imported.format, tree.size, keptFields) };
 }
 
+/** The node as this project keeps it; keys are only set when they have a value (no `delete`, which slows every later access). */
 function toLoomNode(format: ForeignFormat, node: ImportedNode, parentId: string | null, id: string): LoomNode {
-  const fields = node.tokens ? { ...node.fields, tokens: node.tokens } : node.fields;
-  const origin: NodeOrigin = dropUndefined({
-    format,
-    id: node.id,
-    authorship: node.authorship,
-    parentId: node.originParentId,
-    fields: Object.keys(fields).length > 0 ? fields : undefined,
-  });
-  return dropUndefined({
-    id,
-    parentId,
-    text: node.text,
-    author: node.author,
-    createdAt: node.createdAt ?? 0,
-    bookmarked: node.bookmarked || undefined,
-    tags: node.tags && node.tags.length > 0 ? node.tags : undefined,
-    hidden: node.hidden || undefined,
-    chapter: node.chapter,
-    origin,
-  }) as LoomNode;
+  // A model node's probabilities become its generation's token data, as a recorded generation's are;
+  // on a node nobody says a model wrote they stay the other loom's field.
+  const generation = node.author === 'model' && node.tokens && node.tokens.length > 0 ? importedGeneration(format, node.tokens, node.model) : undefined;
+  const fields = node.tokens && !generation ? { ...node.fields, tokens: node.tokens } : node.fields;
+  const origin: { -readonly [K in keyof NodeOrigin]: NodeOrigin[K] } = { format, id: node.id };
+  if (node.authorship !== undefined) origin.authorship = node.authorship;
+  if (node.originParentId !== undefined) origin.parentId = node.originParentId;
+  if (hasKeys(fields)) origin.fields = fields;
+  const built: { -readonly [K in keyof LoomNode]: LoomNode[K] } = { id, parentId, text: node.text, author: node.author, createdAt: node.createdAt ?? 0 };
+  if (node.bookmarked) built.bookmarked = true;
+  if (node.tags && node.tags.length > 0) built.tags = node.tags;
+  if (node.hidden) built.hidden = true;
+  if (node.chapter !== undefined) built.chapter = node.chapter;
+  built.origin = origin;
+  if (generation) built.generation = generation;
+  return built;
+}
+
+function hasKeys(value: object): boolean {
+  for (const _ in value) return true;
+  return false;
+}
+
+/** What a generation another loom recorded holds here: its model and tokens, and no request. */
+function importedGeneration(format: ForeignFormat, tokens: readonly ImportedToken[], model: string | undefined): GenerationInfo {
+  return {
+    model: model ?? '',
+    params: {},
+    stopReason: null,
+    usage: { input_tokens: 0, output_tokens: tokens.length },
+    durationMs: 0,
+    requests: 0,
+    status: 'completed',
+    tokens: packTokens(tokens),
+    imported: format,
+  };
 }
 
 function importSummary(format: ForeignFormat, size: number, kept: Map<string, number>): string {

@@ -7,6 +7,7 @@
 // the `archived` tag.
 
 import type { LoomNode } from '../loom/loomNode';
+import { nodeTokens } from '../providers/tokenLogprobs';
 import type { LoomTree } from '../loom/loomTree';
 import type { ImportedNode, ImportedToken, ImportedTree } from './importedTree';
 import { expect, idText, isJsonObject, otherFields, type JsonObject } from './jsonShape';
@@ -29,6 +30,7 @@ export function readTkLoom(raw: JsonObject): ImportedTree {
   const responses = isJsonObject(raw.model_responses) ? raw.model_responses : {};
   const nodes: ImportedNode[] = [];
   let generated = 0;
+  timestamps.clear(); // the local time zone may have changed since the last import
   const walk = (node: unknown, parentId: string | null, path: string): void => {
     expect(isJsonObject(node) && typeof node.text === 'string', FORMAT, `the node at ${path} has no text`);
     const id = simple ? `node-${generated++}` : idText(node.id);
@@ -69,6 +71,7 @@ function readNode(node: JsonObject, id: string, parentId: string | null, chapter
     tags: tags.filter((t) => t !== BOOKMARK_TAG && t !== HIDDEN_TAG),
     chapter: chapter && typeof chapter.title === 'string' ? chapter.title : undefined,
     tokens: tokensOf(node, meta, responses),
+    model: modelOf(node, meta, responses),
     fields,
   };
   if (node.bookmark !== undefined && node.bookmark !== true && node.bookmark !== false) fields.bookmark = node.bookmark;
@@ -86,7 +89,14 @@ function tokensOf(node: JsonObject, meta: JsonObject, responses: JsonObject): Im
   const response = generation && typeof generation.id === 'string' ? responses[generation.id] : undefined;
   const completions = isJsonObject(response) && Array.isArray(response.completions) ? response.completions : undefined;
   const completion = completions && typeof generation?.index === 'number' ? completions[generation.index] : undefined;
-  if (isJsonObject(completion) && Array.isArray(completion.tokens)) return completion.tokens.flatMap(tokenOf);
+  if (isJsonObject(completion) && Array.isArray(completion.tokens)) {
+    const tokens: ImportedToken[] = [];
+    for (const raw of completion.tokens) {
+      const token = tokenOf(raw);
+      if (token) tokens.push(token);
+    }
+    return tokens;
+  }
   const old = isJsonObject(meta.generation) && isJsonObject(meta.generation.logprobs) ? meta.generation.logprobs : undefined;
   if (!old || !Array.isArray(old.tokens) || !Array.isArray(old.token_logprobs)) return undefined;
   const top: unknown[] = Array.isArray(old.top_logprobs) ? old.top_logprobs : [];
@@ -97,20 +107,45 @@ function tokensOf(node: JsonObject, meta: JsonObject, responses: JsonObject): Im
   });
 }
 
-function tokenOf(raw: unknown): ImportedToken[] {
+/** The model of the response the node's generation names, or the one older files name under `meta.generation`. */
+function modelOf(node: JsonObject, meta: JsonObject, responses: JsonObject): string | undefined {
+  const generation = isJsonObject(node.generation) ? node.generation : undefined;
+  const response = generation && typeof generation.id === 'string' ? responses[generation.id] : undefined;
+  const model = isJsonObject(response) ? response.model : isJsonObject(meta.generation) ? meta.generation.model : undefined;
+  return typeof model === 'string' ? model : undefined;
+}
+
+function tokenOf(raw: unknown): ImportedToken | undefined {
   const chosen = isJsonObject(raw) && isJsonObject(raw.generatedToken) ? raw.generatedToken : undefined;
-  if (!chosen || typeof chosen.token !== 'string' || typeof chosen.logprob !== 'number') return [];
-  return [{ text: chosen.token, logprob: chosen.logprob, top: alternatives((raw as JsonObject).counterfactuals) }];
+  if (!chosen || typeof chosen.token !== 'string' || typeof chosen.logprob !== 'number') return undefined;
+  return { text: chosen.token, logprob: chosen.logprob, top: alternatives((raw as JsonObject).counterfactuals) };
 }
 
 function alternatives(raw: unknown): Array<{ text: string; logprob: number }> {
-  if (!isJsonObject(raw)) return [];
-  return Object.entries(raw).flatMap(([text, logprob]) => (typeof logprob === 'number' ? [{ text, logprob }] : []));
+  const top: Array<{ text: string; logprob: number }> = [];
+  if (!isJsonObject(raw)) return top;
+  for (const text in raw) {
+    const logprob = raw[text];
+    if (typeof logprob === 'number') top.push({ text, logprob });
+  }
+  return top;
 }
+
+/** Timestamps read, by their text: the nodes of one generation share theirs, and a local date is slow to build. */
+const timestamps = new Map<string, number | undefined>();
 
 /** Loom writes local times as `%Y-%m-%d-%H.%M.%S`. */
 function parseTimestamp(v: unknown): number | undefined {
-  const m = typeof v === 'string' ? /^(\d{4})-(\d{2})-(\d{2})-(\d{2})\.(\d{2})\.(\d{2})$/.exec(v) : null;
+  if (typeof v !== 'string') return undefined;
+  if (timestamps.has(v)) return timestamps.get(v);
+  if (timestamps.size > 10_000) timestamps.clear();
+  const parsed = parseLocalTime(v);
+  timestamps.set(v, parsed);
+  return parsed;
+}
+
+function parseLocalTime(v: string): number | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2})-(\d{2})\.(\d{2})\.(\d{2})$/.exec(v);
   if (!m) return undefined;
   const [year, month, day, hour, minute, second] = m.slice(1).map(Number);
   return new Date(year, month - 1, day, hour, minute, second).getTime();
@@ -137,7 +172,7 @@ export function writeTkLoom(tree: LoomTree, currentId: string): string {
     usedIds.add(own);
     tkIds.set(node.id, own);
     const out: JsonObject = { ...fields, id: own, text: node.text };
-    const meta = { ...(isJsonObject(fields.meta) ? fields.meta : {}), ...sourceOf(node), creation_timestamp: formatTimestamp(node.createdAt) };
+    const meta = { ...(isJsonObject(fields.meta) ? fields.meta : {}), ...sourceOf(node), creation_timestamp: formatTimestamp(node.createdAt), ...logprobsOf(node) };
     out.meta = meta;
     const tags = [...(node.tags ?? []), ...(node.bookmarked ? [BOOKMARK_TAG] : []), ...(node.hidden ? [HIDDEN_TAG] : [])];
     if (tags.length > 0) out.tags = tags;
@@ -153,6 +188,25 @@ export function writeTkLoom(tree: LoomTree, currentId: string): string {
   const rootFields = root.origin?.format === 'tk-loom' && isJsonObject(root.origin.fields?.tree) ? root.origin.fields.tree : {};
   const rootJson = convert(root);
   return JSON.stringify({ ...rootFields, root: rootJson, chapters, selected_node_id: tkIds.get(currentId) ?? tkIds.get(tree.rootId) }, null, 2) + '\n';
+}
+
+/**
+ * A model node's token probabilities in the form older Loom files kept under `meta.generation`
+ * (read back by the importer); nothing when the file already names a response that holds them.
+ */
+function logprobsOf(node: LoomNode): JsonObject {
+  const tokens = node.author === 'model' && !isJsonObject(node.origin?.fields?.generation) ? nodeTokens(node.generation) : undefined;
+  if (!tokens) return {};
+  return {
+    generation: {
+      ...(node.generation?.model ? { model: node.generation.model } : {}),
+      logprobs: {
+        tokens: tokens.map((t) => t.text),
+        token_logprobs: tokens.map((t) => t.logprob),
+        top_logprobs: tokens.map((t) => Object.fromEntries(t.top.map((alt) => [alt.text, alt.logprob]))),
+      },
+    },
+  };
 }
 
 function sourceOf(node: LoomNode): JsonObject {

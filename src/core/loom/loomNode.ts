@@ -39,6 +39,11 @@ export interface GenerationInfo {
    * hand edit splits the node, the node's text is a suffix of it.
    */
   readonly tokens?: PackedTokens;
+  /**
+   * Set when another loom recorded this generation (its format name, e.g. `tk-loom`): the tokens and
+   * model are that loom's, and no request of this project's made it, so there is none to show or replay.
+   */
+  readonly imported?: string;
 }
 
 /**

@@ -1,0 +1,155 @@
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { importForeignTree, parseForeignJson } from '../../src/core/interop/foreignTrees';
+import type { LoomTree } from '../../src/core/loom/loomTree';
+import { searchTree } from '../../src/core/loom/treeSearch';
+import { seededRandom } from '../server/random';
+import { spread, type Spread } from './stats';
+
+/** Import of a generated Tk-format (socketteer/loom) file, against reading and parsing the same file. */
+export interface LoomImportResult {
+  nodes: number;
+  fileBytes: number;
+  /** Nodes on the deepest path. */
+  depth: number;
+  /** Nodes whose generation lists per-token probabilities. */
+  withTokens: number;
+  /** Read the file, JSON.parse it, import it into a loom tree. */
+  importMs: Spread;
+  /** Read the file and JSON.parse it: the baseline. */
+  parseMs: Spread;
+  /** The same two in CPU time. */
+  importCpuMs: Spread;
+  parseCpuMs: Spread;
+  tree: LoomTree;
+}
+
+/** Find in the loom over a tree, against a plain case-insensitive scan of the same node texts. */
+export interface TreeFindResult {
+  nodes: number;
+  query: string;
+  matches: number;
+  findMs: Spread;
+  scanMs: Spread;
+  /** The same in CPU time: on a shared machine the wall time also counts other processes' turns. */
+  findCpuMs: Spread;
+  scanCpuMs: Spread;
+}
+
+const WORDS = ['the', 'keeper', 'lamp', 'sea', 'stairs', 'night', 'light', 'storm', 'ship', 'rock', 'wind', 'and', 'a', 'of', 'dragon', 'gull'];
+
+/**
+ * A Loom file of `n` nodes shaped like a real loom: mostly chains (a continuation of the last node),
+ * branching now and then, depth bounded as in trees people grow by hand; every fifth model node with
+ * its tokens and top alternatives in `model_responses`, tags and bookmarks on a few.
+ */
+export function generateTkLoomFile(n: number, seed = 7): { json: string; depth: number; withTokens: number } {
+  const random = seededRandom(seed);
+  type TkNode = { id: string; text: string; meta: Record<string, unknown>; children: TkNode[]; tags?: string[]; generation?: { id: string; index: number } };
+  const nodes: TkNode[] = [];
+  const depths: number[] = [];
+  const responses: Record<string, unknown> = {};
+  let withTokens = 0;
+  for (let i = 0; i < n; i++) {
+    const words = Array.from({ length: 6 + Math.floor(random() * 10) }, () => WORDS[Math.floor(random() * WORDS.length)]);
+    const node: TkNode = { id: `n${i}`, text: ` ${words.join(' ')}`, meta: { source: i === 0 ? 'prompt' : 'AI', creation_timestamp: timestamp(i) }, children: [] };
+    if (i % 100 === 3) node.tags = ['bookmark'];
+    if (i % 250 === 7) node.tags = [...(node.tags ?? []), 'keep'];
+    if (i > 0 && i % 5 === 0) {
+      withTokens++;
+      node.generation = { id: `g${i}`, index: 0 };
+      const tokens = node.text.split(/(?= )/).map((token) => ({ generatedToken: { token, logprob: -random() * 3 }, counterfactuals: { [token]: -0.5, ' the': -1.5, ' a': -2.5 } }));
+      responses[`g${i}`] = { id: `g${i}`, model: 'davinci-002', completions: [{ text: node.text, finishReason: 'length', tokens }] };
+    }
+    if (i > 0) {
+      const last = i - 1;
+      const parent = random() < 0.75 && depths[last] < 800 ? last : Math.floor(random() * i);
+      nodes[parent].children.push(node);
+      depths.push(depths[parent] + 1);
+    } else {
+      depths.push(0);
+    }
+    nodes.push(node);
+  }
+  const file = { root: nodes[0], chapters: {}, selected_node_id: `n${n - 1}`, model_responses: responses };
+  return { json: JSON.stringify(file), depth: Math.max(...depths) + 1, withTokens };
+}
+
+/** A node's time as Loom writes it: nodes generated together share a second, about four a second. */
+function timestamp(i: number): string {
+  const d = new Date(Date.UTC(2024, 5, 1) + Math.floor(i / 4) * 1000);
+  const two = (n: number): string => String(n).padStart(2, '0');
+  return `${d.getUTCFullYear()}-${two(d.getUTCMonth() + 1)}-${two(d.getUTCDate())}-${two(d.getUTCHours())}.${two(d.getUTCMinutes())}.${two(d.getUTCSeconds())}`;
+}
+
+export function benchLoomImport(n: number, runs = 5): LoomImportResult {
+  const dir = mkdtempSync(path.join(tmpdir(), 'loom-interop-bench-'));
+  try {
+    const file = path.join(dir, `tree-${n}.json`);
+    const generated = generateTkLoomFile(n);
+    writeFileSync(file, generated.json);
+    const importMs: number[] = [];
+    const parseMs: number[] = [];
+    const importCpuMs: number[] = [];
+    const parseCpuMs: number[] = [];
+    let tree: LoomTree | undefined;
+    // One warm-up of each, then alternating runs, so both see the same machine.
+    for (let run = -1; run < runs; run++) {
+      let start = performance.now();
+      let cpu = process.cpuUsage();
+      JSON.parse(readFileSync(file, 'utf8'));
+      if (run >= 0) {
+        parseMs.push(performance.now() - start);
+        parseCpuMs.push(cpuSince(cpu));
+      }
+      start = performance.now();
+      cpu = process.cpuUsage();
+      const result = importForeignTree(parseForeignJson(readFileSync(file, 'utf8')));
+      if (run >= 0) {
+        importMs.push(performance.now() - start);
+        importCpuMs.push(cpuSince(cpu));
+      }
+      tree = result.tree;
+    }
+    if (tree!.size !== n) throw new Error(`imported ${tree!.size} nodes of ${n}`);
+    return { nodes: n, fileBytes: statSync(file).size, depth: generated.depth, withTokens: generated.withTokens, importMs: spread(importMs), parseMs: spread(parseMs), importCpuMs: spread(importCpuMs), parseCpuMs: spread(parseCpuMs), tree: tree! };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Find (Find in Loom…, `/` in the view: at most 1,000 matches kept, all counted) against a plain scan. */
+/** CPU time (user + system) since `since`, in milliseconds. */
+function cpuSince(since: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / 1000;
+}
+
+export function benchTreeFind(tree: LoomTree, query: string, runs = 21): TreeFindResult {
+  const findMs: number[] = [];
+  const scanMs: number[] = [];
+  const findCpuMs: number[] = [];
+  const scanCpuMs: number[] = [];
+  let matches = 0;
+  const wanted = query.toLowerCase();
+  for (let run = -1; run < runs; run++) {
+    let start = performance.now();
+    let cpu = process.cpuUsage();
+    let scanned = 0;
+    for (const node of tree.preorder()) if (node.text.toLowerCase().includes(wanted)) scanned++;
+    if (run >= 0) {
+      scanMs.push(performance.now() - start);
+      scanCpuMs.push(cpuSince(cpu));
+    }
+    start = performance.now();
+    cpu = process.cpuUsage();
+    matches = searchTree(tree, { text: query }, 1000).total;
+    if (run >= 0) {
+      findMs.push(performance.now() - start);
+      findCpuMs.push(cpuSince(cpu));
+    }
+    if (scanned === 0 && matches !== 0) throw new Error('the scan and the find disagree');
+  }
+  return { nodes: tree.size, query, matches, findMs: spread(findMs), scanMs: spread(scanMs), findCpuMs: spread(findCpuMs), scanCpuMs: spread(scanCpuMs) };
+}

@@ -41,6 +41,7 @@ export interface PrefillLoomApi {
   probes: PrefillProbeRunner;
   distributions: DistributionRunner;
   endpointStatus: EndpointStatusBar;
+  statusBar: GenerationStatusBar;
   tokenProbabilities: TokenProbabilities;
   tokenBranching: TokenBranching;
   /** How long `activate` took, in milliseconds: the extension's own share of VS Code's startup. */
@@ -131,7 +132,7 @@ export function activate(context: vscode.ExtensionContext): PrefillLoomApi {
       if (editor) decorations.clear(editor.document);
     }),
   );
-  return { generations, lastRequest, sessions, view, viewModel: model, decorations, comparer, probes, distributions, endpointStatus, tokenProbabilities, tokenBranching, activationMs: performance.now() - started };
+  return { generations, lastRequest, sessions, view, viewModel: model, decorations, comparer, probes, distributions, endpointStatus, statusBar, tokenProbabilities, tokenBranching, activationMs: performance.now() - started };
 }
 
 /** Saves every loom before the window goes: a reload or a quit must not lose the last changes. */

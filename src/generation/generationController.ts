@@ -13,13 +13,14 @@ import { describeGenerationError } from '../core/generation/generationError';
 import { resolveGenerationParams, type GenerationParams } from '../core/conversation/generationSettings';
 import { splitTrailingWhitespace } from '../core/conversation/prefill';
 import { describeEmptyResults } from '../core/generation/emptyResult';
+import { describeOutcomes } from '../core/generation/outcomeSummary';
 import { collapseIdentical } from '../core/generation/identicalAlternatives';
 import type { ApiKeyStore } from '../endpoints/apiKeyStore';
 import { reportGenerationError } from './errorNotifier';
 import { GenerationRecorder, type GenerationOrigin } from './generationRecorder';
 import type { CapturedRequest } from '../core/providers/capturedRequest';
 import type { GenerationInfo } from '../core/loom/loomNode';
-import type { GenerationStatusBar } from './generationStatusBar';
+import type { CommandEnd, GenerationStatusBar } from './generationStatusBar';
 import type { HeaderDiagnostics } from '../conversation/headerDiagnostics';
 import type { LastRequestStore } from '../endpoints/lastRequest';
 import type { LoomSession } from '../session/loomSession';
@@ -144,9 +145,9 @@ export class GenerationController implements vscode.Disposable {
         ? { session, parentId: node.parentId, count: 1, params: original ?? context.params, kind: 'regeneration', comparesTo: nodeId }
         : { session, parentId: nodeId, count: context.settings.connection.alternatives, params: context.params, kind: 'generation' };
     if (!(await this.confirmAlternatives(plan.count, plan.params, context.settings, session.tree.textOf(plan.parentId).length))) return [];
-    const tally = new RequestTally(this.deps.log, this.deps.statusBar, plan.params.model);
+    const tally = this.startTally(plan.params.model);
     const results = await this.track(session.document, (abort) => Promise.all(this.startTreeGenerations(plan, context, abort, tally)));
-    tally.finish();
+    tally.finish(endOf(results.map((r) => r?.outcome)));
     this.reportEmpty(results.map((r) => r?.outcome), plan.count);
     return results.flatMap((r) => (r && session.tree.has(r.nodeId) ? [r.nodeId] : []));
   }
@@ -160,6 +161,11 @@ export class GenerationController implements vscode.Disposable {
     const header = this.checkHeader(document);
     const context = header && (await this.requestContext(header, originEndpoint(generation)));
     return context && { client: this.clientFor(context), settings: context.settings, params: context.params };
+  }
+
+  /** Counts the requests of a command from here on (its own, or a probe's) in the status bar and the log. */
+  startTally(model: string): RequestTally {
+    return new RequestTally(this.deps.log, this.deps.statusBar, model);
   }
 
   /** Stops the generations of the given document, or every generation when none is given. */
@@ -305,7 +311,7 @@ export class GenerationController implements vscode.Disposable {
     if (joinUndo) insertion.joinPreviousUndoStep();
     const recorder = await GenerationRecorder.forEditor(this.deps.sessions, document, context.params, prefill, origin(context));
     if (recorder?.restLength) insertion.replaceOnFirstEdit(recorder.restLength);
-    const tally = new RequestTally(log, this.deps.statusBar, context.params.model);
+    const tally = this.startTally(context.params.model);
     const branches =
       recorder && alternatives > 1
         ? this.startTreeGenerations({ session: recorder.session, parentId: recorder.parentId, count: alternatives - 1, params: context.params, kind: 'generation', firstBranch: 2 }, context, abort, tally)
@@ -323,7 +329,7 @@ export class GenerationController implements vscode.Disposable {
       recorder?.finish(outcome);
       this.report(outcome);
       const others = await Promise.all(branches);
-      tally.finish();
+      tally.finish(endOf([outcome, ...others.map((r) => r?.outcome)]));
       this.reportEmpty([outcome, ...others.map((r) => r?.outcome)], alternatives);
       if (recorder && alternatives > 1) this.collapseIdentical(recorder.session, [recorder.nodeId, ...others.map((r) => r?.nodeId)], context.params);
       return outcome;
@@ -419,6 +425,10 @@ export class GenerationController implements vscode.Disposable {
  */
 function sentLength(context: RequestContext, prefill: string): number {
   return context.endpoint.kind === 'anthropic' ? prefill.trimEnd().length : prefill.length;
+}
+
+function endOf(outcomes: ReadonlyArray<GenerationOutcome | undefined>): CommandEnd {
+  return { summary: describeOutcomes(outcomes), failed: outcomes.some((o) => o?.status === 'failed') };
 }
 
 function origin(context: RequestContext): GenerationOrigin {

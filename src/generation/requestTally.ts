@@ -1,13 +1,14 @@
 import type * as vscode from 'vscode';
 import type { GenerationInput, RequestRecord } from '../core/generation/generation';
 import { addUsage, ZERO_USAGE, type TokenUsage } from '../core/shared/tokenUsage';
-import type { GenerationStatusBar } from './generationStatusBar';
+import type { CommandEnd, GenerationStatusBar } from './generationStatusBar';
 
 type RequestHooks = Required<Pick<GenerationInput, 'onRequestStart' | 'onRequestEnd'>>;
 
 /**
- * The requests of one command (the generation into the editor and every branch, regeneration or
- * alternative beside it): each is logged, and the status bar shows their running totals.
+ * The requests of one command (the generation into the editor and every branch, regeneration,
+ * alternative or probe request beside it): each is counted, the status bar shows their running
+ * totals and adds them to the window's.
  */
 export class RequestTally {
   private usage: TokenUsage = ZERO_USAGE;
@@ -18,7 +19,15 @@ export class RequestTally {
     private readonly statusBar: GenerationStatusBar,
     private readonly model: string,
   ) {
-    statusBar.show(model, this.usage, 0, true);
+    statusBar.show(model, this.usage, 0);
+  }
+
+  /** One request of the command has ended (those the hooks do not see, e.g. a probe's). */
+  count(usage: TokenUsage): void {
+    this.requests++;
+    this.usage = addUsage(this.usage, usage);
+    this.statusBar.count(usage);
+    this.statusBar.show(this.model, this.usage, this.requests);
   }
 
   /** Hooks for one generation's requests; `label` names it in the log ('' for the editor's, 'Branch 2' for others). */
@@ -28,17 +37,15 @@ export class RequestTally {
     return {
       onRequestStart: (record) => logRequestStart(this.log, record, name(++index)),
       onRequestEnd: (record) => {
-        this.requests++;
-        this.usage = addUsage(this.usage, record.usage);
-        this.statusBar.show(this.model, this.usage, this.requests, true);
+        this.count(record.usage);
         logRequestEnd(this.log, record, name(index));
       },
     };
   }
 
-  /** Every generation of the command has ended. */
-  finish(): void {
-    this.statusBar.show(this.model, this.usage, this.requests, false);
+  /** Every request of the command has ended, as `end` says in words. */
+  finish(end: CommandEnd): void {
+    this.statusBar.show(this.model, this.usage, this.requests, end);
   }
 }
 

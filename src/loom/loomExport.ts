@@ -23,7 +23,7 @@ async function saveText(defaultName: string, filters: Record<string, string[]>, 
   void vscode.window.showInformationMessage(`Prefill Loom: saved ${path.basename(target.path)}.`);
 }
 
-/** The formats Export Loom Tree… offers, by the words the quick pick shows. */
+/** The formats Loom Tree: Export… offers, by the words the quick pick shows. */
 export const TREE_EXPORT_FORMATS = {
   prefillLoom: 'Prefill Loom tree (JSON, the tree file format)',
   tkLoom: 'Loom (socketteer/loom) tree (JSON, opens in the original Loom)',

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { MARK_STYLES } from '../core/reproducibility/markStyles';
 import type { LoomSession } from '../session/loomSession';
 import type { LoomSessions } from '../session/loomSessions';
 
@@ -41,26 +42,25 @@ const REDRAW_DELAY_MS = 100;
 export class DivergenceDecorations implements vscode.Disposable {
   private readonly types: Record<MarkKind, vscode.TextEditorDecorationType> = {
     divergent: vscode.window.createTextEditorDecorationType({
-      backgroundColor: new vscode.ThemeColor('diffEditor.removedTextBackground'),
-      outlineColor: new vscode.ThemeColor('contrastActiveBorder'),
+      backgroundColor: color(MARK_STYLES.divergent.colors.background),
+      outlineColor: color(MARK_STYLES.divergent.colors.outline),
       outlineStyle: 'dashed',
       outlineWidth: '1px',
-      overviewRulerColor: new vscode.ThemeColor('editorOverviewRuler.modifiedForeground'),
+      overviewRulerColor: color(MARK_STYLES.divergent.colors.line),
       overviewRulerLane: vscode.OverviewRulerLane.Center,
     }),
-    // A bar at the insertion point, drawn as the border of the next character: injected text would
-    // show a character that is not in the document.
     inserted: vscode.window.createTextEditorDecorationType({
-      borderColor: new vscode.ThemeColor('editorOverviewRuler.addedForeground'),
+      borderColor: color(MARK_STYLES.inserted.colors.line),
       borderStyle: 'none none none solid',
       borderWidth: '0 0 0 2px',
-      overviewRulerColor: new vscode.ThemeColor('editorOverviewRuler.addedForeground'),
+      overviewRulerColor: color(MARK_STYLES.inserted.colors.line),
       overviewRulerLane: vscode.OverviewRulerLane.Center,
     }),
-    consistent: underline('testing.iconPassed', 'dotted'),
-    probeDivergent: underline('testing.iconFailed', 'solid'),
-    mixed: underline('editorWarning.foreground', 'dashed'),
-    failed: underline('disabledForeground', 'dotted'),
+    consistent: underline('consistent', 'dotted'),
+    probeDivergent: underline('probeDivergent', 'solid'),
+    mixed: underline('mixed', 'dashed'),
+    // A double line needs three pixels to show as two.
+    failed: underline('failed', 'double', '3px'),
   };
   private readonly overlays = new Map<string, NodeOverlay[]>();
   private readonly drawn = new Map<string, DrawnMark[]>();
@@ -133,14 +133,20 @@ export class DivergenceDecorations implements vscode.Disposable {
   }
 }
 
-function underline(color: string, style: string): vscode.TextEditorDecorationType {
+/** The underline of a probe mark: its style is the mark's shape (MARK_STYLES), its colour the theme's. */
+function underline(kind: MarkKind, style: string, width = '2px'): vscode.TextEditorDecorationType {
+  const line = color(MARK_STYLES[kind].colors.line);
   return vscode.window.createTextEditorDecorationType({
-    borderColor: new vscode.ThemeColor(color),
+    borderColor: line,
     borderStyle: `none none ${style} none`,
-    borderWidth: '0 0 2px 0',
-    overviewRulerColor: style === 'solid' ? new vscode.ThemeColor(color) : undefined,
+    borderWidth: `0 0 ${width} 0`,
+    overviewRulerColor: style === 'solid' ? line : undefined,
     overviewRulerLane: vscode.OverviewRulerLane.Right,
   });
+}
+
+function color(id: string | undefined): vscode.ThemeColor | undefined {
+  return id === undefined ? undefined : new vscode.ThemeColor(id);
 }
 
 /** Document offsets of the overlays whose node is on the shown path with the text it had. */

@@ -29,7 +29,8 @@ function move(decorations: DivergenceDecorations, direction: 'next' | 'previous'
   const found = marksOf(decorations);
   if (!found) return;
   const { editor, marks } = found;
-  const mark = markFrom(marks, editor.document.offsetAt(editor.selection.active), direction);
+  // From the selection's start: a mark just moved to is selected, and the next one may start where it ends.
+  const mark = markFrom(marks, editor.document.offsetAt(editor.selection.start), direction);
   if (mark) reveal(editor, mark, marks);
 }
 

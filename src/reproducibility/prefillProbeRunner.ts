@@ -95,6 +95,7 @@ export class PrefillProbeRunner implements vscode.Disposable {
     if (request.confirm !== false && !(await confirmBudget(plan, params.model))) return undefined;
     const prepared = await this.deps.generations.prepareRequests(session.document, node.generation);
     if (!prepared) return undefined;
+    const tally = this.deps.generations.startTally(params.model);
     const report = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: 'Prefill Loom: probing prefill consistency', cancellable: true },
       (progress, token) => {
@@ -105,10 +106,12 @@ export class PrefillProbeRunner implements vscode.Disposable {
           client: prepared.client,
           concurrency: prepared.settings.connection.concurrency,
           signal: abort.signal,
+          onRequestEnd: (usage) => tally.count(usage),
           onPoint: (_point, done, total) => progress.report({ increment: 100 / total, message: `${done} of ${total} split points` }),
         });
       },
     );
+    tally.finish({ summary: `probe ${report.cancelled ? 'stopped' : 'finished'}: ${probeFindings(report)}`, failed: false });
     this.present(session, node, report);
     return report;
   }
@@ -118,12 +121,17 @@ export class PrefillProbeRunner implements vscode.Disposable {
     const panel = ProbeReportPanel.show(this.deps.extensionUri, report, (offset) => void revealSplit(session, node.id, offset), this.deps.log);
     this.panels.add(panel);
     panel.onDidDispose(() => this.panels.delete(panel));
-    const divergent = report.points.filter((p) => p.verdict !== 'consistent').length;
-    this.deps.log.info(`Probe of ${report.points.length} split points: ${divergent} not consistent${report.cancelled ? ' (stopped early)' : ''}.`);
+    this.deps.log.info(`Probe: ${probeFindings(report)}${report.cancelled ? ' (stopped early)' : ''}.`);
     void vscode.window
-      .showInformationMessage(`Prefill Loom: ${divergent} of ${report.points.length} split points are not consistent with the original text.`, 'Export as Markdown')
+      .showInformationMessage(`Prefill Loom: ${probeFindings(report)} with the original text.`, 'Export as Markdown')
       .then((choice) => choice && openMarkdown(report));
   }
+}
+
+/** "2 of 14 split points are not consistent" */
+function probeFindings(report: ProbeReport): string {
+  const divergent = report.points.filter((p) => p.verdict !== 'consistent').length;
+  return `${divergent} of ${report.points.length} split points are not consistent`;
 }
 
 /** A probe of sampled text cannot tell sampling noise from a prefill effect unless it samples too. */

@@ -154,7 +154,7 @@ export class LoomSessions implements vscode.Disposable {
   private async saveMemoryTreeAside(paths: TreePaths, session: LoomSession): Promise<void> {
     const copy = conflictPath(paths.snapshot);
     await nodeTreeStorage.create(copy, exportTreeJson(session.tree, session.currentId, path.basename(session.document.uri.path)));
-    const message = `the loom made while the workspace was not trusted is saved to ${path.basename(copy)}, beside ${path.basename(paths.snapshot)}, which is now loaded; use Import Loom Tree… to bring it back.`;
+    const message = `the loom made while the workspace was not trusted is saved to ${path.basename(copy)}, beside ${path.basename(paths.snapshot)}, which is now loaded; use Loom Tree: Import… to bring it back.`;
     this.log.info(message);
     const choice = await vscode.window.showInformationMessage(`Prefill Loom: ${message}`, 'Open Saved Copy');
     if (choice) await vscode.window.showTextDocument(vscode.Uri.file(copy));
@@ -249,7 +249,7 @@ export class LoomSessions implements vscode.Disposable {
 
   /** Another window (or program) wrote the tree file: neither side's nodes may be lost. */
   private async reportConflict(paths: TreePaths, savedTo: string): Promise<void> {
-    const message = `${path.basename(paths.snapshot)} was changed by another window or program. It was left as they wrote it, and this window's tree is saved to ${path.basename(savedTo)} instead; use Import Loom Tree… to bring it back.`;
+    const message = `${path.basename(paths.snapshot)} was changed by another window or program. It was left as they wrote it, and this window's tree is saved to ${path.basename(savedTo)} instead; use Loom Tree: Import… to bring it back.`;
     this.log.warn(message);
     const choice = await vscode.window.showWarningMessage(`Prefill Loom: ${message}`, 'Open Saved Copy');
     if (choice) await vscode.window.showTextDocument(vscode.Uri.file(savedTo));
@@ -308,7 +308,7 @@ export class LoomSessions implements vscode.Disposable {
    */
   private async setAsideClosedBufferTree(paths: TreePaths): Promise<void> {
     const moved = Object.values(await moveAside(nodeTreeStorage, paths, Date.now(), 'closed')).map((p) => path.basename(p));
-    const message = `a new untitled buffer took the name of a closed one, so it starts a loom of its own; the closed buffer's loom is kept as ${moved.join(' and ')} in ${path.dirname(paths.snapshot)} (Import Loom Tree… brings it back).`;
+    const message = `a new untitled buffer took the name of a closed one, so it starts a loom of its own; the closed buffer's loom is kept as ${moved.join(' and ')} in ${path.dirname(paths.snapshot)} (Loom Tree: Import… brings it back).`;
     this.log.info(message);
   }
 

@@ -218,7 +218,7 @@ class WebviewConnection implements vscode.Disposable {
   private loadAgainIfSilent(): void {
     if (this.heardFromPage || !this.host.isVisible()) return;
     if (this.loads >= LOAD_ATTEMPTS) {
-      this.options.log.error(`Loom view: the page did not start after ${LOAD_ATTEMPTS} attempts; close the view and open it again (Prefill Loom: Show Loom Tree Beside Editor).`);
+      this.options.log.error(`Loom view: the page did not start after ${LOAD_ATTEMPTS} attempts; close the view and open it again (Prefill Loom: Loom Tree: Show Beside Editor).`);
       return;
     }
     this.options.log.warn(`Loom view: the page did not start within ${LOAD_CHECK_MS / 1000} s (its script did not load); loading it again.`);

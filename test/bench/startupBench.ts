@@ -30,7 +30,7 @@ export async function benchStartup(runs: number): Promise<StartupResult> {
     await openAtEnd(page, 'story.md');
     await runCommand(page, 'Prefill Loom: Continue at Cursor');
     await eventually(async () => (await readEditorText(page)).length > DOCUMENT.length + 20, 'the generation', TIMEOUT_MS);
-    await runCommand(page, 'Prefill Loom: Show Loom Tree Beside Editor');
+    await runCommand(page, 'Prefill Loom: Loom Tree: Show Beside Editor');
     await webviewFrame(page).locator('.row').first().waitFor({ state: 'visible', timeout: TIMEOUT_MS });
     // Let the tree file and the workbench's layout be saved, so every reload restores the same window.
     await page.waitForTimeout(3000);

@@ -60,7 +60,7 @@ describe('Sample Distribution from the palette on the demo document', function (
     // The Loom view shows it as a sample; the editor still shows the prefill alone.
     await page.locator('.editor-group-container .tab', { hasText: 'distribution.md' }).first().click();
     assert.match(await readEditorText(page), /\nOK,$/);
-    await runCommand(page, 'Prefill Loom: Show Loom Tree Beside Editor');
+    await runCommand(page, 'Prefill Loom: Loom Tree: Show Beside Editor');
     const sampled = '[role="treeitem"][aria-label^="sampled"]';
     const view = await frameWith(page, sampled, 'the saved sample in the Loom view', 60_000);
     assert.match((await view.locator(sampled).first().getAttribute('aria-label')) ?? '', /^sampled \(sample \d+ of 20\) by simulator-mixed/);

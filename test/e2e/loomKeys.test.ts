@@ -72,7 +72,7 @@ describe('Loom keys, as a person presses them', function () {
       await page.keyboard.press('Enter');
       await eventually(async () => (await page.locator('.monaco-workbench.hc-black, .monaco-workbench.hc-light').count()) === 1, `the ${theme} theme`);
       await openAtEnd(page, 'keeper.md');
-      await runCommand(page, 'Prefill Loom: Show Loom Tree Beside Editor');
+      await runCommand(page, 'Prefill Loom: Loom Tree: Show Beside Editor');
       const rows = webviewFrame(page).locator('[role="treeitem"]');
       await eventually(async () => (await rows.count()) >= 4, 'the root and three branches');
       await page.waitForTimeout(500);

@@ -63,7 +63,7 @@ describe('The loom tree, as a person uses it', function () {
     await eventually(async () => server.requests.filter((r) => r.path === '/v1/messages').length === 3, 'three requests');
     await eventually(async () => (await editorText(page)).length > squeeze(PREFIX).length, 'the first continuation');
 
-    await runCommand(page, 'Prefill Loom: Show Loom Tree Beside Editor');
+    await runCommand(page, 'Prefill Loom: Loom Tree: Show Beside Editor');
     const rows = webviewFrame(page).locator('[role="treeitem"]');
     await eventually(async () => (await rows.count()) >= 4, 'a root and three branches in the tree');
     // Rows of streaming branches are redrawn as text arrives: a click aimed at one could miss it.
@@ -97,7 +97,7 @@ describe('The loom tree, as a person uses it', function () {
     await page.waitForTimeout(2000);
     await waitForWorkbench(page);
     await openFile(page, 'tide.md');
-    await runCommand(page, 'Prefill Loom: Show Loom Tree Beside Editor');
+    await runCommand(page, 'Prefill Loom: Loom Tree: Show Beside Editor');
     const rows = webviewFrame(page).locator('[role="treeitem"]');
     await eventually(async () => (await rows.count()) >= 4, 'the tree to come back');
     assert.ok(before >= 4, `the saved tree has ${before} nodes`);

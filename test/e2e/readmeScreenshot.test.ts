@@ -39,7 +39,7 @@ describe('The README screenshot', function () {
     await runCommand(page, 'Prefill Loom: Generate Alternatives');
     await page.locator('.quick-input-widget .monaco-list-row', { hasText: /^3/ }).first().click();
     await eventually(async () => (await readEditorText(page)).length > DOCUMENT.length + 20, 'the first continuation');
-    await runCommand(page, 'Prefill Loom: Show Loom Tree Beside Editor');
+    await runCommand(page, 'Prefill Loom: Loom Tree: Show Beside Editor');
     const rows = webviewFrame(page).locator('[role="treeitem"]');
     await eventually(async () => (await rows.count()) >= 4, 'a root and three branches in the tree');
     await eventually(async () => (await webviewFrame(page).locator('.row.streaming').count()) === 0, 'every branch to finish', 60_000);

@@ -87,7 +87,7 @@ describe('Token probabilities, as a person uses them', function () {
       return text !== before && text.replace(/\n/g, '').startsWith(prompt.replace(/\n/g, ''));
     }, 'the editor to show the new branch', 30_000);
 
-    await runCommand(page, 'Prefill Loom: Show Loom Tree Beside Editor');
+    await runCommand(page, 'Prefill Loom: Loom Tree: Show Beside Editor');
     const rows = webviewFrame(page).locator('[role="treeitem"]');
     // The root, the text before the token, the written tail, the alternative and its continuation.
     await eventually(async () => (await rows.count()) >= 5, 'the new branch in the loom view', 30_000);

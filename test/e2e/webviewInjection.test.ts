@@ -47,7 +47,7 @@ describe('Security: model output in the loom view, through VS Code', function ()
     await page.locator('.quick-input-widget .monaco-list-row', { hasText: new RegExp(`^${HOSTILE.length}`) }).first().click();
     await eventually(async () => loom.server.requests.filter((r) => r.path === '/v1/messages').length === HOSTILE.length, 'every alternative requested');
 
-    await runCommand(page, 'Prefill Loom: Show Loom Tree Beside Editor');
+    await runCommand(page, 'Prefill Loom: Loom Tree: Show Beside Editor');
     const frame = webviewFrame(page);
     const previews = frame.locator('[role="treeitem"] .preview');
     await eventually(async () => (await previews.count()) >= HOSTILE.length + 1, 'the root and every alternative in the view');

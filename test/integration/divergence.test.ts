@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { MARK_KIND_LABELS } from '../../src/core/reproducibility/markNavigation';
 import type { ProbeReport } from '../../src/core/reproducibility/prefillProbe';
 import type { PrefillLoomApi } from '../../src/extension';
 import type { Comparison } from '../../src/reproducibility/regenerationComparer';
@@ -11,6 +12,7 @@ import { promptContext } from '../server/simulator/promptContext';
 import { createSimulatorResponder } from '../server/simulator/simulatorResponder';
 import { decode, encode } from '../server/simulator/tokenizer';
 import { closeAllEditors, continueAtCursor, loomApi, openDocument, setSetting, startServerForExtension } from './loomTestKit';
+import { replaceWindowFunction } from './shownMessages';
 
 /**
  * The simulator's worked example (see test/unit/simulatorPrefillEffect.test.ts): at temperature 0
@@ -188,6 +190,75 @@ describe('Divergence: regenerate and compare, and the prefill-consistency probe,
     assert.equal(marks.length, report.points.length, 'one mark per split point');
     assert.equal(marks.find((m) => m.end === bodyStart + ', and'.length)?.kind, 'probeDivergent');
     await eventually(() => tabLabels().some((label) => /^Prefill Probe Report \d+$/.test(label)), 'the probe report panel');
+  });
+
+  /**
+   * Walks the marks drawn in `editor` from the keyboard, as a screen-reader user would: Go to Next
+   * Divergence from the top visits each mark in document order (selecting exactly its text) and wraps
+   * around, Go to Previous goes back, and Show Divergence and Probe Marks names each in words and
+   * moves to the one picked.
+   */
+  async function walkMarks(shown: vscode.TextEditor): Promise<void> {
+    // The probe's report panel has the focus: the commands act on the active editor, so show the document's again.
+    const editor = await vscode.window.showTextDocument(shown.document, shown.viewColumn);
+    const marks = [...loom.decorations.drawnIn(editor.document)].sort((a, b) => a.start - b.start || a.end - b.end);
+    const starts = [...new Set(marks.map((m) => m.start))];
+    assert.ok(starts.length >= 1, 'marks to move between');
+    const selected = () => [editor.document.offsetAt(editor.selection.start), editor.document.offsetAt(editor.selection.end)];
+    const firstAt = (start: number) => marks.find((m) => m.start === start)!;
+    // Moved in the editor itself: a selection set from here can be overtaken by the one the editor
+    // restores as it is shown again.
+    const toTop = async () => {
+      await vscode.commands.executeCommand('cursorTop');
+      await eventually(() => selected().join() === '0,0', 'the cursor at the top');
+    };
+    await toTop();
+    for (const start of starts) {
+      await vscode.commands.executeCommand('prefillLoom.nextDivergence');
+      // A probe's marks touch: the next one starts where the one selected ends.
+      assert.deepEqual(selected(), [start, firstAt(start).end], `Next Divergence selects the mark at ${start}, after ${JSON.stringify(marks.map((m) => [m.start, m.end]))}`);
+    }
+    await vscode.commands.executeCommand('prefillLoom.nextDivergence');
+    assert.deepEqual(selected(), [starts[0], firstAt(starts[0]).end], 'after the last mark, Next wraps to the first');
+    await vscode.commands.executeCommand('prefillLoom.previousDivergence');
+    const last = marks.filter((m) => m.start === starts[starts.length - 1]).pop()!;
+    assert.deepEqual(selected(), [last.start, last.end], 'before the first mark, Previous wraps to the last');
+    if (starts.length > 1) {
+      await vscode.commands.executeCommand('prefillLoom.previousDivergence');
+      const beforeLast = marks.filter((m) => m.start === starts[starts.length - 2]).pop()!;
+      assert.deepEqual(selected(), [beforeLast.start, beforeLast.end], 'Previous goes back one mark');
+    }
+
+    let listed: Array<vscode.QuickPickItem & { mark?: unknown }> = [];
+    const pick = replaceWindowFunction('showQuickPick', ((items: Array<vscode.QuickPickItem & { mark?: unknown }>) => {
+      listed = items;
+      return Promise.resolve(items[items.length - 1]);
+    }) as never);
+    try {
+      await toTop();
+      await vscode.commands.executeCommand('prefillLoom.listDivergences');
+    } finally {
+      pick.dispose();
+    }
+    assert.equal(listed.length, marks.length, 'every mark is listed');
+    listed.forEach((item, i) => {
+      assert.equal(item.label, `Line ${editor.document.positionAt(marks[i].start).line + 1}: ${MARK_KIND_LABELS[marks[i].kind]}`, 'each in words, in document order');
+      assert.equal(item.detail, marks[i].hover, 'with its hover text');
+    });
+    const picked = marks[marks.length - 1];
+    assert.deepEqual(selected(), [picked.start, picked.end], 'the picked mark is selected');
+  }
+
+  it('Go to Next/Previous Divergence and Show Divergence and Probe Marks move the cursor to a comparison\'s marks', async () => {
+    const { editor, body } = await generateOriginal();
+    moveCursor(editor, body + PREFILL.length + ', and'.length + 1);
+    assert.ok(await vscode.commands.executeCommand<Comparison | undefined>('prefillLoom.regenerateAndCompare'), 'a comparison');
+    await walkMarks(editor);
+  });
+
+  it("Go to Next/Previous Divergence and Show Divergence and Probe Marks move the cursor to a probe's marks", async () => {
+    const { editor } = await probeChecked(PREFILL);
+    await walkMarks(editor);
   });
 
   it('finds every point consistent where the prefill tokenizes as the model generated it', async () => {

@@ -154,7 +154,7 @@ describe('The loom view on an imported tree', () => {
     assert.deepEqual(tagged.map((n) => n.preview).sort(), [' the end', ' there was a 🐉']);
   });
 
-  it('Export Loom Tree… offers the original Loom format, whose file imports back to the same tree', async () => {
+  it('Loom Tree: Export… offers the original Loom format, whose file imports back to the same tree', async () => {
     await vscode.commands.executeCommand('prefillLoom.importFromAnotherLoom', fileWith('story.json', tkLoomFile()));
     const session = loom.sessions.get(vscode.window.activeTextEditor!.document)!;
     const target = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'loom-export-')), 'story.tk.json');

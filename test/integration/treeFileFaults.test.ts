@@ -119,7 +119,7 @@ describe('Fault matrix: tree files', () => {
     assert.equal(again?.status, 'completed');
     await loom.sessions.flushAll();
 
-    const warning = await suite.shown.waitFor('warning', /two-windows-.*\.md\.loom\.json was changed by another window or program\. It was left as they wrote it, and this window's tree is saved to .*\.conflict-.*\.json instead; use Import Loom Tree/);
+    const warning = await suite.shown.waitFor('warning', /two-windows-.*\.md\.loom\.json was changed by another window or program\. It was left as they wrote it, and this window's tree is saved to .*\.conflict-.*\.json instead; use Loom Tree: Import/);
     assert.deepEqual(warning.items, ['Open Saved Copy']);
     const onDisk = await loadTree(nodeTreeStorage, paths);
     assert.ok(onDisk.kind === 'loaded' && onDisk.tree.has(theirs.id), "the other window's node is still in the file");

@@ -50,6 +50,8 @@ export interface RecordedRequest {
   headers: Record<string, string | string[] | undefined>;
   /** The parsed JSON body, or the raw text when it is not JSON. */
   body: unknown;
+  /** The tokens the reply to a Messages request reported, as a client would add them up (none for an error reply). */
+  usage?: { input_tokens: number; output_tokens: number };
 }
 
 export interface FakeAnthropic {
@@ -69,7 +71,7 @@ export interface FakeAnthropic {
   close(): Promise<void>;
 }
 
-type Route = (res: ServerResponse, raw: string, headers: IncomingMessage['headers']) => Promise<void> | void;
+type Route = (res: ServerResponse, raw: string, headers: IncomingMessage['headers'], record: RecordedRequest) => Promise<void> | void;
 
 /** The paths whose errors are sent in the OpenAI shape. */
 const OPENAI_PATHS = new Set(['/v1/completions', '/v1/chat/completions', '/v1/models']);
@@ -98,9 +100,9 @@ class FakeAnthropicServer implements FakeAnthropic {
   readonly openAi: OpenAiRoutes;
 
   private readonly routes: Record<string, Route> = {
-    'POST /v1/messages': (res, raw, headers) => {
+    'POST /v1/messages': (res, raw, headers, record) => {
       checkHeaders(headers, this.apiKey);
-      return this.messages(res, parseJsonBody(raw));
+      return this.messages(res, parseJsonBody(raw), record);
     },
     'POST /v1/messages/count_tokens': (res, raw, headers) => {
       checkHeaders(headers, this.apiKey);
@@ -180,12 +182,13 @@ class FakeAnthropicServer implements FakeAnthropic {
         handleControl(this, method, path, raw, res);
         return;
       }
-      this.requests.push({ method, path, headers: { ...req.headers }, body: bodyForRecord(raw) });
+      const record: RecordedRequest = { method, path, headers: { ...req.headers }, body: bodyForRecord(raw) };
+      this.requests.push(record);
       const route = this.routes[`${method} ${path}`];
       if (!route) {
         throw new ApiError(404);
       }
-      await route(res, raw, req.headers);
+      await route(res, raw, req.headers, record);
     } catch (error) {
       this.fail(res, error, requestId, req.url ?? '/');
     }
@@ -205,7 +208,7 @@ class FakeAnthropicServer implements FakeAnthropic {
     sendError(res, apiError, requestId);
   }
 
-  private async messages(res: ServerResponse, body: unknown): Promise<void> {
+  private async messages(res: ServerResponse, body: unknown, record: RecordedRequest): Promise<void> {
     const request = validateMessagesRequest(body);
     const taken = this.faults.take();
     const fault = strikeBeforeReply(res, taken, (status) => {
@@ -218,6 +221,8 @@ class FakeAnthropicServer implements FakeAnthropic {
     const plan = await this.responder(request);
     const completion = complete(plan, request.max_tokens, request.stop_sequences);
     const meta = { id: newMessageId(), model: request.model, inputTokens: plan.inputTokens ?? countInputTokens(request) };
+    // Faulted replies may report other figures; the tests that add usage up send none.
+    if (!taken) record.usage = { input_tokens: meta.inputTokens, output_tokens: completion.outputTokens };
     if (request.stream) {
       await streamReply(res, meta, completion, isReplyQuirk(taken) ? taken : fault, () => this.tokenDelayMs);
     } else {

@@ -46,7 +46,7 @@ export interface ForeignImportOptions {
 
 /** Reads another loom's file into a loom tree, keeping everything it cannot map as metadata. */
 export function importForeignTree(raw: JsonObject, options: ForeignImportOptions = {}): ImportResult {
-  if (raw.format === TREE_FORMAT) throw new ImportError('unknownShape', 'This is a Prefill Loom tree already: open it with "Import Loom Tree…" (or use it as a tree file).');
+  if (raw.format === TREE_FORMAT) throw new ImportError('unknownShape', 'This is a Prefill Loom tree already: open it with "Loom Tree: Import…" (or use it as a tree file).');
   const detected = detectFormats(raw);
   const format = options.format ?? (detected.length === 1 ? detected[0] : undefined);
   if (format === undefined) {

@@ -40,6 +40,8 @@ export interface ProbeOptions {
   /** Requests in flight at once; default 4. */
   readonly concurrency?: number;
   readonly signal?: AbortSignal;
+  /** Each request that got an answer (or failed), with the tokens it used: for running totals. */
+  readonly onRequestEnd?: (usage: TokenUsage) => void;
   /** Progress, in completion order. */
   readonly onPoint?: (point: ProbePoint, done: number, total: number) => void;
 }
@@ -155,7 +157,10 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeReport> {
   const sample = (offset: number) =>
     limit(async () => {
       const outcome = await requestSample(options, offset);
-      if (outcome) usage = addUsage(usage, outcome.usage);
+      if (outcome) {
+        usage = addUsage(usage, outcome.usage);
+        options.onRequestEnd?.(outcome.usage);
+      }
       return outcome?.sample;
     });
   await Promise.all(

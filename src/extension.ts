@@ -21,6 +21,7 @@ import { LOOM_PANEL_TYPE, LOOM_VIEW_ID, LoomViewProvider } from './webviews/loom
 import { LoomViewModel } from './loom/loomViewModel';
 import { PrefillProbeRunner } from './reproducibility/prefillProbeRunner';
 import { DistributionRunner } from './distribution/distributionRunner';
+import { NextTokenPicker } from './probabilities/nextTokenPicker';
 import { RegenerationComparer } from './reproducibility/regenerationComparer';
 import { SendGuard } from './endpoints/sendGuard';
 import { redactingLog } from './endpoints/redactingLog';
@@ -66,6 +67,7 @@ export function activate(context: vscode.ExtensionContext): PrefillLoomApi {
   const comparer: RegenerationComparer = new RegenerationComparer({ sessions, generations, decorations, view });
   const probes = new PrefillProbeRunner({ sessions, generations, decorations, extensionUri: context.extensionUri, log });
   const distributions = new DistributionRunner({ generations, sessions, extensionUri: context.extensionUri, log });
+  const nextToken = new NextTokenPicker(generations);
   const tokenProbabilities = new TokenProbabilities(sessions, context.workspaceState);
   const tokenBranching = new TokenBranching({ sessions, generations, probabilities: tokenProbabilities });
   sessionsToFlush = sessions;
@@ -119,6 +121,8 @@ export function activate(context: vscode.ExtensionContext): PrefillLoomApi {
     command('probePrefillConsistency', (options?: unknown) => probes.atCursor(undefined, options)),
     command('sampleDistribution', (options?: unknown) => distributions.sampleAtCursor(undefined, options)),
     command('compareDistributions', (options?: unknown) => distributions.compareAtCursor(undefined, options)),
+    command('showNextTokenProbabilities', (options?: unknown) => nextToken.atCursor(undefined, options)),
+    command('acceptNextTokenAndContinue', () => nextToken.acceptAndContinue()),
     command('toggleTokenProbabilities', () => tokenProbabilities.toggle()),
     command('branchAtToken', (link?: unknown) => tokenBranching.branchAtToken(link)),
     command('nextTokenAlternative', () => tokenBranching.cycle(1)),

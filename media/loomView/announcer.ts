@@ -13,6 +13,10 @@ export class Announcer {
     this.element.setAttribute('aria-live', 'polite');
   }
 
+  say(message: string): void {
+    this.element.textContent = message;
+  }
+
   /** Announces what changed between a node's last summary (undefined: new) and this one. */
   observe(before: NodeSummary | undefined, after: NodeSummary): void {
     const message = announcement(before, after);

@@ -11,6 +11,8 @@ import { PREVIEW_CHARS } from '../../src/webviews/webviewProtocol';
 export interface TextPiece {
   readonly kind: 'text' | 'space' | 'control';
   readonly text: string;
+  /** Where the piece starts in the text it was made from (token shades are placed by it). */
+  readonly at: number;
 }
 
 
@@ -41,13 +43,13 @@ export function textPieces(shown: string): TextPiece[] {
   for (const match of shown.matchAll(SPECIAL)) {
     const at = match.index ?? 0;
     if (at > last) {
-      pieces.push({ kind: 'text', text: shown.slice(last, at) });
+      pieces.push({ kind: 'text', text: shown.slice(last, at), at: last });
     }
-    pieces.push(standIn(match[0]));
+    pieces.push({ ...standIn(match[0]), at });
     last = at + match[0].length;
   }
   if (last < shown.length) {
-    pieces.push({ kind: 'text', text: shown.slice(last) });
+    pieces.push({ kind: 'text', text: shown.slice(last), at: last });
   }
   return pieces;
 }
@@ -59,7 +61,7 @@ export function previewString(text: string, more = false): string {
     .join('');
 }
 
-function standIn(match: string): TextPiece {
+function standIn(match: string): Omit<TextPiece, 'at'> {
   if (match === '\t') {
     return { kind: 'space', text: TAB };
   }

@@ -23,7 +23,8 @@ export type TreeCommand =
   | 'previousMatch'
   | 'tags'
   | 'filter'
-  | 'dismiss';
+  | 'dismiss'
+  | 'shading';
 
 /** The tree's keys, by `KeyboardEvent.key`. */
 export const KEYMAP: Readonly<Record<string, TreeCommand>> = {
@@ -56,6 +57,7 @@ export const KEYMAP: Readonly<Record<string, TreeCommand>> = {
   t: 'tags',
   '#': 'filter',
   Escape: 'dismiss',
+  p: 'shading',
 };
 
 /** The command of a key event, if it has one here. */

@@ -380,6 +380,8 @@ export class LoomApp {
         return this.toggleHoist();
       case 'details':
         return this.details.toggle();
+      case 'shading':
+        return this.toggleShading();
       case 'find':
         return this.openFind();
       case 'nextMatch':
@@ -395,6 +397,12 @@ export class LoomApp {
         if (this.filter.active) return this.setFilter(undefined);
         return;
     }
+  }
+
+  /** Token shading in the previews, on by default; the bars and numbers stay. */
+  private toggleShading(): void {
+    const off = this.view.element.classList.toggle('shading-off');
+    this.announcer.say(off ? 'Token shading off' : 'Token shading on');
   }
 
   // ---- find, tags and the tag filter ----

@@ -16,6 +16,10 @@ export function rowTooltip(node: NodeSummary, depth: number): string {
   if (node.stopReason !== undefined) {
     lines.push(`stop_reason: ${node.stopReason}`);
   }
+  if (node.tokens) {
+    const { lowest, lowestProbability, meanLogprob, count: n } = node.tokens;
+    lines.push(`probabilities: lowest token ${previewString(lowest)} ${percent(lowestProbability)} · mean logprob ${meanLogprob.toFixed(3)} (${percent(Math.exp(meanLogprob))} per token) over ${thousands(n)} tokens`);
+  }
   if (node.status !== undefined && node.status !== 'completed') {
     lines.push(`status: ${node.status}`);
   }
@@ -36,7 +40,13 @@ export function rowLabel(node: NodeSummary, current: boolean, preview: string, m
   // The tags come last, just before the preview: the row shows their chips there, and a name that
   // reads the visible text in its order is what voice control matches.
   const tags = node.tags && node.tags.length > 0 ? `, tagged ${node.tags.join(', ')}` : '';
-  return `${origin}${marks.length > 0 ? `, ${marks.join(', ')}` : ''}${tags}: ${preview}`;
+  const probabilities = node.tokens ? `, lowest token ${previewString(node.tokens.lowest)} ${percent(node.tokens.lowestProbability)}, mean log-probability ${node.tokens.meanLogprob.toFixed(2)}` : '';
+  return `${origin}${marks.length > 0 ? `, ${marks.join(', ')}` : ''}${probabilities}${tags}: ${preview}`;
+}
+
+/** 31.2%, or <0.1% for what would round to nothing. */
+function percent(probability: number): string {
+  return probability > 0 && probability < 0.0005 ? '<0.1%' : `${(probability * 100).toFixed(1)}%`;
 }
 
 function describeOrigin(node: NodeSummary): string {

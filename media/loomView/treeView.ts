@@ -1,5 +1,6 @@
 import type { NodeStatus, NodeSummary } from '../../src/webviews/webviewProtocol';
 import { previewPieces } from './displayText';
+import { shadePieces } from './tokenShades';
 import { icon, type IconName } from './icons';
 import type { RowIndex } from './rowIndex';
 import { rowLabel, rowTooltip } from './rowText';
@@ -267,6 +268,11 @@ export class TreeView {
     const sample = span('mark sample');
     sample.append(icon('sample'));
     const status = span('mark status');
+    // The mean probability of the node's tokens at a glance; the numbers are in the hover and the accessible name.
+    const probability = span('probbar');
+    probability.setAttribute('aria-hidden', 'true');
+    const probabilityFill = span('fill');
+    probability.append(probabilityFill);
     const tags = span('tags');
     // The accessible name says the tags ("tagged …"); the chips are for the eye and the mouse.
     tags.setAttribute('aria-hidden', 'true');
@@ -284,8 +290,8 @@ export class TreeView {
       actions.append(button);
       buttons.set(action, button);
     }
-    element.append(twisty, author, bookmark, sample, status, tags, preview, actions);
-    const row: Row = { element, twisty, author, bookmark, sample, status, tags, preview, buttons, index: -1, depth: -1, previewText: '' };
+    element.append(twisty, author, bookmark, sample, status, probability, tags, preview, actions);
+    const row: Row = { element, twisty, author, bookmark, sample, status, probability, probabilityFill, tags, preview, buttons, index: -1, depth: -1, previewText: '' };
     this.rowsByElement.set(element, row);
     return row;
   }
@@ -343,6 +349,8 @@ interface Row {
   /** Shown on a node saved from a distribution run. */
   readonly sample: HTMLSpanElement;
   readonly status: HTMLSpanElement;
+  readonly probability: HTMLSpanElement;
+  readonly probabilityFill: HTMLSpanElement;
   readonly tags: HTMLSpanElement;
   readonly preview: HTMLSpanElement;
   readonly buttons: ReadonlyMap<RowAction, HTMLButtonElement>;
@@ -393,18 +401,24 @@ function fillContent(row: Row, node: NodeSummary, isRoot: boolean): void {
     }),
   );
   row.tags.hidden = !node.tags?.length;
-  const pieces = previewPieces(node.preview, node.textLength > node.preview.length);
-  row.previewText = pieces.map((piece) => piece.text).join('');
+  const plain = previewPieces(node.preview, node.textLength > node.preview.length);
+  row.previewText = plain.map((piece) => piece.text).join('');
+  const pieces = node.tokens ? shadePieces(plain, node.tokens.preview) : plain.map((piece) => ({ ...piece, band: 0 }));
   row.preview.replaceChildren(
     ...pieces.map((piece) => {
-      if (piece.kind === 'text') {
+      if (piece.kind === 'text' && piece.band === 0) {
         return document.createTextNode(piece.text);
       }
-      const mark = span(piece.kind === 'space' ? 'ws' : 'ctl');
+      const classes = [piece.kind === 'space' ? 'ws' : piece.kind === 'control' ? 'ctl' : '', piece.band > 0 ? `tok b${piece.band}` : ''];
+      const mark = span(classes.filter(Boolean).join(' '));
       mark.textContent = piece.text;
       return mark;
     }),
   );
+  row.probability.hidden = node.tokens === undefined;
+  if (node.tokens) {
+    row.probabilityFill.style.width = `${Math.round(Math.exp(node.tokens.meanLogprob) * 100)}%`;
+  }
   const isModel = node.author === 'model' && node.kind !== 'root';
   setButton(row, 'bookmark', true, node.bookmarked ? 'Remove Bookmark (b)' : 'Bookmark (b)');
   row.buttons.get('bookmark')?.classList.toggle('on', node.bookmarked);

@@ -3,7 +3,7 @@ import { decodeDocumentText } from '../core/conversation/documentText';
 import { redactSecrets, rememberEnvironmentSecrets } from '../core/providers/secretRedaction';
 import { runContinue } from './continueCommand';
 import { parseCliOptions, USAGE, type CliOptions } from './options';
-import { parseProbeSettings, runProbeCommand } from './probeCommand';
+import { parseProbeSettings, readProbedCompletion, runProbeCommand } from './probeCommand';
 import { parseSampleSettings, runSampleCommand } from './sampleCommand';
 import { runExportCommand, runImportCommand } from './treeCommands';
 
@@ -127,7 +127,8 @@ async function sampleCommand(options: CliOptions, io: CommandLineIo, signal: Abo
 async function probeCommand(options: CliOptions, io: CommandLineIo, signal: AbortSignal): Promise<number> {
   refuseOptionsOf('sample', 'probe', options.sample);
   const settings = orFail(() => parseProbeSettings(options.probe));
-  const completion = await readText(io, settings.completionFile, settings.completionFile);
+  const fileText = await readText(io, settings.completionFile, settings.completionFile);
+  const completion = orFail(() => readProbedCompletion(fileText, settings.split, settings.completionFile));
   const report = await runProbeCommand(options, settings, await readPrefill(options, io), completion, signal);
   print(io, report);
   const failed = report.points.some((p) => p.errors !== undefined);

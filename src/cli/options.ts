@@ -101,7 +101,9 @@ Options:
 
 Probe options:
   --completion-file FILE     the completion to probe (required)
-  --split word|char          split after every word and punctuation run (default), or every character
+  --split word|char|token    split after every word and punctuation run (default), every character,
+                             or between the model's own tokens: FILE is then the JSON output of
+                             continue --logprobs N, and the probe prefills its first n tokens for each n
   --samples N                requests per split point (default 1); above 1, sampling noise shows as "mixed"
   --probe-tokens N           max_tokens of each probe request (default 8)
   --max-points N             probe at most N split points, evenly spread

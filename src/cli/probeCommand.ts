@@ -1,7 +1,8 @@
 import type { GenerationParams } from '../core/conversation/generationSettings';
-import { PROBE_DEFAULTS, PROBE_LIMITS, runProbe } from '../core/reproducibility/prefillProbe';
+import { PROBE_DEFAULTS, PROBE_LIMITS, runProbe, splitOffsets } from '../core/reproducibility/prefillProbe';
 import { summarizeProbe, type ProbeSummary } from '../core/reproducibility/probeReport';
-import { probeSplitPoints, type SplitMode } from '../core/reproducibility/probeSplitPoints';
+import type { SplitMode } from '../core/reproducibility/probeSplitPoints';
+import type { TokenLogprob } from '../core/providers/tokenLogprobs';
 import type { ProbeVerdict } from '../core/reproducibility/probeVerdict';
 import type { TokenUsage } from '../core/shared/tokenUsage';
 import { isSetupProblem, prefillAsSent, setUpGeneration, type SetupProblem } from './generationSetup';
@@ -46,7 +47,7 @@ export function parseProbeSettings(raw: ProbeCliOptions): ProbeSettings {
   const completionFile = raw['completion-file'];
   if (!completionFile) throw new Error('probe needs --completion-file FILE: the completion to probe');
   const split = raw.split ?? 'word';
-  if (split !== 'word' && split !== 'char') throw new Error(`--split must be word or char (got "${split}")`);
+  if (split !== 'word' && split !== 'char' && split !== 'token') throw new Error(`--split must be word, char or token (got "${split}")`);
   const settings: ProbeSettings = {
     completionFile,
     split,
@@ -67,6 +68,40 @@ function wholeNumber(flag: string, value: string | undefined, min: number, max: 
   return n;
 }
 
+/** The completion to probe, and with `--split token` the tokens it was generated with. */
+export interface ProbedCompletion {
+  text: string;
+  tokens?: TokenLogprob[];
+}
+
+/**
+ * Reads the completion file: its text, or with `--split token` the JSON that `prefill-loom continue
+ * --logprobs N` prints (its "text" and "tokens"), since token boundaries are the model's and only a
+ * generation with probabilities records them. A file that is not such JSON throws, naming the next step.
+ */
+export function readProbedCompletion(fileText: string, split: SplitMode, file: string): ProbedCompletion {
+  if (split !== 'token') return { text: fileText };
+  let report: unknown;
+  try {
+    report = JSON.parse(fileText);
+  } catch {
+    report = undefined;
+  }
+  const { text, tokens } = (typeof report === 'object' && report !== null ? report : {}) as { text?: unknown; tokens?: unknown };
+  if (typeof text !== 'string' || !Array.isArray(tokens) || !tokens.every(isTokenLogprob)) {
+    throw new Error(
+      `--split token needs --completion-file to be the JSON that "prefill-loom continue --logprobs N" prints (its "text" and "tokens"); ${file} is not. ` +
+        'Generate the completion with --api completions or chat and --logprobs 0 (or more), save that output, and probe it.',
+    );
+  }
+  return { text, tokens };
+}
+
+function isTokenLogprob(value: unknown): value is TokenLogprob {
+  const t = value as TokenLogprob | null;
+  return typeof t === 'object' && t !== null && typeof t.text === 'string' && typeof t.logprob === 'number' && Array.isArray(t.top);
+}
+
 /**
  * Probes a completion for the command line: the prefill (header and all, as for `continue`) is
  * sent as the original generation sent it (on Anthropic without its trailing whitespace), and the
@@ -76,20 +111,29 @@ export async function runProbeCommand(
   options: CliOptions,
   settings: ProbeSettings,
   prefillText: string,
-  completion: string,
+  completion: ProbedCompletion,
   signal: AbortSignal,
 ): Promise<ProbeCliReport> {
   const setup = setUpGeneration(options, prefillText);
   if (isSetupProblem(setup)) return invalid(settings, setup);
-  if (probeSplitPoints(completion, settings.split).length === 0) {
+  const split = { nodeText: completion.text, split: settings.split, tokens: completion.tokens };
+  if (settings.split === 'token' && !completion.tokens?.length) {
+    return invalid(settings, { cause: 'The completion file lists no tokens.', next_step: 'Generate the completion with --logprobs 0 (or more) on --api completions or chat.' });
+  }
+  let offsets: number[];
+  try {
+    offsets = splitOffsets(split);
+  } catch {
+    return invalid(settings, { cause: 'The tokens in the completion file do not make up its text.', next_step: 'Probe the output of prefill-loom continue --logprobs N unchanged.' });
+  }
+  if (offsets.length === 0) {
     return invalid(settings, { cause: `The completion has no point to split at (--split ${settings.split}).`, next_step: 'Probe a longer completion, or use --split char.' });
   }
   const report = await runProbe({
     client: setup.client,
     params: setup.params,
     basePrefill: prefillAsSent(setup),
-    nodeText: completion,
-    split: settings.split,
+    ...split,
     samples: settings.samples,
     probeTokens: settings.probeTokens,
     maxPoints: settings.maxPoints,

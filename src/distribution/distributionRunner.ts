@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { prefillAtCursor } from '../conversation/prefillAtCursor';
 import { parseDocumentHeader } from '../core/conversation/documentHeader';
 import type { GenerationParams } from '../core/conversation/generationSettings';
 import { splitTrailingWhitespace } from '../core/conversation/prefill';
@@ -241,14 +242,6 @@ const COUNT_QUESTION = {
   usual: [10, 50, 100, 200],
   configuredLabel: 'default',
 };
-
-/** The body text up to the cursor, or undefined when the cursor is in the header. */
-function prefillAtCursor(editor: vscode.TextEditor): string | undefined {
-  const text = editor.document.getText();
-  const cursor = editor.document.offsetAt(editor.selection.active);
-  const { bodyOffset } = parseDocumentHeader(text);
-  return cursor >= bodyOffset ? text.slice(bodyOffset, cursor) : undefined;
-}
 
 /** The confirmation Generate Alternatives asks above its threshold, worded for samples. */
 async function confirmCost(count: number, prepared: Prepared, promptChars: number): Promise<boolean> {

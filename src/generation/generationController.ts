@@ -74,6 +74,9 @@ interface TreeGenerationPlan {
   firstBranch?: number;
 }
 
+/** What a generation reports to while it runs. */
+type GenerationHooks = Pick<GenerationInput, 'onEdit' | 'onRequestStart' | 'onRequestEnd' | 'lineEnding'>;
+
 /** A generation that ran into the tree: its node (gone again if it produced nothing) and how it ended. */
 interface TreeGenerationResult {
   nodeId: string;
@@ -265,7 +268,39 @@ export class GenerationController implements vscode.Disposable {
     }
   }
 
-  private async streamIntoEditor(document: vscode.TextDocument, context: RequestContext, cursor: number, alternatives: number, abort: AbortController, joinUndo = false): Promise<GenerationOutcome> {
+  /**
+   * Puts text the model gave (a token picked among its alternatives) at the cursor exactly as a
+   * generation would: a model node in the loom recording `outcome`, one undo step, a branch where model
+   * text follows the cursor. Resolves with the offset after the text, or undefined if nothing was inserted.
+   */
+  async insertModelText(editor: vscode.TextEditor, outcome: GenerationOutcome): Promise<number | undefined> {
+    const document = editor.document;
+    if (this.isBusy(document)) return undefined;
+    const header = this.checkHeader(document);
+    const context = header && (await this.requestContext(header));
+    if (!context) return undefined;
+    const cursor = document.offsetAt(editor.selection.active);
+    let inserted = '';
+    await this.track(document, (abort) =>
+      this.streamIntoEditor(document, context, cursor, 1, abort, false, async ({ onEdit, lineEnding }) => {
+        inserted = lineEnding ? outcome.text.replace(/\r\n|\r|\n/g, lineEnding) : outcome.text;
+        onEdit?.({ replace: 0, text: inserted });
+        return { ...outcome, text: inserted };
+      }),
+    );
+    return cursor + inserted.length;
+  }
+
+  private async streamIntoEditor(
+    document: vscode.TextDocument,
+    context: RequestContext,
+    cursor: number,
+    alternatives: number,
+    abort: AbortController,
+    joinUndo = false,
+    /** Where the text comes from; by default a generation from the prefill. */
+    produce?: (hooks: GenerationHooks) => Promise<GenerationOutcome>,
+  ): Promise<GenerationOutcome> {
     const { log } = this.deps;
     const prefill = document.getText().slice(context.header.bodyOffset, cursor);
     if (context.endpoint.kind === 'anthropic') logTrailingWhitespace(log, prefill);
@@ -282,7 +317,7 @@ export class GenerationController implements vscode.Disposable {
         ? this.startTreeGenerations({ session: recorder.session, parentId: recorder.parentId, count: alternatives - 1, params: context.params, kind: 'generation', firstBranch: 2 }, context, abort, tally)
         : [];
     try {
-      const outcome = await this.run(context, context.params, prefill, abort.signal, {
+      const outcome = await (produce ?? ((hooks: GenerationHooks) => this.run(context, context.params, prefill, abort.signal, hooks)))({
         lineEnding: lineEndingOf(document),
         onEdit: (edit) => {
           insertion.push(edit);
@@ -347,7 +382,7 @@ export class GenerationController implements vscode.Disposable {
     });
   }
 
-  private run(context: RequestContext, params: GenerationParams, prefill: string, signal: AbortSignal, hooks: Pick<GenerationInput, 'onEdit' | 'onRequestStart' | 'onRequestEnd' | 'lineEnding'>): Promise<GenerationOutcome> {
+  private run(context: RequestContext, params: GenerationParams, prefill: string, signal: AbortSignal, hooks: GenerationHooks): Promise<GenerationOutcome> {
     const maxTotalTokens = outputTokenBudget(context.settings.connection, params.max_tokens);
     return runGeneration({ client: this.clientFor(context), params, prefill, maxTotalTokens, signal, ...hooks });
   }

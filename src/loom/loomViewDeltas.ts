@@ -1,5 +1,7 @@
 import type { LoomNode, LoomTree, TreeOp } from '../core/loom/loomTree';
-import { PREVIEW_CHARS, type NodeSummary, type TreeChange, type TreeSnapshot } from '../webviews/webviewProtocol';
+import { probabilityOf, shadingLevel } from '../core/probabilities/tokenShading';
+import { nodeSpans, tokenStats, type TokenSpan } from '../core/probabilities/tokenStats';
+import { PREVIEW_CHARS, type NodeSummary, type TokenSummary, type TreeChange, type TreeSnapshot } from '../webviews/webviewProtocol';
 
 /**
  * Turns a tree's ops into the view's changes, batched: the nodes an op touched are summarized again
@@ -94,7 +96,21 @@ export function summarize(tree: LoomTree, node: LoomNode): NodeSummary {
           outputTokens: g.usage.output_tokens,
           ...(g.stopReason ? { stopReason: g.stopReason } : {}),
           durationMs: g.durationMs,
+          ...tokenSummary(nodeSpans(g, node.text)),
         }
       : {}),
   };
+}
+
+/** A node's token probabilities as the view shows them: lowest, mean, and the preview's tokens banded. */
+function tokenSummary(spans: TokenSpan[] | undefined): { tokens?: TokenSummary } {
+  const stats = spans && tokenStats(spans);
+  if (!spans || !stats) return {};
+  const preview: number[] = [];
+  for (const span of spans) {
+    if (span.start >= PREVIEW_CHARS) break;
+    const length = Math.min(span.end, PREVIEW_CHARS) - span.start;
+    if (length > 0) preview.push(length, shadingLevel(probabilityOf(span.token.logprob)));
+  }
+  return { tokens: { count: stats.count, lowest: stats.lowest.text, lowestProbability: probabilityOf(stats.lowest.logprob), meanLogprob: stats.meanLogprob, preview } };
 }

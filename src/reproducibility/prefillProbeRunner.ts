@@ -4,6 +4,7 @@ import type { LoomNode } from '../core/loom/loomNode';
 import { planProbe, PROBE_DEFAULTS, PROBE_LIMITS, runProbe, type ProbePlan, type ProbePoint, type ProbeReport, type SplitMode } from '../core/reproducibility/prefillProbe';
 import { formatUsd } from '../core/shared/pricing';
 import { quoteExactly } from '../core/reproducibility/exactQuote';
+import { nodeTokens } from '../core/providers/tokenLogprobs';
 import type { DivergenceDecorations, MarkKind, NodeMark } from './divergenceDecorations';
 import type { GenerationController } from '../generation/generationController';
 import type { LoomSession } from '../session/loomSession';
@@ -65,7 +66,8 @@ export class PrefillProbeRunner implements vscode.Disposable {
   private async probe(session: LoomSession, node: LoomNode, request: ProbeRequest): Promise<ProbeReport | undefined> {
     const params = node.generation!.params as unknown as GenerationParams;
     if (request.confirm !== false && !(await acceptTemperature(params))) return undefined;
-    const split = request.split ?? (await pickSplit());
+    const tokens = nodeTokens(node.generation);
+    const split = request.split ?? (await pickSplit(tokens !== undefined));
     if (!split) return undefined;
     const settings = vscode.workspace.getConfiguration('prefillLoom.probe');
     const options = {
@@ -73,11 +75,19 @@ export class PrefillProbeRunner implements vscode.Disposable {
       basePrefill: session.tree.textOf(node.parentId!),
       nodeText: node.text,
       split,
+      tokens,
       samples: request.samples ?? countWithin(settings.get('samples'), PROBE_LIMITS.samples) ?? PROBE_DEFAULTS.samples,
       probeTokens: request.probeTokens ?? countWithin(settings.get('tokens'), PROBE_LIMITS.probeTokens) ?? PROBE_DEFAULTS.probeTokens,
       maxPoints: request.maxPoints ?? countWithin(settings.get('maxPoints'), PROBE_LIMITS.maxPoints) ?? PROBE_DEFAULTS.maxPoints,
     };
-    const plan = planProbe(options);
+    let plan: ProbePlan;
+    try {
+      plan = planProbe(options);
+    } catch (e) {
+      // Only token boundaries can be missing: no tokens recorded, or they no longer make up the node's text.
+      void vscode.window.showInformationMessage(`Prefill Loom: ${e instanceof Error ? e.message : String(e)}`);
+      return undefined;
+    }
     if (plan.offsets.length === 0) {
       void vscode.window.showInformationMessage('Prefill Loom: this text has no split point to probe.');
       return undefined;
@@ -135,12 +145,15 @@ async function acceptTemperature(params: GenerationParams): Promise<boolean> {
   return choice === 'Probe Anyway';
 }
 
-async function pickSplit(): Promise<SplitMode | undefined> {
+/** Token boundaries are offered where the node recorded its tokens (an endpoint with probabilities). */
+async function pickSplit(hasTokens: boolean): Promise<SplitMode | undefined> {
+  const splits: Array<vscode.QuickPickItem & { split: SplitMode }> = [
+    { label: 'Word boundaries', description: 'after each word and punctuation run', split: 'word' },
+    { label: 'Every character', description: 'after each character (many more requests)', split: 'char' },
+  ];
+  if (hasTokens) splits.push({ label: 'Token boundaries', description: "between the model's own tokens: prefill its first n tokens", split: 'token' });
   const picked = await vscode.window.showQuickPick(
-    [
-      { label: 'Word boundaries', description: 'after each word and punctuation run', split: 'word' as const },
-      { label: 'Every character', description: 'after each character (many more requests)', split: 'char' as const },
-    ],
+    splits,
     { title: 'Prefill Loom: where to split the text' },
   );
   return picked?.split;
@@ -186,7 +199,7 @@ function parseProbeRequest(raw: unknown): ProbeRequest {
   if (typeof raw !== 'object' || raw === null) return {};
   const r = raw as Record<string, unknown>;
   return {
-    split: r.split === 'word' || r.split === 'char' ? r.split : undefined,
+    split: r.split === 'word' || r.split === 'char' || r.split === 'token' ? r.split : undefined,
     samples: countWithin(r.samples, PROBE_LIMITS.samples),
     probeTokens: countWithin(r.probeTokens, PROBE_LIMITS.probeTokens),
     maxPoints: countWithin(r.maxPoints, PROBE_LIMITS.maxPoints),

@@ -58,7 +58,7 @@ function reportView(report: ProbeReport): ProbeReportView {
     facts: [
       ['Model', report.model],
       ['Temperature', String(report.params.temperature ?? 'API default (1)')],
-      ['Split', report.split === 'word' ? 'word boundaries' : 'every character'],
+      ['Split', SPLIT_NAMES[report.split]],
       ['Samples per point', String(report.samples)],
       ['Tokens per probe', String(report.probeTokens)],
       ['Findings', `${summary.consistent} consistent, ${summary.divergent} divergent, ${summary.mixed} mixed, ${summary.failed} failed`],
@@ -73,3 +73,5 @@ function reportView(report: ProbeReport): ProbeReportView {
     })),
   };
 }
+
+const SPLIT_NAMES: Record<ProbeReport['split'], string> = { word: 'word boundaries', char: 'every character', token: "the model's token boundaries" };

@@ -48,7 +48,27 @@ export interface NodeSummary {
   readonly sample?: { readonly index: number; readonly of: number };
   /** The node's tags, absent when it has none. */
   readonly tags?: readonly string[];
+  /** A model node's recorded token probabilities, summarized; absent where none were recorded. */
+  readonly tokens?: TokenSummary;
 }
+
+/** What the view shows of a node's token probabilities. */
+export interface TokenSummary {
+  /** Tokens in the node's text. */
+  readonly count: number;
+  /** The least likely token's text, as plain text (never markup), and its probability. */
+  readonly lowest: string;
+  readonly lowestProbability: number;
+  readonly meanLogprob: number;
+  /**
+   * The preview's tokens in order from its start, as pairs: the token's length in the preview
+   * (UTF-16), then its shade band, 1 (likely, faintest) to {@link SHADE_BANDS} (least likely).
+   */
+  readonly preview: readonly number[];
+}
+
+/** The strongest shade band (bands count from 1; 0 is text with no token, never shaded). */
+export const SHADE_BANDS = 4;
 
 /** The whole tree of one document. */
 export interface TreeSnapshot {
@@ -130,6 +150,8 @@ export type WireNode = readonly [
   /** A sample's `[index, of]`. */
   sample?: readonly [number, number] | null,
   tags?: readonly string[] | null,
+  /** count, lowest, lowestProbability, meanLogprob, preview (see {@link TokenSummary}). */
+  tokens?: readonly [number, string, number, number, readonly number[]] | null,
 ];
 
 const KINDS: readonly NodeKind[] = ['root', 'generation', 'regeneration', 'edit'];
@@ -186,7 +208,7 @@ function encodeNode(node: NodeSummary, parent: number, intern: (value: string | 
     (node.bookmarked ? FLAGS.bookmarked : 0) |
     (Math.max(0, KINDS.indexOf(node.kind)) << FLAGS.kindShift) |
     (Math.max(0, STATUSES.indexOf(node.status)) << FLAGS.statusShift);
-  const wire: (string | number | readonly number[] | string[] | null)[] = [
+  const wire: unknown[] = [
     node.id,
     parent,
     flags,
@@ -201,6 +223,7 @@ function encodeNode(node: NodeSummary, parent: number, intern: (value: string | 
     node.createdAt ?? null,
     node.sample ? [node.sample.index, node.sample.of] : null,
     node.tags && node.tags.length > 0 ? (node.tags as string[]) : null,
+    node.tokens ? [node.tokens.count, node.tokens.lowest, node.tokens.lowestProbability, node.tokens.meanLogprob, node.tokens.preview] : null,
   ];
   while (wire.length > 5 && wire[wire.length - 1] === null) {
     wire.pop();
@@ -210,7 +233,7 @@ function encodeNode(node: NodeSummary, parent: number, intern: (value: string | 
 
 /** The summary a wire node stands for, given its parent's and children's ids. */
 export function decodeNode(wire: WireNode, parentId: string | undefined, childIds: readonly string[], strings: readonly string[]): NodeSummary {
-  const [id, , flags, preview, textLength, model, temperature, inputTokens, outputTokens, stopReason, durationMs, createdAt, sample, tags] = wire;
+  const [id, , flags, preview, textLength, model, temperature, inputTokens, outputTokens, stopReason, durationMs, createdAt, sample, tags, tokens] = wire;
   const summary: { -readonly [K in keyof NodeSummary]: NodeSummary[K] } = {
     id,
     author: flags & FLAGS.model ? 'model' : 'user',
@@ -232,6 +255,7 @@ export function decodeNode(wire: WireNode, parentId: string | undefined, childId
   if (createdAt != null) summary.createdAt = createdAt;
   if (sample != null) summary.sample = { index: sample[0], of: sample[1] };
   if (tags != null) summary.tags = tags;
+  if (tokens != null) summary.tokens = { count: tokens[0], lowest: tokens[1], lowestProbability: tokens[2], meanLogprob: tokens[3], preview: tokens[4] };
   return summary;
 }
 

@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { runCommandLine } from '../../src/cli/commandLine';
 
@@ -57,4 +59,11 @@ export async function runCliInProcess(args: string[], stdin: string | Buffer, en
   const io = { readStdin: async () => Buffer.from(stdin), stdout: (text: string) => void (stdout += text), stderr: (text: string) => void (stderr += text) };
   const status = await runCommandLine(args, { PATH: process.env.PATH, ...env }, io, signal);
   return { status, json: stdout ? JSON.parse(stdout) : {}, stderr };
+}
+
+/** Writes `text` to a new file `name` in a fresh temporary folder, for a command line option that takes a file. */
+export function tempFile(name: string, text: string): string {
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'loom-cli-')), name);
+  writeFileSync(file, text);
+  return file;
 }

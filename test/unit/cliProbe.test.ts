@@ -1,12 +1,10 @@
 import * as assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { createAnthropicClient } from '../../src/core/providers/anthropicClient';
 import { runProbe } from '../../src/core/reproducibility/prefillProbe';
 import { probeSplitPoints } from '../../src/core/reproducibility/probeSplitPoints';
-import { runCli, runCliInProcess } from '../harness/commandLine';
+import { runCli, runCliInProcess, tempFile } from '../harness/commandLine';
 import { eventually } from '../harness/eventually';
 import { startFakeAnthropic, type FakeAnthropic } from '../server/fakeAnthropic';
 import { createSimulatorResponder } from '../server/simulator/simulatorResponder';
@@ -19,12 +17,6 @@ const PREFILL = 'Holmes laughed';
 
 // In-process on the compiled sources (what mutation testing sees); the SIGINT test runs the bundle.
 const cli = (args: string[], stdin: string) => runCliInProcess(args, stdin, { ANTHROPIC_API_KEY: KEY });
-
-function tempFile(name: string, text: string): string {
-  const file = path.join(mkdtempSync(path.join(tmpdir(), 'loom-probe-')), name);
-  writeFileSync(file, text);
-  return file;
-}
 
 describe('prefill-loom probe (command line)', function () {
   this.timeout(30_000);
@@ -114,7 +106,8 @@ describe('prefill-loom probe (command line)', function () {
     const file = tempFile('c.txt', completion);
     const cases: Array<[string[], RegExp]> = [
       [['probe', ...common()], /--completion-file/],
-      [['probe', ...common(), '--completion-file', file, '--split', 'token'], /--split must be word or char/],
+      [['probe', ...common(), '--completion-file', file, '--split', 'tokens'], /--split must be word, char or token/],
+      [['probe', ...common(), '--completion-file', file, '--split', 'token'], /--split token needs --completion-file to be the JSON[^]*--logprobs/],
       [['probe', ...common(), '--completion-file', file, '--samples', '0'], /--samples must be a whole number/],
       [['probe', ...common(), '--completion-file', file, '--probe-tokens', 'many'], /--probe-tokens/],
       [['probe', ...common(), '--completion-file', path.join(path.dirname(file), 'missing.txt')], /ENOENT|no such file/],

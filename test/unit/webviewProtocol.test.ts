@@ -148,7 +148,7 @@ describe('the snapshot wire format', () => {
   const nodes: NodeSummary[] = [
     { id: 'b', parentId: 'r', author: 'model', kind: 'regeneration', preview: ' b', textLength: 900, bookmarked: true, status: 'failed', childIds: [], model: 'claude-haiku-4-5', stopReason: 'max_tokens' },
     { id: 'r', author: 'user', kind: 'root', preview: '<b>root</b>\n', textLength: 12, bookmarked: false, childIds: ['a', 'b'], createdAt: 1 },
-    { id: 'a', parentId: 'r', author: 'model', kind: 'generation', preview: ' a', textLength: 2, bookmarked: false, status: 'streaming', childIds: ['a1'], model: 'claude-haiku-4-5', temperature: 0, inputTokens: 0, outputTokens: 7, durationMs: 12.5, createdAt: 2 },
+    { id: 'a', parentId: 'r', author: 'model', kind: 'generation', preview: ' a', textLength: 2, bookmarked: false, status: 'streaming', childIds: ['a1'], model: 'claude-haiku-4-5', temperature: 0, inputTokens: 0, outputTokens: 7, durationMs: 12.5, createdAt: 2, tokens: { count: 1, lowest: ' a', lowestProbability: 0.25, meanLogprob: Math.log(0.25), preview: [2, 3] } },
     { id: 'a1', parentId: 'a', author: 'user', kind: 'edit', preview: '', textLength: 0, bookmarked: false, status: 'completed', childIds: [], tags: ['draft', 'tk'] },
     { id: 'stray', parentId: 'nowhere', author: 'model', kind: 'generation', preview: 'unreachable', textLength: 11, bookmarked: false, childIds: [] },
   ];

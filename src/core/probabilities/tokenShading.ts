@@ -25,7 +25,8 @@ export interface TokenMark extends TokenSpan {
 
 /** The probability a log-probability stands for (shared with the loom view's per-node statistics). */
 export function probabilityOf(logprob: number): number {
-  return Math.exp(logprob);
+  // Rounding can put a server's logprob a hair above 0.
+  return Math.min(1, Math.exp(logprob));
 }
 
 /**

@@ -29,6 +29,15 @@ export function isPrefillStyle(value: unknown): value is PrefillStyle {
 export const MAX_TOP_LOGPROBS = 20;
 
 /**
+ * The most alternatives per token the OpenAI-style API documents for a kind: `logprobs` up to 5 on
+ * completions, `top_logprobs` up to 20 on chat. Asking a server for more than it allows is a 400, so a
+ * one-off request for the widest view asks for exactly this.
+ */
+export function documentedTopLogprobs(kind: 'completions' | 'chat'): number {
+  return kind === 'completions' ? 5 : 20;
+}
+
+/**
  * Whether a response stopped because it reached its `max_tokens`: Anthropic says `max_tokens`, the
  * OpenAI-style APIs `length`. Such a response is cut, not finished, so it may be continued.
  */

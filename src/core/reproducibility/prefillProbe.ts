@@ -8,6 +8,8 @@ import type { GenerationParams } from '../conversation/generationSettings';
 import { buildMessagesRequest } from '../conversation/messagesRequest';
 import { costUsd } from '../shared/pricing';
 import { probeSplitPoints, type SplitMode } from './probeSplitPoints';
+import { tokenBoundaries } from '../probabilities/tokenStats';
+import type { TokenLogprob } from '../providers/tokenLogprobs';
 import { pointVerdict, sampleIsConsistent, type ProbeVerdict } from './probeVerdict';
 import { commonPrefixLength } from './textDivergence';
 import { CHARS_PER_TOKEN, estimateTokens } from '../shared/tokenEstimate';
@@ -27,6 +29,8 @@ export interface ProbeOptions {
   /** The model-written text to probe. */
   readonly nodeText: string;
   readonly split: SplitMode;
+  /** The tokens the model wrote the text with (from its probabilities): needed to split at `token` boundaries. */
+  readonly tokens?: readonly TokenLogprob[];
   /** Requests per split point (1 or more). */
   readonly samples: number;
   /** `max_tokens` of each probe request. */
@@ -42,7 +46,7 @@ export interface ProbeOptions {
   readonly onPoint?: (point: ProbePoint, done: number, total: number) => void;
 }
 
-export type ProbePlanInput = Pick<ProbeOptions, 'params' | 'basePrefill' | 'nodeText' | 'split' | 'samples' | 'probeTokens' | 'maxPoints'>;
+export type ProbePlanInput = Pick<ProbeOptions, 'params' | 'basePrefill' | 'nodeText' | 'split' | 'tokens' | 'samples' | 'probeTokens' | 'maxPoints'>;
 
 /** What a probe will send, for the user to confirm. Token counts are estimates (see tokenEstimate.ts). */
 export interface ProbePlan {
@@ -102,7 +106,7 @@ export function planProbe(input: ProbePlanInput): ProbePlan {
   checkCount('samples', input.samples);
   checkCount('probeTokens', input.probeTokens);
   if (input.maxPoints !== undefined) checkCount('maxPoints', input.maxPoints);
-  const offsets = spreadEvenly(probeSplitPoints(input.nodeText, input.split), input.maxPoints);
+  const offsets = spreadEvenly(splitOffsets(input), input.maxPoints);
   const requests = offsets.length * input.samples;
   const turnsLength = conversationTurns(input.params).reduce((sum, turn) => sum + turn.content.length, 0);
   const promptLength = (input.params.system ?? '').length + turnsLength + input.basePrefill.length;
@@ -115,6 +119,18 @@ export function planProbe(input: ProbePlanInput): ProbePlan {
     estimatedOutputTokens,
     estimatedCostUsd: costUsd(input.params.model, { input_tokens: estimatedInputTokens, output_tokens: estimatedOutputTokens }),
   };
+}
+
+/** The split points of the node's text; token boundaries need the tokens the text was written in. */
+export function splitOffsets(input: Pick<ProbePlanInput, 'nodeText' | 'split' | 'tokens'>): number[] {
+  if (input.split !== 'token') return probeSplitPoints(input.nodeText, input.split);
+  const boundaries = input.tokens && tokenBoundaries(input.tokens, input.nodeText);
+  if (!boundaries) {
+    throw new RangeError(
+      'Splitting at token boundaries needs the tokens the text was generated with, making up its text: generate it on an endpoint that gives token probabilities (completions or chat, with logprobs), or split at word boundaries.',
+    );
+  }
+  return boundaries;
 }
 
 function checkCount(name: string, value: number): void {

@@ -1,5 +1,9 @@
-/** Where a probe cuts a node's text: after every word or punctuation run, or after every character. */
-export type SplitMode = 'word' | 'char';
+/**
+ * Where a probe cuts a node's text: after every word or punctuation run, after every character, or
+ * between the model's own tokens (from the probabilities recorded with the text: the experiment of
+ * prefilling its first n tokens).
+ */
+export type SplitMode = 'word' | 'char' | 'token';
 
 type CharClass = 'word' | 'space' | 'punct';
 
@@ -18,7 +22,7 @@ function charClass(char: string): CharClass {
  * surrogate pair. 'word': where the class word/space/punctuation changes after a non-space, i.e.
  * the ends of words and of punctuation runs. 'char': after every non-whitespace character.
  */
-export function probeSplitPoints(text: string, mode: SplitMode): number[] {
+export function probeSplitPoints(text: string, mode: 'word' | 'char'): number[] {
   const offsets: number[] = [];
   let k = 0;
   let previous: { char: string; runClass: CharClass } | undefined;

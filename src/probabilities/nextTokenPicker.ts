@@ -5,6 +5,7 @@ import { requestNextToken, type NextTokenDistribution } from '../core/distributi
 import type { GenerationOutcome } from '../core/generation/generation';
 import { describeGenerationError } from '../core/generation/generationError';
 import { isPartialCharacter, percent, probabilityBar, visibleToken } from '../core/probabilities/tokenText';
+import { inertLabel } from '../core/shared/inertLabel';
 import { OpenAIStyleClient } from '../core/providers/openaiClient';
 import { resolveEndpoint } from '../core/providers/endpointSettings';
 import { readLoomSettings } from '../conversation/loomSettings';
@@ -144,7 +145,7 @@ export class NextTokenPicker {
 function toItem(alternative: Alternative): AlternativeItem {
   const partial = isPartialCharacter(alternative.text);
   return {
-    label: partial ? alternative.text : visibleToken(alternative.text),
+    label: inertLabel(partial ? alternative.text : visibleToken(alternative.text)),
     description: `${probabilityBar(alternative.probability)} ${percent(alternative.probability)} · logprob ${alternative.logprob.toFixed(3)}${partial ? ' · part of a character' : ''}`,
     buttons: partial ? [] : [CONTINUE_BUTTON],
     alternative,

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { TokenAlternative } from '../core/providers/tokenLogprobs';
-import { branchAtToken, cycledChoice, formatLogprob, formatProbability, newestLeaf, tokenChoices, visibleToken, type TokenMark } from '../core/probabilities/tokenShading';
+import { branchAtToken, cycledChoice, formatLogprob, formatProbability, newestLeaf, tokenChoices, type TokenMark } from '../core/probabilities/tokenShading';
+import { visibleToken } from '../core/probabilities/tokenText';
 import type { GenerationController } from '../generation/generationController';
 import type { LoomSessions } from '../session/loomSessions';
 import type { BranchLink, TokenProbabilities } from './tokenProbabilities';

@@ -76,7 +76,7 @@ describe('Token probabilities, as a person uses them', function () {
     console.log(`    token probabilities screenshot: ${SCREENSHOT}`);
 
     const link = hover.locator('table a').first();
-    const alternative = (await link.innerText()).replace(/·/g, ' ').replace(/↵/g, '\n');
+    const alternative = (await link.innerText()).replace(/·/g, ' ').replace(/⏎/g, '\n');
     const before = await readEditorText(page);
     await link.click();
     await eventually(() => completions().length === 2, 'the branch’s continuation request', 30_000);

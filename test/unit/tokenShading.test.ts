@@ -15,8 +15,8 @@ import {
   shadingLevel,
   tokenChoices,
   tokenHoverMarkdown,
-  visibleToken,
 } from '../../src/core/probabilities/tokenShading';
+import { visibleToken } from '../../src/core/probabilities/tokenText';
 import { ZERO_USAGE } from '../../src/core/shared/tokenUsage';
 
 const tok = (text: string, logprob: number, top: Array<[string, number]> = []): TokenLogprob => ({ text, logprob, top: top.map(([t, l]) => ({ text: t, logprob: l })) });
@@ -99,11 +99,11 @@ describe('token shading: levels, choices, hover', () => {
   it('writes the hover as a table whose token texts are escaped and whitespace shown', () => {
     const token = tok(' *x*\n', -0.25, [['|a|', -1.5]]);
     const md = tokenHoverMarkdown(token, (c) => `command:branch?${encodeURIComponent(c.text)}`);
-    assert.match(md, /\*\*·\\\*x\\\*↵\*\* — probability 77\.9 %, log-probability -0\.250/);
+    assert.match(md, /\*\*·\\\*x\\\*⏎\*\* — probability 77\.9 %, log-probability -0\.250/);
     assert.match(md, /\| \[\\\|a\\\|\]\(command:branch\?%7Ca%7C\) \| 22\.3 % \| -1\.500 \|/);
-    assert.match(md, /\| \*\*·\\\*x\\\*↵\*\* \(written\) \|/);
+    assert.match(md, /\| \*\*·\\\*x\\\*⏎\*\* \(written\) \|/);
     assert.match(md, /_Shading: /);
-    assert.equal(visibleToken('\t a\r\n'), '→·a↵');
+    assert.equal(visibleToken('\t a\r\n'), '→·a⏎');
   });
 });
 

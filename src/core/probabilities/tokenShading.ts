@@ -3,6 +3,7 @@ import type { LoomTree } from '../loom/loomTree';
 import { prepareGenerationAt } from '../loom/treeReconcile';
 import { ZERO_USAGE } from '../shared/tokenUsage';
 import { packTokens, unpackTokens, type PackedTokens, type TokenAlternative, type TokenLogprob } from '../providers/tokenLogprobs';
+import { visibleToken } from './tokenText';
 
 /**
  * Which stretches of a document are recorded tokens of model-written nodes, how strongly each is
@@ -206,12 +207,6 @@ export function mergeMarks<T extends TokenSpan>(fromTree: readonly T[], followed
 function overlapsAny(sorted: readonly TokenSpan[], span: TokenSpan): boolean {
   const first = sorted[firstEndingAfter(sorted, span.start)];
   return first !== undefined && first.start < span.end;
-}
-
-/** A token's text with its whitespace shown: `·` space, `→` tab, `↵` line break, `∅` nothing. */
-export function visibleToken(text: string): string {
-  if (text.length === 0) return '∅';
-  return text.replace(/\r\n|\n|\r/g, '↵').replace(/ /g, '·').replace(/\t/g, '→');
 }
 
 /** A probability as the hover writes it. */

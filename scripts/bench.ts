@@ -35,6 +35,7 @@ const FULL_PLAN: Omit<InHostPlan, 'serverUrl'> = {
   viewKeys: true,
   shadingTokens: 20_000,
   shadingRuns: 5,
+  sampling: { samples: 200, tokens: 50, concurrency: 4, runs: 3 },
 };
 
 function ms(n: number): string {
@@ -117,6 +118,10 @@ function printInHost(figures: InHostFigures, plainViews: WebviewClientResult[]):
   console.log(`\nToken probability shading in VS Code, ${t.tokens} recorded tokens with top-5 alternatives (host side: marks from the loom + setDecorations; baseline = the same ranges set on one plain decoration type)`);
   console.log(`shade the document         ${spreadMs(t.shadeMs)}   baseline ${spreadMs(t.plainMs)}   ratio ${ratio(t.shadeMs.median, t.plainMs.median)} (one frame: ${ratio(t.shadeMs.median, 16)} of 16 ms); the first, decoding the record: ${ms(t.firstShadeMs)}`);
   console.log(`hover one token            ${spreadMs(t.hoverMs)} over ${t.hoverMs.samples} tokens   baseline (plain-text hover of the word) ${spreadMs(t.plainHoverMs)}   ratio ${ratio(t.hoverMs.median, t.plainHoverMs.median)}`);
+
+  const d = figures.sampling;
+  console.log(`\nSample Distribution… in VS Code, the command to its panel (baseline = the openai package alone making the same ${d.samples} requests, ${d.concurrency} at a time, in the extension host), ${d.commandMs.samples} runs`);
+  console.log(`${d.samples} samples of ${d.tokens} tokens: command ${spreadMs(d.commandMs)}; SDK alone ${spreadMs(d.sdkMs)}; ratio of medians ${ratio(d.commandMs.median, d.sdkMs.median)} (target ≤ 1.1)`);
 }
 
 function printEditorStreaming(s: StreamingResult): void {

@@ -16,7 +16,7 @@ describe('npm run bench in VS Code (smoke sizes)', function () {
   before(async () => (server = await startFakeAnthropic({ apiKey: BENCH_API_KEY, responder: createFillResponder(), openAi: { textModel: createFillTextModel() } })));
   after(() => server.close());
 
-  it('measures streaming (Messages and completions), parallel branches, the loom view, token shading and activation', async () => {
+  it('measures streaming (Messages and completions), parallel branches, the loom view, token shading, sampling and activation', async () => {
     const figures = await measureAll({
       serverUrl: server.url,
       streamingTokens: 300,
@@ -27,9 +27,11 @@ describe('npm run bench in VS Code (smoke sizes)', function () {
       viewKeys: false,
       shadingTokens: 300,
       shadingRuns: 1,
+      sampling: { samples: 6, tokens: 5, concurrency: 2, runs: 1 },
     });
     const { streaming, completionsStreaming, parallel, loomView, activation, tokenShading } = figures;
     assert.equal(tokenShading.tokens, 300);
+    assert.ok(figures.sampling.commandMs.median > 0 && figures.sampling.sdkMs.median > 0);
     assert.ok(tokenShading.shadeMs.median > 0 && tokenShading.hoverMs.samples > 0);
     assert.equal(streaming.tokens, 300);
     assert.deepEqual([streaming.kind, completionsStreaming.kind], ['anthropic', 'completions']);

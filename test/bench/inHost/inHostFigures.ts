@@ -1,6 +1,7 @@
 import type { ActivationResult } from './activationBench';
 import type { LoomViewResult } from './loomViewBench';
 import type { ParallelResult, ParallelSetup } from './parallelBench';
+import type { InHostSamplingResult, SamplingSetup } from './samplingBench';
 import type { StreamingResult } from './streamingBench';
 import type { TokenShadingResult } from './tokenShadingBench';
 
@@ -21,6 +22,8 @@ export interface InHostPlan {
   /** Recorded tokens in the shaded document, and how many times it is shaded. */
   shadingTokens: number;
   shadingRuns: number;
+  /** Sample Distribution… through the command, against the SDK alone. */
+  sampling: SamplingSetup;
 }
 
 /** What they measured, written by the host as JSON to the file the harness named. */
@@ -32,6 +35,7 @@ export interface InHostFigures {
   parallel: ParallelResult[];
   loomView: LoomViewResult[];
   tokenShading: TokenShadingResult;
+  sampling: InHostSamplingResult;
 }
 
 export const BENCH_API_KEY = 'sk-ant-bench-key';

@@ -12,6 +12,7 @@ import { benchActivation } from './activationBench';
 import { BENCH_API_KEY, OUTPUT_VARIABLE, PLAN_VARIABLE, type InHostFigures, type InHostPlan } from './inHostFigures';
 import { benchLoomView } from './loomViewBench';
 import { benchParallel } from './parallelBench';
+import { benchSamplingInHost } from './samplingBench';
 import { benchStreaming } from './streamingBench';
 import { benchTokenShading } from './tokenShadingBench';
 
@@ -41,6 +42,7 @@ export async function measureAll(plan: InHostPlan): Promise<InHostFigures> {
       parallel: await benchParallel(api, plan.serverUrl, plan.parallel),
       loomView: await benchLoomView(extension.extensionUri, plan.viewSizes, plan.viewRuns, plan.viewKeys),
       tokenShading: await benchTokenShading(api, plan.shadingTokens, plan.shadingRuns),
+      sampling: await benchSamplingInHost(plan.serverUrl, plan.sampling),
     };
   } finally {
     await setSetting('baseUrl', undefined);

@@ -1,0 +1,82 @@
+/**
+ * Sample Distribution… inside the extension host: the command as a user runs it (requests, the
+ * progress notification, the summary and the panel it opens), against the `openai` package alone
+ * making the same requests the same number at a time. Alternating, after one warm-up of each.
+ */
+import OpenAI from 'openai';
+import * as vscode from 'vscode';
+import type { LabelledRun } from '../../../src/webviews/distributionPanel';
+import { closeAllEditors, openDocument, setSetting } from '../../integration/loomTestKit';
+import { spread, type Spread } from '../stats';
+
+export interface InHostSamplingResult {
+  samples: number;
+  tokens: number;
+  concurrency: number;
+  /** From the command to its panel open with every sample. */
+  commandMs: Spread;
+  sdkMs: Spread;
+}
+
+export interface SamplingSetup {
+  samples: number;
+  tokens: number;
+  concurrency: number;
+  runs: number;
+}
+
+const ENDPOINT = 'bench-sampling';
+const PREFILL = 'Test OK,';
+
+/** `serverUrl`: the fake server with the fill text model behind its completions route (see InHostPlan). */
+export async function benchSamplingInHost(serverUrl: string, setup: SamplingSetup): Promise<InHostSamplingResult> {
+  await setSetting('endpoints', [{ name: ENDPOINT, kind: 'completions', baseUrl: `${serverUrl}/v1`, model: 'fill' }]);
+  await setSetting('defaultEndpoint', ENDPOINT);
+  await setSetting('maxTokens', setup.tokens);
+  await setSetting('concurrency', setup.concurrency);
+  const commandMs: number[] = [];
+  const sdkMs: number[] = [];
+  try {
+    for (let run = -1; run < setup.runs; run++) {
+      const command = await sampleWithCommand(setup.samples);
+      const sdk = await sampleWithSdk(serverUrl, setup);
+      if (run >= 0) {
+        commandMs.push(command);
+        sdkMs.push(sdk);
+      }
+    }
+  } finally {
+    for (const name of ['endpoints', 'defaultEndpoint', 'maxTokens', 'concurrency']) await setSetting(name, undefined);
+  }
+  return { samples: setup.samples, tokens: setup.tokens, concurrency: setup.concurrency, commandMs: spread(commandMs), sdkMs: spread(sdkMs) };
+}
+
+async function sampleWithCommand(samples: number): Promise<number> {
+  await openDocument(PREFILL);
+  try {
+    const start = performance.now();
+    const runs = await vscode.commands.executeCommand<LabelledRun[] | undefined>('prefillLoom.sampleDistribution', { count: samples, confirm: false });
+    const ms = performance.now() - start;
+    const done = runs?.[0]?.run.samples.filter((s) => s.status === 'completed').length ?? 0;
+    if (done !== samples) throw new Error(`${done} of ${samples} samples completed`);
+    return ms;
+  } finally {
+    await closeAllEditors();
+  }
+}
+
+async function sampleWithSdk(serverUrl: string, setup: SamplingSetup): Promise<number> {
+  const client = new OpenAI({ apiKey: 'unused', baseURL: `${serverUrl}/v1`, maxRetries: 0, organization: null, project: null });
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (let i = next++; i < setup.samples; i = next++) {
+      const stream = await client.completions.create({ model: 'fill', prompt: PREFILL, max_tokens: setup.tokens, stream: true });
+      let text = '';
+      for await (const chunk of stream) text += chunk.choices[0]?.text ?? '';
+      if (text.length === 0) throw new Error('the SDK received no text');
+    }
+  };
+  const start = performance.now();
+  await Promise.all(Array.from({ length: setup.concurrency }, worker));
+  return performance.now() - start;
+}

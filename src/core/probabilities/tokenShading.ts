@@ -3,6 +3,7 @@ import type { LoomTree } from '../loom/loomTree';
 import { prepareGenerationAt } from '../loom/treeReconcile';
 import { ZERO_USAGE } from '../shared/tokenUsage';
 import { packTokens, unpackTokens, type PackedTokens, type TokenAlternative, type TokenLogprob } from '../providers/tokenLogprobs';
+import type { TokenSpan } from './tokenStats';
 import { visibleToken } from './tokenText';
 
 /**
@@ -11,14 +12,7 @@ import { visibleToken } from './tokenText';
  * The editor (src/probabilities) draws what this computes; nothing here knows of VS Code.
  */
 
-/** A recorded token at `start..end` (offsets into a node's text, or into a body for a {@link TokenMark}). */
-export interface TokenSpan {
-  readonly start: number;
-  readonly end: number;
-  readonly token: TokenLogprob;
-}
-
-/** A token of a node on the shown path: body offsets, and the generation that produced it. */
+/** A token of a node on the shown path: body offsets (a {@link TokenSpan} is in a node's), and the generation that produced it. */
 export interface TokenMark extends TokenSpan {
   readonly nodeId: string;
   readonly generation: GenerationInfo;

@@ -174,11 +174,12 @@ export class LoomSessions implements vscode.Disposable {
     const initialText = document.getText().slice(parseDocumentHeader(document.getText()).bodyOffset);
     const onConflict = (savedTo: string) => void this.reportConflict(paths, savedTo);
     const storage = trusted ? nodeTreeStorage : memoryTreeStorage();
-    let opened = await TreeStore.open(storage, paths, { document: path.basename(document.uri.path), initialText, onConflict });
+    const options = { document: path.basename(document.uri.path), initialText, onConflict };
+    let opened = await TreeStore.open(storage, paths, options);
     if (opened.ok && trusted && belongsToAClosedBuffer(document, opened.store, initialText)) {
       opened.store.dispose();
       await this.setAsideClosedBufferTree(paths);
-      opened = await TreeStore.open(storage, paths, { document: path.basename(document.uri.path), initialText, onConflict });
+      opened = await TreeStore.open(storage, paths, options);
     }
     if (!opened.ok) {
       void this.reportUnusable(document, paths, opened.error);

@@ -1,6 +1,6 @@
 import type { GenerationInfo, LoomNode, NodeOrigin } from '../loom/loomNode';
 import { packTokens } from '../providers/tokenLogprobs';
-import { LoomTree } from '../loom/loomTree';
+import { LoomTree, type TreePlace } from '../loom/loomTree';
 import { tokensWhenAsked } from '../loom/tokensAside';
 
 /** The formats of other looms this project reads. */
@@ -83,34 +83,40 @@ export class ImportError extends Error {
 }
 
 /**
- * Builds the loom tree of an imported tree, keeping each node's origin. The nodes are made first and
- * the tree built from them at once: adding them one by one would record an operation per node.
+ * Builds the loom tree of an imported tree, keeping each node's origin. Each node goes into the tree
+ * as it is read, without an operation recorded per node, and nothing read is kept on the way: at
+ * 100,000 nodes the garbage collector copying records that outlive the loop was most of the time.
  */
 export function buildImportedTree(imported: ImportedTree): ImportResult {
-  const ids = new Map<string, string>();
   let next = 0;
   const newId = () => `i${(next++).toString(36)}`;
-  const nodes: LoomNode[] = [];
   const keptFields = new Map<string, number>();
-  for (const node of imported.nodes) {
+  const keep = (node: ImportedNode) => {
     for (const key in node.fields) keptFields.set(key, (keptFields.get(key) ?? 0) + 1);
-    const parent = nodes.length === 0 ? rootParent(imported, node) : node.parentId === null ? undefined : ids.get(node.parentId);
+  };
+  const nodes = imported.nodes[Symbol.iterator]();
+  const root = rootOf(imported, nodes.next());
+  keep(root);
+  const grown = LoomTree.growing(toLoomNode(imported.format, root, null, newId()), { newId });
+  // Each node of the other loom's, by its id there: where it hangs here.
+  const places = new Map<string, TreePlace>([[root.id, grown.root]]);
+  for (let read = nodes.next(); !read.done; read = nodes.next()) {
+    const node = read.value;
+    keep(node);
+    const parent = node.parentId === null ? undefined : places.get(node.parentId);
     if (parent === undefined) throw new ImportError('corrupt', `node ${JSON.stringify(node.id)} names a parent that is not in the file, or comes before it`);
-    if (ids.has(node.id)) throw new ImportError('corrupt', `the file is damaged: two nodes have the id ${JSON.stringify(node.id)}`);
-    const built = toLoomNode(imported.format, node, parent, newId());
-    nodes.push(built);
-    ids.set(node.id, built.id);
+    if (places.has(node.id)) throw new ImportError('corrupt', `the file is damaged: two nodes have the id ${JSON.stringify(node.id)}`);
+    places.set(node.id, grown.add(parent, toLoomNode(imported.format, node, parent.node.id, newId())));
   }
-  if (nodes.length === 0) rootParent(imported, undefined);
-  const tree = LoomTree.fromNodes(nodes, nodes[0].id, { newId });
-  const currentId = (imported.currentId !== undefined && ids.get(imported.currentId)) || tree.rootId;
+  const { tree } = grown;
+  const currentId = (imported.currentId !== undefined && places.get(imported.currentId)?.node.id) || tree.rootId;
   return { tree, currentId, keptFields, summary: importSummary(imported.format, tree.size, keptFields) };
 }
 
-/** The root's parent (none) when the first node read is the root; throws otherwise. */
-function rootParent(imported: ImportedTree, first: ImportedNode | undefined): null {
-  if (first?.id !== imported.rootId || first.parentId !== null) throw new ImportError('corrupt', `the root node ${JSON.stringify(imported.rootId)} is missing`);
-  return null;
+/** The first node read, which must be the root. */
+function rootOf(imported: ImportedTree, first: IteratorResult<ImportedNode>): ImportedNode {
+  if (first.done || first.value.id !== imported.rootId || first.value.parentId !== null) throw new ImportError('corrupt', `the root node ${JSON.stringify(imported.rootId)} is missing`);
+  return first.value;
 }
 
 /** The node as this project keeps it; keys are only set when they have a value (no `delete`, which slows every later access). */
@@ -123,7 +129,11 @@ function toLoomNode(format: ForeignFormat, node: ImportedNode, parentId: string 
   if (node.authorship !== undefined) origin.authorship = node.authorship;
   if (node.originParentId !== undefined) origin.parentId = node.originParentId;
   if (hasKeys(fields)) origin.fields = fields;
-  const built: { -readonly [K in keyof LoomNode]: LoomNode[K] } = { id, parentId, text: node.text, author: node.author, createdAt: node.createdAt ?? 0 };
+  const createdAt = node.createdAt ?? 0;
+  const labelled = node.bookmarked || (node.tags && node.tags.length > 0) || node.hidden || node.chapter !== undefined;
+  // Most nodes have no labels: made in one literal they need no second block for their keys.
+  if (!labelled) return generation ? { id, parentId, text: node.text, author: node.author, createdAt, origin, generation } : { id, parentId, text: node.text, author: node.author, createdAt, origin };
+  const built: { -readonly [K in keyof LoomNode]: LoomNode[K] } = { id, parentId, text: node.text, author: node.author, createdAt };
   if (node.bookmarked) built.bookmarked = true;
   if (node.tags && node.tags.length > 0) built.tags = node.tags;
   if (node.hidden) built.hidden = true;

@@ -179,7 +179,8 @@ const timestamps = new Map<string, number | undefined>();
 /** Loom writes local times as `%Y-%m-%d-%H.%M.%S`. */
 function parseTimestamp(v: unknown): number | undefined {
   if (typeof v !== 'string') return undefined;
-  if (timestamps.has(v)) return timestamps.get(v);
+  const known = timestamps.get(v);
+  if (known !== undefined || timestamps.has(v)) return known;
   if (timestamps.size > 10_000) timestamps.clear();
   const parsed = parseLocalTime(v);
   timestamps.set(v, parsed);

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { detectFormats, importForeignTree, loomsidianNoteList, parseForeignJson } from '../../src/core/interop/foreignTrees';
 import { ImportError, type ImportResult } from '../../src/core/interop/importedTree';
 import { writeTkLoom } from '../../src/core/interop/tkLoom';
@@ -6,6 +7,7 @@ import type { LoomNode } from '../../src/core/loom/loomNode';
 import { LoomTree } from '../../src/core/loom/loomTree';
 import { parseTreeFile, serializeTree } from '../../src/core/loom/treeFormat';
 import { nodeTokens, packTokens } from '../../src/core/providers/tokenLogprobs';
+import { generateTkLoomFile } from '../bench/loomInterop';
 import { streaming } from './treeFixtures';
 import { bonsaiFile, exoloomFile, loomsidianFile, MINILOOM_TEXTS, miniloomFile, tkLoomFile } from './fixtures/foreignLooms';
 
@@ -17,6 +19,9 @@ const DRAGON_TOKENS = [
   { text: ' was', logprob: -0.1, top: [] },
   { text: ' a 🐉', logprob: -2.25, top: [{ text: ' a', logprob: -0.3 }] },
 ];
+
+/** Loom's simple export, with a node's logprobs where older files kept them. */
+const OLDER_TK_FILE = { text: 'A', children: [{ text: 'B', children: [] }, { text: 'C', children: [{ text: 'D', children: [] }], meta: { generation: { logprobs: { tokens: ['C'], token_logprobs: [-1], top_logprobs: [{ C: -1, X: -2 }] } } } }] };
 
 /** Root-to-leaf texts of a tree given by parent links and segment texts, computed from the source file itself. */
 function sourceLeafTexts(nodes: Array<{ id: string; parent: string | null; text: string }>): string[] {
@@ -75,7 +80,7 @@ describe('importing trees from other looms', () => {
     });
 
     it('reads the simple export ({text, children}) and older files with logprobs under meta.generation', () => {
-      const result = run({ text: 'A', children: [{ text: 'B', children: [] }, { text: 'C', children: [{ text: 'D', children: [] }], meta: { generation: { logprobs: { tokens: ['C'], token_logprobs: [-1], top_logprobs: [{ C: -1, X: -2 }] } } } }] });
+      const result = run(OLDER_TK_FILE);
       assert.deepEqual(leafTexts(result.tree), ['AB', 'ACD']);
       const c = [...result.tree.preorder()].find((x) => x.text === 'C')!;
       assert.deepEqual(c.origin!.fields!.tokens, [{ text: 'C', logprob: -1, top: [{ text: 'C', logprob: -1 }, { text: 'X', logprob: -2 }] }]);
@@ -94,6 +99,40 @@ describe('importing trees from other looms', () => {
       const node = made.addChild(made.rootId, ' there was a 🐉', { author: 'model', generation: { ...streaming, status: 'completed', tokens: packTokens(DRAGON_TOKENS) } });
       const back = run(parseForeignJson(writeTkLoom(made, node.id)));
       assert.deepEqual(nodeTokens(back.tree.get(back.currentId)!.generation), DRAGON_TOKENS);
+    });
+
+    it('packs a model node\'s tokens only when they are read, to exactly what packing them at once gives', () => {
+      const generation = byOrigin(run(tkLoomFile())).get('a')!.generation!;
+      assert.ok(Object.getOwnPropertyDescriptor(generation, 'tokens')!.get, 'not packed by the import');
+      assert.deepEqual(Object.keys(generation), ['model', 'params', 'stopReason', 'usage', 'durationMs', 'requests', 'status', 'tokens', 'imported']);
+      assert.equal(generation.usage.output_tokens, DRAGON_TOKENS.length);
+      assert.deepEqual(generation.tokens, packTokens(DRAGON_TOKENS));
+      assert.equal(generation.tokens, generation.tokens, 'packed once, then kept');
+      assert.deepEqual(Object.getOwnPropertyDescriptor(generation, 'tokens'), { value: packTokens(DRAGON_TOKENS), writable: true, enumerable: true, configurable: true });
+    });
+
+    it('counts only the readable tokens, and keeps a model node with none as a node without token data', () => {
+      const file = tkLoomFile() as Json;
+      const tokens = file.model_responses.gen1.completions[0].tokens;
+      tokens.splice(1, 0, { generatedToken: { token: 7, logprob: -1 } }, 'not a token');
+      assert.equal(byOrigin(run(file)).get('a')!.generation!.usage.output_tokens, DRAGON_TOKENS.length);
+      assert.deepEqual(nodeTokens(byOrigin(run(file)).get('a')!.generation), DRAGON_TOKENS);
+      file.model_responses.gen1.completions[0].tokens = ['none readable'];
+      const a = byOrigin(run(file)).get('a')!;
+      assert.equal(a.generation, undefined);
+      assert.deepEqual(a.origin!.fields!.tokens, []);
+    });
+
+    it('reads a tree thousands of nodes deep, and names where a damaged node sits', () => {
+      const depth = 20_000;
+      const deep = '{"root":' + '{"id":"n","text":"x","children":['.repeat(depth) + ']}'.repeat(depth) + '}';
+      assert.throws(() => run(parseForeignJson(deep)), (e: ImportError) => e.kind === 'corrupt' && /two nodes have the id "n"/.test(e.message));
+      const chain = '{"root":' + Array.from({ length: depth }, (_, i) => `{"id":"n${i}","text":"x","children":[`).join('') + ']}'.repeat(depth) + '}';
+      const result = run(parseForeignJson(chain));
+      assert.equal(result.tree.size, depth);
+      assert.equal(result.tree.textOf([...result.tree.preorder()].at(-1)!.id).length, depth);
+      const damaged = { root: { id: 'r', text: '', children: [{ id: 'a', text: '', children: [] }, { id: 'b', text: '', children: [{ id: 'c', children: [] }] }] } };
+      assert.throws(() => run(damaged), (e: ImportError) => e.kind === 'corrupt' && e.message === 'This Loom file is damaged: the node at root.children[1].children[0] has no text.');
     });
 
     it('round-trips a tree made here (generations, hand edits, splits) through the Loom format', () => {
@@ -213,6 +252,32 @@ describe('importing trees from other looms', () => {
         [{ root: { id: 'r', children: [] } }, /has no text/],
       ];
       for (const [file, message] of cases) assert.throws(() => run(file), (e: ImportError) => e.kind === 'corrupt' && message.test(e.message));
+    });
+
+    it('saves and exports an imported tree byte for byte as the importer that packed every token at once did', () => {
+      // SHA-256 of the tree file and of the Loom export, from the code before tokens were packed when read (times read in UTC).
+      const expected: Array<[string, Json, string, string]> = [
+        ['tk-loom', tkLoomFile(), 'b3c133b30da186e9af58455fc765b0689bddeedea661b41c7583735e885de42d', 'ebfd0596135f62d04b81cc6bd40b9e00dec43faa62d5a25b9d6805f035dd1196'],
+        ['loomsidian', loomsidianFile(), 'b4911cdb72ab9c9d249b97c799df0f326cc5ef8c0ecae321afab416c285da72d', '42150db82ab17a8a1a2e08fc8dacac85e21cc20eeebe4fba0d699567820af5ee'],
+        ['exoloom', exoloomFile(), '67d8f5236f0f633f50669b04b216fc10db604b6e85d74b265cee8ba0fce91a74', '93487112ca5a0cf2ba0d68084bf811818ded056318a79341a2cdd9bc666b8de2'],
+        ['miniloom', miniloomFile(), 'b2ffeb55e18353025f6121b9252e4b28d208b0490f066515b17808bd2176caa7', '8b382e92780d4c193fc319e4bff90877a2f22d7240212fc92e694c4b8690e12e'],
+        ['bonsai', bonsaiFile(), '013e33c8a88583b940688baf8ab8d35fa08f87ffec0983a8be190e494693e03f', 'd935baa2f71b8d4c3e319ae4fc9ab63e55a6cc4dce778108d231f7bb425e749f'],
+        ['older tk-loom', OLDER_TK_FILE, '60ace9fe0b0c99b56fbfa79772af632c87926fb66e824fddf9706a922d29e50c', '3f1e997c7dbfd45fd8a092ca645109963db9224516c1c36c04bbe3e96c5dad73'],
+        ['generated tk-loom', JSON.parse(generateTkLoomFile(2000, 3).json), 'c46f9cf7ee072e553d83011d887f926a75da7751782d30bb439bed102bb27c4a', 'e0bda74d2edce57077da87208ee9adea7aff16dc9679afeda4994b16aab7edca'],
+      ];
+      const zone = process.env.TZ;
+      process.env.TZ = 'UTC';
+      try {
+        for (const [name, file, saved, exported] of expected) {
+          const result = run(file, name === 'loomsidian' ? { note: 'stories/dragon.md' } : {});
+          const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+          assert.equal(sha(serializeTree(result.tree, { currentId: result.currentId, document: 'x.md' })), saved, `${name}: tree file`);
+          assert.equal(sha(writeTkLoom(result.tree, result.currentId)), exported, `${name}: Loom export`);
+        }
+      } finally {
+        if (zone === undefined) delete process.env.TZ;
+        else process.env.TZ = zone;
+      }
     });
 
     it('writes the imported tree as a Prefill Loom tree file that reads back with every label', () => {

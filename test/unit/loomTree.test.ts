@@ -239,6 +239,31 @@ describe('LoomTree', () => {
       assert.throws(() => LoomTree.fromNodes([{ id: 'r', parentId: null, ...base }, { id: 'a', parentId: 'r', ...base }, { id: 'a', parentId: 'r', ...base }], 'r'), /two nodes have the id "a"/);
     });
   });
+
+  describe('growing', () => {
+    const node = (id: string, parentId: string | null, text: string) => ({ id, parentId, text, author: 'user' as const, createdAt: 0 });
+    it('grows a tree parents first, children in the order added, and the tree then edits as any other', () => {
+      const grown = LoomTree.growing(node('r', null, 'Once'), { newId: () => 'new' });
+      const a = grown.add(grown.root, node('a', 'r', ' upon'));
+      grown.add(a, node('b', 'a', ' a time'));
+      grown.add(grown.root, node('c', 'r', ' more'));
+      grown.add(a, node('d', 'a', ' a dragon'));
+      const { tree } = grown;
+      assert.deepEqual([...tree.preorder()].map((n) => n.id), ['r', 'a', 'b', 'd', 'c']);
+      assert.equal(tree.parent('d')?.id, 'a');
+      assert.equal(tree.textOf('d'), 'Once upon a dragon');
+      tree.addChild('b', ' there', { author: 'model' });
+      tree.removeSubtree('d');
+      assert.deepEqual(tree.children('a').map((n) => n.id), ['b']);
+      assert.deepEqual(tree.children('b').map((n) => n.text), [' there']);
+      assert.equal(tree.size, 5);
+    });
+    it('refuses a duplicate id', () => {
+      const grown = LoomTree.growing(node('r', null, ''));
+      grown.add(grown.root, node('a', 'r', ''));
+      assert.throws(() => grown.add(grown.root, node('a', 'r', '')), /two nodes have the id "a"/);
+    });
+  });
 });
 
 function pos(tree: LoomTree, end: string, offset: number, bias?: 'before' | 'after'): [string, number] {

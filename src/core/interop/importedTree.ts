@@ -1,6 +1,7 @@
 import type { GenerationInfo, LoomNode, NodeOrigin } from '../loom/loomNode';
 import { packTokens } from '../providers/tokenLogprobs';
-import { LoomTree } from '../loom/loomTree';
+import { LoomTree, type TreePlace } from '../loom/loomTree';
+import { tokensWhenAsked } from '../loom/tokensAside';
 
 /** The formats of other looms this project reads. */
 export const FOREIGN_FORMATS = ['tk-loom', 'loomsidian', 'exoloom', 'miniloom', 'bonsai'] as const;
@@ -11,6 +12,16 @@ export interface ImportedToken {
   text: string;
   logprob: number;
   top: Array<{ text: string; logprob: number }>;
+}
+
+/**
+ * A node's tokens as another loom recorded them, read when asked: packing the tokens of every node
+ * while reading the file was most of an import's own time, and the parsed file holds them anyway.
+ */
+export interface ImportedTokens {
+  /** How many tokens `read` gives. */
+  readonly count: number;
+  read(): ImportedToken[];
 }
 
 /**
@@ -32,20 +43,23 @@ export interface ImportedNode {
   /** The other loom's parent, where the node hangs elsewhere here. */
   originParentId?: string;
   /** Per-token probabilities of a model node's text, where the other loom recorded them. */
-  tokens?: ImportedToken[];
+  tokens?: ImportedTokens;
   /** The model the other loom named for the node's generation. */
   model?: string;
   /** Fields with no place here, verbatim. */
   fields: Record<string, unknown>;
 }
 
-/** A whole tree as an importer read it: nodes with parents before children, in sibling order. */
+/**
+ * A whole tree as an importer reads it: the root first, then parents before children, in sibling
+ * order. The nodes may be read as the tree is built (one at a time, so no list of them is kept).
+ */
 export interface ImportedTree {
   format: ForeignFormat;
   rootId: string;
-  /** The node the other loom had selected, if it recorded one. */
+  /** The node the other loom had selected, if it recorded one (a node not in the file is ignored). */
   currentId?: string;
-  nodes: ImportedNode[];
+  nodes: Iterable<ImportedNode>;
 }
 
 /** A tree ready to become a loom document, with what to tell the user about it. */
@@ -69,44 +83,57 @@ export class ImportError extends Error {
 }
 
 /**
- * Builds the loom tree of an imported tree, keeping each node's origin. The nodes are made first and
- * the tree built from them at once: adding them one by one would record an operation per node.
+ * Builds the loom tree of an imported tree, keeping each node's origin. Each node goes into the tree
+ * as it is read, without an operation recorded per node, and nothing read is kept on the way: at
+ * 100,000 nodes the garbage collector copying records that outlive the loop was most of the time.
  */
 export function buildImportedTree(imported: ImportedTree): ImportResult {
-  const ids = new Map<string, string>();
   let next = 0;
   const newId = () => `i${(next++).toString(36)}`;
-  const root = imported.nodes.find((n) => n.id === imported.rootId);
-  if (!root || root.parentId !== null) throw new ImportError('corrupt', `the root node ${JSON.stringify(imported.rootId)} is missing`);
-  const rootNode = toLoomNode(imported.format, root, null, newId());
-  ids.set(root.id, rootNode.id);
-  const nodes: LoomNode[] = [rootNode];
   const keptFields = new Map<string, number>();
-  for (const node of imported.nodes) {
+  const keep = (node: ImportedNode) => {
     for (const key in node.fields) keptFields.set(key, (keptFields.get(key) ?? 0) + 1);
-    if (node === root) continue;
-    const parent = node.parentId === null ? undefined : ids.get(node.parentId);
+  };
+  const nodes = imported.nodes[Symbol.iterator]();
+  const root = rootOf(imported, nodes.next());
+  keep(root);
+  const grown = LoomTree.growing(toLoomNode(imported.format, root, null, newId()), { newId });
+  // Each node of the other loom's, by its id there: where it hangs here.
+  const places = new Map<string, TreePlace>([[root.id, grown.root]]);
+  for (let read = nodes.next(); !read.done; read = nodes.next()) {
+    const node = read.value;
+    keep(node);
+    const parent = node.parentId === null ? undefined : places.get(node.parentId);
     if (parent === undefined) throw new ImportError('corrupt', `node ${JSON.stringify(node.id)} names a parent that is not in the file, or comes before it`);
-    const built = toLoomNode(imported.format, node, parent, newId());
-    nodes.push(built);
-    ids.set(node.id, built.id);
+    if (places.has(node.id)) throw new ImportError('corrupt', `the file is damaged: two nodes have the id ${JSON.stringify(node.id)}`);
+    places.set(node.id, grown.add(parent, toLoomNode(imported.format, node, parent.node.id, newId())));
   }
-  const tree = LoomTree.fromNodes(nodes, rootNode.id, { newId });
-  const currentId = (imported.currentId !== undefined && ids.get(imported.currentId)) || tree.rootId;
+  const { tree } = grown;
+  const currentId = (imported.currentId !== undefined && places.get(imported.currentId)?.node.id) || tree.rootId;
   return { tree, currentId, keptFields, summary: importSummary(imported.format, tree.size, keptFields) };
+}
+
+/** The first node read, which must be the root. */
+function rootOf(imported: ImportedTree, first: IteratorResult<ImportedNode>): ImportedNode {
+  if (first.done || first.value.id !== imported.rootId || first.value.parentId !== null) throw new ImportError('corrupt', `the root node ${JSON.stringify(imported.rootId)} is missing`);
+  return first.value;
 }
 
 /** The node as this project keeps it; keys are only set when they have a value (no `delete`, which slows every later access). */
 function toLoomNode(format: ForeignFormat, node: ImportedNode, parentId: string | null, id: string): LoomNode {
   // A model node's probabilities become its generation's token data, as a recorded generation's are;
   // on a node nobody says a model wrote they stay the other loom's field.
-  const generation = node.author === 'model' && node.tokens && node.tokens.length > 0 ? importedGeneration(format, node.tokens, node.model) : undefined;
-  const fields = node.tokens && !generation ? { ...node.fields, tokens: node.tokens } : node.fields;
+  const generation = node.author === 'model' && node.tokens && node.tokens.count > 0 ? importedGeneration(format, node.tokens, node.model) : undefined;
+  const fields = node.tokens && !generation ? { ...node.fields, tokens: node.tokens.read() } : node.fields;
   const origin: { -readonly [K in keyof NodeOrigin]: NodeOrigin[K] } = { format, id: node.id };
   if (node.authorship !== undefined) origin.authorship = node.authorship;
   if (node.originParentId !== undefined) origin.parentId = node.originParentId;
   if (hasKeys(fields)) origin.fields = fields;
-  const built: { -readonly [K in keyof LoomNode]: LoomNode[K] } = { id, parentId, text: node.text, author: node.author, createdAt: node.createdAt ?? 0 };
+  const createdAt = node.createdAt ?? 0;
+  const labelled = node.bookmarked || (node.tags && node.tags.length > 0) || node.hidden || node.chapter !== undefined;
+  // Most nodes have no labels: made in one literal they need no second block for their keys.
+  if (!labelled) return generation ? { id, parentId, text: node.text, author: node.author, createdAt, origin, generation } : { id, parentId, text: node.text, author: node.author, createdAt, origin };
+  const built: { -readonly [K in keyof LoomNode]: LoomNode[K] } = { id, parentId, text: node.text, author: node.author, createdAt };
   if (node.bookmarked) built.bookmarked = true;
   if (node.tags && node.tags.length > 0) built.tags = node.tags;
   if (node.hidden) built.hidden = true;
@@ -122,18 +149,20 @@ function hasKeys(value: object): boolean {
 }
 
 /** What a generation another loom recorded holds here: its model and tokens, and no request. */
-function importedGeneration(format: ForeignFormat, tokens: readonly ImportedToken[], model: string | undefined): GenerationInfo {
-  return {
+function importedGeneration(format: ForeignFormat, tokens: ImportedTokens, model: string | undefined): GenerationInfo {
+  const generation: GenerationInfo = {
     model: model ?? '',
     params: {},
     stopReason: null,
-    usage: { input_tokens: 0, output_tokens: tokens.length },
+    usage: { input_tokens: 0, output_tokens: tokens.count },
     durationMs: 0,
     requests: 0,
     status: 'completed',
-    tokens: packTokens(tokens),
+    tokens: undefined, // its place among the keys, for the same file on every save
     imported: format,
   };
+  tokensWhenAsked(generation, () => packTokens(tokens.read()));
+  return generation;
 }
 
 function importSummary(format: ForeignFormat, size: number, kept: Map<string, number>): string {

@@ -9,7 +9,7 @@
 import type { LoomNode } from '../loom/loomNode';
 import { nodeTokens } from '../providers/tokenLogprobs';
 import type { LoomTree } from '../loom/loomTree';
-import type { ImportedNode, ImportedToken, ImportedTree } from './importedTree';
+import type { ImportedNode, ImportedTokens, ImportedTree } from './importedTree';
 import { expect, idText, isJsonObject, otherFields, type JsonObject } from './jsonShape';
 
 const FORMAT = 'Loom';
@@ -26,99 +26,141 @@ export function looksLikeTkLoom(raw: JsonObject): boolean {
 export function readTkLoom(raw: JsonObject): ImportedTree {
   const simple = !isJsonObject(raw.root);
   const root = simple ? raw : (raw.root as JsonObject);
+  expect(isJsonObject(root) && typeof root.text === 'string', FORMAT, 'the node at root has no text');
+  const rootId = simple ? 'node-0' : idText(root.id);
+  expect(rootId !== undefined, FORMAT, 'the node at root has no id');
+  return { format: 'tk-loom', rootId, currentId: idText(raw.selected_node_id), nodes: tkNodes(raw, root, simple) };
+}
+
+/**
+ * The nodes in preorder, each read as the tree is built. A stack rather than recursion: trees grown
+ * by hand for years are deep. Where each node sits (for a message about a damaged one) is kept as
+ * child positions, made into text only for the message.
+ */
+function* tkNodes(raw: JsonObject, root: JsonObject, simple: boolean): Generator<ImportedNode> {
   const chapters = isJsonObject(raw.chapters) ? raw.chapters : {};
   const responses = isJsonObject(raw.model_responses) ? raw.model_responses : {};
-  const nodes: ImportedNode[] = [];
-  let generated = 0;
   timestamps.clear(); // the local time zone may have changed since the last import
-  const walk = (node: unknown, parentId: string | null, path: string): void => {
-    expect(isJsonObject(node) && typeof node.text === 'string', FORMAT, `the node at ${path} has no text`);
+  const nodes: unknown[] = [root];
+  const parents: Array<string | null> = [null];
+  const depths: number[] = [0];
+  const positions: number[] = [0];
+  const trail: number[] = [];
+  let generated = 0;
+  while (nodes.length > 0) {
+    const node = nodes.pop();
+    const parentId = parents.pop()!;
+    const depth = depths.pop()!;
+    trail.length = depth;
+    trail.push(positions.pop()!);
+    // The messages are only made for a damaged node: made for every node they cost more than the rest of its reading.
+    if (!isJsonObject(node) || typeof node.text !== 'string') expect(false, FORMAT, `the node at ${pathText(trail)} has no text`);
     const id = simple ? `node-${generated++}` : idText(node.id);
-    expect(id !== undefined, FORMAT, `the node at ${path} has no id`);
+    if (id === undefined) expect(false, FORMAT, `the node at ${pathText(trail)} has no id`);
     const imported = readNode(node, id, parentId, chapters, responses);
     if (parentId === null && !simple) imported.fields = { ...imported.fields, ...treeFields(raw) };
-    nodes.push(imported);
     const children = node.children ?? [];
-    expect(Array.isArray(children), FORMAT, `the children of node ${JSON.stringify(id)} are not a list`);
-    children.forEach((child, i) => walk(child, id, `${path}.children[${i}]`));
-  };
-  walk(root, null, 'root');
-  const ids = new Set(nodes.map((n) => n.id));
-  expect(ids.size === nodes.length, FORMAT, 'two nodes share an id');
-  const selected = idText(raw.selected_node_id);
-  return { format: 'tk-loom', rootId: nodes[0].id, currentId: selected !== undefined && ids.has(selected) ? selected : undefined, nodes };
+    if (!Array.isArray(children)) expect(false, FORMAT, `the children of node ${JSON.stringify(id)} are not a list`);
+    for (let i = children.length - 1; i >= 0; i--) {
+      nodes.push(children[i]);
+      parents.push(id);
+      depths.push(depth + 1);
+      positions.push(i);
+    }
+    yield imported;
+  }
+}
+
+/** `root.children[2].children[0]` from the child positions below the root. */
+function pathText(trail: readonly number[]): string {
+  return ['root', ...trail.slice(1).map((i) => `.children[${i}]`)].join('');
 }
 
 function readNode(node: JsonObject, id: string, parentId: string | null, chapters: JsonObject, responses: JsonObject): ImportedNode {
-  const meta = isJsonObject(node.meta) ? node.meta : {};
-  const source = meta.source;
-  const tags = Array.isArray(node.tags) ? node.tags.filter((t): t is string => typeof t === 'string') : [];
+  const meta = isJsonObject(node.meta) ? node.meta : undefined;
+  const source = meta?.source;
+  const tags = Array.isArray(node.tags) ? (node.tags as unknown[]) : undefined;
   const fields = otherFields(node, NODE_KEYS);
-  const restMeta = otherFields(meta, META_KEYS);
-  if (Object.keys(restMeta).length > 0) fields.meta = restMeta;
-  if (Array.isArray(node.tags) && tags.length !== node.tags.length) fields.tags = node.tags;
+  const restMeta = meta && otherFields(meta, META_KEYS);
+  if (restMeta && hasKeys(restMeta)) fields.meta = restMeta;
+  if (tags && !tags.every((t) => typeof t === 'string')) fields.tags = tags;
   const chapterEntry = typeof node.chapter_id === 'string' ? chapters[node.chapter_id] : undefined;
   const chapter = isJsonObject(chapterEntry) ? chapterEntry : undefined;
+  const generation = isJsonObject(node.generation) ? node.generation : undefined;
+  const response = generation && typeof generation.id === 'string' ? responses[generation.id] : undefined;
   const imported: ImportedNode = {
     id,
     parentId,
     text: node.text as string,
     author: source === 'AI' ? 'model' : 'user',
     authorship: source === 'mixed' ? 'mixed' : source === 'AI' || source === 'prompt' ? undefined : 'unknown',
-    createdAt: parseTimestamp(meta.creation_timestamp),
-    bookmarked: node.bookmark === true || tags.includes(BOOKMARK_TAG),
-    hidden: tags.includes(HIDDEN_TAG),
-    tags: tags.filter((t) => t !== BOOKMARK_TAG && t !== HIDDEN_TAG),
+    createdAt: parseTimestamp(meta?.creation_timestamp),
+    bookmarked: node.bookmark === true || (tags !== undefined && tags.includes(BOOKMARK_TAG)),
+    hidden: tags !== undefined && tags.includes(HIDDEN_TAG),
+    tags: tags && labelTags(tags),
     chapter: chapter && typeof chapter.title === 'string' ? chapter.title : undefined,
-    tokens: tokensOf(node, meta, responses),
-    model: modelOf(node, meta, responses),
+    tokens: tokensOf(generation, response, meta),
+    model: modelOf(response, meta),
     fields,
   };
   if (node.bookmark !== undefined && node.bookmark !== true && node.bookmark !== false) fields.bookmark = node.bookmark;
   return imported;
 }
 
+/** The tags that are labels here: strings, without the two Loom uses for a bookmark and a hidden node. */
+function labelTags(tags: readonly unknown[]): string[] | undefined {
+  const labels = tags.filter((t): t is string => typeof t === 'string' && t !== BOOKMARK_TAG && t !== HIDDEN_TAG);
+  return labels.length > 0 ? labels : undefined;
+}
+
+function hasKeys(value: object): boolean {
+  for (const _ in value) return true;
+  return false;
+}
+
 /** Tree-level fields other than the ones mapped, kept on the root so an export can give them back. */
 function treeFields(raw: JsonObject): JsonObject {
   const rest = otherFields(raw, TREE_KEYS);
-  return Object.keys(rest).length > 0 ? { tree: rest } : {};
+  return hasKeys(rest) ? { tree: rest } : {};
 }
 
-function tokensOf(node: JsonObject, meta: JsonObject, responses: JsonObject): ImportedToken[] | undefined {
-  const generation = isJsonObject(node.generation) ? node.generation : undefined;
-  const response = generation && typeof generation.id === 'string' ? responses[generation.id] : undefined;
+/**
+ * The node's tokens: those of the completion its generation names in `model_responses`, else the
+ * ones older files keep under `meta.generation.logprobs`. Counted now, read when asked.
+ */
+function tokensOf(generation: JsonObject | undefined, response: unknown, meta: JsonObject | undefined): ImportedTokens | undefined {
   const completions = isJsonObject(response) && Array.isArray(response.completions) ? response.completions : undefined;
   const completion = completions && typeof generation?.index === 'number' ? completions[generation.index] : undefined;
   if (isJsonObject(completion) && Array.isArray(completion.tokens)) {
-    const tokens: ImportedToken[] = [];
-    for (const raw of completion.tokens) {
-      const token = tokenOf(raw);
-      if (token) tokens.push(token);
-    }
-    return tokens;
+    const list: unknown[] = completion.tokens;
+    let count = 0;
+    for (const raw of list) if (isToken(raw)) count++;
+    return { count, read: () => list.filter(isToken).map((raw) => ({ text: raw.generatedToken.token, logprob: raw.generatedToken.logprob, top: alternatives(raw.counterfactuals) })) };
   }
-  const old = isJsonObject(meta.generation) && isJsonObject(meta.generation.logprobs) ? meta.generation.logprobs : undefined;
+  const old = meta && isJsonObject(meta.generation) && isJsonObject(meta.generation.logprobs) ? meta.generation.logprobs : undefined;
   if (!old || !Array.isArray(old.tokens) || !Array.isArray(old.token_logprobs)) return undefined;
-  const top: unknown[] = Array.isArray(old.top_logprobs) ? old.top_logprobs : [];
+  const texts: unknown[] = old.tokens;
   const logprobs: unknown[] = old.token_logprobs;
-  return old.tokens.flatMap((text: unknown, i) => {
-    const logprob = logprobs[i];
-    return typeof text === 'string' && typeof logprob === 'number' ? [{ text, logprob, top: alternatives(top[i]) }] : [];
-  });
+  const top: unknown[] = Array.isArray(old.top_logprobs) ? old.top_logprobs : [];
+  const readable = (i: number) => typeof texts[i] === 'string' && typeof logprobs[i] === 'number';
+  let count = 0;
+  for (let i = 0; i < texts.length; i++) if (readable(i)) count++;
+  return {
+    count,
+    read: () => texts.flatMap((text, i) => (readable(i) ? [{ text: text as string, logprob: logprobs[i] as number, top: alternatives(top[i]) }] : [])),
+  };
 }
 
 /** The model of the response the node's generation names, or the one older files name under `meta.generation`. */
-function modelOf(node: JsonObject, meta: JsonObject, responses: JsonObject): string | undefined {
-  const generation = isJsonObject(node.generation) ? node.generation : undefined;
-  const response = generation && typeof generation.id === 'string' ? responses[generation.id] : undefined;
-  const model = isJsonObject(response) ? response.model : isJsonObject(meta.generation) ? meta.generation.model : undefined;
+function modelOf(response: unknown, meta: JsonObject | undefined): string | undefined {
+  const model = isJsonObject(response) ? response.model : meta && isJsonObject(meta.generation) ? meta.generation.model : undefined;
   return typeof model === 'string' ? model : undefined;
 }
 
-function tokenOf(raw: unknown): ImportedToken | undefined {
+/** A token of a completion in `model_responses`: the chosen token with its log-probability, and its alternatives. */
+function isToken(raw: unknown): raw is { generatedToken: { token: string; logprob: number }; counterfactuals?: unknown } {
   const chosen = isJsonObject(raw) && isJsonObject(raw.generatedToken) ? raw.generatedToken : undefined;
-  if (!chosen || typeof chosen.token !== 'string' || typeof chosen.logprob !== 'number') return undefined;
-  return { text: chosen.token, logprob: chosen.logprob, top: alternatives((raw as JsonObject).counterfactuals) };
+  return chosen !== undefined && typeof chosen.token === 'string' && typeof chosen.logprob === 'number';
 }
 
 function alternatives(raw: unknown): Array<{ text: string; logprob: number }> {
@@ -137,7 +179,8 @@ const timestamps = new Map<string, number | undefined>();
 /** Loom writes local times as `%Y-%m-%d-%H.%M.%S`. */
 function parseTimestamp(v: unknown): number | undefined {
   if (typeof v !== 'string') return undefined;
-  if (timestamps.has(v)) return timestamps.get(v);
+  const known = timestamps.get(v);
+  if (known !== undefined || timestamps.has(v)) return known;
   if (timestamps.size > 10_000) timestamps.clear();
   const parsed = parseLocalTime(v);
   timestamps.set(v, parsed);

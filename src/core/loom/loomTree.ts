@@ -3,6 +3,11 @@ import { dropUndefined, TreeIndex, type Entry } from './treeIndex';
 
 export type { Author, GenerationInfo, GenerationPatch, LoomNode, NodeKind, RemovedSubtree, SampleMark, TreeOp } from './loomNode';
 
+/** Where a node hangs in a tree being grown ({@link LoomTree.growing}). */
+export interface TreePlace {
+  readonly node: LoomNode;
+}
+
 /** What a new child is, besides its text. */
 export interface NodeMeta {
   author: LoomNode['author'];
@@ -75,6 +80,16 @@ export class LoomTree {
    */
   static fromNodes(nodes: readonly LoomNode[], rootId: string, options: TreeOptions & { onOrphan?: (node: LoomNode, why: string) => void } = {}): LoomTree {
     return new LoomTree(TreeIndex.build(nodes, rootId, options.onOrphan), options);
+  }
+
+  /**
+   * A tree grown from `root` by nodes given parents first, each added under a place `add` returned
+   * before (an import's one pass: no list of all nodes, no parent looked up by its id). Each node's
+   * `parentId` must be its place's node id. Nothing is recorded or announced: grow it before anyone listens.
+   */
+  static growing(root: LoomNode, options: TreeOptions = {}): { tree: LoomTree; root: TreePlace; add(under: TreePlace, node: LoomNode): TreePlace } {
+    const index = new TreeIndex(root);
+    return { tree: new LoomTree(index, options), root: index.root, add: (under, node) => index.attach(under as Entry, node) };
   }
 
   get rootId(): string {

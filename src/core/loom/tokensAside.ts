@@ -93,7 +93,8 @@ export class AsideTuples {
     if (typeof n !== 'number' || !(n >= 0 && n < this.tuples.length) || this.claimed[n]) return false;
     this.claimed[n] = 1;
     this.claims++;
-    readTokensWhenAsked(generation, this.tuples[n]);
+    const tuple = this.tuples[n];
+    tokensWhenAsked(generation, () => parseTuple(tuple()));
     return true;
   }
 
@@ -102,15 +103,22 @@ export class AsideTuples {
   }
 }
 
-// Then `tokens` is a plain property; a tuple that is not a readable packing reads as no tokens.
-function readTokensWhenAsked(generation: Record<string, unknown>, tuple: () => string): void {
-  Object.defineProperty(generation, 'tokens', {
+/**
+ * Makes `generation.tokens` (which must exist, to keep its place among the keys) computed by `read`
+ * the first time it is asked for, and a plain property from then on. Tree files set their tuples
+ * aside this way, and an import from another loom packs the tokens it read only when they are
+ * asked for (by the view, a save or an export), not while the file is being read. Reading no tokens
+ * removes the key.
+ */
+export function tokensWhenAsked(generation: object, read: () => PackedTokens | undefined): void {
+  const holder = generation as { tokens?: PackedTokens };
+  Object.defineProperty(holder, 'tokens', {
     configurable: true,
     enumerable: true,
     get(): PackedTokens | undefined {
-      const value = parseTuple(tuple());
-      if (value === undefined) delete generation.tokens;
-      else Object.defineProperty(generation, 'tokens', { value, configurable: true, enumerable: true, writable: true });
+      const value = read();
+      if (value === undefined) delete holder.tokens;
+      else Object.defineProperty(holder, 'tokens', { value, configurable: true, enumerable: true, writable: true });
       return value;
     },
   });

@@ -45,10 +45,20 @@ export class TreeIndex {
       const { parentId } = entry.node;
       const parent = parentId === null ? undefined : index.entries.get(parentId);
       if (!parent || parent === entry) adopt(entry, parentId === null ? 'has no parent' : parent ? 'is its own parent' : `has a missing parent ${parentId}`);
-      else (entry.parent = parent).children.push(entry);
+      else hangUnder(parent, entry);
     }
     if (countFrom(index.root) < index.entries.size) index.breakCycles(entries, adopt);
     return index;
+  }
+
+  /** Adds a last child under an entry the caller holds (nodes given parents first: no lookup by id). */
+  attach(parent: Entry, node: Mutable<LoomNode>): Entry {
+    const entry: Entry = { node, parent: undefined, children: [] };
+    const size = this.entries.size;
+    this.entries.set(node.id, entry);
+    if (this.entries.size === size) throw new Error(`two nodes have the id ${JSON.stringify(node.id)}`);
+    hangUnder(parent, entry);
+    return entry;
   }
 
   entry(id: string): Entry {
@@ -144,6 +154,13 @@ export class TreeIndex {
       countFrom(e, reached);
     }
   }
+}
+
+/** Adds a last child; a first child gets a list of one (most nodes of a loom have one child, and a pushed-to empty list reserves 17 places). */
+function hangUnder(parent: Entry, entry: Entry): void {
+  entry.parent = parent;
+  if (parent.children.length === 0) parent.children = [entry];
+  else parent.children.push(entry);
 }
 
 function countFrom(top: Entry, seen?: Set<Entry>): number {

@@ -183,6 +183,17 @@ describe('Tree journal', () => {
     assert.equal(read(path.join(dir, 'story.md.loom.journal.before-repair.jsonl')), journal);
   });
 
+  it('counts entries set aside or skipped in words that fit the count', async () => {
+    const { store, a } = await treeWithJournal();
+    store.dispose();
+    const header = '{"format":"prefill-loom-journal","version":1,"id":"j-local","snapshot":"s-replaced"}\n';
+    writeFileSync(paths.journal, `${header}{"seq":9,"op":"append","id":"${a}","text":"!"}\n`);
+    assert.match((await open()).warnings.join('\n'), /^1 journal entry was written for another version of story\.md\.loom\.json /m);
+    const late = (id: string, seq: number) => `{"seq":${seq},"op":"add","node":{"id":"${id}","parentId":"later","text":"!"}}\n`;
+    writeFileSync(paths.journal, `${HEADER}${late('late1', 20)}${late('late2', 21)}`);
+    assert.match((await open()).warnings.join('\n'), /^2 journal entries could not be applied; /m);
+  });
+
   it('an empty journal that names another snapshot is rewritten, so what is appended next is applied', async () => {
     const { store, a } = await treeWithJournal();
     await store.compact();
@@ -262,6 +273,28 @@ describe('Tree journal', () => {
       const loaded = await loadTree(nodeTreeStorage, paths);
       assert.ok(loaded.kind === 'loaded');
       assert.equal(loaded.tree.textOf(a), 'Once upon a time!');
+    });
+
+    it('a journal set aside (written for another snapshot) is not applied later, even after a crash before it was cleared', async () => {
+      const { store } = await open();
+      const a = store.tree.addChild(store.tree.rootId, ' upon', { author: 'user' }).id;
+      await store.flush();
+      store.dispose();
+      const entry = (seq: number) => `{"seq":${seq},"op":"append","id":"${a}","text":" ${seq}"}\n`;
+      writeFileSync(paths.journal, `{"format":"prefill-loom-journal","version":1,"id":"j-local","snapshot":"s-replaced"}\n${entry(1)}${entry(2)}`);
+      let removes = 0;
+      const crashing: TreeStorage = {
+        ...nodeTreeStorage,
+        remove: async (file) => {
+          if (removes++ === 0) throw new Error('simulated crash before the journal was removed');
+          return nodeTreeStorage.remove(file);
+        },
+      };
+      const failed = await TreeStore.open(crashing, paths, OPTIONS);
+      assert.ok(!failed.ok && /simulated crash/.test(failed.error.message));
+      const loaded = await loadTree(nodeTreeStorage, paths);
+      assert.ok(loaded.kind === 'loaded');
+      assert.equal(loaded.tree.textOf(a), 'Once upon', 'neither entry applied to the snapshot they were not written for');
     });
 
     it('a snapshot whose journalSeq is not a safe integer is refused', async () => {

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import type { GenerationInfo } from '../../src/core/loom/loomNode';
 import { LoomTree } from '../../src/core/loom/loomTree';
 import { loadTree, TreeStore, type StoreOptions } from '../../src/core/loom/treePersistence';
-import { LinkError, moveAside, nodeTreeStorage, sidecarPaths, tempPath, treePathsIn, type TreePaths, type TreeStorage } from '../../src/core/loom/treeStorage';
+import { LinkError, memoryTreeStorage, moveAside, nodeTreeStorage, sidecarPaths, tempPath, treePathsIn, type TreePaths, type TreeStorage } from '../../src/core/loom/treeStorage';
 
 const GENERATION: GenerationInfo = {
   model: 'claude-haiku-4-5',
@@ -408,6 +408,17 @@ describe('TreeStore: what it reads, writes and keeps at the edges', () => {
     assert.equal(read(path.join(dir, 'data.json.loom.v0.json')), v0);
   });
 
+  it('keeps the backup of an upgraded file as the text it was, byte order mark included, from a storage that reads text or bytes', async () => {
+    const v0 = `\ufeff${JSON.stringify({ format: 'prefill-loom-tree', version: 0, root: 'r', current: 'r', nodes: { r: { parent: null, text: 'Once', author: 'human' } } })}`;
+    for (const readsBytes of [false, true]) {
+      const files = new Map([[paths.snapshot, v0]]);
+      const memory = memoryTreeStorage(files);
+      const bytes = async (p: string) => (files.has(p) ? new Uint8Array(Buffer.from(files.get(p)!, 'utf8')) : undefined);
+      await open(readsBytes ? { ...memory, readBytes: bytes } : memory);
+      assert.equal(files.get(path.join(dir, 'story.md.loom.v0.json')), v0, readsBytes ? 'from bytes' : 'from text');
+    }
+  });
+
   it('a new tree opens with no warnings', async () => {
     const result = await TreeStore.open(nodeTreeStorage, paths, OPTIONS);
     assert.ok(result.ok && result.created);
@@ -469,6 +480,21 @@ describe('TreeStore: what it reads, writes and keeps at the edges', () => {
       assert.equal(copies.length, 1);
       const aside = await loadTree(nodeTreeStorage, { snapshot: path.join(dir, copies[0]), journal: path.join(dir, 'none') });
       assert.ok(aside.kind === 'loaded' && aside.tree.has(mine.id));
+      assert.deepEqual(nodes((await reload()).tree), nodes(second.tree));
+    });
+
+    it('notices a snapshot the other window rewrote even when neither has a journal', async () => {
+      const saved: string[] = [];
+      const first = await open(nodeTreeStorage, { onConflict: (to) => saved.push(to) });
+      first.tree.addChild(first.tree.rootId, ' upon', { author: 'user' });
+      await first.flush();
+      const second = await open();
+      second.tree.addChild(second.tree.rootId, ' there was', { author: 'user' });
+      await second.compact();
+      first.tree.addChild(first.tree.rootId, ' mine', { author: 'user' });
+      await first.flush();
+      assert.equal(saved.length, 1);
+      assert.equal(existsSync(paths.journal), false, "nothing appended after the other window's snapshot");
       assert.deepEqual(nodes((await reload()).tree), nodes(second.tree));
     });
 

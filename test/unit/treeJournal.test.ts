@@ -38,6 +38,18 @@ async function treeWithJournal(): Promise<{ store: TreeStore; a: string }> {
   return { store, a: a.id };
 }
 
+/** The disk, but the first removal fails: a crash between writing a new snapshot and clearing the journal. */
+function crashingBeforeFirstRemove(): TreeStorage {
+  let removes = 0;
+  return {
+    ...nodeTreeStorage,
+    remove: async (file) => {
+      if (removes++ === 0) throw new Error('simulated crash before the journal was removed');
+      return nodeTreeStorage.remove(file);
+    },
+  };
+}
+
 describe('Tree journal', () => {
   beforeEach(() => {
     dir = mkdtempSync(path.join(tmpdir(), 'loom-journal-'));
@@ -255,14 +267,7 @@ describe('Tree journal', () => {
     it('after reopening, a crash between the new snapshot and clearing the journal applies no entry twice', async () => {
       const { store, a } = await treeWithJournal();
       store.dispose();
-      let removes = 0;
-      const crashing: TreeStorage = {
-        ...nodeTreeStorage,
-        remove: async (file) => {
-          if (removes++ === 0) throw new Error('simulated crash before the journal was removed');
-          return nodeTreeStorage.remove(file);
-        },
-      };
+      const crashing = crashingBeforeFirstRemove();
       const { store: reopened } = await open(crashing);
       reopened.tree.appendText(a, ' time');
       await reopened.flush();
@@ -284,14 +289,7 @@ describe('Tree journal', () => {
       store.dispose();
       const entry = (seq: number) => `{"seq":${seq},"op":"append","id":"${a}","text":" ${seq}"}\n`;
       writeFileSync(paths.journal, `{"format":"prefill-loom-journal","version":1,"id":"j-local","snapshot":"s-replaced"}\n${entry(1)}${entry(2)}`);
-      let removes = 0;
-      const crashing: TreeStorage = {
-        ...nodeTreeStorage,
-        remove: async (file) => {
-          if (removes++ === 0) throw new Error('simulated crash before the journal was removed');
-          return nodeTreeStorage.remove(file);
-        },
-      };
+      const crashing = crashingBeforeFirstRemove();
       const failed = await TreeStore.open(crashing, paths, OPTIONS);
       assert.ok(!failed.ok && /simulated crash/.test(failed.error.message));
       const loaded = await loadTree(nodeTreeStorage, paths);

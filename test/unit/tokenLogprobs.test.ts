@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { LoomTree } from '../../src/core/loom/loomTree';
 import { parseTreeFile, serializeTree } from '../../src/core/loom/treeFormat';
-import { nodeTokens, packTokens, unpackTokens, type TokenLogprob } from '../../src/core/providers/tokenLogprobs';
+import { isPackedShape, nodeTokens, packTokens, unpackTokens, type TokenLogprob } from '../../src/core/providers/tokenLogprobs';
 import { seededRandom } from '../server/random';
 
 const SAMPLE: TokenLogprob[] = [
@@ -137,6 +137,115 @@ describe('token probabilities in a tree file, loaded lazily', () => {
       assert.equal(fromBytes.value.tree.textOf(id), fromText.value.tree.textOf(id));
       assert.deepEqual(nodeTokens(fromBytes.value.tree.get(id)!.generation), SAMPLE);
       assert.equal(serializeTree(fromBytes.value.tree, { currentId: id, document: 'a.md' }), withEmoji);
+    }
+  });
+});
+
+describe('token probabilities in a tree file: the fast load reads what the file says, and sets aside every tuple it can', () => {
+  // Token texts with backslashes and quotes at their ends, where the scan must tell an escaped quote from a closing one.
+  const TRICKY: TokenLogprob[] = [
+    { text: 'a\\', logprob: -1, top: [{ text: '\\\\', logprob: -2 }] },
+    { text: '"', logprob: -0.5, top: [{ text: '\\"', logprob: -3 }] },
+  ];
+  // Every text ends in a backslash, so the packed texts end in an escaped one just before their closing quote.
+  const ENDS_IN_BACKSLASH: TokenLogprob[] = [{ text: '\\', logprob: -1, top: [{ text: 'x\\', logprob: -2 }] }];
+  const KEY = '"tokens":["';
+  /** Each node line with its generation's `tokens` moved first (an editor that sorts keys would do it). */
+  const tokensFirst = (t: string) =>
+    t
+      .split('\n')
+      .map((line) => {
+        const m = /^(\s*)(\{"id".*\})(,?)$/.exec(line);
+        if (!m) return line;
+        const node = JSON.parse(m[2]);
+        if (node.generation?.tokens) node.generation = { tokens: node.generation.tokens, ...node.generation };
+        return m[1] + JSON.stringify(node) + m[3];
+      })
+      .join('\n');
+
+  function file(): string {
+    const tree = LoomTree.create('Once');
+    let id = tree.rootId;
+    for (const tokens of [TRICKY, SAMPLE, ENDS_IN_BACKSLASH]) {
+      const generation = { model: 'base', params: {}, stopReason: 'length', usage: { input_tokens: 1, output_tokens: 2 }, durationMs: 1, requests: 1, status: 'completed' as const, tokens: packTokens(tokens) };
+      id = tree.addChild(id, tokens.map((t) => t.text).join(''), { author: 'model', generation }).id;
+    }
+    return serializeTree(tree, { currentId: id, document: 'a.md' });
+  }
+
+  /** Each node's tokens as a plain JSON.parse of the file reads them (a malformed packing is none). */
+  function inFile(text: string): Record<string, unknown> {
+    const nodes = (JSON.parse(text.replace(/^\ufeff/, '')) as { nodes: { id: string; generation?: { tokens?: unknown } }[] }).nodes;
+    return Object.fromEntries(nodes.map((n) => [n.id, isPackedShape(n.generation?.tokens) ? n.generation?.tokens : undefined]));
+  }
+
+  /** Loads `text` (as text or as its bytes): each node's tokens, and how many tuples the parse of the whole file still saw. */
+  function load(text: string, asBytes: boolean): { tokens: Record<string, unknown>; tuplesParsed: number } {
+    const original = JSON.parse;
+    const parsed: string[] = [];
+    JSON.parse = (t: string, reviver?: Parameters<typeof JSON.parse>[1]) => (parsed.push(t), original(t, reviver));
+    let result: ReturnType<typeof parseTreeFile>;
+    try {
+      result = parseTreeFile(asBytes ? new Uint8Array(Buffer.from(text, 'utf8')) : text, 'a.md.loom.json');
+    } finally {
+      JSON.parse = original;
+    }
+    assert.ok(result.ok, result.ok ? '' : result.error.message);
+    const whole = parsed.reduce((a, b) => (b.length > a.length ? b : a), '');
+    const tokens = Object.fromEntries([...result.value.tree.preorder()].map((n) => [n.id, (n.generation as { tokens?: unknown } | undefined)?.tokens]));
+    return { tokens, tuplesParsed: whole.split(KEY).length - 1 };
+  }
+
+  const at = (text: string, n: number) => text.split(KEY).slice(0, n + 1).join(KEY).length;
+  const variants: [string, (text: string) => string, number][] = [
+    ['as written', (t) => t, 0],
+    ['with a byte order mark', (t) => `\ufeff${t}`, 0],
+    ['on one line (minified by hand)', (t) => JSON.stringify(JSON.parse(t)), 0],
+    ["a space before one tokens key", (t) => `${t.slice(0, at(t, 0))} ${t.slice(at(t, 0))}`, 1],
+    ['one packing of width 9 (not a packing)', (t) => t.replace(/",4\]/, '",9]'), 1],
+    ['one packing not closed where it should be', (t) => t.replace(/",4\]/, '",4 ]'), 1],
+    ['tokens first in each generation', tokensFirst, 0],
+  ];
+  for (const [name, edit, inline] of variants) {
+    for (const asBytes of [false, true]) {
+      it(`${name}, from ${asBytes ? 'bytes' : 'text'}`, () => {
+        const text = edit(file());
+        const loaded = load(text, asBytes);
+        assert.deepEqual(loaded.tokens, inFile(text));
+        assert.equal(loaded.tuplesParsed, inline, 'tuples the whole-file parse saw');
+      });
+    }
+  }
+
+  it('parses a node\'s tokens once, however often they are asked for; a tuple that is no packing reads as no tokens at all', () => {
+    const whole = file();
+    const text = whole.replace('"tokens":["', '"tokens":["\\q');
+    const result = parseTreeFile(text, 'a.md.loom.json');
+    assert.ok(result.ok);
+    const generations = [...result.value.tree.preorder()].filter((n) => n.generation);
+    const [broken, second] = generations.map((n) => n.generation as { tokens?: unknown });
+    const expected = inFile(whole)[generations[1].id];
+    const original = JSON.parse;
+    let parses = 0;
+    JSON.parse = (t: string, reviver?: Parameters<typeof JSON.parse>[1]) => (parses++, original(t, reviver));
+    try {
+      assert.equal(broken.tokens, undefined);
+      assert.deepEqual(second.tokens, expected);
+      assert.deepEqual(second.tokens, expected);
+    } finally {
+      JSON.parse = original;
+    }
+    assert.equal(parses, 2, 'one parse per tuple asked for');
+    assert.ok(!('tokens' in broken));
+  });
+
+  it('a tokens number written by hand on a node before the tuple\'s own: the file is read whole, so no node takes another\'s tokens (from text or bytes, byte order mark included)', () => {
+    // The first generation's tuple becomes `1`, the number the third generation's tuple is set aside as.
+    const text = `\ufeff${file().replace(/"tokens":\["[^\n]*?",\d\]/, '"tokens":1')}`;
+    for (const asBytes of [false, true]) {
+      const loaded = load(text, asBytes);
+      assert.deepEqual(loaded.tokens, inFile(text));
+      assert.equal(loaded.tuplesParsed, 2);
     }
   });
 });

@@ -38,6 +38,18 @@ async function treeWithJournal(): Promise<{ store: TreeStore; a: string }> {
   return { store, a: a.id };
 }
 
+/** The disk, but the first removal fails: a crash between writing a new snapshot and clearing the journal. */
+function crashingBeforeFirstRemove(): TreeStorage {
+  let removes = 0;
+  return {
+    ...nodeTreeStorage,
+    remove: async (file) => {
+      if (removes++ === 0) throw new Error('simulated crash before the journal was removed');
+      return nodeTreeStorage.remove(file);
+    },
+  };
+}
+
 describe('Tree journal', () => {
   beforeEach(() => {
     dir = mkdtempSync(path.join(tmpdir(), 'loom-journal-'));
@@ -183,6 +195,19 @@ describe('Tree journal', () => {
     assert.equal(read(path.join(dir, 'story.md.loom.journal.before-repair.jsonl')), journal);
   });
 
+  it('counts entries set aside or skipped in words that fit the count', async () => {
+    const { store, a } = await treeWithJournal();
+    store.dispose();
+    const header = '{"format":"prefill-loom-journal","version":1,"id":"j-local","snapshot":"s-replaced"}\n';
+    writeFileSync(paths.journal, `${header}{"seq":9,"op":"append","id":"${a}","text":"!"}\n`);
+    assert.deepEqual((await open()).warnings, [
+      '1 journal entry was written for another version of story.md.loom.json (it was replaced, e.g. by a git pull) and not applied; the journal as it was is kept as story.md.loom.journal.before-repair.jsonl',
+    ]);
+    const late = (id: string, seq: number) => `{"seq":${seq},"op":"add","node":{"id":"${id}","parentId":"later","text":"!"}}\n`;
+    writeFileSync(paths.journal, `${HEADER}${late('late1', 20)}${late('late2', 21)}`);
+    assert.match((await open()).warnings.join('\n'), /^2 journal entries could not be applied; /m);
+  });
+
   it('an empty journal that names another snapshot is rewritten, so what is appended next is applied', async () => {
     const { store, a } = await treeWithJournal();
     await store.compact();
@@ -242,14 +267,7 @@ describe('Tree journal', () => {
     it('after reopening, a crash between the new snapshot and clearing the journal applies no entry twice', async () => {
       const { store, a } = await treeWithJournal();
       store.dispose();
-      let removes = 0;
-      const crashing: TreeStorage = {
-        ...nodeTreeStorage,
-        remove: async (file) => {
-          if (removes++ === 0) throw new Error('simulated crash before the journal was removed');
-          return nodeTreeStorage.remove(file);
-        },
-      };
+      const crashing = crashingBeforeFirstRemove();
       const { store: reopened } = await open(crashing);
       reopened.tree.appendText(a, ' time');
       await reopened.flush();
@@ -262,6 +280,21 @@ describe('Tree journal', () => {
       const loaded = await loadTree(nodeTreeStorage, paths);
       assert.ok(loaded.kind === 'loaded');
       assert.equal(loaded.tree.textOf(a), 'Once upon a time!');
+    });
+
+    it('a journal set aside (written for another snapshot) is not applied later, even after a crash before it was cleared', async () => {
+      const { store } = await open();
+      const a = store.tree.addChild(store.tree.rootId, ' upon', { author: 'user' }).id;
+      await store.flush();
+      store.dispose();
+      const entry = (seq: number) => `{"seq":${seq},"op":"append","id":"${a}","text":" ${seq}"}\n`;
+      writeFileSync(paths.journal, `{"format":"prefill-loom-journal","version":1,"id":"j-local","snapshot":"s-replaced"}\n${entry(1)}${entry(2)}`);
+      const crashing = crashingBeforeFirstRemove();
+      const failed = await TreeStore.open(crashing, paths, OPTIONS);
+      assert.ok(!failed.ok && /simulated crash/.test(failed.error.message));
+      const loaded = await loadTree(nodeTreeStorage, paths);
+      assert.ok(loaded.kind === 'loaded');
+      assert.equal(loaded.tree.textOf(a), 'Once upon', 'neither entry applied to the snapshot they were not written for');
     });
 
     it('a snapshot whose journalSeq is not a safe integer is refused', async () => {

@@ -3,9 +3,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import type { GenerationInfo } from '../../src/core/loom/loomNode';
-import type { LoomTree } from '../../src/core/loom/loomTree';
+import { LoomTree } from '../../src/core/loom/loomTree';
 import { loadTree, TreeStore, type StoreOptions } from '../../src/core/loom/treePersistence';
-import { moveAside, nodeTreeStorage, sidecarPaths, tempPath, treePathsIn, type TreePaths, type TreeStorage } from '../../src/core/loom/treeStorage';
+import { LinkError, memoryTreeStorage, moveAside, nodeTreeStorage, sidecarPaths, tempPath, treePathsIn, type TreePaths, type TreeStorage } from '../../src/core/loom/treeStorage';
 
 const GENERATION: GenerationInfo = {
   model: 'claude-haiku-4-5',
@@ -351,5 +351,228 @@ describe('TreeStore', () => {
     const aside = await loadTree(nodeTreeStorage, { snapshot: conflicts[0], journal: `${conflicts[0]}.none` });
     assert.equal(aside.kind, 'loaded');
     if (aside.kind === 'loaded') assert.equal(aside.tree.textOf(c.id), 'Once upon a time a loom.', "the first writer's whole tree, up to its last change");
+  });
+});
+
+describe('TreeStore: what it reads, writes and keeps at the edges', () => {
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'loom-store-edges-'));
+    paths = sidecarPaths(path.join(dir, 'story.md'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** A tree on disk: a snapshot with node `a` below the root, then a journal with one more change. */
+  async function savedTree(): Promise<{ store: TreeStore; a: string }> {
+    const store = await open();
+    const a = store.tree.addChild(store.tree.rootId, ' upon', { author: 'user' });
+    await store.flush();
+    store.tree.appendText(a.id, ' a time');
+    await store.flush();
+    return { store, a: a.id };
+  }
+
+  describe('a link that appears after the link check (a race with whoever prepared the folder)', () => {
+    for (const file of ['snapshot', 'journal'] as const) {
+      it(`the ${file} read refusing a link: the tree is refused as a link, naming the file`, async () => {
+        await savedTree();
+        const refuse = (p: string) => p === paths[file] && Promise.reject(new LinkError(p));
+        const racing: TreeStorage = {
+          ...nodeTreeStorage,
+          isLink: async () => false,
+          read: async (p) => refuse(p) || nodeTreeStorage.read(p),
+          readBytes: async (p) => refuse(p) || nodeTreeStorage.readBytes!(p),
+        };
+        const result = await loadTree(racing, paths);
+        assert.ok(result.kind === 'error');
+        assert.equal(result.error.kind, 'link');
+        assert.equal(result.error.path, paths[file]);
+        assert.match(result.error.message, new RegExp(`${path.basename(paths[file]).replace(/\./g, '\\.')} is a symbolic link`));
+      });
+    }
+
+    it('a link check that fails (the name cannot be examined) does not refuse the tree: the reads themselves refuse links', async () => {
+      const { store } = await savedTree();
+      const unexaminable: TreeStorage = { ...nodeTreeStorage, isLink: () => Promise.reject(new Error('simulated lstat failure')) };
+      const result = await loadTree(unexaminable, paths);
+      assert.equal(result.kind, 'loaded');
+      if (result.kind === 'loaded') assert.deepEqual(nodes(result.tree), nodes(store.tree));
+    });
+  });
+
+  it('a document whose own name contains ".json": backups are named after the snapshot, beside it', async () => {
+    paths = sidecarPaths(path.join(dir, 'data.json'));
+    const v0 = JSON.stringify({ format: 'prefill-loom-tree', version: 0, root: 'r', current: 'r', nodes: { r: { parent: null, text: '{}', author: 'human' } } });
+    writeFileSync(paths.snapshot, v0);
+    await open(nodeTreeStorage, { document: 'data.json' });
+    assert.deepEqual(readdirSync(dir).sort(), ['data.json.loom.json', 'data.json.loom.v0.json']);
+    assert.equal(read(path.join(dir, 'data.json.loom.v0.json')), v0);
+  });
+
+  it('keeps the backup of an upgraded file as the text it was, byte order mark included, from a storage that reads text or bytes', async () => {
+    const v0 = `\ufeff${JSON.stringify({ format: 'prefill-loom-tree', version: 0, root: 'r', current: 'r', nodes: { r: { parent: null, text: 'Once', author: 'human' } } })}`;
+    for (const readsBytes of [false, true]) {
+      const files = new Map([[paths.snapshot, v0]]);
+      const memory = memoryTreeStorage(files);
+      const bytes = async (p: string) => (files.has(p) ? new Uint8Array(Buffer.from(files.get(p)!, 'utf8')) : undefined);
+      await open(readsBytes ? { ...memory, readBytes: bytes } : memory);
+      assert.equal(files.get(path.join(dir, 'story.md.loom.v0.json')), v0, readsBytes ? 'from bytes' : 'from text');
+    }
+  });
+
+  it('a new tree opens with no warnings', async () => {
+    const result = await TreeStore.open(nodeTreeStorage, paths, OPTIONS);
+    assert.ok(result.ok && result.created);
+    assert.deepEqual(result.warnings, []);
+  });
+
+  it('opening a tree that needs no repair leaves its files exactly as they were', async () => {
+    const { store } = await savedTree();
+    store.dispose();
+    const [snapshot, journal] = [read(paths.snapshot), read(paths.journal)];
+    const reopened = await TreeStore.open(nodeTreeStorage, paths, OPTIONS);
+    assert.ok(reopened.ok && !reopened.created);
+    assert.equal(read(paths.snapshot), snapshot);
+    assert.equal(read(paths.journal), journal);
+  });
+
+  it('after an import, changes to the replaced tree are not saved, and changes to the new one are', async () => {
+    const { store } = await savedTree();
+    const old = store.tree;
+    const imported = LoomTree.create('Imported');
+    await store.replaceTree(imported, imported.rootId);
+    old.addChild(old.rootId, ' from the old tree', { author: 'user' });
+    assert.equal(store.pendingCount, 0, 'the old tree is no longer followed');
+    const b = imported.addChild(imported.rootId, ' and continued', { author: 'user' });
+    assert.equal(store.pendingCount, 1, 'the new tree is');
+    await store.flush();
+    const back = await reload();
+    assert.deepEqual(nodes(back.tree), nodes(imported));
+    assert.equal(back.tree.textOf(b.id), 'Imported and continued');
+  });
+
+  it('a disposed store stops following its tree: later changes are not queued or written', async () => {
+    const { store } = await savedTree();
+    const before = nodes((await reload()).tree);
+    store.dispose();
+    store.tree.addChild(store.tree.rootId, ' after closing', { author: 'user' });
+    assert.equal(store.pendingCount, 0);
+    await store.flush();
+    assert.deepEqual(nodes((await reload()).tree), before);
+  });
+
+  describe('after another writer changed the files', () => {
+    /** Two stores on one tree; `second` writes last, so `first`'s next flush is a conflict. */
+    async function conflicted(options: Partial<StoreOptions> = {}): Promise<{ first: TreeStore; second: TreeStore }> {
+      const first = await open(nodeTreeStorage, options);
+      first.tree.addChild(first.tree.rootId, ' upon', { author: 'user' });
+      await first.flush();
+      const second = await open();
+      second.tree.addChild(second.tree.rootId, ' there was', { author: 'user' });
+      await second.flush();
+      return { first, second };
+    }
+
+    it('a store with no conflict callback still saves its tree aside, and leaves the files to the other', async () => {
+      const { first, second } = await conflicted();
+      const mine = first.tree.addChild(first.tree.rootId, ' mine', { author: 'user' });
+      await first.flush();
+      const copies = readdirSync(dir).filter((f) => f.includes('.conflict-'));
+      assert.equal(copies.length, 1);
+      const aside = await loadTree(nodeTreeStorage, { snapshot: path.join(dir, copies[0]), journal: path.join(dir, 'none') });
+      assert.ok(aside.kind === 'loaded' && aside.tree.has(mine.id));
+      assert.deepEqual(nodes((await reload()).tree), nodes(second.tree));
+    });
+
+    it('notices a snapshot the other window rewrote even when neither has a journal', async () => {
+      const saved: string[] = [];
+      const first = await open(nodeTreeStorage, { onConflict: (to) => saved.push(to) });
+      first.tree.addChild(first.tree.rootId, ' upon', { author: 'user' });
+      await first.flush();
+      const second = await open();
+      second.tree.addChild(second.tree.rootId, ' there was', { author: 'user' });
+      await second.compact();
+      first.tree.addChild(first.tree.rootId, ' mine', { author: 'user' });
+      await first.flush();
+      assert.equal(saved.length, 1);
+      assert.equal(existsSync(paths.journal), false, "nothing appended after the other window's snapshot");
+      assert.deepEqual(nodes((await reload()).tree), nodes(second.tree));
+    });
+
+    it('nothing stays queued once the tree is saved aside', async () => {
+      const { first } = await conflicted({ onConflict: () => undefined });
+      first.tree.addChild(first.tree.rootId, ' mine', { author: 'user' });
+      await first.flush();
+      assert.equal(first.pendingCount, 0);
+    });
+
+    it('keeps saving to its own copy even once the files are back as it left them', async () => {
+      const saved: string[] = [];
+      const { first } = await conflicted({ onConflict: (to) => saved.push(to) });
+      const snapshot = read(paths.snapshot);
+      first.tree.addChild(first.tree.rootId, ' mine', { author: 'user' });
+      await first.flush();
+      // The other window's journal goes (it compacted elsewhere, the user deleted it): the sizes match this store's again.
+      rmSync(paths.journal);
+      const later = first.tree.addChild(first.tree.rootId, ' later', { author: 'user' });
+      await first.flush();
+      assert.equal(saved.length, 1);
+      assert.equal(existsSync(paths.journal), false, 'nothing appended to the files');
+      assert.equal(read(paths.snapshot), snapshot);
+      const aside = await loadTree(nodeTreeStorage, { snapshot: saved[0], journal: `${saved[0]}.none` });
+      assert.ok(aside.kind === 'loaded' && aside.tree.has(later.id));
+    });
+  });
+
+  it('a journal appended to many times has one header, at its top, and reloads whole', async () => {
+    const { store, a } = await savedTree();
+    for (const word of ['.', ' The', ' end']) {
+      store.tree.appendText(a, word);
+      await store.flush();
+    }
+    const lines = read(paths.journal).trimEnd().split('\n').map((l) => JSON.parse(l));
+    assert.deepEqual(lines.map((l) => l.op ?? l.format), ['prefill-loom-journal', 'append', 'append', 'append', 'append']);
+    const back = await reload();
+    assert.deepEqual(back.warnings, []);
+    assert.equal(back.tree.textOf(a), 'Once upon a time. The end');
+  });
+
+  describe('when the journal is folded into the snapshot', () => {
+    /** The journal's size after the flushes of `savedTree` (a header and one entry), with ids of the same length. */
+    async function journalSizeOfOneEntry(): Promise<number> {
+      await savedTree();
+      const size = Buffer.byteLength(read(paths.journal));
+      rmSync(paths.journal);
+      rmSync(paths.snapshot);
+      return size;
+    }
+
+    it('appends while the journal stays within max(minBytes, ratio × snapshot), and rewrites the snapshot on the flush that would pass it', async () => {
+      const limit = await journalSizeOfOneEntry();
+      const store = await open(nodeTreeStorage, { compaction: { minBytes: limit, ratio: 0 } });
+      const a = store.tree.addChild(store.tree.rootId, ' upon', { author: 'user' });
+      await store.flush();
+      store.tree.appendText(a.id, ' a time');
+      await store.flush();
+      assert.equal(Buffer.byteLength(read(paths.journal)), limit, 'a journal of exactly the limit is appended to');
+      store.tree.appendText(a.id, '.');
+      await store.flush();
+      assert.equal(existsSync(paths.journal), false, 'one byte more and the snapshot is rewritten');
+      assert.equal((await reload()).tree.textOf(a.id), 'Once upon a time.');
+    });
+
+    it('by default, once the journal would pass 64 KiB (and half the snapshot)', async () => {
+      const store = await open();
+      const a = store.tree.addChild(store.tree.rootId, '', { author: 'user' });
+      await store.flush();
+      const chunk = 'x'.repeat(1000);
+      let appended = 0;
+      while (existsSync(paths.journal) || appended === 0) {
+        store.tree.appendText(a.id, chunk);
+        await store.flush();
+        appended++;
+        assert.ok(appended < 100, 'the journal was never folded in');
+      }
+      assert.ok(appended > 60, `folded in after ${appended} appends of 1 kB, before 64 KiB`);
+    });
   });
 });

@@ -132,6 +132,22 @@ describe('tree file format', () => {
       assert.deepEqual(back.warnings, ['node n2 has a missing parent n1; it was attached under the root']);
     });
 
+    it('a node whose parent id is left out or is not text: attached under the root, and the warning says it has no parent', () => {
+      const text = JSON.stringify({
+        format: 'prefill-loom-tree',
+        version: 1,
+        rootId: 'r',
+        nodes: [
+          { id: 'r', parentId: null, text: 'Once' },
+          { id: 'a', text: ' upon' },
+          { id: 'b', parentId: 7, text: ' a time' },
+        ],
+      });
+      const back = parsed(text);
+      assert.deepEqual(back.tree.children('r').map((n) => [n.id, n.parentId]), [['a', 'r'], ['b', 'r']]);
+      assert.deepEqual(back.warnings, ['node a has no parent; it was attached under the root', 'node b has no parent; it was attached under the root']);
+    });
+
     it('breaks cycles, makes an empty root if the root is gone, and falls back to the root as current', () => {
       const text = JSON.stringify({
         format: 'prefill-loom-tree',

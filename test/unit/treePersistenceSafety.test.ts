@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { MAX_NODE_ID_LENGTH } from '../../src/core/loom/loomNode';
 import { importTreeJson } from '../../src/core/loom/treeExport';
 import { loadTree, TreeStore, type StoreOptions } from '../../src/core/loom/treePersistence';
-import { nodeTreeStorage, sidecarPaths, type TreePaths, type TreeStorage } from '../../src/core/loom/treeStorage';
+import { companionPaths, conflictPath, freePath, journalBackupPath, memoryTreeStorage, moveAside, nodeTreeStorage, sidecarPaths, type TreePaths, type TreeStorage } from '../../src/core/loom/treeStorage';
 import { MAX_ID_LENGTH } from '../../src/webviews/webviewProtocol';
 
 const OPTIONS: StoreOptions = { document: 'story.md', initialText: 'Once' };
@@ -176,6 +176,77 @@ describe('Tree files: links, backups and racing windows', () => {
       assert.equal(saved.length, 1, 'the race was noticed');
       const copy = await loadTree(nodeTreeStorage, { snapshot: saved[0], journal: `${saved[0]}.none` });
       assert.ok(copy.kind === 'loaded' && copy.tree.has(node.id));
+    });
+  });
+
+  describe('a document whose own name ends like a tree file (data.json, log.jsonl): every name is made from the end of the tree file name', () => {
+    it('the names checked for links, the journal backup and the conflict copy', () => {
+      const json = sidecarPaths('/w/data.json');
+      assert.deepEqual(companionPaths(json), [
+        '/w/data.json.loom.json',
+        '/w/data.json.loom.journal.jsonl',
+        '/w/data.json.loom.json.tmp',
+        '/w/data.json.loom.before-repair.json',
+        '/w/data.json.loom.v0.json',
+        '/w/data.json.loom.journal.before-repair.jsonl',
+      ]);
+      assert.equal(journalBackupPath(sidecarPaths('/w/log.jsonl').journal), '/w/log.jsonl.loom.journal.before-repair.jsonl');
+      assert.match(conflictPath(json.snapshot, 0), /^\/w\/data\.json\.loom\.conflict-19700101T000000Z-[0-9a-f]{6}\.json$/);
+    });
+
+    it('a link at the backup name of data.json\'s tree is refused', async () => {
+      paths = sidecarPaths(path.join(dir, 'data.json'));
+      writeFileSync(paths.snapshot, NEEDS_REPAIR);
+      symlinkSync(outsideFile, path.join(dir, 'data.json.loom.before-repair.json'));
+      const result = await TreeStore.open(nodeTreeStorage, paths, OPTIONS);
+      assert.ok(!result.ok && result.error.kind === 'link');
+      assertOutsideUntouched();
+    });
+
+    it('files moved aside, and backups beside existing ones, are numbered at the end', async () => {
+      const files = new Map<string, string>();
+      const storage = memoryTreeStorage(files);
+      const json = sidecarPaths('/w/log.jsonl');
+      for (const name of ['/w/log.jsonl.loom.json', '/w/log.jsonl.loom.journal.jsonl']) files.set(name, 'x');
+      const moved = await moveAside(storage, json, 0);
+      assert.deepEqual(moved, { snapshot: '/w/log.jsonl.loom.corrupt-19700101T000000Z.json', journal: '/w/log.jsonl.loom.journal.corrupt-19700101T000000Z.jsonl' });
+      const backup = journalBackupPath(json.journal);
+      files.set(backup, 'first');
+      assert.equal(await freePath(storage, backup), '/w/log.jsonl.loom.journal.before-repair-2.jsonl');
+      files.set('/w/log.jsonl.loom.journal.before-repair-2.jsonl', 'second');
+      assert.equal(await freePath(storage, backup), '/w/log.jsonl.loom.journal.before-repair-3.jsonl');
+    });
+  });
+
+  describe('the storages', () => {
+    it('in memory, as on disk: creating refuses an existing name, renaming a missing file fails and changes nothing', async () => {
+      const files = new Map([['/w/a', 'mine']]);
+      const storage = memoryTreeStorage(files);
+      await assert.rejects(storage.create('/w/a', 'theirs'), /\/w\/a exists/);
+      await assert.rejects(storage.rename('/w/missing', '/w/a'), /\/w\/missing does not exist/);
+      assert.deepEqual([...files], [['/w/a', 'mine']]);
+    });
+
+    it('on disk, an error other than a missing file is an error, not "no file"', async () => {
+      const file = path.join(dir, 'a-file');
+      writeFileSync(file, 'x');
+      const under = path.join(file, 'child');
+      await assert.rejects(nodeTreeStorage.exists(under), /ENOTDIR/);
+      await assert.rejects(nodeTreeStorage.size(under), /ENOTDIR/);
+    });
+
+    it('on disk, reading, creating, appending and renaming leave no file open', async function () {
+      if (!existsSync('/proc/self/fd')) this.skip();
+      const open = () => readdirSync('/proc/self/fd').length;
+      const file = path.join(dir, 'f');
+      const before = open();
+      for (let i = 0; i < 5; i++) {
+        await nodeTreeStorage.create(`${file}${i}`, 'x');
+        await nodeTreeStorage.append(`${file}${i}`, 'y');
+        await nodeTreeStorage.read(`${file}${i}`);
+        await nodeTreeStorage.rename(`${file}${i}`, `${file}${i}.moved`);
+      }
+      assert.equal(open(), before);
     });
   });
 

@@ -82,6 +82,8 @@ export function setTokensAside(content: TreeFileContent): TokensAside {
 export class AsideTuples {
   private readonly claimed: Uint8Array;
   private claims = 0;
+  /** Generations whose `tokens` was a number: one written by hand can take a tuple before its owner asks. */
+  private numbered = 0;
 
   constructor(private readonly tuples: readonly (() => string)[]) {
     this.claimed = new Uint8Array(tuples.length);
@@ -90,7 +92,9 @@ export class AsideTuples {
   /** Gives `generation` its tuple, read the first time its tokens are asked for; false when `tokens` names none (or one already given). */
   attach(generation: Record<string, unknown>): boolean {
     const n = generation.tokens;
-    if (typeof n !== 'number' || !(n >= 0 && n < this.tuples.length) || this.claimed[n]) return false;
+    if (typeof n !== 'number') return false;
+    this.numbered++;
+    if (!(n >= 0 && n < this.tuples.length) || this.claimed[n]) return false;
     this.claimed[n] = 1;
     this.claims++;
     const tuple = this.tuples[n];
@@ -98,8 +102,9 @@ export class AsideTuples {
     return true;
   }
 
+  /** Every tuple went to exactly one generation, and every number named a tuple of its own. */
   get eachGivenOnce(): boolean {
-    return this.claims === this.tuples.length;
+    return this.claims === this.tuples.length && this.numbered === this.claims;
   }
 }
 

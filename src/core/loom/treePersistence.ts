@@ -77,7 +77,7 @@ export async function loadTree(storage: TreeStorage, paths: TreePaths, options: 
     warnings,
     state: {
       seq: replay.seq,
-      snapshotBytes: typeof snapshotContent === 'string' ? byteLength(snapshotContent) : snapshotContent.length,
+      snapshotBytes: byteLength(snapshotContent),
       journalBytes: byteLength(journalText ?? ''),
       // A journal that does not extend this snapshot is rewritten even if empty: entries appended to
       // it would not be applied at the next load.
@@ -347,8 +347,8 @@ function newId(): string {
 
 type ReadError = { kind: 'error'; error: TreeFileError };
 
-function isError(read: unknown): read is ReadError {
-  return typeof read === 'object' && read !== null && !(read instanceof Uint8Array);
+function isError(read: TreeFileContent | undefined | ReadError): read is ReadError {
+  return typeof read === 'object' && 'kind' in read;
 }
 
 /** The file as it is on disk, byte order mark included (for a backup). */
@@ -365,6 +365,6 @@ async function readOrError<T extends TreeFileContent>(path: string, read: (path:
   }
 }
 
-function byteLength(text: string): number {
-  return Buffer.byteLength(text, 'utf8');
+function byteLength(content: TreeFileContent): number {
+  return Buffer.byteLength(content, 'utf8');
 }

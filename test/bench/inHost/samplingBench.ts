@@ -3,6 +3,8 @@
  * progress notification, the summary and the panel it opens), against the `openai` package alone
  * making the same requests the same number at a time. Alternating, after one warm-up of each.
  */
+import * as fs from 'node:fs';
+import * as inspector from 'node:inspector';
 import OpenAI from 'openai';
 import * as vscode from 'vscode';
 import type { LabelledRun } from '../../../src/webviews/distributionPanel';
@@ -23,6 +25,8 @@ export interface SamplingSetup {
   tokens: number;
   concurrency: number;
   runs: number;
+  /** Where to write a CPU profile of the extension host during one more command run, after the timed ones. */
+  profilePath?: string;
 }
 
 const ENDPOINT = 'bench-sampling';
@@ -45,6 +49,7 @@ export async function benchSamplingInHost(serverUrl: string, setup: SamplingSetu
         sdkMs.push(sdk);
       }
     }
+    if (setup.profilePath) await profile(setup.profilePath, () => sampleWithCommand(setup.samples));
   } finally {
     for (const name of ['endpoints', 'defaultEndpoint', 'maxTokens', 'concurrency']) await setSetting(name, undefined);
   }
@@ -79,4 +84,22 @@ async function sampleWithSdk(serverUrl: string, setup: SamplingSetup): Promise<n
   const start = performance.now();
   await Promise.all(Array.from({ length: setup.concurrency }, worker));
   return performance.now() - start;
+}
+
+/** Runs `body` under the V8 profiler of this extension host and writes the profile (open it in Chrome's DevTools). */
+async function profile(file: string, body: () => Promise<unknown>): Promise<void> {
+  const session = new inspector.Session();
+  session.connect();
+  const post = (method: string, params?: object) =>
+    new Promise<unknown>((resolve, reject) => session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))));
+  try {
+    await post('Profiler.enable');
+    await post('Profiler.setSamplingInterval', { interval: 200 });
+    await post('Profiler.start');
+    await body();
+    const { profile: recorded } = (await post('Profiler.stop')) as { profile: object };
+    fs.writeFileSync(file, JSON.stringify(recorded));
+  } finally {
+    session.disconnect();
+  }
 }

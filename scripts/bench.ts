@@ -4,14 +4,17 @@
  * and Chromium figures and the footprint (npm test uses it); the in-host figures' smoke run is an
  * integration test (test/integration/benchSmoke.test.ts), in the suite's own VS Code.
  */
+import { execFileSync } from 'node:child_process';
 import * as os from 'node:os';
+import * as path from 'node:path';
 import { benchTreeScale, type TreeScaleResult } from '../test/bench/treeScale';
 import { benchAutoContinueJoin } from '../test/bench/autoContinueJoin';
 import { benchProviderStreaming, type ProviderStreamingResult } from '../test/bench/providerStreaming';
 import { measureFootprint, rebuildForDevelopment, type FootprintResult } from '../test/bench/footprint';
 import type { InHostFigures, InHostPlan } from '../test/bench/inHost/inHostFigures';
+import type { InHostSamplingResult } from '../test/bench/inHost/samplingBench';
 import type { StreamingResult } from '../test/bench/inHost/streamingBench';
-import { runInHostBenchmarks } from '../test/bench/inHostBench';
+import { runInHostBenchmarks, runInHostSampling } from '../test/bench/inHostBench';
 import type { Spread } from '../test/bench/stats';
 import { benchStartup, type StartupResult } from '../test/bench/startupBench';
 import { benchLoomImport, benchTreeFind, type LoomImportResult, type TreeFindResult } from '../test/bench/loomInterop';
@@ -24,6 +27,9 @@ const startupOnly = process.argv.includes('--startup');
 const STARTUP_RUNS = 3;
 /** `--looms`: only the import and find figures (issue 15), in plain Node. */
 const loomsOnly = process.argv.includes('--looms');
+/** `--sampling`: only Sample Distribution… (plain Node, then in VS Code); `--profile=FILE` adds a CPU profile of the extension host during one more command run. */
+const samplingOnly = process.argv.includes('--sampling');
+const profilePath = process.argv.find((a) => a.startsWith('--profile='))?.slice('--profile='.length);
 
 /** The in-host sizes of a full run (the smoke plan is the integration test's). */
 const FULL_PLAN: Omit<InHostPlan, 'serverUrl'> = {
@@ -119,9 +125,13 @@ function printInHost(figures: InHostFigures, plainViews: WebviewClientResult[]):
   console.log(`shade the document         ${spreadMs(t.shadeMs)}   baseline ${spreadMs(t.plainMs)}   ratio ${ratio(t.shadeMs.median, t.plainMs.median)} (one frame: ${ratio(t.shadeMs.median, 16)} of 16 ms); the first, decoding the record: ${ms(t.firstShadeMs)}`);
   console.log(`hover one token            ${spreadMs(t.hoverMs)} over ${t.hoverMs.samples} tokens   baseline (plain-text hover of the word) ${spreadMs(t.plainHoverMs)}   ratio ${ratio(t.hoverMs.median, t.plainHoverMs.median)}`);
 
-  const d = figures.sampling;
+  printInHostSampling(figures.sampling);
+}
+
+function printInHostSampling(d: InHostSamplingResult): void {
   console.log(`\nSample Distribution… in VS Code, the command to its panel (baseline = the openai package alone making the same ${d.samples} requests, ${d.concurrency} at a time, in the extension host), ${d.commandMs.samples} runs`);
   console.log(`${d.samples} samples of ${d.tokens} tokens: command ${spreadMs(d.commandMs)}; SDK alone ${spreadMs(d.sdkMs)}; ratio of medians ${ratio(d.commandMs.median, d.sdkMs.median)} (target ≤ 1.1)`);
+  console.log(`extension host CPU time over the same spans: command ${spreadMs(d.commandCpuMs)}; SDK alone ${spreadMs(d.sdkCpuMs)}; ratio of medians ${ratio(d.commandCpuMs.median, d.sdkCpuMs.median)}`);
 }
 
 function printEditorStreaming(s: StreamingResult): void {
@@ -169,6 +179,18 @@ async function main(): Promise<void> {
   }
   if (loomsOnly) {
     printLooms();
+    return;
+  }
+  if (samplingOnly) {
+    printDistribution(await benchSampling(200, 50, 4, 5), await benchPanelRender(1000, 5));
+    // The bundles as packaged, as a full run measures them.
+    execFileSync(process.execPath, ['esbuild.js', '--production'], { stdio: 'pipe' });
+    try {
+      printInHostSampling((await runInHostSampling({ ...FULL_PLAN.sampling, runs: 5, ...(profilePath ? { profilePath: path.resolve(profilePath) } : {}) })).sampling);
+    } finally {
+      rebuildForDevelopment();
+    }
+    console.log(`load at the end ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
     return;
   }
   printTreeScale(await benchTreeScale(smoke ? [50, 200] : [1000, 10000, 100000]));

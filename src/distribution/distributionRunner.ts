@@ -14,6 +14,8 @@ import { alternativesQuestion } from '../core/generation/alternativesConfirmatio
 import type { GenerationClient } from '../core/generation/generation';
 import { outputTokenBudget } from '../core/providers/connectionSettings';
 import type { EndpointKind } from '../core/providers/endpointKind';
+import { throttle } from '../core/shared/throttle';
+import { addUsage, ZERO_USAGE } from '../core/shared/tokenUsage';
 import { OpenAIStyleClient } from '../core/providers/openaiClient';
 import type { LoomSettings } from '../conversation/loomSettings';
 import { pickAlternativeCount } from '../generation/alternativeCountPicker';
@@ -24,6 +26,8 @@ import { DistributionPanel, type LabelledRun } from '../webviews/distributionPan
 /** Samples asked for when nobody says otherwise: enough to see a 15% switch at a glance. */
 export const DEFAULT_SAMPLE_COUNT = 20;
 const PREFILL_TAIL = 80;
+/** The progress line and the status bar follow the samples at most this often (and once more at the end). */
+const UPDATE_INTERVAL_MS = 100;
 
 export interface DistributionRunnerDeps {
   generations: GenerationController;
@@ -131,18 +135,27 @@ export class DistributionRunner implements vscode.Disposable {
         token.onCancellationRequested(() => abort.abort());
         const total = count * targets.length;
         let done = 0;
+        // What ended since the status bar and the progress line last showed it.
+        let unshown = { samples: 0, usage: ZERO_USAGE, requests: 0 };
+        const update = throttle(() => {
+          tally.count(unshown.usage, unshown.requests);
+          progress.report({ increment: (100 * unshown.samples) / total, message: `${done} of ${total} samples` });
+          unshown = { samples: 0, usage: ZERO_USAGE, requests: 0 };
+        }, UPDATE_INTERVAL_MS);
         const results: LabelledRun[] = [];
         try {
           for (const target of targets) {
             if (abort.signal.aborted) break;
             results.push(
               await this.run(prepared, target, count, abort.signal, (sample) => {
-                tally.count(sample.usage, sample.requests);
-                progress.report({ increment: 100 / total, message: `${++done} of ${total} samples` });
+                done++;
+                unshown = { samples: unshown.samples + 1, usage: addUsage(unshown.usage, sample.usage), requests: unshown.requests + sample.requests };
+                update.changed();
               }),
             );
           }
         } finally {
+          update.flush();
           this.running.delete(abort);
           stopped = abort.signal.aborted;
         }

@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core';
 import { repoRoot } from '../harness/codeServer';
 import { runInHostSuite } from '../harness/inHostSuite';
 import { webviewFrame } from '../harness/workbench';
-import { BENCH_API_KEY, OUTPUT_VARIABLE, PLAN_VARIABLE, type InHostFigures, type InHostPlan } from './inHost/inHostFigures';
+import { BENCH_API_KEY, OUTPUT_VARIABLE, PLAN_VARIABLE, type InHostFigures, type InHostPlan, type InHostSamplingFigures } from './inHost/inHostFigures';
 import { parseKeyRequest, type KeyRequest } from './inHost/keyRequest';
 import { createFillResponder, createFillTextModel } from '../server/fillResponder';
 import { startFakeAnthropic } from '../server/fakeAnthropic';
@@ -18,7 +18,17 @@ import { startFakeAnthropic } from '../server/fakeAnthropic';
 const CONSOLE_TAIL_LINES = 80;
 
 /** Runs them against a fake server in this process, the network side of the extension host. */
-export async function runInHostBenchmarks(plan: Omit<InHostPlan, 'serverUrl'>): Promise<InHostFigures> {
+export function runInHostBenchmarks(plan: Omit<InHostPlan, 'serverUrl' | 'samplingOnly'>): Promise<InHostFigures> {
+  return runInHost<InHostFigures>(plan);
+}
+
+/** Only Sample Distribution… against the SDK alone, in a VS Code of its own. */
+export function runInHostSampling(sampling: InHostPlan['sampling']): Promise<InHostSamplingFigures> {
+  const none = { streamingTokens: 0, streamingRuns: 0, parallel: { counts: [], tokensPerBranch: 0, tokenDelayMs: 0, concurrency: 1, runs: 0 }, viewSizes: [], viewRuns: 0, viewKeys: false, shadingTokens: 0, shadingRuns: 0 };
+  return runInHost<InHostSamplingFigures>({ ...none, sampling, samplingOnly: true });
+}
+
+async function runInHost<T>(plan: Omit<InHostPlan, 'serverUrl'>): Promise<T> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-bench-'));
   const output = path.join(dir, 'figures.json');
   const consoleTail: string[] = [];
@@ -37,7 +47,7 @@ export async function runInHostBenchmarks(plan: Omit<InHostPlan, 'serverUrl'>): 
     if (result.failed > 0 || !fs.existsSync(output)) {
       throw new Error(`the in-host benchmarks failed; the workbench console ended:\n${consoleTail.join('\n')}`);
     }
-    return JSON.parse(fs.readFileSync(output, 'utf8')) as InHostFigures;
+    return JSON.parse(fs.readFileSync(output, 'utf8')) as T;
   } finally {
     await server.close();
     fs.rmSync(dir, { recursive: true, force: true });

@@ -51,6 +51,24 @@ describe('Sample Distribution: the distribution panel', function () {
     assert.ok(view.runs[0].nextToken && view.runs[0].nextToken.length > 0, 'chat gives probabilities: the model’s own next-token distribution is shown');
   });
 
+  it('ends with every sample counted in the status bar, though it follows the samples at most every 100 ms', async () => {
+    const api = await loomApi();
+    const tooltip = () => {
+      const t = api.statusBar.item.tooltip;
+      return typeof t === 'string' ? t : (t?.value ?? '');
+    };
+    const windowRequests = () => Number(/Since this window opened: ([\d,]+) request/.exec(tooltip())?.[1].replace(/,/g, '') ?? 0);
+    const before = windowRequests();
+    await openDocument(DOCUMENT);
+    const [{ run }] = (await vscode.commands.executeCommand('prefillLoom.sampleDistribution', { count: 40, confirm: false })) as LabelledRun[];
+    const { usage } = run.summary.totals;
+    assert.ok(usage.output_tokens > 0);
+    const label = api.statusBar.item.accessibilityInformation?.label ?? '';
+    assert.match(label, new RegExp(`^Prefill Loom sampling finished: 40 samples; simulator-mixed, ${usage.input_tokens.toLocaleString('en-US')} input tokens, ${usage.output_tokens.toLocaleString('en-US')} output tokens`));
+    assert.match(tooltip(), /Requests: 40\b/);
+    assert.equal(windowRequests() - before, 40, 'every sample in the window totals');
+  });
+
   it('compares the text up to the cursor with the same without its last word, side by side', async () => {
     await openDocument(DOCUMENT);
     const runs = (await vscode.commands.executeCommand('prefillLoom.compareDistributions', { count: 20, confirm: false })) as LabelledRun[];

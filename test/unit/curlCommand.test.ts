@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { REDACTED, capturingFetch, type CapturedRequest } from '../../src/core/providers/capturedRequest';
+import { REDACTED, capturingFetch, redactHeaders, type CapturedRequest } from '../../src/core/providers/capturedRequest';
 import { curlKeyNote, toCurlCommand } from '../../src/core/providers/curlCommand';
 
 describe('request capture and curl', () => {
@@ -20,6 +20,25 @@ describe('request capture and curl', () => {
     assert.equal(seen[0].headers['anthropic-version'], '2026-10-21');
     assert.equal(seen[0].body, '{"a":1}');
     assert.ok(!JSON.stringify(seen).includes('sk-ant-secret'));
+  });
+
+  it('captures what a Request built from the same arguments holds, whatever form they take', async () => {
+    const cases: Array<() => [Parameters<typeof fetch>[0], RequestInit | undefined]> = [
+      () => ['http://127.0.0.1:1/v1/completions', { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Stainless-Retry-Count': '0', Authorization: 'Bearer k' }, body: '{"a":1}', signal: new AbortController().signal }],
+      () => ['http://127.0.0.1:1/v1/x?q=a b#f', { method: 'post', headers: [['Accept', 'text/event-stream']], body: 'text without a type' }],
+      () => [new URL('HTTP://LOCALHOST:1/a/../b'), undefined],
+      () => ['http://127.0.0.1:1/', { method: 'delete', headers: new Headers({ 'user-agent': 'u' }) }],
+      () => ['http://127.0.0.1:1/', { method: 'patch', body: 'x' }],
+      () => [new Request('http://127.0.0.1:1/r', { method: 'PUT', body: 'r', headers: { 'x-api-key': 'k' } }), { headers: { accept: '*/*' } }],
+      () => ['http://127.0.0.1:1/', { method: 'POST', body: new URLSearchParams({ a: '1' }) }],
+    ];
+    for (const make of cases) {
+      const seen: CapturedRequest[] = [];
+      await capturingFetch((r) => seen.push(r), async () => new Response('ok'))(...make());
+      const [input, init] = make();
+      const request = new Request(input, init);
+      assert.deepEqual(seen, [{ url: request.url, method: request.method, headers: redactHeaders(request.headers), body: typeof init?.body === 'string' ? init.body : '' }]);
+    }
   });
 
   it('renders a curl command whose body survives the shell exactly and reads the key from the environment', () => {

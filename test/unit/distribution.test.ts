@@ -11,7 +11,7 @@ import { runSamples } from '../../src/core/distribution/sampleRun';
 import { summarizeSamples } from '../../src/core/distribution/distribution';
 import { groupTexts } from '../../src/core/distribution/grouping';
 import { firstWord, withoutLastWord } from '../../src/core/distribution/firstTokens';
-import { scriptShares, writingSystem } from '../../src/core/distribution/writingSystems';
+import { scriptCounts, scriptShares, writingSystem } from '../../src/core/distribution/writingSystems';
 import { nextTokenDistribution } from '../../src/core/distribution/nextToken';
 import { distributionCsv, distributionJson, distributionMarkdown } from '../../src/core/distribution/distributionExport';
 
@@ -150,6 +150,14 @@ describe('distribution: grouping, first words and writing systems', () => {
       { script: 'Han', count: 1, share: 0.25 },
       { script: 'None', count: 1, share: 0.25 },
     ]);
+  });
+
+  it('counts every character of a listed script, letters or not, the same however often it is asked', () => {
+    for (let round = 0; round < 2; round++) {
+      assert.deepEqual([...scriptCounts('Ⅻ ab ٣٣٣ 中 ᚠ 1 !')], [['Latin', 3], ['Arabic', 3], ['Han', 1], ['Other', 1]]);
+      assert.equal(writingSystem('٣٣٣ ab'), 'Arabic', 'Arabic-Indic digits are of the Arabic script');
+    }
+    assert.deepEqual([...scriptCounts('a\ud800b 🙂')], [['Latin', 2]], 'a lone surrogate or an emoji counts for no script');
   });
 });
 

@@ -14,16 +14,28 @@ export const OTHER_SCRIPT = 'Other';
 /** A sample with no letters at all (empty, digits, punctuation, emoji). */
 export const NO_SCRIPT = 'None';
 
-// One alternation with a capture group per script: the matching group names the script.
-const SCRIPT_PATTERN = new RegExp(SCRIPTS.map((s) => `(\\p{Script=${s}})`).join('|') + '|(\\p{L})', 'gu');
+const SCRIPT_PATTERNS = SCRIPTS.map((s) => new RegExp(`^\\p{Script=${s}}$`, 'u'));
+const LETTER = /^\p{L}$/u;
+/** A sample has a few hundred characters from a few dozen distinct ones: each is looked up once. */
+const scriptOfCharacter = new Map<string, string | undefined>();
+const MAX_REMEMBERED = 10_000;
+
+/** The listed script of a character, {@link OTHER_SCRIPT} for a letter of another, undefined when it counts for none. */
+function characterScript(character: string): string | undefined {
+  if (scriptOfCharacter.has(character)) return scriptOfCharacter.get(character);
+  const listed = SCRIPT_PATTERNS.findIndex((pattern) => pattern.test(character));
+  const script = listed >= 0 ? SCRIPTS[listed] : LETTER.test(character) ? OTHER_SCRIPT : undefined;
+  if (scriptOfCharacter.size >= MAX_REMEMBERED) scriptOfCharacter.clear();
+  scriptOfCharacter.set(character, script);
+  return script;
+}
 
 /** Characters of each script in `text` (letters of unlisted scripts count as {@link OTHER_SCRIPT}). */
 export function scriptCounts(text: string): Map<string, number> {
   const counts = new Map<string, number>();
-  for (const match of text.matchAll(SCRIPT_PATTERN)) {
-    const group = match.findIndex((m, i) => i > 0 && m !== undefined);
-    const script = SCRIPTS[group - 1] ?? OTHER_SCRIPT;
-    counts.set(script, (counts.get(script) ?? 0) + 1);
+  for (const character of text) {
+    const script = characterScript(character);
+    if (script !== undefined) counts.set(script, (counts.get(script) ?? 0) + 1);
   }
   return counts;
 }

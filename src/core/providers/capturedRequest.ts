@@ -59,9 +59,29 @@ export function redactHeaders(headers: Headers): Record<string, string> {
  */
 export function capturingFetch(onRequest: (request: CapturedRequest) => void, inner: typeof fetch = fetch): typeof fetch {
   return async (input, init) => {
-    const request = new Request(input, init);
-    const body = typeof init?.body === 'string' ? init.body : '';
-    onRequest({ url: request.url, method: request.method, headers: redactHeaders(request.headers), body });
+    onRequest(capture(input, init));
     return inner(input, init);
   };
+}
+
+/** Methods a Request spells in capitals whatever case it is given them in. */
+const NORMALIZED_METHODS = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT']);
+
+/**
+ * What `new Request(input, init)` holds, read without building one where the SDKs' calls make
+ * that plain (a URL, a text body, a usual method): a Request also sets up a body stream and follows
+ * the abort signal, about a millisecond each, and a run of samples makes hundreds of requests.
+ */
+function capture(input: Parameters<typeof fetch>[0], init: RequestInit | undefined): CapturedRequest {
+  const body = typeof init?.body === 'string' ? init.body : '';
+  const method = (init?.method ?? 'GET').toUpperCase();
+  const plain = (typeof input === 'string' || input instanceof URL) && (init?.body == null || typeof init.body === 'string') && NORMALIZED_METHODS.has(method) && !(init?.body != null && (method === 'GET' || method === 'HEAD'));
+  if (!plain) {
+    const request = new Request(input, init);
+    return { url: request.url, method: request.method, headers: redactHeaders(request.headers), body };
+  }
+  const headers = new Headers(init?.headers);
+  // As a Request (and so fetch) does for a text body without a type.
+  if (typeof init?.body === 'string' && !headers.has('content-type')) headers.set('content-type', 'text/plain;charset=UTF-8');
+  return { url: new URL(input).href, method, headers: redactHeaders(headers), body };
 }

@@ -24,6 +24,8 @@ export interface InHostPlan {
   shadingRuns: number;
   /** Sample Distribution… through the command, against the SDK alone. */
   sampling: SamplingSetup;
+  /** Measure only the sampling figure (`npm run bench -- --sampling`): a minute, where all take several. */
+  samplingOnly?: boolean;
 }
 
 /** What they measured, written by the host as JSON to the file the harness named. */
@@ -37,6 +39,9 @@ export interface InHostFigures {
   tokenShading: TokenShadingResult;
   sampling: InHostSamplingResult;
 }
+
+/** What a sampling-only run measures. */
+export type InHostSamplingFigures = Pick<InHostFigures, 'sampling'>;
 
 export const BENCH_API_KEY = 'sk-ant-bench-key';
 

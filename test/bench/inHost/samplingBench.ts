@@ -3,6 +3,8 @@
  * progress notification, the summary and the panel it opens), against the `openai` package alone
  * making the same requests the same number at a time. Alternating, after one warm-up of each.
  */
+import * as fs from 'node:fs';
+import * as inspector from 'node:inspector';
 import OpenAI from 'openai';
 import * as vscode from 'vscode';
 import type { LabelledRun } from '../../../src/webviews/distributionPanel';
@@ -16,6 +18,9 @@ export interface InHostSamplingResult {
   /** From the command to its panel open with every sample. */
   commandMs: Spread;
   sdkMs: Spread;
+  /** CPU time of the extension host over the same spans: less swayed than wall time by other processes on a busy machine. */
+  commandCpuMs: Spread;
+  sdkCpuMs: Spread;
 }
 
 export interface SamplingSetup {
@@ -23,6 +28,8 @@ export interface SamplingSetup {
   tokens: number;
   concurrency: number;
   runs: number;
+  /** Where to write a CPU profile of the extension host during one more command run, after the timed ones. */
+  profilePath?: string;
 }
 
 const ENDPOINT = 'bench-sampling';
@@ -34,38 +41,52 @@ export async function benchSamplingInHost(serverUrl: string, setup: SamplingSetu
   await setSetting('defaultEndpoint', ENDPOINT);
   await setSetting('maxTokens', setup.tokens);
   await setSetting('concurrency', setup.concurrency);
-  const commandMs: number[] = [];
-  const sdkMs: number[] = [];
+  const times: Record<'command' | 'sdk' | 'commandCpu' | 'sdkCpu', number[]> = { command: [], sdk: [], commandCpu: [], sdkCpu: [] };
   try {
     for (let run = -1; run < setup.runs; run++) {
       const command = await sampleWithCommand(setup.samples);
       const sdk = await sampleWithSdk(serverUrl, setup);
       if (run >= 0) {
-        commandMs.push(command);
-        sdkMs.push(sdk);
+        times.command.push(command.wallMs);
+        times.commandCpu.push(command.cpuMs);
+        times.sdk.push(sdk.wallMs);
+        times.sdkCpu.push(sdk.cpuMs);
       }
     }
+    if (setup.profilePath) await profile(setup.profilePath, () => sampleWithCommand(setup.samples));
   } finally {
     for (const name of ['endpoints', 'defaultEndpoint', 'maxTokens', 'concurrency']) await setSetting(name, undefined);
   }
-  return { samples: setup.samples, tokens: setup.tokens, concurrency: setup.concurrency, commandMs: spread(commandMs), sdkMs: spread(sdkMs) };
+  return { samples: setup.samples, tokens: setup.tokens, concurrency: setup.concurrency, commandMs: spread(times.command), sdkMs: spread(times.sdk), commandCpuMs: spread(times.commandCpu), sdkCpuMs: spread(times.sdkCpu) };
 }
 
-async function sampleWithCommand(samples: number): Promise<number> {
+interface Timing {
+  wallMs: number;
+  cpuMs: number;
+}
+
+async function timed(body: () => Promise<void>): Promise<Timing> {
+  const start = performance.now();
+  const cpu = process.cpuUsage();
+  await body();
+  const { user, system } = process.cpuUsage(cpu);
+  return { wallMs: performance.now() - start, cpuMs: (user + system) / 1000 };
+}
+
+async function sampleWithCommand(samples: number): Promise<Timing> {
   await openDocument(PREFILL);
   try {
-    const start = performance.now();
-    const runs = await vscode.commands.executeCommand<LabelledRun[] | undefined>('prefillLoom.sampleDistribution', { count: samples, confirm: false });
-    const ms = performance.now() - start;
-    const done = runs?.[0]?.run.samples.filter((s) => s.status === 'completed').length ?? 0;
-    if (done !== samples) throw new Error(`${done} of ${samples} samples completed`);
-    return ms;
+    return await timed(async () => {
+      const runs = await vscode.commands.executeCommand<LabelledRun[] | undefined>('prefillLoom.sampleDistribution', { count: samples, confirm: false });
+      const done = runs?.[0]?.run.samples.filter((s) => s.status === 'completed').length ?? 0;
+      if (done !== samples) throw new Error(`${done} of ${samples} samples completed`);
+    });
   } finally {
     await closeAllEditors();
   }
 }
 
-async function sampleWithSdk(serverUrl: string, setup: SamplingSetup): Promise<number> {
+async function sampleWithSdk(serverUrl: string, setup: SamplingSetup): Promise<Timing> {
   const client = new OpenAI({ apiKey: 'unused', baseURL: `${serverUrl}/v1`, maxRetries: 0, organization: null, project: null });
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -76,7 +97,23 @@ async function sampleWithSdk(serverUrl: string, setup: SamplingSetup): Promise<n
       if (text.length === 0) throw new Error('the SDK received no text');
     }
   };
-  const start = performance.now();
-  await Promise.all(Array.from({ length: setup.concurrency }, worker));
-  return performance.now() - start;
+  return timed(async () => void (await Promise.all(Array.from({ length: setup.concurrency }, worker))));
+}
+
+/** Runs `body` under the V8 profiler of this extension host and writes the profile (open it in Chrome's DevTools). */
+async function profile(file: string, body: () => Promise<unknown>): Promise<void> {
+  const session = new inspector.Session();
+  session.connect();
+  const post = (method: string, params?: object) =>
+    new Promise<unknown>((resolve, reject) => session.post(method, params, (error, result) => (error ? reject(error) : resolve(result))));
+  try {
+    await post('Profiler.enable');
+    await post('Profiler.setSamplingInterval', { interval: 200 });
+    await post('Profiler.start');
+    await body();
+    const { profile: recorded } = (await post('Profiler.stop')) as { profile: object };
+    fs.writeFileSync(file, JSON.stringify(recorded));
+  } finally {
+    session.disconnect();
+  }
 }

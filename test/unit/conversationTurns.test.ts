@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { conversationTurns } from '../../src/core/conversation/conversationTurns';
 import { parseDocumentHeader } from '../../src/core/conversation/documentHeader';
-import { resolveGenerationParams, type GenerationDefaults } from '../../src/core/conversation/generationSettings';
+import { resolveGenerationParams, type GenerationDefaults, type GenerationParams } from '../../src/core/conversation/generationSettings';
 import { buildMessagesRequest } from '../../src/core/conversation/messagesRequest';
 
 const DEFAULTS: GenerationDefaults = { model: 'claude-haiku-4-5', user: 'Go on.', maxTokens: 64 };
@@ -60,5 +60,39 @@ describe('resolveGenerationParams with a conversation', () => {
       { role: 'user', content: 'Three' },
     ]);
     assert.deepEqual(JSON.parse(JSON.stringify(params)), params, 'survives the tree file');
+  });
+});
+
+describe('buildMessagesRequest', () => {
+  const params: GenerationParams = { model: 'm', user: 'Go on.', max_tokens: 512 };
+
+  it('sends the step budget it is given, streaming, and no optional value the params leave out', () => {
+    const body = buildMessagesRequest(params, 'Once', 64);
+    assert.deepEqual(body, {
+      model: 'm',
+      max_tokens: 64,
+      messages: [
+        { role: 'user', content: 'Go on.' },
+        { role: 'assistant', content: 'Once' },
+      ],
+      stream: true,
+    });
+    assert.deepEqual(Object.keys(body).sort(), ['max_tokens', 'messages', 'model', 'stream']);
+  });
+
+  it('sends every sampling value the params set, zeros included', () => {
+    const body = buildMessagesRequest({ ...params, system: 'S', temperature: 0, top_p: 0, top_k: 1, stop_sequences: ['###'] }, 'Once', 64);
+    assert.deepEqual(
+      { system: body.system, temperature: body.temperature, top_p: body.top_p, top_k: body.top_k, stop_sequences: body.stop_sequences },
+      { system: 'S', temperature: 0, top_p: 0, top_k: 1, stop_sequences: ['###'] },
+    );
+  });
+
+  it('leaves out an empty stop-sequence list, which the API would refuse', () => {
+    assert.ok(!('stop_sequences' in buildMessagesRequest({ ...params, stop_sequences: [] }, 'Once', 64)));
+  });
+
+  it('sends no assistant turn for an empty prefill, so the model starts from scratch', () => {
+    assert.deepEqual(buildMessagesRequest(params, '', 64).messages, [{ role: 'user', content: 'Go on.' }]);
   });
 });

@@ -500,6 +500,36 @@ describe('renderDocumentHeader', () => {
     );
   });
 
+  it('writes text plainly only when no YAML reader could take it for anything else', () => {
+    const line = (value: string) => renderDocumentHeader({ user: value }).split('\n')[1];
+    for (const plain of ['Write a story.', 'é, (really)', '_under/score', "it's 5+5 - no?"]) {
+      assert.equal(line(plain), `user: ${plain}`, plain);
+    }
+    for (const quoted of ['word ', 'yes', 'Off', 'n', '1.5', '-1', 'a: b', 'a #b', '-dash', ' lead', '"q"', 'tab\there']) {
+      assert.equal(line(quoted)[6], '"', quoted);
+    }
+  });
+
+  it('chooses the block indicator by the trailing newlines, and keeps blank lines', () => {
+    assert.equal(renderDocumentHeader({ user: 'a\nb' }), doc('---', 'user: |-', '  a', '  b', '---', ''));
+    assert.equal(renderDocumentHeader({ user: 'a\n\nb\n' }), doc('---', 'user: |', '  a', '', '  b', '---', ''));
+    assert.equal(renderDocumentHeader({ user: 'a\n\n\n' }), doc('---', 'user: |+', '  a', '', '', '---', ''));
+    assert.equal(renderDocumentHeader({ user: '\nb' }), doc('---', 'user: |-', '', '  b', '---', ''));
+  });
+
+  it('quotes multi-line text a block would not keep intact, escaping what is invisible', () => {
+    const quoted = (value: string) => renderDocumentHeader({ user: value }).split('\n')[1];
+    assert.equal(quoted('a \nb'), 'user: "a \\nb"', 'a trailing blank, which editors strip');
+    assert.equal(quoted('a\t\nb'), 'user: "a\\t\\nb"');
+    assert.equal(quoted('  a\nb'), 'user: "  a\\nb"', 'a first line that starts with a blank');
+    assert.equal(quoted('a\u0001\nb'), 'user: "a\\u0001\\nb"');
+    assert.equal(quoted('a\u007f\u2028\u2029\ufeff\nb'), 'user: "a\\u007f\\u2028\\u2029\\ufeff\\nb"');
+    assert.equal(quoted('\n\n'), 'user: "\\n\\n"');
+    assert.equal(quoted('a\ud800\nb'), 'user: "a\\ud800\\nb"', 'half a surrogate pair');
+    assert.equal(quoted('a\udc00\nb'), 'user: "a\\udc00\\nb"');
+    assert.equal(quoted('😀\nb'), 'user: |-', 'a whole pair is fine in a block');
+  });
+
   const cases: Array<[string, HeaderFields]> = [
     ['quotes and colons', { user: `He said: "it's 5:30" \\ ok`, model: 'claude-opus-4-1' }],
     ['newlines', { system: 'a\nb', user: 'a\n', model: '\nleading newline' }],

@@ -56,7 +56,7 @@ describe('priceFor', () => {
   });
 
   it('does not guess prices for unknown models', () => {
-    for (const model of ['claude-opus-4-9', 'claude-opus-4-5x', 'claude-opus', 'gpt-5', '', 'constructor', '__proto__', 'claude-sonnet-4-5-2025']) {
+    for (const model of ['claude-opus-4-9', 'claude-opus-4-5x', 'claude-opus', 'gpt-5', '', 'constructor', '__proto__', 'claude-sonnet-4-5-2025', 'claude-3-5-latest-haiku']) {
       assert.equal(priceFor(model), undefined, model);
     }
   });
@@ -132,6 +132,10 @@ describe('formatUsd', () => {
     [1, '$1.00'],
     [12.3456, '$12.35'],
     [1234.5, '$1,234.50'],
+    [12345, '$12,345.00'],
+    [1234567.891, '$1,234,567.89'],
+    [0.005, '$0.005'],
+    [0.000001, '$0.000001'],
     [-0.0123, '-$0.0123'],
     [Number.NaN, '$?'],
   ];

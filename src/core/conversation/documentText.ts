@@ -32,11 +32,15 @@ export function decodeDocumentText(bytes: Uint8Array): DocumentText {
   return { ok: true, text: lineEnd === undefined ? text : text.replace(/\r\n|\r|\n/g, lineEnd) };
 }
 
-/** The offset where decoding first fails: the longest prefix that is UTF-8 so far, found by halving. */
+/**
+ * The offset of the first byte that is not UTF-8: the end of the longest prefix that decodes as a
+ * stream (found by halving), moved back to the start of a character that prefix leaves unfinished,
+ * since that character's lead byte is the bad one when the next byte breaks it or the file ends.
+ */
 function firstInvalidUtf8(bytes: Uint8Array): number {
-  const valid = (end: number): boolean => {
+  const decodes = (end: number, stream: boolean): boolean => {
     try {
-      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, end), { stream: true });
+      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, end), { stream });
       return true;
     } catch {
       return false;
@@ -46,8 +50,9 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
   let high = bytes.length;
   while (low < high) {
     const mid = Math.floor((low + high + 1) / 2);
-    if (valid(mid)) low = mid;
+    if (decodes(mid, true)) low = mid;
     else high = mid - 1;
   }
+  while (low > 0 && !decodes(low, false)) low--;
   return low;
 }

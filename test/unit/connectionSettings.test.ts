@@ -12,7 +12,7 @@ describe('validateConnectionSettings (how requests are sent)', () => {
 
   it('takes a base URL without its trailing slashes, and names one it cannot use', () => {
     assert.equal(validateConnectionSettings({ baseUrl: 'https://gateway.example/anthropic//' }).settings.baseUrl, 'https://gateway.example/anthropic');
-    for (const baseUrl of ['gateway.example', 42]) {
+    for (const baseUrl of ['gateway.example', 42, ['https://gateway.example']]) {
       assert.deepEqual(validateConnectionSettings({ baseUrl }), {
         settings: DEFAULT_CONNECTION_SETTINGS,
         problems: ['`prefillLoom.baseUrl` must be an http(s) URL such as https://api.example.com; using the default endpoint instead.'],

@@ -137,15 +137,19 @@ describe('the curl command, as the shell hands it to curl', function () {
   });
 
   it('reads the Messages key for a Messages request however it is sent, and a gateway header from its own variable, never running its name', () => {
-    const headers = { authorization: REDACTED, 'x-$(echo ran)': REDACTED };
-    const env = { ANTHROPIC_API_KEY: 'anthropic-1', OPENAI_API_KEY: 'openai-1', 'X___ECHO_RAN_': 'gateway-1' };
+    const headers = { authorization: REDACTED, 'x-$(echo ran)': REDACTED, '$(echo ran)-y': REDACTED };
+    const env = { ANTHROPIC_API_KEY: 'anthropic-1', OPENAI_API_KEY: 'openai-1', 'X___ECHO_RAN_': 'gateway-1', '__ECHO_RAN__Y': 'gateway-2' };
     for (const url of ['https://gateway.example/v1/messages', 'https://gateway.example/v1/messages?beta=true', 'https://gateway.example/v1/messages/count_tokens']) {
-      assert.equal(curlSees({ url, method: 'POST', headers, body: '' }, env), `[${url}]\n[-X]\n[POST]\n[-H]\n[authorization: Bearer anthropic-1]\n[-H]\n[x-$(echo ran): gateway-1]\n`, url);
+      assert.equal(curlSees({ url, method: 'POST', headers, body: '' }, env), `[${url}]\n[-X]\n[POST]\n[-H]\n[authorization: Bearer anthropic-1]\n[-H]\n[x-$(echo ran): gateway-1]\n[-H]\n[$(echo ran)-y: gateway-2]\n`, url);
     }
     for (const url of ['https://gateway.example/v1/messages/batches', 'https://gateway.example/v1/chat/completions']) {
       assert.match(curlSees({ url, method: 'POST', headers, body: '' }, env), /\[authorization: Bearer openai-1\]/, url);
     }
-    assert.equal(curlKeyNote({ url: 'https://gateway.example/v1/chat/completions', method: 'POST', headers, body: '' }), 'It reads $OPENAI_API_KEY and $X___ECHO_RAN_ from the environment.');
+    assert.equal(
+      curlKeyNote({ url: 'https://gateway.example/v1/chat/completions', method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: '' }),
+      'It reads $OPENAI_API_KEY and $X___ECHO_RAN_ and $__ECHO_RAN__Y from the environment.',
+    );
+    assert.equal(curlKeyNote({ url: 'https://gateway.example/v1/complete', method: 'POST', headers: { 'x-api-key': REDACTED }, body: '' }), 'It reads $ANTHROPIC_API_KEY from the environment.', 'an x-api-key header is the Messages key wherever it goes');
   });
 
   it('ends the body at a delimiter no line of it equals, however many of them it holds', () => {

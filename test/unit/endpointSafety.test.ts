@@ -53,6 +53,8 @@ describe('anthropicEndpoint (the URL requests really go to)', () => {
     assert.deepEqual(anthropicEndpoint('http://127.0.0.1:1', { ANTHROPIC_BASE_URL: 'http://elsewhere.example' }), { url: 'http://127.0.0.1:1' });
     assert.deepEqual(anthropicEndpoint('', { ANTHROPIC_BASE_URL: 'http://elsewhere.example/' }), { url: 'http://elsewhere.example' });
     assert.deepEqual(anthropicEndpoint('', {}), { url: ANTHROPIC_DEFAULT_BASE_URL });
+    assert.deepEqual(anthropicEndpoint('', { ANTHROPIC_BASE_URL: ' https://gateway.example/anthropic// ' }), { url: 'https://gateway.example/anthropic' });
+    assert.deepEqual(anthropicEndpoint('', { ANTHROPIC_BASE_URL: '  ' }), { url: ANTHROPIC_DEFAULT_BASE_URL });
     assert.notEqual(endpointRisk(anthropicEndpoint('', { ANTHROPIC_BASE_URL: 'http://elsewhere.example' }).url), undefined, 'an empty setting is no longer safe by itself');
   });
 
@@ -60,5 +62,6 @@ describe('anthropicEndpoint (the URL requests really go to)', () => {
     const endpoint = anthropicEndpoint('', { ANTHROPIC_BASE_URL: 'https://bob:pa55word@gateway.example.com' });
     assert.match(endpoint.problem!, /\$ANTHROPIC_BASE_URL must not contain a user name or password/);
     assert.ok(!JSON.stringify(endpoint).includes('pa55word'));
+    assert.equal(endpoint.url, '$ANTHROPIC_BASE_URL', 'what the risk check and the messages name instead');
   });
 });

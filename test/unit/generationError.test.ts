@@ -138,4 +138,13 @@ describe('describeGenerationError, every case in full', () => {
     });
     assert.match(describeGenerationError(new Error('read failed', { cause: Object.assign(new Error('x'), { code: 'EPIPE' }) })).cause, /could not be read/);
   });
+
+  it('reads what little a bare error says: no message, no body, nothing thrown but undefined', () => {
+    assert.equal(describeGenerationError(apiError(500, 'api_error', '')).cause, 'The API failed (500 api_error).');
+    assert.equal(describeGenerationError(new OpenAIErrors.APIError(502, undefined, undefined, new Headers())).cause, 'The API failed (502 error: 502 status code (no body)).');
+    assert.match(describeGenerationError(undefined).cause, /could not be read as a Messages API response \(undefined\)/);
+    assert.match(describeGenerationError(new Error('other side closed', { cause: { code: 'UND_ERR_SOCKET' } })).cause, /cut mid-response/);
+    assert.deepEqual(describeGenerationError(apiError(400, 'invalid_request_error', 'prefill not supported')).actions, ['pickEndpoint', 'openSettings', 'showLastRequest']);
+  });
 });
+

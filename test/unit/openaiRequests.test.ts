@@ -8,6 +8,9 @@ import { buildChatRequest, buildCompletionsRequest } from '../../src/core/provid
 const BARE: GenerationParams = { model: 'base', user: 'Continue.', max_tokens: 4 };
 const FULL: GenerationParams = { ...BARE, system: 'You write.', temperature: 0, top_p: 0.9, top_k: 40, stop_sequences: ['\n\n', 'THE END'] };
 
+/** FULL's sampling fields as they are sent. */
+const sentFields = (max_tokens: number) => ({ model: 'base', max_tokens, temperature: 0, top_p: 0.9, top_k: 40, stop: ['\n\n', 'THE END'], stream: true, stream_options: { include_usage: true } });
+
 describe('OpenAI-style request bodies', () => {
   it('a completions body holds the prompt exactly and only the sampling fields that were set, usage always asked for', () => {
     assert.deepEqual(buildCompletionsRequest(BARE, 'Once upon a time, ', 12), {
@@ -18,14 +21,7 @@ describe('OpenAI-style request bodies', () => {
       prompt: 'Once upon a time, ',
     });
     assert.deepEqual(buildCompletionsRequest(FULL, 'x', 12, 5), {
-      model: 'base',
-      max_tokens: 12,
-      temperature: 0,
-      top_p: 0.9,
-      top_k: 40,
-      stop: ['\n\n', 'THE END'],
-      stream: true,
-      stream_options: { include_usage: true },
+      ...sentFields(12),
       prompt: 'x',
       logprobs: 5,
     });
@@ -40,14 +36,7 @@ describe('OpenAI-style request bodies', () => {
   it('a chat body sends system, the turn and the prefill marked as the server needs', () => {
     const turns = [{ role: 'system', content: 'You write.' }, { role: 'user', content: 'Continue.' }];
     assert.deepEqual(buildChatRequest(FULL, 'It was', 8, 'continue_final_message', 3), {
-      model: 'base',
-      max_tokens: 8,
-      temperature: 0,
-      top_p: 0.9,
-      top_k: 40,
-      stop: ['\n\n', 'THE END'],
-      stream: true,
-      stream_options: { include_usage: true },
+      ...sentFields(8),
       messages: [...turns, { role: 'assistant', content: 'It was' }],
       continue_final_message: true,
       add_generation_prompt: false,

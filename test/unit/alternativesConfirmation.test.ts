@@ -22,4 +22,12 @@ describe('alternativesQuestion', () => {
     const question = alternativesQuestion({ ...request, model: 'some-gateway-model', count: 17 });
     assert.match(question!.message, /17 requests or more, at a price unknown for some-gateway-model\./);
   });
+
+  it('counts what it is asked to count, and says how to ask for fewer', () => {
+    const question = alternativesQuestion({ ...request, count: 1200, noun: 'samples' });
+    assert.equal(question!.message, 'Prefill Loom: generate 1,200 samples? That is 1,200 requests or more, up to about $7.20 at list price.');
+    assert.equal(question!.detail, 'Each may write up to 1,000 output tokens with claude-haiku-4-5. To ask for fewer, choose a smaller number.');
+    assert.equal(question!.confirm, 'Generate 1,200');
+    assert.match(alternativesQuestion({ ...request, count: ALTERNATIVES_WITHOUT_ASKING + 1 })!.message, /^Prefill Loom: generate 17 alternatives\?/);
+  });
 });

@@ -2,6 +2,8 @@ import * as assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import Anthropic from '@anthropic-ai/sdk';
+import OpenAI from 'openai';
 import { REDACTED, capturingFetch, redactHeaders, type CapturedRequest } from '../../src/core/providers/capturedRequest';
 import { curlKeyNote, toCurlCommand } from '../../src/core/providers/curlCommand';
 
@@ -103,5 +105,107 @@ describe('request capture and curl', () => {
     } finally {
       server.close();
     }
+  });
+});
+
+describe('the curl command, as the shell hands it to curl', function () {
+  this.timeout(20_000); // a real bash per case, on a loaded machine
+  /** The arguments curl would get and the standard input it would read, from a real bash. */
+  function curlSees(request: CapturedRequest, env: Record<string, string>): string {
+    const command = toCurlCommand(request).replace(/^curl/, 'f');
+    // --norc: bash run with a socket as standard input reads ~/.bashrc otherwise.
+    return execFileSync('bash', ['--norc', '-c', `f() { printf '[%s]\\n' "$@"; cat; }; ${command}`], { env: { PATH: process.env.PATH, ...env } }).toString();
+  }
+
+  it('passes the URL and method as they are, keeps the headers a server reads and drops the SDK\'s own', () => {
+    const seen = curlSees(
+      {
+        url: "http://127.0.0.1:8000/v1/chat/completions?who=it's",
+        method: 'PUT',
+        headers: {
+          authorization: REDACTED,
+          'content-type': 'application/json',
+          'accept-encoding': 'gzip',
+          accept: 'application/json',
+          'user-agent': 'OpenAI/JS 5.0',
+          'content-length': '2',
+          'x-stainless-retry-count': '0',
+          'x-custom': "it's $HOME",
+        },
+        body: '',
+      },
+      { OPENAI_API_KEY: 'key-1' },
+    );
+    assert.equal(
+      seen,
+      [
+        "[http://127.0.0.1:8000/v1/chat/completions?who=it's]",
+        '[-X]',
+        '[PUT]',
+        '[-H]',
+        '[authorization: Bearer key-1]',
+        '[-H]',
+        '[content-type: application/json]',
+        '[-H]',
+        '[accept-encoding: gzip]',
+        '[-H]',
+        "[x-custom: it's $HOME]",
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('reads the Messages key for a Messages request however it is sent, and a gateway header from its own variable, never running its name', () => {
+    const headers = { authorization: REDACTED, 'x-$(echo ran)': REDACTED, '$(echo ran)-y': REDACTED };
+    const env = { ANTHROPIC_API_KEY: 'anthropic-1', OPENAI_API_KEY: 'openai-1', 'X___ECHO_RAN_': 'gateway-1', '__ECHO_RAN__Y': 'gateway-2' };
+    for (const url of ['https://gateway.example/v1/messages', 'https://gateway.example/v1/messages?beta=true', 'https://gateway.example/v1/messages/count_tokens']) {
+      assert.equal(curlSees({ url, method: 'POST', headers, body: '' }, env), `[${url}]\n[-X]\n[POST]\n[-H]\n[authorization: Bearer anthropic-1]\n[-H]\n[x-$(echo ran): gateway-1]\n[-H]\n[$(echo ran)-y: gateway-2]\n`, url);
+    }
+    for (const url of ['https://gateway.example/v1/messages/batches', 'https://gateway.example/v1/chat/completions']) {
+      assert.match(curlSees({ url, method: 'POST', headers, body: '' }, env), /\[authorization: Bearer openai-1\]/, url);
+    }
+    assert.equal(
+      curlKeyNote({ url: 'https://gateway.example/v1/chat/completions', method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: '' }),
+      'It reads $OPENAI_API_KEY and $X___ECHO_RAN_ and $__ECHO_RAN__Y from the environment.',
+    );
+    assert.equal(curlKeyNote({ url: 'https://gateway.example/v1/complete', method: 'POST', headers: { 'x-api-key': REDACTED }, body: '' }), 'It reads $ANTHROPIC_API_KEY from the environment.', 'an x-api-key header is the Messages key wherever it goes');
+  });
+
+  it('ends the body at a delimiter no line of it equals, however many of them it holds', () => {
+    const body = 'PREFILL_LOOM_BODY\nPREFILL_LOOM_BODY_2\n{"a":1}';
+    assert.equal(curlSees({ url: 'https://api.example.test/v1/completions', method: 'POST', headers: {}, body }, {}), `[https://api.example.test/v1/completions]\n[-X]\n[POST]\n[--data-binary]\n[@-]\n${body}\n`);
+    assert.match(toCurlCommand({ url: 'https://api.example.test', method: 'POST', headers: {}, body }), /<<'PREFILL_LOOM_BODY_3'\n/);
+  });
+
+  it('sends no body, and reads nothing, for a request without one', () => {
+    assert.equal(toCurlCommand({ url: 'https://api.example.test/v1/models', method: 'GET', headers: {}, body: '' }), "curl 'https://api.example.test/v1/models' \\\n  -X GET");
+  });
+});
+
+describe('request capture of what the SDKs really send', () => {
+  const answer = async () => new Response('{}', { status: 500 });
+
+  it('shows every header the Anthropic and OpenAI packages add as it is, and only the key redacted', async () => {
+    const seen: CapturedRequest[] = [];
+    const fetcher = capturingFetch((r) => seen.push(r), answer);
+    const anthropic = new Anthropic({ apiKey: 'sk-ant-capture-0001', baseURL: 'http://127.0.0.1:1', maxRetries: 0, fetch: fetcher });
+    await anthropic.messages.create({ model: 'm', max_tokens: 1, messages: [{ role: 'user', content: 'hi' }] }).catch(() => undefined);
+    const openai = new OpenAI({ apiKey: 'sk-openai-capture-0002', baseURL: 'http://127.0.0.1:1/v1', maxRetries: 0, fetch: fetcher });
+    await openai.completions.create({ model: 'm', prompt: 'hi' }).catch(() => undefined);
+    assert.equal(seen.length, 2);
+    for (const request of seen) {
+      const redacted = Object.keys(request.headers).filter((name) => request.headers[name] === REDACTED);
+      assert.equal(redacted.length, 1, redacted.join());
+      assert.match(redacted[0], /^(x-api-key|authorization)$/);
+      assert.ok(Object.keys(request.headers).some((name) => name.startsWith('x-stainless-')), 'the SDK bookkeeping headers are there to be shown');
+    }
+  });
+
+  it('records a request given without options, or with a body that is not text, with an empty body', async () => {
+    const seen: CapturedRequest[] = [];
+    const fetcher = capturingFetch((r) => seen.push(r), answer);
+    await fetcher('http://127.0.0.1:1/v1/models');
+    await fetcher('http://127.0.0.1:1/v1/files', { method: 'POST', body: new Uint8Array([123, 125]) });
+    assert.deepEqual(seen.map((r) => [r.method, r.body]), [['GET', ''], ['POST', '']]);
   });
 });

@@ -24,6 +24,8 @@ describe('endpointRisk (where a key may go without asking)', () => {
       assert.notEqual(endpointRisk(url), undefined, url);
     }
     assert.equal(endpointRisk('http://api.example.com'), 'http://api.example.com is plain http, so your API key and text would travel unencrypted.');
+    assert.equal(endpointRisk('http://10.0.0.5:8000/v1'), 'http://10.0.0.5:8000/v1 is plain http, so your API key and text would travel unencrypted.');
+    assert.equal(endpointRisk('not a url'), 'not a url is not an http(s) URL, so it cannot be checked.');
   });
 
   it('names link-local and cloud metadata addresses as such (metadata even over https)', () => {
@@ -38,6 +40,7 @@ describe('base URL validation', () => {
   it('refuses credentials in a URL with a message that does not repeat them', () => {
     const problem = baseUrlProblem('https://alice:hunter2-secret@gateway.example.com');
     assert.match(problem!, /user name or password/);
+    for (const url of ['https://alice@gateway.example.com', 'https://:hunter2@gateway.example.com']) assert.match(baseUrlProblem(url)!, /user name or password/, url);
     const { settings, problems } = validateConnectionSettings({ baseUrl: 'https://alice:hunter2-secret@gateway.example.com' });
     assert.equal(settings.baseUrl, '');
     assert.equal(problems.length, 1);
@@ -50,6 +53,8 @@ describe('anthropicEndpoint (the URL requests really go to)', () => {
     assert.deepEqual(anthropicEndpoint('http://127.0.0.1:1', { ANTHROPIC_BASE_URL: 'http://elsewhere.example' }), { url: 'http://127.0.0.1:1' });
     assert.deepEqual(anthropicEndpoint('', { ANTHROPIC_BASE_URL: 'http://elsewhere.example/' }), { url: 'http://elsewhere.example' });
     assert.deepEqual(anthropicEndpoint('', {}), { url: ANTHROPIC_DEFAULT_BASE_URL });
+    assert.deepEqual(anthropicEndpoint('', { ANTHROPIC_BASE_URL: ' https://gateway.example/anthropic// ' }), { url: 'https://gateway.example/anthropic' });
+    assert.deepEqual(anthropicEndpoint('', { ANTHROPIC_BASE_URL: '  ' }), { url: ANTHROPIC_DEFAULT_BASE_URL });
     assert.notEqual(endpointRisk(anthropicEndpoint('', { ANTHROPIC_BASE_URL: 'http://elsewhere.example' }).url), undefined, 'an empty setting is no longer safe by itself');
   });
 
@@ -57,5 +62,6 @@ describe('anthropicEndpoint (the URL requests really go to)', () => {
     const endpoint = anthropicEndpoint('', { ANTHROPIC_BASE_URL: 'https://bob:pa55word@gateway.example.com' });
     assert.match(endpoint.problem!, /\$ANTHROPIC_BASE_URL must not contain a user name or password/);
     assert.ok(!JSON.stringify(endpoint).includes('pa55word'));
+    assert.equal(endpoint.url, '$ANTHROPIC_BASE_URL', 'what the risk check and the messages name instead');
   });
 });

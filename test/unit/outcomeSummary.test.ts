@@ -24,4 +24,17 @@ describe('describeOutcomes: how a command ended, in words for the status bar and
     const said = describeOutcomes([outcome('completed', 'ab', 'end_turn'), outcome('failed', '', null, new Error('socket hang up'))]);
     assert.match(said, /^1 of 2 generations failed: \S/);
   });
+
+  it('says one failed generation failed, with its cause without the final full stop', () => {
+    assert.equal(describeOutcomes([outcome('failed', 'ab', null, new Error('terminated'))]), 'generation failed: The connection was cut mid-response. The text received so far was kept');
+  });
+
+  it('calls a set stopped only when every generation in it was stopped', () => {
+    assert.equal(describeOutcomes([outcome('cancelled', 'ab', null), outcome('completed', 'c', 'end_turn')]), '2 generations finished: 3 characters, stop reason none, end_turn');
+  });
+
+  it('says nothing was written when no generation started', () => {
+    assert.equal(describeOutcomes([]), '0 generations finished: 0 characters, stop reason none');
+    assert.equal(describeOutcomes([undefined]), '0 generations finished: 0 characters, stop reason none');
+  });
 });

@@ -249,3 +249,44 @@ describe('token probabilities in a tree file: the fast load reads what the file 
     }
   });
 });
+
+describe('token probabilities, a damaged packing (a hand-edited or truncated tree file)', () => {
+  const b64 = (bytes: number[]) => Buffer.from(bytes).toString('base64');
+  const floats = (...values: number[]) => Buffer.from(new Float32Array(values).buffer).toString('base64');
+
+  it('tells the shape of a packing from anything else', () => {
+    assert.equal(isPackedShape(['ab', 'AA==', 'AAAAAA==', 4]), true);
+    assert.equal(isPackedShape(['ab', 'AA==', 'AAAAAA==', 8]), true);
+    for (const value of [{}, ['ab', 'AA==', 'AAAAAA=='], ['ab', 'AA==', 'AAAAAA==', 4, 0], [1, 'AA==', 'AAAAAA==', 4], ['ab', 1, 'AAAAAA==', 4], ['ab', 'AA==', 1, 4], ['ab', 'AA==', 'AAAAAA==', 2]]) {
+      assert.equal(isPackedShape(value), false, JSON.stringify(value));
+      assert.equal(unpackTokens(value), undefined, JSON.stringify(value));
+    }
+  });
+
+  it('reads a well-formed one by hand: per token its alternatives, then the text lengths', () => {
+    assert.deepEqual(unpackTokens(['abc', b64([1, 1, 2]), floats(-0.5, -1.5), 4]), [{ text: 'a', logprob: -0.5, top: [{ text: 'bc', logprob: -1.5 }] }]);
+    assert.deepEqual(unpackTokens(['', '', '', 8]), []);
+  });
+
+  it('refuses one whose parts do not add up, instead of reading shifted values', () => {
+    const cases: Array<[string, unknown]> = [
+      ['logprobs not base64', ['abc', b64([1, 1, 2]), '%%%', 4]],
+      ['logprobs not a whole number of values', ['abc', b64([1, 1, 2]), b64([0, 0, 0]), 4]],
+      ['a text longer than the texts', ['abc', b64([1, 1, 3]), floats(-0.5, -1.5), 4]],
+      ['a token without its text length', ['a', b64([0]), floats(-0.5), 4]],
+      ['an alternative without its text length', ['a', b64([1, 1]), floats(-0.5, -1.5), 4]],
+      ['more alternatives than values', ['abc', b64([1, 1, 2]), floats(-0.5), 4]],
+      ['a value left over', ['abc', b64([1, 1, 2]), floats(-0.5, -1.5, -2.5), 4]],
+      ['a varint cut short', ['a', b64([0, 1, 0x82]), floats(-0.5), 4]],
+      ['a varint too long to be a length', ['a', b64([0, 0x81, 0x80, 0x80, 0x80, 0x80, 0x80, 0]), floats(-0.5), 4]],
+    ];
+    for (const [what, value] of cases) assert.equal(unpackTokens(value), undefined, what);
+  });
+
+  it('packs a text of 128 UTF-16 units or more in a two-byte length, and reads it back', () => {
+    const tokens: TokenLogprob[] = [{ text: 'x'.repeat(128), logprob: -1, top: [{ text: 'y'.repeat(300), logprob: -2 }] }];
+    const packed = packTokens(tokens);
+    assert.equal(Buffer.from(packed[1], 'base64').length, 5);
+    assert.deepEqual(unpackTokens(packed), tokens);
+  });
+});

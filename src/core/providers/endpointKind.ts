@@ -18,11 +18,11 @@ export const PREFILL_STYLES = ['continue_final_message', 'prefix', 'partial', 'p
 export type PrefillStyle = (typeof PREFILL_STYLES)[number];
 
 export function isEndpointKind(value: unknown): value is EndpointKind {
-  return typeof value === 'string' && (ENDPOINT_KINDS as readonly string[]).includes(value);
+  return (ENDPOINT_KINDS as readonly unknown[]).includes(value);
 }
 
 export function isPrefillStyle(value: unknown): value is PrefillStyle {
-  return typeof value === 'string' && (PREFILL_STYLES as readonly string[]).includes(value);
+  return (PREFILL_STYLES as readonly unknown[]).includes(value);
 }
 
 /** The most alternatives per token OpenAI-style servers commonly accept (OpenAI caps completions at 5, chat at 20). */

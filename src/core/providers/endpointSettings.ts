@@ -24,7 +24,7 @@ export function builtInAnthropicEndpoint(baseUrl: string): EndpointSettings {
 
 /** Whether an endpoint is this machine: such a server needs no key, and gets none unless one was set for it. */
 export function isLocalEndpoint(endpoint: Pick<EndpointSettings, 'baseUrl'>): boolean {
-  return endpoint.baseUrl !== '' && isLoopbackUrl(endpoint.baseUrl);
+  return isLoopbackUrl(endpoint.baseUrl);
 }
 
 /** Alternatives per token when an endpoint asks for probabilities without saying how many (OpenAI's completions maximum). */

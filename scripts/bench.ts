@@ -10,8 +10,9 @@ import { benchAutoContinueJoin } from '../test/bench/autoContinueJoin';
 import { benchProviderStreaming, type ProviderStreamingResult } from '../test/bench/providerStreaming';
 import { measureFootprint, rebuildForDevelopment, type FootprintResult } from '../test/bench/footprint';
 import type { InHostFigures, InHostPlan } from '../test/bench/inHost/inHostFigures';
+import type { TokenShadingResult } from '../test/bench/inHost/tokenShadingBench';
 import type { StreamingResult } from '../test/bench/inHost/streamingBench';
-import { runInHostBenchmarks } from '../test/bench/inHostBench';
+import { runInHostBenchmarks, runInHostShadingBenchmark } from '../test/bench/inHostBench';
 import type { Spread } from '../test/bench/stats';
 import { benchStartup, type StartupResult } from '../test/bench/startupBench';
 import { benchLoomImport, benchTreeFind, type LoomImportResult, type TreeFindResult } from '../test/bench/loomInterop';
@@ -24,6 +25,8 @@ const startupOnly = process.argv.includes('--startup');
 const STARTUP_RUNS = 3;
 /** `--looms`: only the import and find figures (issue 15), in plain Node. */
 const loomsOnly = process.argv.includes('--looms');
+/** `--shading`: only the token shading figure (issue 20), in VS Code. */
+const shadingOnly = process.argv.includes('--shading');
 
 /** The in-host sizes of a full run (the smoke plan is the integration test's). */
 const FULL_PLAN: Omit<InHostPlan, 'serverUrl'> = {
@@ -95,6 +98,12 @@ function printFootprint(f: FootprintResult): void {
   console.log(`.vsix               ${kB(f.vsixBytes).padStart(10)}`);
 }
 
+function printShading(t: TokenShadingResult): void {
+  console.log(`\nToken probability shading in VS Code, ${t.tokens} recorded tokens with top-5 alternatives (host side: marks from the loom + setDecorations; baseline = the same ranges set on one plain decoration type)`);
+  console.log(`shade the document         ${spreadMs(t.shadeMs)}   baseline ${spreadMs(t.plainMs)}   ratio ${ratio(t.shadeMs.median, t.plainMs.median)} (one frame: ${ratio(t.shadeMs.median, 16)} of 16 ms); the first, decoding the record: ${ms(t.firstShadeMs)}`);
+  console.log(`hover one token            ${spreadMs(t.hoverMs)} over ${t.hoverMs.samples} tokens   baseline (plain-text hover of the word) ${spreadMs(t.plainHoverMs)}   ratio ${ratio(t.hoverMs.median, t.plainHoverMs.median)}`);
+}
+
 function printInHost(figures: InHostFigures, plainViews: WebviewClientResult[]): void {
   const { activation: a, streaming: s, parallel: p, loomView: v, tokenShading: t } = figures;
   console.log('\nActivation, in the VS Code extension host (baseline = a fresh require of the SDK alone)');
@@ -115,9 +124,7 @@ function printInHost(figures: InHostFigures, plainViews: WebviewClientResult[]):
     );
   }
 
-  console.log(`\nToken probability shading in VS Code, ${t.tokens} recorded tokens with top-5 alternatives (host side: marks from the loom + setDecorations; baseline = the same ranges set on one plain decoration type)`);
-  console.log(`shade the document         ${spreadMs(t.shadeMs)}   baseline ${spreadMs(t.plainMs)}   ratio ${ratio(t.shadeMs.median, t.plainMs.median)} (one frame: ${ratio(t.shadeMs.median, 16)} of 16 ms); the first, decoding the record: ${ms(t.firstShadeMs)}`);
-  console.log(`hover one token            ${spreadMs(t.hoverMs)} over ${t.hoverMs.samples} tokens   baseline (plain-text hover of the word) ${spreadMs(t.plainHoverMs)}   ratio ${ratio(t.hoverMs.median, t.plainHoverMs.median)}`);
+  printShading(t);
 
   const d = figures.sampling;
   console.log(`\nSample Distribution… in VS Code, the command to its panel (baseline = the openai package alone making the same ${d.samples} requests, ${d.concurrency} at a time, in the extension host), ${d.commandMs.samples} runs`);
@@ -169,6 +176,10 @@ async function main(): Promise<void> {
   }
   if (loomsOnly) {
     printLooms();
+    return;
+  }
+  if (shadingOnly) {
+    printShading((await runInHostShadingBenchmark(FULL_PLAN)).tokenShading);
     return;
   }
   printTreeScale(await benchTreeScale(smoke ? [50, 200] : [1000, 10000, 100000]));

@@ -18,7 +18,16 @@ import { startFakeAnthropic } from '../server/fakeAnthropic';
 const CONSOLE_TAIL_LINES = 80;
 
 /** Runs them against a fake server in this process, the network side of the extension host. */
-export async function runInHostBenchmarks(plan: Omit<InHostPlan, 'serverUrl'>): Promise<InHostFigures> {
+export async function runInHostBenchmarks(plan: Omit<InHostPlan, 'serverUrl' | 'shadingOnly'>): Promise<InHostFigures> {
+  return (await runInHost(plan)) as InHostFigures;
+}
+
+/** Only the token shading figure (`npm run bench -- --shading`): a few minutes less of VS Code. */
+export async function runInHostShadingBenchmark(plan: Omit<InHostPlan, 'serverUrl' | 'shadingOnly'>): Promise<Pick<InHostFigures, 'tokenShading'>> {
+  return (await runInHost({ ...plan, shadingOnly: true })) as Pick<InHostFigures, 'tokenShading'>;
+}
+
+async function runInHost(plan: Omit<InHostPlan, 'serverUrl'>): Promise<unknown> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-bench-'));
   const output = path.join(dir, 'figures.json');
   const consoleTail: string[] = [];
@@ -37,7 +46,7 @@ export async function runInHostBenchmarks(plan: Omit<InHostPlan, 'serverUrl'>): 
     if (result.failed > 0 || !fs.existsSync(output)) {
       throw new Error(`the in-host benchmarks failed; the workbench console ended:\n${consoleTail.join('\n')}`);
     }
-    return JSON.parse(fs.readFileSync(output, 'utf8')) as InHostFigures;
+    return JSON.parse(fs.readFileSync(output, 'utf8')) as unknown;
   } finally {
     await server.close();
     fs.rmSync(dir, { recursive: true, force: true });

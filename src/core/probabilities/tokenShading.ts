@@ -172,10 +172,10 @@ export function followChanges<T extends TokenSpan>(marks: readonly T[], changes:
 }
 
 /** Marks from the tree, and the followed marks the tree no longer vouches for where they overlap none of its. */
-export function mergeMarks<T extends TokenSpan>(fromTree: readonly T[], followed: readonly T[]): T[] {
-  if (followed.length === 0) return [...fromTree];
+export function mergeMarks<T extends TokenSpan>(fromTree: readonly T[], followed: readonly T[]): readonly T[] {
   const kept = followed.filter((m) => !overlapsAny(fromTree, m));
-  return [...fromTree, ...kept].sort((a, b) => a.start - b.start);
+  // Usually the tree vouches for every followed mark: then its marks are the answer as they are.
+  return kept.length === 0 ? fromTree : [...fromTree, ...kept].sort((a, b) => a.start - b.start);
 }
 
 function overlapsAny(sorted: readonly TokenSpan[], span: TokenSpan): boolean {

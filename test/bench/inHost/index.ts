@@ -19,7 +19,7 @@ import { benchTokenShading } from './tokenShadingBench';
 export async function run(): Promise<void> {
   try {
     const plan = JSON.parse(process.env[PLAN_VARIABLE] ?? '') as InHostPlan;
-    fs.writeFileSync(process.env[OUTPUT_VARIABLE] ?? '', JSON.stringify(await measureAll(plan)));
+    fs.writeFileSync(process.env[OUTPUT_VARIABLE] ?? '', JSON.stringify(plan.shadingOnly ? await measureShading(plan) : await measureAll(plan)));
     console.log(formatSuiteResult({ passed: 1, failed: 0 }));
   } catch (e) {
     console.error(`in-host benchmarks failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
@@ -47,4 +47,11 @@ export async function measureAll(plan: InHostPlan): Promise<InHostFigures> {
   } finally {
     await setSetting('baseUrl', undefined);
   }
+}
+
+/** The token shading figure alone (`npm run bench -- --shading`). */
+async function measureShading(plan: InHostPlan): Promise<Pick<InHostFigures, 'tokenShading'>> {
+  const api = await vscode.extensions.getExtension<PrefillLoomApi>('prefill-loom.prefill-loom')?.activate();
+  if (!api) throw new Error('the extension is not loaded');
+  return { tokenShading: await benchTokenShading(api, plan.shadingTokens, plan.shadingRuns) };
 }

@@ -7,6 +7,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { Page } from 'playwright-core';
 import { repoRoot } from '../harness/codeServer';
 import { eventually } from '../harness/eventually';
 import { openAtEnd, readEditorText, runCommand, webviewFrame } from '../harness/workbench';
@@ -17,6 +18,18 @@ const NEXT_PREFIX = 'The harbour was';
 const SCREENSHOT = path.join(repoRoot, 'out', 'screenshots', 'token-probabilities.png');
 /** Background decorations of ranges, as Monaco draws them under the text. */
 const SHADES = '.editor-group-container.active .monaco-editor .view-overlays .cdr';
+
+/** The editor's text once it stopped changing (a continuation finished), longer than `longerThan`. */
+async function settledText(page: Page, longerThan: number): Promise<string> {
+  let settled = '';
+  await eventually(async () => {
+    const text = await readEditorText(page);
+    const same = text === settled && text.length > longerThan;
+    settled = text;
+    return same;
+  }, 'the continuation to finish', 30_000, 500);
+  return settled;
+}
 
 describe('Token probabilities, as a person uses them', function () {
   // A workbench start, two generations on the simulator and the loom view.
@@ -46,13 +59,7 @@ describe('Token probabilities, as a person uses them', function () {
     await openAtEnd(page, 'story.txt');
     await runCommand(page, 'Prefill Loom: Continue at Cursor');
     await eventually(() => completions().length === 1, 'the completions request', 30_000);
-    let settled = '';
-    await eventually(async () => {
-      const text = await readEditorText(page);
-      const same = text === settled && text.length > PREFIX.length;
-      settled = text;
-      return same;
-    }, 'the continuation to finish', 30_000, 500);
+    await settledText(page, PREFIX.length);
     assert.equal(await page.locator(SHADES).count(), 0, 'no shading before it is turned on');
 
     await runCommand(page, 'Prefill Loom: Toggle Token Probabilities');
@@ -110,13 +117,7 @@ describe('Token probabilities, as a person uses them', function () {
     await eventually(() => completions().length === before + 2, 'the continuation request after the token', 30_000);
     const prompt = (completions()[before + 1].body as { prompt: string }).prompt;
     assert.equal(prompt, NEXT_PREFIX + token, 'the continuation goes on after the picked token');
-    let settled = '';
-    await eventually(async () => {
-      const text = await readEditorText(page);
-      const same = text === settled && text.length > prompt.length;
-      settled = text;
-      return same;
-    }, 'the continuation to finish', 30_000, 500);
+    const settled = await settledText(page, prompt.length);
     // The editor wraps lines: compare without line breaks.
     assert.ok(settled.replace(/\n/g, '').startsWith(prompt.replace(/\n/g, '')), `the token, then the continuation: ${JSON.stringify(settled)}`);
     assert.ok(settled.replace(/\n/g, '').length > prompt.replace(/\n/g, '').length, 'a continuation after the token');

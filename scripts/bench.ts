@@ -13,8 +13,9 @@ import { benchProviderStreaming, type ProviderStreamingResult } from '../test/be
 import { measureFootprint, rebuildForDevelopment, type FootprintResult } from '../test/bench/footprint';
 import type { InHostFigures, InHostPlan } from '../test/bench/inHost/inHostFigures';
 import type { InHostSamplingResult } from '../test/bench/inHost/samplingBench';
+import type { TokenShadingResult } from '../test/bench/inHost/tokenShadingBench';
 import type { StreamingResult } from '../test/bench/inHost/streamingBench';
-import { runInHostBenchmarks, runInHostSampling } from '../test/bench/inHostBench';
+import { runInHostBenchmarks, runInHostSampling, runInHostShadingBenchmark } from '../test/bench/inHostBench';
 import type { Spread } from '../test/bench/stats';
 import { benchStartup, type StartupResult } from '../test/bench/startupBench';
 import { benchLoomImport, benchTreeFind, type LoomImportResult, type TreeFindResult } from '../test/bench/loomInterop';
@@ -30,6 +31,8 @@ const loomsOnly = process.argv.includes('--looms');
 /** `--sampling`: only Sample Distribution… (plain Node, then in VS Code); `--profile=FILE` adds a CPU profile of the extension host during one more command run. */
 const samplingOnly = process.argv.includes('--sampling');
 const profilePath = process.argv.find((a) => a.startsWith('--profile='))?.slice('--profile='.length);
+/** `--shading`: only the token shading figure (issue 20), in VS Code. */
+const shadingOnly = process.argv.includes('--shading');
 
 /** The in-host sizes of a full run (the smoke plan is the integration test's). */
 const FULL_PLAN: Omit<InHostPlan, 'serverUrl'> = {
@@ -101,6 +104,12 @@ function printFootprint(f: FootprintResult): void {
   console.log(`.vsix               ${kB(f.vsixBytes).padStart(10)}`);
 }
 
+function printShading(t: TokenShadingResult): void {
+  console.log(`\nToken probability shading in VS Code, ${t.tokens} recorded tokens with top-5 alternatives (host side: marks from the loom + setDecorations; baseline = the same ranges set on one plain decoration type)`);
+  console.log(`shade the document         ${spreadMs(t.shadeMs)}   baseline ${spreadMs(t.plainMs)}   ratio ${ratio(t.shadeMs.median, t.plainMs.median)} (one frame: ${ratio(t.shadeMs.median, 16)} of 16 ms); the first, decoding the record: ${ms(t.firstShadeMs)}`);
+  console.log(`hover one token            ${spreadMs(t.hoverMs)} over ${t.hoverMs.samples} tokens   baseline (plain-text hover of the word) ${spreadMs(t.plainHoverMs)}   ratio ${ratio(t.hoverMs.median, t.plainHoverMs.median)}`);
+}
+
 function printInHost(figures: InHostFigures, plainViews: WebviewClientResult[]): void {
   const { activation: a, streaming: s, parallel: p, loomView: v, tokenShading: t } = figures;
   console.log('\nActivation, in the VS Code extension host (baseline = a fresh require of the SDK alone)');
@@ -121,9 +130,7 @@ function printInHost(figures: InHostFigures, plainViews: WebviewClientResult[]):
     );
   }
 
-  console.log(`\nToken probability shading in VS Code, ${t.tokens} recorded tokens with top-5 alternatives (host side: marks from the loom + setDecorations; baseline = the same ranges set on one plain decoration type)`);
-  console.log(`shade the document         ${spreadMs(t.shadeMs)}   baseline ${spreadMs(t.plainMs)}   ratio ${ratio(t.shadeMs.median, t.plainMs.median)} (one frame: ${ratio(t.shadeMs.median, 16)} of 16 ms); the first, decoding the record: ${ms(t.firstShadeMs)}`);
-  console.log(`hover one token            ${spreadMs(t.hoverMs)} over ${t.hoverMs.samples} tokens   baseline (plain-text hover of the word) ${spreadMs(t.plainHoverMs)}   ratio ${ratio(t.hoverMs.median, t.plainHoverMs.median)}`);
+  printShading(t);
 
   printInHostSampling(figures.sampling);
 }
@@ -191,6 +198,10 @@ async function main(): Promise<void> {
       rebuildForDevelopment();
     }
     console.log(`load at the end ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+    return;
+  }
+  if (shadingOnly) {
+    printShading((await runInHostShadingBenchmark(FULL_PLAN)).tokenShading);
     return;
   }
   printTreeScale(await benchTreeScale(smoke ? [50, 200] : [1000, 10000, 100000]));

@@ -1,6 +1,7 @@
 import type { LoomNode, LoomTree, TreeOp } from '../core/loom/loomTree';
 import { probabilityOf, shadingLevel } from '../core/probabilities/tokenShading';
-import { nodeSpans, tokenStats, type TokenSpan } from '../core/probabilities/tokenStats';
+import { nodeSpans, type TokenSpan } from '../core/probabilities/tokenPlacement';
+import { tokenStats } from '../core/probabilities/tokenStats';
 import { PREVIEW_CHARS, type NodeSummary, type TokenSummary, type TreeChange, type TreeSnapshot } from '../webviews/webviewProtocol';
 
 /**
@@ -103,7 +104,7 @@ export function summarize(tree: LoomTree, node: LoomNode): NodeSummary {
 }
 
 /** A node's token probabilities as the view shows them: lowest, mean, and the preview's tokens banded. */
-function tokenSummary(spans: TokenSpan[] | undefined): { tokens?: TokenSummary } {
+function tokenSummary(spans: readonly TokenSpan[] | undefined): { tokens?: TokenSummary } {
   const stats = spans && tokenStats(spans);
   if (!spans || !stats) return {};
   const preview: number[] = [];

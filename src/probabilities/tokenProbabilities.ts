@@ -46,7 +46,7 @@ export class TokenProbabilities implements vscode.Disposable, vscode.HoverProvid
     SHADING_LEVELS.map(({ level }) => [level, vscode.window.createTextEditorDecorationType({ backgroundColor: new vscode.ThemeColor(`prefillLoom.tokenProbability.level${level}`), rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed })]),
   );
   /** Per document (uri): the marks in document offsets, as last computed and followed through edits. */
-  private readonly marks = new Map<string, TokenMark[]>();
+  private readonly marks = new Map<string, readonly TokenMark[]>();
   /** Documents whose editor is switching paths: their followed marks belong to the old path. */
   private readonly switching = new Set<string>();
   private readonly watched = new Map<string, vscode.Disposable[]>();
@@ -171,7 +171,8 @@ export class TokenProbabilities implements vscode.Disposable, vscode.HoverProvid
     const body = session.body();
     if (body !== session.tree.textOf(session.currentId)) return;
     const offset = session.document.getText().length - body.length;
-    const fromTree = pathTokenMarks(session.tree, session.currentId).map((m) => ({ ...m, start: m.start + offset, end: m.end + offset }));
+    const marks = pathTokenMarks(session.tree, session.currentId);
+    const fromTree = offset === 0 ? marks : marks.map((m) => ({ ...m, start: m.start + offset, end: m.end + offset }));
     const followed = this.switching.delete(key) ? [] : (this.marks.get(key) ?? []);
     this.marks.set(key, mergeMarks(fromTree, followed));
   }
@@ -198,9 +199,7 @@ export class TokenProbabilities implements vscode.Disposable, vscode.HoverProvid
     const marks = this.shown ? (this.marks.get(key) ?? []) : [];
     for (const editor of vscode.window.visibleTextEditors) {
       if (editor.document.uri.toString() !== key) continue;
-      const byLevel = new Map<number, vscode.Range[]>([...this.types.keys()].map((level) => [level, []]));
-      const { document } = editor;
-      for (const mark of marks) byLevel.get(shadingLevel(probabilityOf(mark.token.logprob)))!.push(new vscode.Range(document.positionAt(mark.start), document.positionAt(mark.end)));
+      const byLevel = rangesByLevel(editor.document, marks);
       for (const [level, type] of this.types) editor.setDecorations(type, byLevel.get(level)!);
     }
   }
@@ -213,6 +212,30 @@ export class TokenProbabilities implements vscode.Disposable, vscode.HoverProvid
     clearTimeout(this.timers.get(key));
     this.timers.delete(key);
   }
+}
+
+/**
+ * The marks' ranges by shading level. The marks are in order, so their positions come from one walk
+ * over the text's line breaks rather than a search per offset (\r\n documents too: a position's
+ * line is the count of \n before it).
+ */
+function rangesByLevel(document: vscode.TextDocument, marks: readonly TokenMark[]): Map<number, vscode.Range[]> {
+  const byLevel = new Map<number, vscode.Range[]>(SHADING_LEVELS.map(({ level }) => [level, []]));
+  if (marks.length === 0) return byLevel;
+  const text = document.getText();
+  let line = 0;
+  let lineStart = 0;
+  let nextBreak = text.indexOf('\n');
+  const position = (offset: number): vscode.Position => {
+    while (nextBreak !== -1 && nextBreak < offset) {
+      line++;
+      lineStart = nextBreak + 1;
+      nextBreak = text.indexOf('\n', lineStart);
+    }
+    return new vscode.Position(line, offset - lineStart);
+  };
+  for (const mark of marks) byLevel.get(shadingLevel(probabilityOf(mark.token.logprob)))!.push(new vscode.Range(position(mark.start), position(mark.end)));
+  return byLevel;
 }
 
 /** The hover: trusted to run only the branch command, and no HTML. */

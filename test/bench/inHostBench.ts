@@ -18,7 +18,7 @@ import { startFakeAnthropic } from '../server/fakeAnthropic';
 const CONSOLE_TAIL_LINES = 80;
 
 /** Runs them against a fake server in this process, the network side of the extension host. */
-export function runInHostBenchmarks(plan: Omit<InHostPlan, 'serverUrl' | 'samplingOnly'>): Promise<InHostFigures> {
+export function runInHostBenchmarks(plan: Omit<InHostPlan, 'serverUrl' | 'samplingOnly' | 'shadingOnly'>): Promise<InHostFigures> {
   return runInHost<InHostFigures>(plan);
 }
 
@@ -26,6 +26,11 @@ export function runInHostBenchmarks(plan: Omit<InHostPlan, 'serverUrl' | 'sampli
 export function runInHostSampling(sampling: InHostPlan['sampling']): Promise<InHostSamplingFigures> {
   const none = { streamingTokens: 0, streamingRuns: 0, parallel: { counts: [], tokensPerBranch: 0, tokenDelayMs: 0, concurrency: 1, runs: 0 }, viewSizes: [], viewRuns: 0, viewKeys: false, shadingTokens: 0, shadingRuns: 0 };
   return runInHost<InHostSamplingFigures>({ ...none, sampling, samplingOnly: true });
+}
+
+/** Only the token shading figure (`npm run bench -- --shading`): a few minutes less of VS Code. */
+export function runInHostShadingBenchmark(plan: Omit<InHostPlan, 'serverUrl' | 'samplingOnly' | 'shadingOnly'>): Promise<Pick<InHostFigures, 'tokenShading'>> {
+  return runInHost<Pick<InHostFigures, 'tokenShading'>>({ ...plan, shadingOnly: true });
 }
 
 async function runInHost<T>(plan: Omit<InHostPlan, 'serverUrl'>): Promise<T> {

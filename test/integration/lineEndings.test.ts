@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import { StreamingInsertion } from '../../src/generation/streamingInsertion';
 import { eventually } from '../harness/eventually';
 import { scriptedResponder } from '../server/storyResponder';
-import { continueAtCursor, loomApi, openDocument, userEdit } from './loomTestKit';
+import { continueAtCursor, loomApi, openWithLineEnding } from './loomTestKit';
 import { serverSuite } from './serverSuite';
 
 const DOCUMENTS = [
@@ -27,15 +27,6 @@ const MODEL_BREAKS = [
 
 function chunks(text: string, size: number): string[] {
   return Array.from({ length: Math.ceil(text.length / size) }, (_, i) => text.slice(i * size, (i + 1) * size));
-}
-
-async function openWithLineEnding(eol: vscode.EndOfLine, before: string, after: string): Promise<vscode.TextEditor> {
-  const editor = await openDocument('');
-  await userEdit(editor, (_, b) => b.setEndOfLine(eol));
-  await userEdit(editor, (_, b) => b.insert(new vscode.Position(0, 0), before + after));
-  const cursor = editor.document.positionAt(before.length);
-  editor.selection = new vscode.Selection(cursor, cursor);
-  return editor;
 }
 
 describe('Streamed line breaks in the document\'s line ending', () => {

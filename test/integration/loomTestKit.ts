@@ -67,6 +67,16 @@ export async function openDocument(content: string, cursor = content.length): Pr
   return editor;
 }
 
+/** An untitled document in line ending `eol` holding `before + after`, the cursor between them. */
+export async function openWithLineEnding(eol: vscode.EndOfLine, before: string, after = ''): Promise<vscode.TextEditor> {
+  const editor = await openDocument('');
+  await userEdit(editor, (_, b) => b.setEndOfLine(eol));
+  await userEdit(editor, (_, b) => b.insert(new vscode.Position(0, 0), before + after));
+  const cursor = editor.document.positionAt(before.length);
+  editor.selection = new vscode.Selection(cursor, cursor);
+  return editor;
+}
+
 /** Runs the real command and waits for the generation to end. */
 export async function continueAtCursor(): Promise<GenerationOutcome | undefined> {
   return vscode.commands.executeCommand<GenerationOutcome | undefined>('prefillLoom.continueAtCursor');

@@ -7,7 +7,7 @@ import type { BranchLink, DrawnToken } from '../../src/probabilities/tokenProbab
 import { eventually } from '../harness/eventually';
 import { startFakeAnthropic, type FakeAnthropic } from '../server/fakeAnthropic';
 import { expectedCompletion, expectedTexts, requestSeeds } from '../server/openai/expected';
-import { closeAllEditors, continueAtCursor, loomApi, openDocument, setSetting, TEST_KEY, userEdit } from './loomTestKit';
+import { closeAllEditors, continueAtCursor, loomApi, openDocument, openWithLineEnding, setSetting, TEST_KEY, userEdit } from './loomTestKit';
 
 // Token probabilities in a real VS Code against the simulator behind the completions route: every
 // number the editor shows is checked against what the simulator itself answers the request it got.
@@ -106,6 +106,42 @@ describe('Token probabilities in the editor', function () {
     assert.match(markdown, /Shading: /);
   });
 
+  it('shades a CRLF document and characters split over byte tokens, each token over its own text', async () => {
+    // A byte-level model: 我 (e6 88 91) and 😀 (f0 9f 98 80, a surrogate pair in the editor) each come as two tokens.
+    const pieces: Array<[bytes: number[], logprob: number]> = [
+      [[...Buffer.from('One')], -0.2],
+      [[0x0a], -1.5],
+      [[0xe6, 0x88], -0.7],
+      [[0x91], -0.01],
+      [[...Buffer.from(' two')], -3],
+      [[0x0a, 0x0a], -0.4],
+      [[0xf0, 0x9f], -2.2],
+      [[0x98, 0x80], -0.05],
+      [[0x21], -0.9],
+    ];
+    const decoder = new TextDecoder();
+    const tokens = pieces.map(([bytes, logprob]) => ({ text: decoder.decode(Uint8Array.from(bytes), { stream: true }), bytes, logprob, top: [{ bytes, logprob }, { bytes: [0x2e], logprob: logprob - 1 }] }));
+    server.openAi.setTextModel(() => ({ tokens, ended: true, promptTokens: 0 }));
+    const editor = await openWithLineEnding(vscode.EndOfLine.CRLF, PREFIX);
+    const outcome = await continueAtCursor();
+    assert.equal(outcome?.status, 'completed', JSON.stringify(outcome?.error ?? null));
+    const written = ['One', '\r\n', '', '我', ' two', '\r\n\r\n', '', '😀', '!'];
+    assert.equal(editor.document.getText(), PREFIX + written.join(''));
+    const api = await loomApi();
+    assert.equal(await vscode.commands.executeCommand('prefillLoom.toggleTokenProbabilities'), true);
+    await eventually(() => api.tokenProbabilities.drawnIn(editor.document).length > 0, 'the tokens drawn', 5000, 10);
+    const text = editor.document.getText();
+    assert.deepEqual(
+      api.tokenProbabilities.drawnIn(editor.document).map((t) => [text.slice(t.start, t.end), t.level]),
+      // A token holding a character's first bytes has no text of its own: the completing token marks the character.
+      written.map((piece, i) => [piece, levelOf(pieces[i][1])]).filter(([piece]) => piece !== ''),
+    );
+    // The hover over the emoji is the token that completed it.
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, editor.document.positionAt(text.indexOf('😀')));
+    const markdown = hovers.flatMap((h) => h.contents).map((c) => (typeof c === 'string' ? c : c.value)).find((v) => v.includes('log-probability'));
+    assert.ok(markdown?.includes(`log-probability ${(-0.05).toFixed(3)}`), markdown);
+  });
+
   it('branches from an alternative: a sibling with exactly that token, then the simulator’s continuation after it', async () => {
     const editor = await openDocument(PREFIX);
     const { logprobs, drawn } = await generateShaded(editor);
@@ -177,21 +213,58 @@ describe('Token probabilities in the editor', function () {
     assert.deepEqual(api.tokenProbabilities.drawnIn(editor.document), expected);
   });
 
-  it('keeps the marks across closing and reopening the document (from the tree file)', async () => {
+  /** A saved file holding PREFIX, the cursor after it. */
+  async function openFile(): Promise<{ file: string; editor: vscode.TextEditor }> {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'loom-tokens-')), 'story.md');
     fs.writeFileSync(file, PREFIX);
     const editor = await vscode.window.showTextDocument(vscode.Uri.file(file));
     const end = editor.document.positionAt(PREFIX.length);
     editor.selection = new vscode.Selection(end, end);
-    const { drawn } = await generateShaded(editor);
+    return { file, editor };
+  }
+
+  /** Saves, closes and reopens the file; its loom comes back from the tree file. */
+  async function reopen(file: string, editor: vscode.TextEditor): Promise<vscode.TextEditor> {
     await editor.document.save();
     const api = await loomApi();
     await api.sessions.flushAll();
     await closeAllEditors();
-    await eventually(() => vscode.workspace.textDocuments.every((d) => d.uri.fsPath !== file) || true, 'closed', 1000, 10);
     const reopened = await vscode.window.showTextDocument(vscode.Uri.file(file));
     await eventually(() => api.sessions.get(reopened.document) !== undefined, 'the loom to load from its tree file', 5000, 10);
+    return reopened;
+  }
+
+  it('keeps the marks across closing and reopening the document (from the tree file)', async () => {
+    const { file, editor } = await openFile();
+    const { drawn } = await generateShaded(editor);
+    const api = await loomApi();
+    const reopened = await reopen(file, editor);
     await eventually(() => api.tokenProbabilities.drawnIn(reopened.document).length === drawn.length, 'the marks to come back', 5000, 10);
     assert.deepEqual(api.tokenProbabilities.drawnIn(reopened.document), drawn);
+  });
+
+  it('keeps the marks of the model tokens a hand edit left intact across a reopen, and none on the typed text', async () => {
+    const { file, editor } = await openFile();
+    const { drawn } = await generateShaded(editor);
+    // Typed into the middle of the model's text, inside a token of two characters or more.
+    const inside = drawn.findIndex((t, i) => i > 0 && i < drawn.length - 1 && t.end - t.start >= 2);
+    assert.ok(inside > 0, 'a token of two characters or more inside the generation');
+    const at = drawn[inside].start + 1;
+    await userEdit(editor, (d, b) => b.insert(d.positionAt(at), 'QQ'));
+    const expected = drawn.filter((_, i) => i !== inside).map((t) => (t.start > at ? { ...t, start: t.start + 2, end: t.end + 2 } : t));
+    const api = await loomApi();
+    const session = api.sessions.get(editor.document)!;
+    await eventually(() => session.tree.textOf(session.currentId) === session.body(), 'the loom to take in the edit', 5000, 10);
+    const text = editor.document.getText();
+    const reopened = await reopen(file, editor);
+    assert.equal(reopened.document.getText(), text);
+    await eventually(() => api.tokenProbabilities.drawnIn(reopened.document).length === expected.length, 'the intact tokens’ marks to come back', 5000, 10);
+    const marks = api.tokenProbabilities.drawnIn(reopened.document);
+    assert.deepEqual(marks, expected);
+    assert.ok(marks.every((t) => t.end <= at || t.start >= at + 2), 'no mark on the typed text');
+    // The loom says who wrote what: the typed text is the user's, the text after it still the model's.
+    const reloaded = api.sessions.get(reopened.document)!;
+    const authors = reloaded.tree.pathTo(reloaded.currentId).map((n) => [n.text, n.author]);
+    assert.equal(authors.filter(([, author]) => author === 'user').map(([t]) => t).join(''), PREFIX + 'QQ');
   });
 });

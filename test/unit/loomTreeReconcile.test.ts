@@ -172,8 +172,45 @@ describe('reconcile', () => {
     const tree = LoomTree.create('Once', { newId: counterIds() });
     tree.addChild('n0', ' a😀 b', { author: 'model' });
     const { currentId } = reconcile(tree, 'n1', 'Once a😁 b');
-    const head = tree.parent(currentId)!;
-    assert.deepEqual([head.text, tree.get('n1')?.text, tree.get(currentId)?.text], [' a', '😀 b', '😁 b']);
+    const typed = tree.parent(currentId)!;
+    const head = tree.parent(typed.id)!;
+    assert.deepEqual([head.text, tree.get('n1')?.text, typed.text, tree.get(currentId)?.text], [' a', '😀 b', '😁', ' b']);
+  });
+
+  it('keeps the model’s text after an edit inside it as the model’s: the typed text alone is the user’s edit node', () => {
+    const tree = sample();
+    const { currentId } = reconcile(tree, 'n2', 'Once upon a big time');
+    const kept = tree.get(currentId)!;
+    const typed = tree.parent(currentId)!;
+    assert.deepEqual([typed.text, typed.author, typed.kind], [' big', 'user', 'edit']);
+    assert.deepEqual([kept.text, kept.author], [' time', 'model']);
+    assert.equal(tree.textOf(currentId), 'Once upon a big time');
+    // The edited node is a branch as before: no text is lost.
+    assert.equal(tree.textOf('n2'), 'Once upon a time');
+  });
+
+  it('keeps each kept node’s author and its generation record, without its requests; user text before the model’s stays in the edit node', () => {
+    const tree = LoomTree.create('Once', { newId: counterIds(), now: () => 0 });
+    const usage = { input_tokens: 10, output_tokens: 5 };
+    const generation = { model: 'm', params: {}, stopReason: 'stop', usage, durationMs: 9, requests: 1, status: 'completed' as const, tokens: ['x', '', '', 4] as const };
+    tree.addChild('n0', ' upon', { author: 'user', kind: 'edit' });
+    tree.addChild('n1', ' a time', { author: 'model', kind: 'generation', generation });
+    tree.addChild('n2', ' there', { author: 'user', kind: 'edit' });
+    // Deleting "n" of " upon": the rest of the user's node and the model's node after it are kept.
+    const { currentId } = reconcile(tree, 'n3', 'Once upo a time there');
+    const path = tree.pathTo(currentId).map((n) => [n.text, n.author]);
+    assert.deepEqual(path, [['Once', 'user'], [' upo', 'user'], [' a time', 'model'], [' there', 'user']]);
+    const copy = tree.parent(currentId)!;
+    assert.deepEqual(copy.generation, { ...generation, usage: { input_tokens: 0, output_tokens: 0 }, durationMs: 0, requests: 0 });
+    assert.equal(tree.get('n1')?.text, 'n');
+  });
+
+  it('keeps nothing of a deletion that took the model’s text up to the end, and never copies user text alone', () => {
+    const tree = sample();
+    assert.deepEqual(tree.pathTo(reconcile(tree, 'n2', 'Once upon a tim!').currentId).map((n) => n.author), ['user', 'model', 'model', 'user']);
+    const user = LoomTree.create('Hello world', { newId: counterIds() });
+    const { currentId } = reconcile(user, 'n0', 'Hello, world');
+    assert.deepEqual([user.get(currentId)?.text, user.get(currentId)?.author], [', world', 'user']);
   });
 
   it('knows the whole high-surrogate range: U+D800 and U+DBFF are high halves, U+DC00 is not', () => {

@@ -16,6 +16,7 @@ import {
   tokenChoices,
   tokenHoverMarkdown,
 } from '../../src/core/probabilities/tokenShading';
+import { nodeSpans } from '../../src/core/probabilities/tokenPlacement';
 import { visibleToken } from '../../src/core/probabilities/tokenText';
 import { ZERO_USAGE } from '../../src/core/shared/tokenUsage';
 
@@ -57,24 +58,99 @@ describe('token shading: which text is which recorded token', () => {
     const edited = text.slice(0, 'Once the c'.length) + 'X' + text.slice('Once the c'.length);
     const { currentId } = reconcile(tree, nodeId, edited);
     const marks = pathTokenMarks(tree, currentId);
-    assert.deepEqual(marks.map((m) => m.token.text), [' the']);
+    assert.deepEqual(marks.map((m) => [edited.slice(m.start, m.end), m.token.text]), [[' the', ' the'], [' sat', ' sat']]);
     // The tail still holds the rest and its tokens.
     assert.deepEqual(nodeTokenSpans(tree, nodeId).map((s) => s.token.text), [' sat']);
   });
 
-  it('survives saving and loading the tree file', () => {
-    const { tree, nodeId } = treeWithGeneration();
-    tree.splitNode(nodeId, 4);
-    const parsed = parseTreeFile(serializeTree(tree, { currentId: nodeId, document: 'doc.txt' }), 'doc.loom.json');
+  /** The marks of the path after a hand edit, read back from the saved tree file (as after a reload). */
+  function marksAfterReload(tree: LoomTree, currentId: string): Array<[string, string]> {
+    const parsed = parseTreeFile(serializeTree(tree, { currentId, document: 'doc.txt' }), 'doc.loom.json');
     assert.ok(parsed.ok);
-    if (!parsed.ok) return;
-    assert.deepEqual(pathTokenMarks(parsed.value.tree, nodeId).map((m) => [m.start, m.token]), pathTokenMarks(tree, nodeId).map((m) => [m.start, m.token]));
+    if (!parsed.ok) return [];
+    const text = parsed.value.tree.textOf(currentId);
+    return pathTokenMarks(parsed.value.tree, currentId).map((m) => [text.slice(m.start, m.end), m.token.text]);
+  }
+
+  it('keeps the marks of the model tokens a hand edit left intact after a reload, and never marks the typed text', () => {
+    const { tree, nodeId } = treeWithGeneration();
+    // " big" typed between " the" and " cat": the loom records it and the text after it as the user's edit.
+    const edited = 'Once the big cat sat';
+    const { currentId } = reconcile(tree, nodeId, edited);
+    assert.deepEqual(tree.pathTo(currentId).map((n) => [n.text, n.author]), [['Once', 'user'], [' the', 'model'], [' big', 'user'], [' cat sat', 'model']]);
+    assert.deepEqual(marksAfterReload(tree, currentId), [[' the', ' the'], [' cat', ' cat'], [' sat', ' sat']]);
   });
 
-  it('shows nothing when a node text is not the recorded generation (a damaged or foreign file)', () => {
-    const { tree, nodeId } = treeWithGeneration([tok('abc', -1)]);
-    tree.appendText(nodeId, 'zz');
-    assert.deepEqual(nodeTokenSpans(tree, nodeId), []);
+  it('keeps the marks after a deletion inside the model text, and after an edit with more model text below it', () => {
+    const { tree, nodeId } = treeWithGeneration();
+    assert.deepEqual(marksAfterReload(tree, reconcile(tree, nodeId, 'Once the sat').currentId), [[' the', ' the'], [' sat', ' sat']]);
+
+    // The user wrote on after the first generation, then a second one followed; the edit goes into the first.
+    const second = { tree, nodeId: '' };
+    const typed = tree.addChild(nodeId, ' and', { author: 'user', kind: 'edit' });
+    const more = [tok(' ran', -0.7), tok(' off', -2)];
+    second.nodeId = tree.addChild(typed.id, ' ran off', { author: 'model', kind: 'generation', generation: { ...tree.get(nodeId)!.generation!, tokens: packTokens(more) } }).id;
+    const edited = 'Once the cXat sat and ran off';
+    const { currentId } = reconcile(tree, second.nodeId, edited);
+    assert.deepEqual(marksAfterReload(tree, currentId), [[' the', ' the'], [' sat', ' sat'], [' ran', ' ran'], [' off', ' off']]);
+  });
+
+  it('marks nothing the user typed, even text equal to a model token', () => {
+    const { tree, nodeId } = treeWithGeneration();
+    // " sat" typed again after the model's " sat", then a word typed into the model's text.
+    let { currentId } = reconcile(tree, nodeId, 'Once the cat sat sat');
+    ({ currentId } = reconcile(tree, currentId, 'Once the fat cat sat sat'));
+    const text = tree.textOf(currentId);
+    const marks = marksAfterReload(tree, currentId);
+    assert.deepEqual(marks, [[' the', ' the'], [' cat', ' cat'], [' sat', ' sat']]);
+    const typed = tree.pathTo(currentId).filter((n) => n.author === 'user').map((n) => n.text);
+    assert.deepEqual(typed, ['Once', ' fat', ' sat']);
+    assert.equal(text, 'Once the fat cat sat sat');
+  });
+
+  it('places the tokens over a node the editor wrote with CRLF line breaks, as the per-node statistics do', () => {
+    const tokens = [tok(' one', -0.1), tok('\n', -1), tok('two', -2.5), tok('\n\n', -0.3), tok(' three', -0.05)];
+    const { tree, nodeId } = treeWithGeneration(tokens);
+    // What the tree holds in a CRLF document: the editor rewrote every line break the model sent.
+    const crlf = tree.addChild(tree.rootId, ' one\r\ntwo\r\n\r\n three', { author: 'model', kind: 'generation', generation: tree.get(nodeId)!.generation! });
+    const marks = pathTokenMarks(tree, crlf.id);
+    assert.deepEqual(marks.map((m) => [tree.textOf(crlf.id).slice(m.start, m.end), m.token.text]), [[' one', ' one'], ['\r\n', '\n'], ['two', 'two'], ['\r\n\r\n', '\n\n'], [' three', ' three']]);
+    assert.deepEqual(nodeTokenSpans(tree, crlf.id), nodeSpans(crlf.generation, crlf.text));
+  });
+
+  it('marks the character split over byte tokens (a Chinese character, an emoji) with the token that completes it, as the statistics place it', () => {
+    // 我 is e6 88 91 in UTF-8, 😀 is f0 9f 98 80 (a surrogate pair in the editor): each came as two tokens.
+    const tokens = [tok(' I', -0.1), tok('bytes:\\xe6\\x88', -0.7), tok('bytes:\\x91', -0.01), tok(' smile', -0.2), tok('bytes:\\xf0\\x9f', -1.2), tok('bytes:\\x98\\x80', -0.02), tok('!', -3)];
+    let n = 0;
+    const tree = LoomTree.create('Once', { newId: () => `n${n++}`, now: () => 1000 });
+    const node = tree.addChild(tree.rootId, ' I我 smile😀!', {
+      author: 'model',
+      kind: 'generation',
+      generation: { model: 'sim', params: {}, stopReason: 'stop', usage: ZERO_USAGE, durationMs: 1, requests: 1, status: 'completed', tokens: packTokens(tokens) },
+    });
+    const marks = pathTokenMarks(tree, node.id);
+    const text = tree.textOf(node.id);
+    assert.deepEqual(
+      marks.map((m) => [text.slice(m.start, m.end), m.token.text]),
+      [[' I', ' I'], ['我', 'bytes:\\x91'], [' smile', ' smile'], ['😀', 'bytes:\\x98\\x80'], ['!', '!']],
+    );
+    // The statistics count the tokens holding a character's first bytes too (empty spans before it): the same placement.
+    assert.deepEqual(nodeTokenSpans(tree, node.id), nodeSpans(node.generation, node.text)?.filter((s) => s.end > s.start));
+  });
+
+  it('keeps the marks of a CRLF node with split characters on both sides of a split after the character', () => {
+    const tokens = [tok('A\n', -0.1), tok('bytes:\\xe6\\x88', -0.7), tok('bytes:\\x91', -0.01), tok('\nB', -0.2)];
+    let n = 0;
+    const tree = LoomTree.create('', { newId: () => `n${n++}`, now: () => 1000 });
+    const node = tree.addChild(tree.rootId, 'A\r\n我\r\nB', {
+      author: 'model',
+      kind: 'generation',
+      generation: { model: 'sim', params: {}, stopReason: 'stop', usage: ZERO_USAGE, durationMs: 1, requests: 1, status: 'completed', tokens: packTokens(tokens) },
+    });
+    // A branch point after 我: the head keeps its marks through the split tail.
+    const { headId } = tree.splitNode(node.id, 'A\r\n我'.length);
+    assert.deepEqual(pathTokenMarks(tree, headId).map((m) => m.token.text), ['A\n', 'bytes:\\x91']);
+    assert.deepEqual(pathTokenMarks(tree, node.id).map((m) => m.token.text), ['A\n', 'bytes:\\x91', '\nB']);
   });
 });
 
@@ -87,6 +163,11 @@ describe('token shading: levels, choices, hover', () => {
     assert.deepEqual(tokenChoices(TOKENS[1]).map((c) => [c.text, c.chosen]), [[' dog', false], [' cat', true]]);
     assert.deepEqual(tokenChoices(TOKENS[2]).map((c) => c.text), [' ran', ' sat']);
     assert.equal(tokenChoices(TOKENS[0])[0].probability, Math.exp(-0.1));
+  });
+
+  it('offers no alternative that is part of a character: alone it is no text to branch on', () => {
+    const completing = tok('bytes:\\x91', -0.01, [['bytes:\\x91', -0.01], ['bytes:\\x92', -5], ['!', -6]]);
+    assert.deepEqual(tokenChoices(completing).map((c) => [c.text, c.chosen]), [['bytes:\\x91', true], ['!', false]]);
   });
 
   it('cycles from the written token to the next choice and back', () => {

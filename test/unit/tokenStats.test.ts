@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { packTokens, type TokenLogprob } from '../../src/core/providers/tokenLogprobs';
 import { probabilityOf } from '../../src/core/probabilities/tokenShading';
-import { nodeTokenStats, tokenBoundaries, tokenSpans, tokenStats } from '../../src/core/probabilities/tokenStats';
+import { tokenSpans } from '../../src/core/probabilities/tokenPlacement';
+import { nodeTokenStats, tokenBoundaries, tokenStats } from '../../src/core/probabilities/tokenStats';
 import { isPartialCharacter, percent, probabilityBar, visibleToken } from '../../src/core/probabilities/tokenText';
 
 const token = (text: string, logprob: number): TokenLogprob => ({ text, logprob, top: [] });

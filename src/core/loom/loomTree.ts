@@ -159,6 +159,23 @@ export class LoomTree {
     throw new RangeError(`offset ${offset} is outside the path to ${pathEndId}`);
   }
 
+  /**
+   * A model node and its split tails (model children made at the same moment, of the same kind) down
+   * to the first that holds generation info: a split leaves it on the tail. Ends early where no tail
+   * goes on; empty for a node the user wrote.
+   */
+  splitChain(id: string): LoomNode[] {
+    const chain: LoomNode[] = [];
+    // Bounded by the tree's depth below the node: each step goes one child down.
+    for (let node: LoomNode | undefined = this.get(id); node && node.author === 'model'; ) {
+      chain.push(node);
+      if (node.generation) break;
+      const from: LoomNode = node;
+      node = this.children(from.id).find((c) => c.author === 'model' && c.createdAt === from.createdAt && c.kind === from.kind);
+    }
+    return chain;
+  }
+
   /** Nodes of the subtree at `fromId` (default: all), parents before children, children in order. */
   *preorder(fromId: string = this.rootId): IterableIterator<LoomNode> {
     for (const e of this.index.preorder(this.entry(fromId))) yield e.node;

@@ -1,4 +1,5 @@
 import type { LoomNode } from './loomNode';
+import { ZERO_USAGE } from '../shared/tokenUsage';
 import type { LoomTree } from './loomTree';
 
 export interface ReconcileResult {
@@ -30,22 +31,87 @@ export interface ReconcileResult {
  * the deleted text as a branch.
  */
 export function reconcile(tree: LoomTree, currentId: string, bufferText: string): ReconcileResult {
-  if (tree.has(currentId) && tree.textOf(currentId) === bufferText) return { currentId, changed: false };
+  const current = tree.has(currentId) ? tree.textOf(currentId) : undefined;
+  if (current === bufferText) return { currentId, changed: false };
   const onPath = new Map<string, number>();
-  if (tree.has(currentId)) tree.pathTo(currentId).forEach((node, depth) => onPath.set(node.id, depth));
+  if (current !== undefined) tree.pathTo(currentId).forEach((node, depth) => onPath.set(node.id, depth));
   const best = deepestMatch(tree, bufferText, onPath);
-  let at = best.node.id;
-  if (best.offset < best.node.text.length) at = tree.splitNode(at, best.offset).headId;
-  if (best.end < bufferText.length) {
-    const rest = bufferText.slice(best.end);
-    const node = tree.get(at)!;
-    if (at === currentId && node.author === 'user' && !node.bookmarked && !node.generation && tree.children(at).length === 0) {
-      tree.appendText(at, rest);
-    } else {
-      at = tree.addChild(at, rest, { author: 'user', kind: 'edit' }).id;
+  // An edit of the current path: the end it left as it was, from the model's first character in it.
+  const end = best.end < bufferText.length && current !== undefined && best.pathDepth >= 0 ? keptEnd(current, bufferText, best.end) : undefined;
+  const kept = end && keptModelText(tree, currentId, current!.length - end.length);
+  const typedFrom = kept ? end.from : best.end;
+  let at = kept ? prepareGenerationAt(tree, currentId, typedFrom) : best.offset < best.node.text.length ? tree.splitNode(best.node.id, best.offset).headId : best.node.id;
+  if (typedFrom === bufferText.length) return { currentId: at, changed: true };
+  const typed = bufferText.slice(typedFrom, bufferText.length - (kept?.length ?? 0));
+  const node = tree.get(at)!;
+  if (typed === '') {
+    // Only a deletion: what follows is all kept text.
+  } else if (at === currentId && node.author === 'user' && !node.bookmarked && !node.generation && tree.children(at).length === 0) {
+    tree.appendText(at, typed);
+  } else {
+    at = tree.addChild(at, typed, { author: 'user', kind: 'edit' }).id;
+  }
+  // Kept nodes are found after the split: it keeps every path's text, and the tail keeps its id.
+  if (kept) at = copyPathEnd(tree, at, keptModelText(tree, currentId, current!.length - kept.length)!);
+  return { currentId: at, changed: true };
+}
+
+/**
+ * How much of the end of the buffer is the end of the current path's text, untouched by an edit
+ * after the common start `from`: their common suffix, never splitting a surrogate pair. Whitespace
+ * both could claim goes to the end (" the cat" → " the big cat" keeps " cat" whole, a token as the
+ * model wrote it), and the edit then starts that much earlier.
+ */
+function keptEnd(current: string, buffer: string, from: number): { length: number; from: number } {
+  const most = Math.min(current.length, buffer.length);
+  let n = 0;
+  while (n < most && current.charCodeAt(current.length - 1 - n) === buffer.charCodeAt(buffer.length - 1 - n)) n++;
+  let length = Math.min(n, most - from);
+  let start = from;
+  while (length < n && /\s/.test(buffer[start - 1])) {
+    length++;
+    start--;
+  }
+  return isLowSurrogate(buffer.charCodeAt(buffer.length - length)) ? { length: length - 1, from: start } : { length, from: start };
+}
+
+/**
+ * The end of the path to `pathEndId` from offset `from` (the text an edit left untouched) from its
+ * first model-written character on: the nodes it lies in and the offset in the first. Undefined when
+ * the model wrote none of it (text the user wrote stays in the user's edit node, as it always was).
+ */
+function keptModelText(tree: LoomTree, pathEndId: string, from: number): { nodes: LoomNode[]; offset: number; length: number } | undefined {
+  const path = tree.pathTo(pathEndId);
+  let start = 0;
+  for (let i = 0; i < path.length; start += path[i++].text.length) {
+    const end = start + path[i].text.length;
+    if (end > Math.max(start, from) && path[i].author === 'model') {
+      const offset = Math.max(0, from - start);
+      // Empty nodes (a stream that never started) hold nothing to keep.
+      const nodes = path.slice(i).filter((node) => node.text !== '');
+      return { nodes, offset, length: nodes.reduce((n, node) => n + node.text.length, 0) - offset };
     }
   }
-  return { currentId: at, changed: true };
+  return undefined;
+}
+
+/**
+ * Hangs under `parentId` a copy of the kept text, one node per node it lies in, each with that node's
+ * author and kind: text the model wrote stays the model's after the user edited before it, and a model
+ * copy carries its generation's record (with no request of its own), so its tokens keep their
+ * probabilities. Returns the last copy.
+ */
+function copyPathEnd(tree: LoomTree, parentId: string, { nodes, offset }: { nodes: readonly LoomNode[]; offset: number }): string {
+  let at = parentId;
+  nodes.forEach((node, i) => {
+    const generation = tree.splitChain(node.id).at(-1)?.generation;
+    at = tree.addChild(at, i === 0 ? node.text.slice(offset) : node.text, {
+      author: node.author,
+      ...(node.kind ? { kind: node.kind } : {}),
+      ...(generation ? { generation: { ...generation, usage: ZERO_USAGE, durationMs: 0, requests: 0 } } : {}),
+    }).id;
+  });
+  return at;
 }
 
 /**
@@ -121,4 +187,8 @@ function commonPrefix(text: string, buffer: string, start: number): number {
 
 function isHighSurrogate(code: number): boolean {
   return code >= 0xd800 && code <= 0xdbff;
+}
+
+function isLowSurrogate(code: number): boolean {
+  return code >= 0xdc00 && code <= 0xdfff;
 }

@@ -1,10 +1,10 @@
-import type { GenerationInfo, LoomNode } from '../loom/loomNode';
+import type { GenerationInfo } from '../loom/loomNode';
 import type { LoomTree } from '../loom/loomTree';
 import { prepareGenerationAt } from '../loom/treeReconcile';
 import { ZERO_USAGE } from '../shared/tokenUsage';
-import { packTokens, unpackTokens, type PackedTokens, type TokenAlternative, type TokenLogprob } from '../providers/tokenLogprobs';
-import type { TokenSpan } from './tokenStats';
-import { visibleToken } from './tokenText';
+import { packTokens, type TokenAlternative, type TokenLogprob } from '../providers/tokenLogprobs';
+import { placedTokens, type TokenPlacement, type TokenSpan } from './tokenPlacement';
+import { isPartialCharacter, visibleToken } from './tokenText';
 
 /**
  * Which stretches of a document are recorded tokens of model-written nodes, how strongly each is
@@ -43,11 +43,13 @@ export function shadingLevel(probability: number): number {
 /**
  * The recorded tokens lying wholly inside a model node's text. A node split by a hand edit or a
  * branch keeps its generation record on the tail; the head (which has none) finds it down the chain
- * of split tails (model children made at the same moment), and every node's text is checked to be
- * the matching stretch of the generated text, so a token is only ever shown over its own text.
+ * of split tails (model children made at the same moment), and the tokens are placed on the chain's
+ * text by the one placement the per-node statistics use (line endings, partial characters), so a
+ * token is only ever shown over its own text.
  */
 export function nodeTokenSpans(tree: LoomTree, nodeId: string): TokenSpan[] {
-  return spansOf(generationRecord(tree, nodeId));
+  const record = generationRecord(tree, nodeId);
+  return record ? wholeSpans(record) : [];
 }
 
 /** The tokens of every model node on the path to `pathEndId`, in body offsets, in order. */
@@ -56,7 +58,7 @@ export function pathTokenMarks(tree: LoomTree, pathEndId: string): TokenMark[] {
   let offset = 0;
   for (const node of tree.pathTo(pathEndId)) {
     const record = generationRecord(tree, node.id);
-    if (record) for (const span of spansOf(record)) marks.push({ start: offset + span.start, end: offset + span.end, token: span.token, nodeId: node.id, generation: record.generation });
+    if (record) for (const span of wholeSpans(record)) marks.push({ start: offset + span.start, end: offset + span.end, token: span.token, nodeId: node.id, generation: record.generation });
     offset += node.text.length;
   }
   return marks;
@@ -64,55 +66,29 @@ export function pathTokenMarks(tree: LoomTree, pathEndId: string): TokenMark[] {
 
 interface GenerationRecord {
   generation: GenerationInfo;
-  tokens: readonly TokenLogprob[];
-  /** Where the node's text starts in the generated text (the tokens' texts joined). */
-  startInGenerated: number;
+  /** The tokens placed on the node's text followed by its split tails'. */
+  placement: TokenPlacement;
   length: number;
 }
 
-function spansOf(record: GenerationRecord | undefined): TokenSpan[] {
-  if (!record) return [];
-  const { tokens, startInGenerated, length } = record;
+/**
+ * The spans of tokens whose whole text is in the node: not one its text starts inside, none running
+ * past its end, and none of a token holding only the start of a character (it has no text of its
+ * own: the token completing the character is marked over it).
+ */
+function wholeSpans({ placement, length }: GenerationRecord): TokenSpan[] {
   const spans: TokenSpan[] = [];
-  let at = 0 - startInGenerated;
-  for (const token of tokens) {
-    const start = at;
-    at += token.text.length;
-    if (start >= 0 && at <= length && token.text.length > 0) spans.push({ start, end: at, token });
+  for (let i = placement.cut ? 1 : 0; i < placement.spans.length && placement.spans[i].end <= length; i++) {
+    if (placement.spans[i].end > placement.spans[i].start) spans.push(placement.spans[i]);
   }
   return spans;
 }
 
 function generationRecord(tree: LoomTree, nodeId: string): GenerationRecord | undefined {
-  const node = tree.get(nodeId);
-  if (!node || node.author !== 'model') return undefined;
-  let text = node.text;
-  let holder: LoomNode | undefined = node;
-  // Bounded by the tree's depth below the node: each step goes one child down.
-  while (holder && !holder.generation?.tokens) {
-    const from: LoomNode = holder;
-    holder = tree.children(from.id).find((c) => c.author === 'model' && c.createdAt === from.createdAt && c.kind === from.kind);
-    if (holder) text += holder.text;
-  }
-  const decoded = holder?.generation?.tokens && decode(holder.generation.tokens);
-  if (!holder?.generation || !decoded || !decoded.generated.endsWith(text)) return undefined;
-  return { generation: holder.generation, tokens: decoded.tokens, startInGenerated: decoded.generated.length - text.length, length: node.text.length };
-}
-
-/**
- * Decoded records, by their packing: a packing never changes (a node's record gets a new one), and
- * shading decodes on every change of the path, which for a long generation is most of its cost.
- */
-const decodedPackings = new WeakMap<PackedTokens, { tokens: TokenLogprob[]; generated: string } | null>();
-
-function decode(packed: PackedTokens): { tokens: TokenLogprob[]; generated: string } | undefined {
-  let decoded = decodedPackings.get(packed);
-  if (decoded === undefined) {
-    const tokens = unpackTokens(packed);
-    decoded = tokens ? { tokens, generated: tokens.map((t) => t.text).join('') } : null;
-    decodedPackings.set(packed, decoded);
-  }
-  return decoded ?? undefined;
+  const chain = tree.splitChain(nodeId);
+  const generation = chain.at(-1)?.generation;
+  const placement = generation && placedTokens(generation.tokens, chain.map((n) => n.text).join(''));
+  return generation && placement && { generation, placement, length: chain[0].text.length };
 }
 
 /** One choice at a token position: the token itself or one of its alternatives. */
@@ -122,14 +98,18 @@ export interface TokenChoice extends TokenAlternative {
   readonly chosen: boolean;
 }
 
-/** The written token and its alternatives, each text once, most likely first; an empty text is no choice to branch on. */
+/**
+ * The written token and its alternatives, each text once, most likely first. An empty text, or part
+ * of a character (a `bytes:` name), is no other choice to branch on: alone it is no text.
+ */
 export function tokenChoices(token: TokenLogprob): TokenChoice[] {
   const seen = new Set<string>(['']);
   const choices: TokenChoice[] = [];
   for (const alt of [{ text: token.text, logprob: token.logprob }, ...token.top]) {
-    if (seen.has(alt.text)) continue;
+    const chosen = alt.text === token.text;
+    if (seen.has(alt.text) || (!chosen && isPartialCharacter(alt.text))) continue;
     seen.add(alt.text);
-    choices.push({ text: alt.text, logprob: alt.logprob, probability: probabilityOf(alt.logprob), chosen: alt.text === token.text });
+    choices.push({ text: alt.text, logprob: alt.logprob, probability: probabilityOf(alt.logprob), chosen });
   }
   // Stable: equal log-probabilities keep the server's order, the written token first.
   return choices.sort((a, b) => b.logprob - a.logprob);
@@ -192,10 +172,10 @@ export function followChanges<T extends TokenSpan>(marks: readonly T[], changes:
 }
 
 /** Marks from the tree, and the followed marks the tree no longer vouches for where they overlap none of its. */
-export function mergeMarks<T extends TokenSpan>(fromTree: readonly T[], followed: readonly T[]): T[] {
-  if (followed.length === 0) return [...fromTree];
+export function mergeMarks<T extends TokenSpan>(fromTree: readonly T[], followed: readonly T[]): readonly T[] {
   const kept = followed.filter((m) => !overlapsAny(fromTree, m));
-  return [...fromTree, ...kept].sort((a, b) => a.start - b.start);
+  // Usually the tree vouches for every followed mark: then its marks are the answer as they are.
+  return kept.length === 0 ? fromTree : [...fromTree, ...kept].sort((a, b) => a.start - b.start);
 }
 
 function overlapsAny(sorted: readonly TokenSpan[], span: TokenSpan): boolean {

@@ -22,6 +22,8 @@ export interface InHostPlan {
   /** Recorded tokens in the shaded document, and how many times it is shaded. */
   shadingTokens: number;
   shadingRuns: number;
+  /** Measure the shading alone (the other figures are left out of the answer). */
+  shadingOnly?: boolean;
   /** Sample Distribution… through the command, against the SDK alone. */
   sampling: SamplingSetup;
   /** Measure only the sampling figure (`npm run bench -- --sampling`): a minute, where all take several. */

@@ -19,7 +19,7 @@ import { benchTokenShading } from './tokenShadingBench';
 export async function run(): Promise<void> {
   try {
     const plan = JSON.parse(process.env[PLAN_VARIABLE] ?? '') as InHostPlan;
-    const figures = plan.samplingOnly ? await measureSampling(plan) : await measureAll(plan);
+    const figures = plan.samplingOnly ? await measureSampling(plan) : plan.shadingOnly ? await measureShading(plan) : await measureAll(plan);
     fs.writeFileSync(process.env[OUTPUT_VARIABLE] ?? '', JSON.stringify(figures));
     console.log(formatSuiteResult({ passed: 1, failed: 0 }));
   } catch (e) {
@@ -55,4 +55,11 @@ async function withExtension<T>(plan: InHostPlan, measure: (extension: vscode.Ex
   } finally {
     await setSetting('baseUrl', undefined);
   }
+}
+
+/** The token shading figure alone (`npm run bench -- --shading`). */
+async function measureShading(plan: InHostPlan): Promise<Pick<InHostFigures, 'tokenShading'>> {
+  const api = await vscode.extensions.getExtension<PrefillLoomApi>('prefill-loom.prefill-loom')?.activate();
+  if (!api) throw new Error('the extension is not loaded');
+  return { tokenShading: await benchTokenShading(api, plan.shadingTokens, plan.shadingRuns) };
 }

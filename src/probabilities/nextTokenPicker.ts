@@ -12,7 +12,10 @@ import { readLoomSettings } from '../conversation/loomSettings';
 import { reportGenerationError } from '../generation/errorNotifier';
 import type { GenerationController } from '../generation/generationController';
 
-/** True while the next-token pick is open: Shift+Enter then inserts and continues. */
+/**
+ * True while the next-token pick is open, for a key a user binds to Insert Next Token and Continue.
+ * Not Shift+Enter: VS Code's quick input takes every Enter, modifiers or not, as a plain accept.
+ */
 export const NEXT_TOKEN_PICK_CONTEXT = 'prefillLoom.nextTokenPick';
 
 type Alternative = NextTokenDistribution['alternatives'][number];
@@ -36,15 +39,15 @@ interface AlternativeItem extends vscode.QuickPickItem {
   alternative: Alternative;
 }
 
-const CONTINUE_BUTTON: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('debug-continue'), tooltip: 'Insert and Continue Generating (Shift+Enter)' };
+const CONTINUE_BUTTON: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('debug-continue'), tooltip: 'Insert and Continue Generating' };
 
 /**
  * Show Next-Token Probabilities: one request for a single token at the cursor, its alternatives in a
  * quick pick with probability bars; the one picked goes in as model-written text (a loom node), and
- * with Shift+Enter (or the item's button) the generation continues after it.
+ * with the item's button (or a key bound to Insert Next Token and Continue) the generation continues after it.
  */
 export class NextTokenPicker {
-  /** The open pick's accept, for the Shift+Enter command. */
+  /** The open pick's accept, for Insert Next Token and Continue. */
   private acceptOpen: ((continueAfter: boolean) => void) | undefined;
 
   constructor(private readonly generations: GenerationController) {}
@@ -81,7 +84,7 @@ export class NextTokenPicker {
     return { ...result, ...(await this.insert(editor, outcome, choice.item.alternative, choice.continueAfter)) };
   }
 
-  /** Shift+Enter in the open pick. */
+  /** Insert Next Token and Continue, while the pick is open. */
   acceptAndContinue(): void {
     this.acceptOpen?.(true);
   }
@@ -104,7 +107,7 @@ export class NextTokenPicker {
   private pick(items: AlternativeItem[]): Promise<{ item: AlternativeItem; continueAfter: boolean } | undefined> {
     const quickPick = vscode.window.createQuickPick<AlternativeItem>();
     quickPick.title = 'Prefill Loom: next-token probabilities';
-    quickPick.placeholder = 'Enter inserts the token as model text; Shift+Enter (or the button) also continues generating after it';
+    quickPick.placeholder = 'Enter inserts the token as model text; the row\'s button also continues generating after it';
     quickPick.items = items;
     return new Promise((resolve) => {
       const done = (choice: { item: AlternativeItem; continueAfter: boolean } | undefined) => {

@@ -14,7 +14,6 @@ import { openAtEnd, readEditorText, runCommand, webviewFrame } from '../harness/
 import { openLoomWorkbench, type LoomWorkbench } from './loomWorkbench';
 
 const PREFIX = 'The old lighthouse keeper';
-const NEXT_PREFIX = 'The harbour was';
 const SCREENSHOT = path.join(repoRoot, 'out', 'screenshots', 'token-probabilities.png');
 /** Background decorations of ranges, as Monaco draws them under the text. */
 const SHADES = '.editor-group-container.active .monaco-editor .view-overlays .cdr';
@@ -38,7 +37,7 @@ describe('Token probabilities, as a person uses them', function () {
 
   before(async () => {
     loom = await openLoomWorkbench({
-      files: { 'story.txt': PREFIX, 'next.txt': NEXT_PREFIX },
+      files: { 'story.txt': PREFIX },
       settings: (url) => ({
         'prefillLoom.endpoints': [{ name: 'local-probs', kind: 'completions', baseUrl: `${url}/v1`, model: 'simulator', logprobs: true, topLogprobs: 5 }],
         'prefillLoom.defaultEndpoint': 'local-probs',
@@ -100,26 +99,5 @@ describe('Token probabilities, as a person uses them', function () {
     // The root, the text before the token, the written tail, the alternative and its continuation.
     await eventually(async () => (await rows.count()) >= 5, 'the new branch in the loom view', 30_000);
     assert.ok(await webviewFrame(page).locator('.row.current').isVisible());
-  });
-
-  it('inserts the next token picked with Shift+Enter and continues after it', async () => {
-    const { page } = loom.workbench;
-    await openAtEnd(page, 'next.txt');
-    const before = completions().length;
-    await runCommand(page, 'Prefill Loom: Show Next-Token Probabilities');
-    const rows = page.locator('.quick-input-widget .monaco-list-row');
-    await rows.first().waitFor({ state: 'visible', timeout: 30_000 });
-    assert.equal(completions().length, before + 1, 'one request for the next token');
-    // The first row is the most likely token, drawn with its spaces and line breaks visible.
-    const label = await rows.first().locator('.label-name').innerText();
-    const token = label.replace(/·/g, ' ').replace(/⏎/g, '\n').replace(/→/g, '\t');
-    await page.keyboard.press('Shift+Enter');
-    await eventually(() => completions().length === before + 2, 'the continuation request after the token', 30_000);
-    const prompt = (completions()[before + 1].body as { prompt: string }).prompt;
-    assert.equal(prompt, NEXT_PREFIX + token, 'the continuation goes on after the picked token');
-    const settled = await settledText(page, prompt.length);
-    // The editor wraps lines: compare without line breaks.
-    assert.ok(settled.replace(/\n/g, '').startsWith(prompt.replace(/\n/g, '')), `the token, then the continuation: ${JSON.stringify(settled)}`);
-    assert.ok(settled.replace(/\n/g, '').length > prompt.replace(/\n/g, '').length, 'a continuation after the token');
   });
 });

@@ -139,8 +139,12 @@ export function writeUserSettings(userDataDir: string, extra: Record<string, unk
 }
 
 /** A developer's own key or endpoint must never reach the tests: they set what they need explicitly. */
-function withoutAnthropicVariables(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith('ANTHROPIC_')));
+/**
+ * The caller's environment without its Anthropic keys and without PORT: code-server takes PORT over
+ * its config's bind-addr, and a PORT set for the demo names the demo's own address, not the server's.
+ */
+function inheritedEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !name.startsWith('ANTHROPIC_') && name !== 'PORT'));
 }
 
 function installVsix(runDir: string, vsix: string): void {
@@ -153,7 +157,7 @@ function profileArgs(runDir: string): string[] {
 
 function serverEnv(runDir: string, extraEnv: Record<string, string>): NodeJS.ProcessEnv {
   return {
-    ...withoutAnthropicVariables(process.env),
+    ...inheritedEnv(process.env),
     XDG_CONFIG_HOME: path.join(runDir, 'config'),
     XDG_DATA_HOME: path.join(runDir, 'data'),
     XDG_CACHE_HOME: path.join(runDir, 'cache'),

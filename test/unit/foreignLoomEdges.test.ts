@@ -267,6 +267,35 @@ describe('importing other looms: refusals and edge shapes', () => {
     });
   });
 
+  describe('a time that is not read as one', () => {
+    // Not readable as a time: text that is no date, a date inside a list, a number JSON overflowed to infinity.
+    const UNREADABLE: unknown[] = ['yesterday', ['2025-01-02T03:04:05Z'], JSON.parse('1e400')];
+
+    it('is kept as the node\'s field, never dropped, and the node gets no time', () => {
+      for (const value of UNREADABLE) {
+        const exo = exoloomFile() as Json;
+        exo.tree.nodes[11].createdAt = value;
+        const bonsai = bonsaiFile() as Json;
+        bonsai.nodes[0].createdAt = value;
+        const mini = miniloomFile() as Json;
+        mini.loomTree.nodeStore['3'].timestamp = value;
+        for (const [file, id, key] of [[exo, '11', 'createdAt'], [bonsai, 'x', 'createdAt'], [mini, '3', 'timestamp']] as const) {
+          const node = imported(importForeignTree(file), id);
+          assert.deepEqual(node.origin!.fields![key], value, `${id}: ${JSON.stringify(value)}`);
+          assert.equal(node.createdAt, 0);
+        }
+      }
+    });
+
+    it('in a Loom file, is kept in the node\'s meta: text around a Loom time, or a Loom time in a list', () => {
+      for (const value of ['x2024-06-01-10.00.00', '2024-06-01-10.00.00.5', 'yesterday', ['2024-06-01-10.00.00']]) {
+        const node = imported(importForeignTree({ root: { id: 'r', text: 'R', meta: { source: 'prompt', creation_timestamp: value }, children: [] } }), 'r');
+        assert.deepEqual(node.origin!.fields, { meta: { creation_timestamp: value } }, JSON.stringify(value));
+        assert.equal(node.createdAt, 0);
+      }
+    });
+  });
+
   describe('the original Loom (tk-loom)', () => {
     const tk = (children: Json[], extra: Json = {}): Json => ({ root: { id: 'r', text: 'R', children }, ...extra });
     const one = (node: Json, extra: Json = {}) => imported(importForeignTree(tk([{ id: 'a', text: 'A', ...node }], extra)), 'a');

@@ -8,6 +8,8 @@ import { expect, idText, isJsonObject, otherFields, parentsFirst, timeOf, type J
 
 const FORMAT = 'Bonsai';
 const NODE_KEYS = ['id', 'text', 'childrenIds', 'bookmarked', 'hidden', 'createdAt'];
+// A time that is not read as one stays a field: nothing in the file is dropped.
+const UNTIMED_KEYS = NODE_KEYS.filter((k) => k !== 'createdAt');
 const USER_TYPES = new Set(['human', 'user', 'prompt']);
 const MODEL_TYPES = new Set(['ai', 'llm', 'model', 'gen', 'generation', 'generated', 'completion']);
 
@@ -29,7 +31,8 @@ export function readBonsai(raw: JsonObject): ImportedTree {
   const out = order.map((id): ImportedNode => {
     const n = nodes.get(id)!;
     const extraParents = Array.isArray(n.parentIds) && n.parentIds.length > 1;
-    const fields = otherFields(n, [...NODE_KEYS, ...(extraParents ? [] : ['parentIds'])]);
+    const createdAt = timeOf(n.createdAt);
+    const fields = otherFields(n, [...(createdAt === undefined ? UNTIMED_KEYS : NODE_KEYS), ...(extraParents ? [] : ['parentIds'])]);
     const author = authorOf(n);
     return {
       id,
@@ -37,7 +40,7 @@ export function readBonsai(raw: JsonObject): ImportedTree {
       text: n.text as string,
       author: author === 'model' ? 'model' : 'user',
       authorship: author === 'unknown' ? 'unknown' : undefined,
-      createdAt: timeOf(n.createdAt),
+      createdAt,
       bookmarked: n.bookmarked === true,
       hidden: n.hidden === true,
       fields,

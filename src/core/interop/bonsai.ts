@@ -50,7 +50,7 @@ export function readBonsai(raw: JsonObject): ImportedTree {
   if (Object.keys(rest).length > 0) out[0].fields = { ...out[0].fields, tree: rest };
   const path = Array.isArray(raw.pathNodes) ? raw.pathNodes.map(idText).filter((id) => id !== undefined) : [];
   const focus = idText(raw.focusedId) ?? path[path.length - 1];
-  return { format: 'bonsai', rootId: order[0], currentId: focus !== undefined && nodes.has(focus) ? focus : undefined, nodes: out };
+  return { format: 'bonsai', rootId: order[0], currentId: focus, nodes: out };
 }
 
 /** Reorders each node's children as its `childrenIds` lists them (file order otherwise). */

@@ -47,7 +47,7 @@ export function readMiniloom(raw: JsonObject): ImportedTree {
     });
   }
   const focus = isJsonObject(raw.focus) ? idText(raw.focus.id) : idText(raw.focus);
-  return { format: 'miniloom', rootId: order[0], currentId: focus !== undefined && nodes.has(focus) ? focus : undefined, nodes: out };
+  return { format: 'miniloom', rootId: order[0], currentId: focus, nodes: out };
 }
 
 /** The nearest node up the chain from `parent` (as placed here) whose full text is a prefix of `text`. */

@@ -161,6 +161,7 @@ describe('importing other looms: refusals and edge shapes', () => {
       refuses(exo((f) => (f.tree.nodes = [])), damaged('tree.nodes is not an object of nodes'));
       refuses(exo((f) => delete f.tree.rootNodeId), damaged('tree.rootNodeId names no node'));
       refuses(exo((f) => (f.tree.rootNodeId = 99)), damaged('tree.rootNodeId names no node'));
+      refuses(exo((f) => { delete f.tree.rootNodeId; f.tree.nodes.undefined = { content: '', authorType: 'USER' }; }), damaged('tree.rootNodeId names no node'));
       refuses(exo((f) => (f.tree.rootNodeId = 10.5)), damaged('tree.rootNodeId names no node'));
       refuses(exo((f) => f.tree.nodes[11].childrenIds.push(12)), damaged('node 12 is reached twice (a cycle or a shared child)'));
       refuses(exo((f) => f.tree.nodes[13].childrenIds.push(99)), damaged('node 99 is missing or has no content'));

@@ -58,6 +58,10 @@ describe('importing other looms: refusals and edge shapes', () => {
       refuses(AMBIGUOUS, 'The file does not have the shape of a Bonsai file (it looks like exoloom or MiniLoom).', 'unknownShape', { format: 'bonsai' });
     });
 
+    it('refuses a Prefill Loom tree file as of no other loom\'s shape', () => {
+      refuses({ format: 'prefill-loom-tree' }, 'This is a Prefill Loom tree already: open it with "Loom Tree: Import…" (or use it as a tree file).', 'unknownShape');
+    });
+
     it('imports with --format naming the format the file has', () => {
       assert.equal(importForeignTree(exoloomFile(), { format: 'exoloom' }).tree.size, 4);
     });
@@ -95,11 +99,12 @@ describe('importing other looms: refusals and edge shapes', () => {
     });
 
     it('sets no tags for an empty list, keeps a chapter alone, and gives later nodes ids that follow the imported ones', () => {
-      const result = build([node('r', null), node('a', 'r', { tags: [] }), node('c', 'r', { chapter: 'Two' })]);
+      const result = build([node('r', null), node('a', 'r', { tags: [] }), node('c', 'r', { chapter: 'Two' }), node('b', 'r', { tags: [], bookmarked: true })]);
       assert.equal('tags' in imported(result, 'a'), false);
+      assert.equal('tags' in imported(result, 'b'), false);
       assert.equal(imported(result, 'c').chapter, 'Two');
-      assert.deepEqual([...result.tree.preorder()].map((n) => n.id), ['i0', 'i1', 'i2']);
-      assert.equal(result.tree.addChild(result.tree.rootId, 'more', { author: 'user' }).id, 'i3');
+      assert.deepEqual([...result.tree.preorder()].map((n) => n.id), ['i0', 'i1', 'i2', 'i3']);
+      assert.equal(result.tree.addChild(result.tree.rootId, 'more', { author: 'user' }).id, 'i4');
     });
 
     it('counts each kept field per node, and says one node, one field or none', () => {
@@ -322,7 +327,13 @@ describe('importing other looms: refusals and edge shapes', () => {
 
     it('takes a chapter only from a chapter id that names a chapter with a title', () => {
       assert.equal(one({ chapter_id: 'c' }, { chapters: { c: { title: 'C' } } }).chapter, 'C');
-      assert.equal(one({ chapter_id: 'c' }, { chapters: { c: { title: 5 } } }).chapter, undefined);
+      const untitled = one({ chapter_id: 'c' }, { chapters: { c: { title: 5 } } });
+      assert.equal(untitled.chapter, undefined);
+      assert.deepEqual(untitled.origin!.fields, { chapter_id: 'c' }, 'a chapter id it cannot read is kept, not dropped');
+      assert.deepEqual(one({ chapter_id: 'gone' }).origin!.fields, { chapter_id: 'gone' });
+      const numbered = one({ chapter_id: 5 }, { chapters: { 5: { title: 'Five' } } });
+      assert.deepEqual([numbered.chapter, numbered.origin!.fields], [undefined, { chapter_id: 5 }], 'Loom\'s chapter ids are text');
+      assert.equal(one({ chapter_id: 'c' }, { chapters: { c: { title: 'C' } } }).origin!.fields, undefined);
     });
 
     it('reads only readable tokens and alternatives, and the model older files name under meta.generation', () => {

@@ -107,6 +107,8 @@ function readNode(node: JsonObject, id: string, parentId: string | null, chapter
     fields,
   };
   if (node.bookmark !== undefined && node.bookmark !== true && node.bookmark !== false) fields.bookmark = node.bookmark;
+  // A chapter id that names no titled chapter is kept as it was, not dropped.
+  if (node.chapter_id !== undefined && imported.chapter === undefined) fields.chapter_id = node.chapter_id;
   return imported;
 }
 

@@ -68,8 +68,8 @@ function siblingsInChildOrder(order: string[], nodes: Map<string, JsonObject>, p
   const out: string[] = [];
   const visit = (id: string) => {
     out.push(id);
-    const kids = children.get(id) ?? [];
-    kids.map((k, i) => [k, i] as const).sort((a, b) => key(id, a[0]) - key(id, b[0]) || a[1] - b[1]).forEach(([k]) => visit(k));
+    // The sort is stable, so children childrenIds does not list keep their file order.
+    for (const kid of (children.get(id) ?? []).sort((a, b) => key(id, a) - key(id, b))) visit(kid);
   };
   visit(order[0]);
   return out;

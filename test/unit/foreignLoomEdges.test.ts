@@ -325,6 +325,12 @@ describe('importing other looms: refusals and edge shapes', () => {
       assert.equal(one({ bookmark: false }).origin!.fields, undefined);
     });
 
+    it('keeps a source it does not know in the meta, and calls the authorship unknown', () => {
+      const node = one({ meta: { source: 'human', creation_timestamp: '2024-06-01-10.00.00' } });
+      assert.deepEqual([node.author, node.origin!.authorship, node.origin!.fields], ['user', 'unknown', { meta: { source: 'human' } }]);
+      assert.equal(one({ meta: { source: 'prompt' } }).origin!.fields, undefined);
+    });
+
     it('takes a chapter only from a chapter id that names a chapter with a title', () => {
       assert.equal(one({ chapter_id: 'c' }, { chapters: { c: { title: 'C' } } }).chapter, 'C');
       const untitled = one({ chapter_id: 'c' }, { chapters: { c: { title: 5 } } });

@@ -84,7 +84,10 @@ function readNode(node: JsonObject, id: string, parentId: string | null, chapter
   const tags = Array.isArray(node.tags) ? (node.tags as unknown[]) : undefined;
   const fields = otherFields(node, NODE_KEYS);
   const createdAt = parseTimestamp(meta?.creation_timestamp);
+  const authorship = source === 'mixed' ? 'mixed' : source === 'AI' || source === 'prompt' ? undefined : 'unknown';
   const restMeta = meta && otherFields(meta, createdAt === undefined ? UNTIMED_META_KEYS : META_KEYS);
+  // A source Loom does not write is kept as it was (the authorship is unknown), not dropped.
+  if (restMeta && authorship === 'unknown' && source !== undefined) restMeta.source = source;
   if (restMeta && hasKeys(restMeta)) fields.meta = restMeta;
   if (tags && !tags.every((t) => typeof t === 'string')) fields.tags = tags;
   const chapterEntry = typeof node.chapter_id === 'string' ? chapters[node.chapter_id] : undefined;
@@ -96,7 +99,7 @@ function readNode(node: JsonObject, id: string, parentId: string | null, chapter
     parentId,
     text: node.text as string,
     author: source === 'AI' ? 'model' : 'user',
-    authorship: source === 'mixed' ? 'mixed' : source === 'AI' || source === 'prompt' ? undefined : 'unknown',
+    authorship,
     createdAt,
     bookmarked: node.bookmark === true || (tags !== undefined && tags.includes(BOOKMARK_TAG)),
     hidden: tags !== undefined && tags.includes(HIDDEN_TAG),

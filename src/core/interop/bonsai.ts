@@ -8,6 +8,8 @@ import { expect, idText, isJsonObject, otherFields, parentsFirst, timeOf, type J
 
 const FORMAT = 'Bonsai';
 const NODE_KEYS = ['id', 'text', 'childrenIds', 'bookmarked', 'hidden', 'createdAt'];
+// A time that is not read as one stays a field: nothing in the file is dropped.
+const UNTIMED_KEYS = NODE_KEYS.filter((k) => k !== 'createdAt');
 const USER_TYPES = new Set(['human', 'user', 'prompt']);
 const MODEL_TYPES = new Set(['ai', 'llm', 'model', 'gen', 'generation', 'generated', 'completion']);
 
@@ -29,7 +31,8 @@ export function readBonsai(raw: JsonObject): ImportedTree {
   const out = order.map((id): ImportedNode => {
     const n = nodes.get(id)!;
     const extraParents = Array.isArray(n.parentIds) && n.parentIds.length > 1;
-    const fields = otherFields(n, [...NODE_KEYS, ...(extraParents ? [] : ['parentIds'])]);
+    const createdAt = timeOf(n.createdAt);
+    const fields = otherFields(n, [...(createdAt === undefined ? UNTIMED_KEYS : NODE_KEYS), ...(extraParents ? [] : ['parentIds'])]);
     const author = authorOf(n);
     return {
       id,
@@ -37,7 +40,7 @@ export function readBonsai(raw: JsonObject): ImportedTree {
       text: n.text as string,
       author: author === 'model' ? 'model' : 'user',
       authorship: author === 'unknown' ? 'unknown' : undefined,
-      createdAt: timeOf(n.createdAt),
+      createdAt,
       bookmarked: n.bookmarked === true,
       hidden: n.hidden === true,
       fields,
@@ -47,7 +50,7 @@ export function readBonsai(raw: JsonObject): ImportedTree {
   if (Object.keys(rest).length > 0) out[0].fields = { ...out[0].fields, tree: rest };
   const path = Array.isArray(raw.pathNodes) ? raw.pathNodes.map(idText).filter((id) => id !== undefined) : [];
   const focus = idText(raw.focusedId) ?? path[path.length - 1];
-  return { format: 'bonsai', rootId: order[0], currentId: focus !== undefined && nodes.has(focus) ? focus : undefined, nodes: out };
+  return { format: 'bonsai', rootId: order[0], currentId: focus, nodes: out };
 }
 
 /** Reorders each node's children as its `childrenIds` lists them (file order otherwise). */
@@ -65,8 +68,8 @@ function siblingsInChildOrder(order: string[], nodes: Map<string, JsonObject>, p
   const out: string[] = [];
   const visit = (id: string) => {
     out.push(id);
-    const kids = children.get(id) ?? [];
-    kids.map((k, i) => [k, i] as const).sort((a, b) => key(id, a[0]) - key(id, b[0]) || a[1] - b[1]).forEach(([k]) => visit(k));
+    // The sort is stable, so children childrenIds does not list keep their file order.
+    for (const kid of (children.get(id) ?? []).sort((a, b) => key(id, a) - key(id, b))) visit(kid);
   };
   visit(order[0]);
   return out;

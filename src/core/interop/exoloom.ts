@@ -9,6 +9,8 @@ import { expect, idText, isJsonObject, otherFields, timeOf, type JsonObject } fr
 
 const FORMAT = 'exoloom';
 const NODE_KEYS = ['content', 'authorType', 'parentId', 'childrenIds', 'createdAt'];
+// A time that is not read as one stays a field: nothing in the file is dropped.
+const UNTIMED_KEYS = NODE_KEYS.filter((k) => k !== 'createdAt');
 
 export function looksLikeExoloom(raw: JsonObject): boolean {
   return raw.loomType === 'Exoloom' && isJsonObject(raw.tree);
@@ -34,15 +36,16 @@ export function readExoloom(raw: JsonObject): ImportedTree {
     const node = nodes[id];
     expect(isJsonObject(node) && typeof node.content === 'string', FORMAT, `node ${id} is missing or has no content`);
     expect(node.authorType === 'USER' || node.authorType === 'LLM', FORMAT, `node ${id} has authorType ${JSON.stringify(node.authorType)}, USER or LLM was expected`);
+    const createdAt = timeOf(node.createdAt);
     out.push({
       id,
       parentId,
       text: node.content,
       author: node.authorType === 'LLM' ? 'model' : 'user',
-      createdAt: timeOf(node.createdAt),
+      createdAt,
       bookmarked: bookmarks.has(id),
       hidden: pruned.has(id),
-      fields: otherFields(node, NODE_KEYS),
+      fields: otherFields(node, createdAt === undefined ? UNTIMED_KEYS : NODE_KEYS),
     });
     const children = Array.isArray(node.childrenIds) ? node.childrenIds.map(idText) : [];
     expect(children.every((c) => c !== undefined), FORMAT, `node ${id} has a child id that is not an id`);

@@ -49,6 +49,5 @@ export function readLoomsidian(raw: JsonObject, note: string | undefined): Impor
   });
   const noteFields = otherFields(state, NOTE_KEYS);
   imported[0].fields = { ...imported[0].fields, ...(name !== '' ? { note: name } : {}), ...(Object.keys(noteFields).length > 0 ? { noteState: noteFields } : {}) };
-  const current = state.current as string;
-  return { format: 'loomsidian', rootId: order[0], currentId: nodes.has(current) ? current : undefined, nodes: imported };
+  return { format: 'loomsidian', rootId: order[0], currentId: state.current as string, nodes: imported };
 }

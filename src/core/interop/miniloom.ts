@@ -11,6 +11,8 @@ import { expect, idText, isJsonObject, otherFields, parentsFirst, timeOf, type J
 
 const FORMAT = 'MiniLoom';
 const NODE_KEYS = ['id', 'timestamp', 'patch', 'parent', 'children'];
+// A time that is not read as one stays a field: nothing in the file is dropped.
+const UNTIMED_KEYS = NODE_KEYS.filter((k) => k !== 'timestamp');
 
 export function looksLikeMiniloom(raw: JsonObject): boolean {
   return isJsonObject(raw.loomTree) && isJsonObject(raw.loomTree.nodeStore);
@@ -32,19 +34,20 @@ export function readMiniloom(raw: JsonObject): ImportedTree {
     fullText.set(id, text);
     const anchor = anchorFor(text, parent, fullText, hangsUnder);
     hangsUnder.set(id, anchor);
+    const createdAt = timeOf(node.timestamp);
     out.push({
       id,
       parentId: anchor,
       text: text.slice(anchor === null ? 0 : fullText.get(anchor)!.length),
       author: node.type === 'gen' || node.type === 'rewrite' ? 'model' : 'user',
       authorship: node.type === 'rewrite' ? 'mixed' : undefined,
-      createdAt: timeOf(node.timestamp),
+      createdAt,
       originParentId: anchor !== parent && parent !== null ? parent : undefined,
-      fields: otherFields(node, NODE_KEYS),
+      fields: otherFields(node, createdAt === undefined ? UNTIMED_KEYS : NODE_KEYS),
     });
   }
   const focus = isJsonObject(raw.focus) ? idText(raw.focus.id) : idText(raw.focus);
-  return { format: 'miniloom', rootId: order[0], currentId: focus !== undefined && nodes.has(focus) ? focus : undefined, nodes: out };
+  return { format: 'miniloom', rootId: order[0], currentId: focus, nodes: out };
 }
 
 /** The nearest node up the chain from `parent` (as placed here) whose full text is a prefix of `text`. */

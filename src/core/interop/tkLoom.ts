@@ -15,6 +15,8 @@ import { expect, idText, isJsonObject, otherFields, type JsonObject } from './js
 const FORMAT = 'Loom';
 const NODE_KEYS = ['id', 'text', 'children', 'parent_id', 'meta', 'tags', 'bookmark', 'chapter_id'];
 const META_KEYS = ['source', 'creation_timestamp'];
+// A time that is not read as one stays in the meta: nothing in the file is dropped.
+const UNTIMED_META_KEYS = ['source'];
 const TREE_KEYS = ['root', 'chapters', 'selected_node_id'];
 const BOOKMARK_TAG = 'bookmark';
 const HIDDEN_TAG = 'archived';
@@ -81,7 +83,11 @@ function readNode(node: JsonObject, id: string, parentId: string | null, chapter
   const source = meta?.source;
   const tags = Array.isArray(node.tags) ? (node.tags as unknown[]) : undefined;
   const fields = otherFields(node, NODE_KEYS);
-  const restMeta = meta && otherFields(meta, META_KEYS);
+  const createdAt = parseTimestamp(meta?.creation_timestamp);
+  const authorship = source === 'mixed' ? 'mixed' : source === 'AI' || source === 'prompt' ? undefined : 'unknown';
+  const restMeta = meta && otherFields(meta, createdAt === undefined ? UNTIMED_META_KEYS : META_KEYS);
+  // A source Loom does not write is kept as it was (the authorship is unknown), not dropped.
+  if (restMeta && authorship === 'unknown' && source !== undefined) restMeta.source = source;
   if (restMeta && hasKeys(restMeta)) fields.meta = restMeta;
   if (tags && !tags.every((t) => typeof t === 'string')) fields.tags = tags;
   const chapterEntry = typeof node.chapter_id === 'string' ? chapters[node.chapter_id] : undefined;
@@ -93,8 +99,8 @@ function readNode(node: JsonObject, id: string, parentId: string | null, chapter
     parentId,
     text: node.text as string,
     author: source === 'AI' ? 'model' : 'user',
-    authorship: source === 'mixed' ? 'mixed' : source === 'AI' || source === 'prompt' ? undefined : 'unknown',
-    createdAt: parseTimestamp(meta?.creation_timestamp),
+    authorship,
+    createdAt,
     bookmarked: node.bookmark === true || (tags !== undefined && tags.includes(BOOKMARK_TAG)),
     hidden: tags !== undefined && tags.includes(HIDDEN_TAG),
     tags: tags && labelTags(tags),
@@ -104,6 +110,8 @@ function readNode(node: JsonObject, id: string, parentId: string | null, chapter
     fields,
   };
   if (node.bookmark !== undefined && node.bookmark !== true && node.bookmark !== false) fields.bookmark = node.bookmark;
+  // A chapter id that names no titled chapter is kept as it was, not dropped.
+  if (node.chapter_id !== undefined && imported.chapter === undefined) fields.chapter_id = node.chapter_id;
   return imported;
 }
 

@@ -51,24 +51,22 @@ function nextTokenAlternatives(request: RecordedRequest, seed: number): string[]
   return Object.entries(choice.logprobs.top_logprobs[0]).sort(([, a], [, b]) => b - a).map(([token]) => token);
 }
 
+const SETTINGS = (url: string): Record<string, unknown> => ({
+  'prefillLoom.endpoints': [{ name: 'local-probs', kind: 'completions', baseUrl: `${url}/v1`, model: 'simulator', logprobs: true, topLogprobs: 5 }],
+  'prefillLoom.defaultEndpoint': 'local-probs',
+  'prefillLoom.maxTokens': 40,
+  'prefillLoom.maxTotalTokens': 40,
+  'editor.hover.delay': 100,
+  'editor.wordWrap': 'on',
+});
+
 describe('Token probabilities, as a person uses them', function () {
   // A workbench start, two generations on the simulator and the loom view.
   this.timeout(240_000);
   let loom: LoomWorkbench;
 
   before(async () => {
-    loom = await openLoomWorkbench({
-      files: { 'story.txt': PREFIX, 'next.txt': NEXT_PREFIX, 'enter.txt': ENTER_PREFIX },
-      openAi: { seed: SEED },
-      settings: (url) => ({
-        'prefillLoom.endpoints': [{ name: 'local-probs', kind: 'completions', baseUrl: `${url}/v1`, model: 'simulator', logprobs: true, topLogprobs: 5 }],
-        'prefillLoom.defaultEndpoint': 'local-probs',
-        'prefillLoom.maxTokens': 40,
-        'prefillLoom.maxTotalTokens': 40,
-        'editor.hover.delay': 100,
-        'editor.wordWrap': 'on',
-      }),
-    });
+    loom = await openLoomWorkbench({ files: { 'story.txt': PREFIX }, settings: SETTINGS });
   });
 
   after(() => loom?.close());
@@ -122,6 +120,21 @@ describe('Token probabilities, as a person uses them', function () {
     await eventually(async () => (await rows.count()) >= 5, 'the new branch in the loom view', 30_000);
     assert.ok(await webviewFrame(page).locator('.row.current').isVisible());
   });
+
+});
+
+describe('Show Next-Token Probabilities, by keyboard alone', function () {
+  // A workbench start and three requests on a seeded simulator, whose replies the tests compute.
+  this.timeout(240_000);
+  let loom: LoomWorkbench;
+
+  before(async () => {
+    loom = await openLoomWorkbench({ files: { 'next.txt': NEXT_PREFIX, 'enter.txt': ENTER_PREFIX }, openAi: { seed: SEED }, settings: SETTINGS });
+  });
+
+  after(() => loom?.close());
+
+  const completions = () => loom.server.requests.filter((r) => r.path === '/v1/completions');
 
   /** Opens the next-token list at the end of `file` by keyboard, moves to its second row and returns that row's token. */
   async function secondAlternative(file: string): Promise<string> {

@@ -13,10 +13,16 @@ import { reportGenerationError } from '../generation/errorNotifier';
 import type { GenerationController } from '../generation/generationController';
 
 /**
- * True while the next-token pick is open, for a key a user binds to Insert Next Token and Continue.
- * Not Shift+Enter: VS Code's quick input takes every Enter, modifiers or not, as a plain accept.
+ * True while the next-token pick is open: Alt+→ then inserts and continues. Not Shift+Enter: VS Code's
+ * quick input takes every Enter, modifiers or not, as a plain accept, before any keybinding sees it.
  */
-export const NEXT_TOKEN_PICK_CONTEXT = 'prefillLoom.nextTokenPick';
+export const NEXT_TOKEN_PICK_CONTEXT = 'prefillLoom.nextTokenPickOpen';
+
+/**
+ * The key of Insert Next Token and Continue as the list names it. The same physical key on every
+ * platform (Option is the Mac's Alt), so the hint holds even when the extension host runs on another OS.
+ */
+const CONTINUE_KEY = 'Alt+→ (Option+→ on a Mac)';
 
 type Alternative = NextTokenDistribution['alternatives'][number];
 
@@ -39,12 +45,12 @@ interface AlternativeItem extends vscode.QuickPickItem {
   alternative: Alternative;
 }
 
-const CONTINUE_BUTTON: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('debug-continue'), tooltip: 'Insert and Continue Generating' };
+const CONTINUE_BUTTON: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('debug-continue'), tooltip: `Insert and Continue Generating: ${CONTINUE_KEY}` };
 
 /**
  * Show Next-Token Probabilities: one request for a single token at the cursor, its alternatives in a
  * quick pick with probability bars; the one picked goes in as model-written text (a loom node), and
- * with the item's button (or a key bound to Insert Next Token and Continue) the generation continues after it.
+ * with Alt+→ (Insert Next Token and Continue) or the item's button the generation continues after it.
  */
 export class NextTokenPicker {
   /** The open pick's accept, for Insert Next Token and Continue. */
@@ -107,10 +113,14 @@ export class NextTokenPicker {
   private pick(items: AlternativeItem[]): Promise<{ item: AlternativeItem; continueAfter: boolean } | undefined> {
     const quickPick = vscode.window.createQuickPick<AlternativeItem>();
     quickPick.title = 'Prefill Loom: next-token probabilities';
-    quickPick.placeholder = 'Enter inserts the token as model text; the row\'s button also continues generating after it';
+    quickPick.placeholder = `Enter inserts the token · ${CONTINUE_KEY} inserts it and continues generating`;
     quickPick.items = items;
     return new Promise((resolve) => {
+      let open = true;
       const done = (choice: { item: AlternativeItem; continueAfter: boolean } | undefined) => {
+        // Disposing hides the pick, which comes back here: close once.
+        if (!open) return;
+        open = false;
         this.acceptOpen = undefined;
         void vscode.commands.executeCommand('setContext', NEXT_TOKEN_PICK_CONTEXT, false);
         resolve(choice);

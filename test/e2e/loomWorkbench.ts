@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { openWorkbench, type Workbench } from '../harness/workbench';
 import { startFakeAnthropic, type FakeAnthropic } from '../server/fakeAnthropic';
+import type { OpenAiOptions } from '../server/openai/openAiRoutes';
 import type { Responder } from '../server/responder';
 
 export const E2E_KEY = 'sk-ant-e2e-key';
@@ -21,8 +22,10 @@ export async function openLoomWorkbench(options: {
   settings: Record<string, unknown> | ((serverUrl: string) => Record<string, unknown>);
   env?: Record<string, string>;
   responder?: Responder;
+  /** The OpenAI-style routes' settings, e.g. a `seed` so a test can compute the simulator's replies. */
+  openAi?: OpenAiOptions;
 }): Promise<LoomWorkbench> {
-  const server = await startFakeAnthropic({ apiKey: E2E_KEY, responder: options.responder });
+  const server = await startFakeAnthropic({ apiKey: E2E_KEY, responder: options.responder, openAi: options.openAi });
   const settings = typeof options.settings === 'function' ? options.settings(server.url) : options.settings;
   const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-e2e-'));
   for (const [name, content] of Object.entries(options.files)) fs.writeFileSync(path.join(workspace, name), content);

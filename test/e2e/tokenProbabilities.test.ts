@@ -1,8 +1,9 @@
 /**
  * Token probabilities as a person uses them: shading turned on from the palette, a hover over a
  * model token, a click on one of its alternatives, and the new branch in the editor and the loom
- * view. The shaded editor with its hover is left in out/screenshots/; with
- * PREFILL_LOOM_UPDATE_README=1 it replaces media/readme/token-probabilities.png.
+ * view; Show Next-Token Probabilities by keyboard alone, an alternative inserted with or without
+ * the continuation. The shaded editor with its hover and the next-token list are left in
+ * out/screenshots/; with PREFILL_LOOM_UPDATE_README=1 the first replaces media/readme/token-probabilities.png.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -10,11 +11,20 @@ import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { repoRoot } from '../harness/codeServer';
 import { eventually } from '../harness/eventually';
-import { openAtEnd, readEditorText, runCommand, webviewFrame } from '../harness/workbench';
+import { openAtEnd, readEditorText, runCommand, runCommandByKeyboard, webviewFrame } from '../harness/workbench';
+import type { RecordedRequest } from '../server/fakeAnthropic';
+import { expectedCompletion, expectedTexts, requestSeeds } from '../server/openai/expected';
+import type { CompletionsLogprobs } from '../server/openai/logprobs';
 import { openLoomWorkbench, type LoomWorkbench } from './loomWorkbench';
 
 const PREFIX = 'The old lighthouse keeper';
+const NEXT_PREFIX = 'The harbour was';
+const ENTER_PREFIX = 'At dawn the fishermen';
+const SEED = 11;
 const SCREENSHOT = path.join(repoRoot, 'out', 'screenshots', 'token-probabilities.png');
+const PICKER_SCREENSHOT = path.join(repoRoot, 'out', 'screenshots', 'next-token-picker.png');
+const SHOW_NEXT_TOKEN = 'Prefill Loom: Show Next-Token Probabilities';
+const PICK_ROWS = '.quick-input-widget .monaco-list-row';
 /** Background decorations of ranges, as Monaco draws them under the text. */
 const SHADES = '.editor-group-container.active .monaco-editor .view-overlays .cdr';
 
@@ -30,23 +40,33 @@ async function settledText(page: Page, longerThan: number): Promise<string> {
   return settled;
 }
 
+/** The token a row of the next-token list stands for: its label drawn with visible whitespace. */
+function rowToken(label: string): string {
+  return label.replace(/·/g, ' ').replace(/⏎/g, '\n').replace(/→/g, '\t');
+}
+
+/** The alternatives the simulator gave for the next token in its answer to `request`, most likely first. */
+function nextTokenAlternatives(request: RecordedRequest, seed: number): string[] {
+  const [choice] = expectedCompletion(request.body as object, { seed }).choices as Array<{ logprobs: CompletionsLogprobs }>;
+  return Object.entries(choice.logprobs.top_logprobs[0]).sort(([, a], [, b]) => b - a).map(([token]) => token);
+}
+
+const SETTINGS = (url: string): Record<string, unknown> => ({
+  'prefillLoom.endpoints': [{ name: 'local-probs', kind: 'completions', baseUrl: `${url}/v1`, model: 'simulator', logprobs: true, topLogprobs: 5 }],
+  'prefillLoom.defaultEndpoint': 'local-probs',
+  'prefillLoom.maxTokens': 40,
+  'prefillLoom.maxTotalTokens': 40,
+  'editor.hover.delay': 100,
+  'editor.wordWrap': 'on',
+});
+
 describe('Token probabilities, as a person uses them', function () {
   // A workbench start, two generations on the simulator and the loom view.
   this.timeout(240_000);
   let loom: LoomWorkbench;
 
   before(async () => {
-    loom = await openLoomWorkbench({
-      files: { 'story.txt': PREFIX },
-      settings: (url) => ({
-        'prefillLoom.endpoints': [{ name: 'local-probs', kind: 'completions', baseUrl: `${url}/v1`, model: 'simulator', logprobs: true, topLogprobs: 5 }],
-        'prefillLoom.defaultEndpoint': 'local-probs',
-        'prefillLoom.maxTokens': 40,
-        'prefillLoom.maxTotalTokens': 40,
-        'editor.hover.delay': 100,
-        'editor.wordWrap': 'on',
-      }),
-    });
+    loom = await openLoomWorkbench({ files: { 'story.txt': PREFIX }, settings: SETTINGS });
   });
 
   after(() => loom?.close());
@@ -99,5 +119,72 @@ describe('Token probabilities, as a person uses them', function () {
     // The root, the text before the token, the written tail, the alternative and its continuation.
     await eventually(async () => (await rows.count()) >= 5, 'the new branch in the loom view', 30_000);
     assert.ok(await webviewFrame(page).locator('.row.current').isVisible());
+  });
+
+});
+
+describe('Show Next-Token Probabilities, by keyboard alone', function () {
+  // A workbench start and three requests on a seeded simulator, whose replies the tests compute.
+  this.timeout(240_000);
+  let loom: LoomWorkbench;
+
+  before(async () => {
+    loom = await openLoomWorkbench({ files: { 'next.txt': NEXT_PREFIX, 'enter.txt': ENTER_PREFIX }, openAi: { seed: SEED }, settings: SETTINGS });
+  });
+
+  after(() => loom?.close());
+
+  const completions = () => loom.server.requests.filter((r) => r.path === '/v1/completions');
+
+  /** Opens the next-token list at the end of `file` by keyboard, moves to its second row and returns that row's token. */
+  async function secondAlternative(file: string): Promise<string> {
+    const { page } = loom.workbench;
+    await openAtEnd(page, file);
+    await runCommandByKeyboard(page, SHOW_NEXT_TOKEN);
+    await page.locator(PICK_ROWS).nth(1).waitFor({ state: 'visible', timeout: 30_000 });
+    await page.keyboard.press('ArrowDown');
+    const focused = page.locator(`${PICK_ROWS}.focused`);
+    await eventually(async () => (await focused.getAttribute('aria-posinset')) === '2', 'the second row to be highlighted', 5000);
+    return rowToken(await focused.locator('.label-name').innerText());
+  }
+
+  it('inserts the next-token alternative highlighted with the arrow keys and continues after it on Alt+Right, by keyboard alone', async () => {
+    const { page } = loom.workbench;
+    loom.server.reset();
+    const token = await secondAlternative('next.txt');
+    assert.equal(completions().length, 1, 'one request for the next token');
+    assert.equal(token, nextTokenAlternatives(completions()[0], requestSeeds(SEED, 1)[0])[1], 'the second row is the simulator’s second most likely token');
+    // What a person reads before pressing: the title and the filter box's placeholder.
+    const hint = `${await page.locator('.quick-input-widget .quick-input-title').innerText()} ${await page.locator('.quick-input-widget .quick-input-box input').getAttribute('placeholder')}`;
+    fs.mkdirSync(path.dirname(PICKER_SCREENSHOT), { recursive: true });
+    await page.screenshot({ path: PICKER_SCREENSHOT });
+    console.log(`    next-token picker screenshot: ${PICKER_SCREENSHOT}`);
+
+    await page.keyboard.press('Alt+ArrowRight');
+    await eventually(() => completions().length === 2, 'the continuation request after the token', 30_000);
+    const continuation = completions()[1];
+    assert.equal((continuation.body as { prompt: string }).prompt, NEXT_PREFIX + token, 'the continuation goes on after the picked token');
+    const [written] = expectedTexts(expectedCompletion(continuation.body as object, { seed: requestSeeds(SEED, 2)[1] }));
+    assert.ok(written.length > 0, 'the simulator writes a continuation');
+    // The editor wraps lines: compare without line breaks.
+    const expected = (NEXT_PREFIX + token + written).replace(/\n/g, '');
+    await eventually(async () => (await readEditorText(page)).replace(/\n/g, '') === expected, `the editor to show the token and the continuation: ${JSON.stringify(expected)}`, 30_000);
+    assert.match(hint, /Alt\+→.*continue/, `the list says which key continues: ${JSON.stringify(hint)}`);
+  });
+
+  it('inserts the next-token alternative highlighted on plain Enter and continues nothing', async () => {
+    const { page } = loom.workbench;
+    loom.server.reset();
+    const token = await secondAlternative('enter.txt');
+    await page.keyboard.press('Enter');
+    await eventually(async () => (await readEditorText(page)).replace(/\n/g, '') === (ENTER_PREFIX + token).replace(/\n/g, ''), 'the editor to show the token', 30_000);
+    // Asked again at the cursor: had Enter continued, its request would come before this one, and this one would ask after the continuation.
+    await runCommandByKeyboard(page, SHOW_NEXT_TOKEN);
+    await page.locator(PICK_ROWS).first().waitFor({ state: 'visible', timeout: 30_000 });
+    await page.keyboard.press('Escape');
+    assert.deepEqual(completions().map((r) => [(r.body as { prompt: string }).prompt, (r.body as { max_tokens: number }).max_tokens]), [
+      [ENTER_PREFIX, 1],
+      [ENTER_PREFIX + token, 1],
+    ]);
   });
 });

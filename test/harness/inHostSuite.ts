@@ -60,7 +60,8 @@ async function driveSuite(server: CodeServer, options: InHostOptions): Promise<S
   try {
     const reported = echoConsoleUntilReport(page, options.onConsoleLine);
     const { exited } = await exposeExitCall(page);
-    await page.goto(server.workbenchUrl(options.testsPath ?? integrationTestsPath));
+    // Not until "load": on a busy machine the workbench's scripts take longer than goto's 30 s, and the suite's own timeout covers the run.
+    await page.goto(server.workbenchUrl(options.testsPath ?? integrationTestsPath), { waitUntil: 'commit' });
     const code = await withTimeout(exited, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     return settle(code, await valueWithin(reported, MARKER_GRACE_MS));
   } finally {

@@ -40,7 +40,8 @@ export async function openWorkbench(options: CodeServerOptions = {}): Promise<Wo
     const session = await launchBrowser(server.runDir);
     context = session.context;
     forwardConsole(session.page, (line) => console.log(`    [page] ${line}`));
-    await session.page.goto(server.workbenchUrl());
+    // On a busy machine the workbench's scripts take longer to load than goto's default 30 s.
+    await session.page.goto(server.workbenchUrl(), { timeout: WORKBENCH_TIMEOUT_MS });
     await waitForWorkbench(session.page);
     return { page: session.page, workspace: server.workspace, close };
   } catch (e) {
@@ -77,6 +78,21 @@ export async function runCommand(page: Page, title: string, timeoutMs = STEP_TIM
       throw new Error(`command "${title}" not found in the command palette`);
     }
   }
+}
+
+/**
+ * Runs a command by its palette title with the keyboard only: F1, the title typed, Enter on the
+ * row the palette highlights (it must be the command's own).
+ */
+export async function runCommandByKeyboard(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  await page.locator(QUICK_INPUT_BOX).waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+  await page.keyboard.type(title);
+  await page
+    .locator(`${QUICK_INPUT} .monaco-list-row.focused .label-name`, { hasText: exactly(title) })
+    .waitFor({ state: 'visible', timeout: STEP_TIMEOUT_MS });
+  await page.keyboard.press('Enter');
+  await paletteClosed(page, `>${title}`);
 }
 
 /**

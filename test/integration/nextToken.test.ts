@@ -4,7 +4,7 @@ import type { GenerationOutcome } from '../../src/core/generation/generation';
 import { shadingLevel } from '../../src/core/probabilities/tokenShading';
 import { nodeTokens } from '../../src/core/providers/tokenLogprobs';
 import { decodeNode, encodeTree, type WireTree } from '../../src/webviews/webviewProtocol';
-import type { NextTokenResult } from '../../src/probabilities/nextTokenPicker';
+import { NEXT_TOKEN_PICK_CONTEXT, type NextTokenResult } from '../../src/probabilities/nextTokenPicker';
 import { startFakeAnthropic, type FakeAnthropic } from '../server/fakeAnthropic';
 import { tokenString } from '../server/openai/logprobs';
 import { samplingDistribution } from '../server/simulator/sampling';
@@ -25,6 +25,20 @@ function simulated(): Array<{ text: string; logprob: number }> {
   return samplingDistribution(counts, { temperature: 0.8 })
     .slice(0, 5)
     .map(([id, p]) => ({ text: tokenString(Array.from(decodeToken(id))), logprob: Math.log(p) }));
+}
+
+/**
+ * Records the values the extension gives context `key` through `setContext`, the only way to VS Code's
+ * context (an extension cannot read it back); the test shares the extension's `vscode` API object.
+ */
+function spyOnContext(key: string): { values: unknown[]; dispose(): void } {
+  const original = vscode.commands.executeCommand;
+  const values: unknown[] = [];
+  vscode.commands.executeCommand = ((command: string, ...rest: unknown[]) => {
+    if (command === 'setContext' && rest[0] === key) values.push(rest[1]);
+    return original(command, ...rest);
+  }) as typeof original;
+  return { values, dispose: () => (vscode.commands.executeCommand = original) };
 }
 
 const showNextToken = (options?: object) => vscode.commands.executeCommand<NextTokenResult | undefined>('prefillLoom.showNextTokenProbabilities', options);
@@ -91,16 +105,16 @@ describe('Show Next-Token Probabilities and the loom view’s token rows (comple
     assert.deepEqual(token.top.map((t) => t.text), expected.map((e) => e.text));
   });
 
-  it('inserts the highlighted token and continues generating after it on Shift+Enter in the real quick pick', async () => {
+  it('inserts the highlighted token and continues generating after it on Insert Next Token and Continue in the real quick pick', async () => {
     const editor = await openDocument(HEADER + PREFIX);
     const running = showNextToken();
     let result: NextTokenResult | undefined;
     void running.then((r) => (result = r));
-    // Shift+Enter does nothing until the pick is open; press it until the command is done.
+    // The command (Alt+→) does nothing until the pick is open; run it until the pick is done.
     await eventually(async () => {
       await vscode.commands.executeCommand('prefillLoom.acceptNextTokenAndContinue');
       return result !== undefined;
-    }, 'the pick to open and take Shift+Enter');
+    }, 'the pick to open and take Insert Next Token and Continue');
     assert.ok(result);
     const first = simulated()[0].text;
     assert.equal(result.inserted, first);
@@ -113,6 +127,36 @@ describe('Show Next-Token Probabilities and the loom view’s token rows (comple
     const path = session.tree.pathTo(session.currentId);
     assert.deepEqual(path.slice(-2).map((n) => [n.author, n.text]), [['model', first], ['model', result.continued!.text]]);
   });
+
+  for (const [how, closing, inserted] of [
+    ['Enter picks a token', 'workbench.action.acceptSelectedQuickOpenItem', true],
+    ['Escape hides it', 'workbench.action.closeQuickOpen', false],
+  ] as const) {
+    it(`sets ${NEXT_TOKEN_PICK_CONTEXT} (the context of its Alt+→) while the real quick pick is open, and clears it once ${how}`, async () => {
+      const keybinding = (vscode.extensions.getExtension('prefill-loom.prefill-loom')!.packageJSON.contributes.keybindings as Array<{ command: string; when: string }>)
+        .find((b) => b.command === 'prefillLoom.acceptNextTokenAndContinue');
+      assert.ok(keybinding?.when.split(' && ').includes(NEXT_TOKEN_PICK_CONTEXT), 'the key acts only in this context');
+      const editor = await openDocument(HEADER + PREFIX);
+      const sent = spyOnContext(NEXT_TOKEN_PICK_CONTEXT);
+      try {
+        let result: NextTokenResult | undefined;
+        void showNextToken().then((r) => (result = r));
+        await eventually(() => sent.values.length > 0, 'the pick to open');
+        assert.deepEqual(sent.values, [true], 'set as the pick opens');
+        // The close does nothing until the pick is shown; repeat it until the command is done.
+        await eventually(async () => {
+          await vscode.commands.executeCommand(closing);
+          return result !== undefined;
+        }, `the pick to close as ${how}`);
+        assert.deepEqual(sent.values, [true, false], 'cleared once, as the pick closes');
+        assert.equal(result!.inserted, inserted ? simulated()[0].text : undefined);
+        assert.equal(result!.continued, undefined);
+        assert.equal(editor.document.getText(), HEADER + PREFIX + (result!.inserted ?? ''));
+      } finally {
+        sent.dispose();
+      }
+    });
+  }
 
   it('gives the loom view’s rows the lowest-probability token, the mean log-probability and the preview’s shade bands', async () => {
     await setSetting('endpoints', [{ name: 'local-base', kind: 'completions', baseUrl: `${server.url}/v1`, model: 'simulator', logprobs: true, topLogprobs: 3 }]);

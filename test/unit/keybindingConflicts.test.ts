@@ -10,7 +10,8 @@ import * as path from 'node:path';
  *   overlaps ours unless each of its `||` alternatives contains a condition ours excludes: a context
  *   ours negates (`x` against our `!x`, `!x` against our `x`, `!editorFocus` against our
  *   `editorTextFocus`), or a focus that cannot hold while an editor's text has it
- *   (FOCUS_ELSEWHERE). Anything the rule cannot read (parentheses, comparisons) counts as overlap.
+ *   (FOCUS_ELSEWHERE), or, for ours in the quick input, one that cannot hold while the quick input
+ *   has focus (FOCUS_OUTSIDE_QUICK_INPUT). Anything the rule cannot read (parentheses, comparisons) counts as overlap.
  * - A default binding without `when` overlaps everything.
  * - Our keys that move in the loom require `prefillLoom.hasLoom`: they never act in a document
  *   without a loom, whatever key the user gives them.
@@ -37,6 +38,18 @@ const FOCUS_ELSEWHERE = new Set([
   'inQuickInput', 'terminalFocus', 'listFocus', 'searchViewletFocus', 'notebookOutputFocused',
   'replaceActive', 'terminalChatResponseContainsCodeBlock', 'terminalChatResponseContainsMultipleCodeBlocks',
 ]);
+/**
+ * Contexts VS Code sets only while focus is in an editor's text, the terminal or the breadcrumbs: the
+ * editor keys live in the editor's own scoped context, which a key pressed in the quick input never sees.
+ */
+const FOCUS_OUTSIDE_QUICK_INPUT = new Set(['editorTextFocus', 'editorFocus', 'textInputFocus', 'terminalFocus', 'breadcrumbsActive']);
+/**
+ * Default bindings a key of ours takes on purpose, where ours holds. Alt+→ in the next-token list:
+ * ours holds only where quickInput.acceptInBackground holds (a quick pick, the filter's cursor at its
+ * end), which does nothing in an extension's quick pick (the API cannot let it accept in the
+ * background) and already outweighs Go Forward (Alt+→ on Windows) there.
+ */
+const TAKEN_FROM: Record<string, string[]> = { 'prefillLoom.acceptNextTokenAndContinue': ['quickInput.acceptInBackground', 'workbench.action.navigateForward'] };
 /**
  * Escape while a generation streams into this editor stops it: the one deliberate overlap. Its `when`
  * still yields to the suggest, inline-suggestion and find widgets, which a writer closes with Escape
@@ -82,7 +95,7 @@ function conditionsOf(when: string): Set<string> {
 function excludes(ours: Set<string>, alternative: string): boolean {
   if (/[()]/.test(alternative)) return false;
   return alternative.split('&&').map((c) => c.trim()).some((c) =>
-    FOCUS_ELSEWHERE.has(c) && ours.has('editorTextFocus') || (c.startsWith('!') ? ours.has(c.slice(1)) : ours.has(`!${c}`)));
+    FOCUS_ELSEWHERE.has(c) && ours.has('editorTextFocus') || FOCUS_OUTSIDE_QUICK_INPUT.has(c) && ours.has('inQuickInput') || (c.startsWith('!') ? ours.has(c.slice(1)) : ours.has(`!${c}`)));
 }
 
 function overlaps(ours: Binding, theirs: Binding): boolean {
@@ -94,7 +107,7 @@ function overlaps(ours: Binding, theirs: Binding): boolean {
 function conflicts(platform: Platform, bindings: Binding[] = contributed): string[] {
   const theirs = defaults(platform);
   return bindings.filter((ours) => DELIBERATE[ours.command] !== keyOn(ours, platform)).flatMap((ours) => theirs
-    .filter((d) => sameKey(keyOn(ours, platform), normalize(d.key)) && overlaps(ours, d))
+    .filter((d) => sameKey(keyOn(ours, platform), normalize(d.key)) && overlaps(ours, d) && !TAKEN_FROM[ours.command]?.includes(d.command))
     .map((d) => `${platform}: ${ours.command} on ${keyOn(ours, platform)} overlaps ${d.command} (${d.when ?? 'always'})`));
 }
 
@@ -127,6 +140,13 @@ describe('contributed keybindings', () => {
     }
   });
 
+  it('insert the next token and continue only in its list, with the filter box\'s cursor at its end', () => {
+    const binding = contributed.find((b) => b.command === 'prefillLoom.acceptNextTokenAndContinue');
+    assert.ok(binding, 'Insert Next Token and Continue has a key');
+    const conditions = conditionsOf(binding.when ?? '');
+    for (const condition of ['prefillLoom.nextTokenPickOpen', 'inQuickInput', 'cursorAtEndOfQuickInputBox']) assert.ok(conditions.has(condition), `requires ${condition}`);
+  });
+
   it('finds the conflicts the old keys had (the rule is not vacuous)', () => {
     const old: Binding[] = [
       { command: 'goToParent', key: 'ctrl+alt+up', mac: 'cmd+alt+up', when: 'editorTextFocus && !prefillLoom.generating && !inlineSuggestionVisible' },
@@ -135,6 +155,10 @@ describe('contributed keybindings', () => {
     const taken = ['editor.action.insertCursorAbove (editorTextFocus)', 'editor.action.accessibleViewNext (accessibleViewIsShown && accessibleViewSupportsNavigation)'];
     assert.deepEqual(conflicts('windows', old).map((c) => c.split(' overlaps ')[1]), taken);
     assert.deepEqual(conflicts('macos', old).map((c) => c.split(' overlaps ')[1]), taken);
+    // Without the quick input in its context, Alt+→ would take the editor's and the terminal's keys.
+    const outside: Binding[] = [{ command: 'prefillLoom.acceptNextTokenAndContinue', key: 'alt+right', mac: 'alt+right', when: 'prefillLoom.nextTokenPickOpen' }];
+    assert.deepEqual(conflicts('macos', outside).map((c) => c.split(' overlaps ')[1].split(' ')[0]), ['cursorWordEndRight', 'breadcrumbs.focusNext', 'breadcrumbs.focusNextWithPicker']);
+    assert.deepEqual(conflicts('linux', outside).map((c) => c.split(' overlaps ')[1].split(' ')[0]), ['workbench.action.terminal.focusNextPane']);
     assert.deepEqual(old.flatMap(typedOnMac), [
       'nextSibling: Option+] types ‘ on the US layout',
       'nextSibling: Option+] types ‘ on the British layout',

@@ -13,6 +13,7 @@ import { replaceWindowFunction } from './shownMessages';
 
 const ENV_OPENAI_KEY = 'sk-openai-from-env';
 const SECRET_A = 'sk-secret-for-local-base';
+const SECRET_B = 'sk-secret-for-local-base-changed';
 
 type Body = { prompt?: string; messages?: Array<{ role: string; content: string; prefix?: boolean; partial?: boolean }>; continue_final_message?: boolean; logprobs?: unknown; top_logprobs?: number };
 
@@ -153,6 +154,27 @@ describe('Endpoints: completions and chat beside Anthropic', function () {
       pickAgain.dispose();
       clear.dispose();
     }
+  });
+
+  it('sends a key changed or removed with Set API Key in the very next request', async () => {
+    const setKey = async (key: string) => {
+      const pick = replaceWindowFunction('showQuickPick', ((items: Array<{ label: string }>) => Promise.resolve(items.find((i) => i.label === 'local-base'))) as never);
+      const input = replaceWindowFunction('showInputBox', () => Promise.resolve(key));
+      try {
+        await vscode.commands.executeCommand('prefillLoom.setApiKey');
+      } finally {
+        pick.dispose();
+        input.dispose();
+      }
+    };
+    const keyOf = (h: Record<string, unknown>) => (h.authorization as string | undefined)?.replace(/^Bearer /, '');
+    for (const key of [SECRET_A, SECRET_B, '']) {
+      await setKey(key);
+      await openDocument('The sea was');
+      assert.equal((await continueAtCursor())?.status, 'completed');
+      await closeAllEditors();
+    }
+    assert.deepEqual(generationRequests().map((r) => keyOf(r.headers)), [SECRET_A, SECRET_B, undefined], 'a local server is sent none once the key is removed');
   });
 
   it('switches endpoint through the header and through the status bar', async () => {

@@ -75,6 +75,7 @@ export function activate(context: vscode.ExtensionContext): PrefillLoomApi {
   const command = (id: string, run: (...args: unknown[]) => unknown) => vscode.commands.registerCommand(`prefillLoom.${id}`, run);
   context.subscriptions.push(
     log,
+    keys,
     new LoomContextKey(sessions),
     ...registerDivergenceNavigation(decorations),
     lastRequest,

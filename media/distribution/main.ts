@@ -13,6 +13,8 @@ let current: DistributionPanelView | undefined;
 /** Per run: the samples ticked for saving, and those saved already. Kept across re-renders (a mode switch). */
 const selected = new Map<number, Set<number>>();
 const saved = new Map<number, Set<number>>();
+/** Groups the person opened, by run, mode and text: kept open as samples arrive and the page is redrawn. */
+const opened = new Set<string>();
 /** Per run: its "Save selected" button, relabelled as boxes are ticked without redrawing the page (focus stays). */
 const saveButtons = new Map<number, HTMLButtonElement>();
 // One live region for the whole life of the page, so what saving did is read out.
@@ -51,7 +53,9 @@ function render(): void {
   saveButtons.clear();
   const columns = element('div', '', 'runs');
   current.runs.forEach((run, i) => columns.append(runSection(run, i)));
-  const parts: HTMLElement[] = [element('h1', current.title), status, switcher];
+  const parts: HTMLElement[] = [element('h1', current.title)];
+  if (current.progress) parts.push(element('p', `Sampling: ${current.progress} so far. Saving and exports come when the run ends.`, 'progress'));
+  parts.push(status, switcher);
   if (current.aligned) parts.push(alignedTable(current.aligned[mode], current.runs));
   parts.push(columns);
   document.body.replaceChildren(...parts);
@@ -73,7 +77,8 @@ function runSection(run: DistributionRunView, index: number): HTMLElement {
     const completed = run.samples.filter((s) => s.status === 'completed').length;
     section.append(element('p', `Cancelled: a partial run. The shares are over the ${completed} samples that completed; the others are listed below the groups.`, 'partial'));
   }
-  section.append(facts, exports);
+  section.append(facts);
+  if (!current?.progress) section.append(exports);
   if (run.savable) section.append(saveBar(run, index));
   section.append(element('h3', 'Continuations'), groupList(run[mode], run, index));
   section.append(element('h3', run.firstUnit === 'token' ? 'First token' : 'First word'), shareTable(run.firstUnits.map((g) => [g.text, g.share, g.count]), run.nextToken));
@@ -118,7 +123,10 @@ function groupList(groups: readonly DistributionGroupView[], run: DistributionRu
     const summary = document.createElement('summary');
     summary.append(bar(group.share), element('span', `${group.count} (${percent(group.share)})`, 'count'), quoted(group.text));
     details.append(summary);
+    const key = `${runIndex}\n${mode}\n${group.text}`;
     details.addEventListener('toggle', () => {
+      if (details.open) opened.add(key);
+      else opened.delete(key);
       if (!details.open || details.childElementCount > 1) return;
       const samples = element('ol', '', 'samples');
       for (const index of group.members) samples.append(sampleItem(byIndex.get(index)?.text ?? '', run.savable, runIndex, index));
@@ -130,6 +138,7 @@ function groupList(groups: readonly DistributionGroupView[], run: DistributionRu
       }
     });
     list.append(details);
+    details.open = opened.has(key);
   }
   const failed = run.samples.filter((s) => s.status !== 'completed');
   if (failed.length > 0) {

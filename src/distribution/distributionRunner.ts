@@ -6,7 +6,7 @@ import { splitTrailingWhitespace } from '../core/conversation/prefill';
 import { summarizeSamples } from '../core/distribution/distribution';
 import type { DistributionRun } from '../core/distribution/distributionExport';
 import { withoutLastWord } from '../core/distribution/firstTokens';
-import { nextTokenDistribution } from '../core/distribution/nextToken';
+import { nextTokenDistribution, type NextTokenDistribution } from '../core/distribution/nextToken';
 import { runSamples, type Sample } from '../core/distribution/sampleRun';
 import { addSampleNodes, type SamplePoint } from '../core/distribution/sampleNodes';
 import { typedMaxTokens, typedTemperature, type Typed } from '../core/distribution/samplingParams';
@@ -126,6 +126,13 @@ export class DistributionRunner implements vscode.Disposable {
     const anchorId = session?.currentId;
     if (request.confirm !== false && !(await confirmCost(count * targets.length, prepared, at.length))) return undefined;
     const tally = this.deps.generations.startTally(prepared.params.model);
+    const total = count * targets.length;
+    // Samples of each point as they end, in the order they end.
+    const arrived = targets.map((): Sample[] => []);
+    const liveRuns = () => targets.map((target, i) => labelledRun(prepared, target, count, arrived[i]));
+    const progressText = (done: number) => `${done} of ${total} samples`;
+    // Open before the first request, so its creation overlaps the requests and the person sees the distribution forming.
+    const panel = this.track(DistributionPanel.open(this.deps.extensionUri, liveRuns(), progressText(0), this.deps.log));
     let stopped = false;
     const runs = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: 'Prefill Loom: sampling the distribution', cancellable: true },
@@ -133,22 +140,23 @@ export class DistributionRunner implements vscode.Disposable {
         const abort = new AbortController();
         this.running.add(abort);
         token.onCancellationRequested(() => abort.abort());
-        const total = count * targets.length;
         let done = 0;
-        // What ended since the status bar and the progress line last showed it.
+        // What ended since the status bar, the progress line and the panel last showed it.
         let unshown = { samples: 0, usage: ZERO_USAGE, requests: 0 };
         const update = throttle(() => {
           tally.count(unshown.usage, unshown.requests);
-          progress.report({ increment: (100 * unshown.samples) / total, message: `${done} of ${total} samples` });
+          progress.report({ increment: (100 * unshown.samples) / total, message: progressText(done) });
+          panel.update(liveRuns(), progressText(done));
           unshown = { samples: 0, usage: ZERO_USAGE, requests: 0 };
         }, UPDATE_INTERVAL_MS);
         const results: LabelledRun[] = [];
         try {
-          for (const target of targets) {
+          for (const [i, target] of targets.entries()) {
             if (abort.signal.aborted) break;
             results.push(
               await this.run(prepared, target, count, abort.signal, (sample) => {
                 done++;
+                arrived[i].push(sample);
                 unshown = { samples: unshown.samples + 1, usage: addUsage(unshown.usage, sample.usage), requests: unshown.requests + sample.requests };
                 update.changed();
               }),
@@ -165,7 +173,7 @@ export class DistributionRunner implements vscode.Disposable {
     const sampled = runs.reduce((n, r) => n + r.run.samples.length, 0);
     tally.finish({ summary: `sampling ${stopped ? 'stopped' : 'finished'}: ${sampled} samples`, failed: false });
     const saveTarget = anchorId === undefined ? undefined : { document: editor.document, prepared, points: runs.map((_, i) => ({ anchorId, offset: sentText(prepared, targets[i].prefill).length })) };
-    this.present(runs, saveTarget);
+    await this.present(panel, runs, saveTarget);
     return runs;
   }
 
@@ -202,34 +210,57 @@ export class DistributionRunner implements vscode.Disposable {
     const run = await runSamples({ ...generation, maxTotalTokens: outputTokenBudget(settings.connection, params.max_tokens), count, concurrency: settings.connection.concurrency, onSample });
     // After the samples, not among them: a seeded server then gives the samples the first seeds, as the CLI's run does.
     const nextToken = signal.aborted ? undefined : await nextTokenDistribution(generation).catch(() => undefined);
-    const sent = sentText(prepared, target.prefill);
-    const distribution: DistributionRun = {
-      request: {
-        endpoint: prepared.endpoint,
-        model: params.model,
-        temperature: params.temperature ?? null,
-        maxTokens: params.max_tokens,
-        concurrency: settings.connection.concurrency,
-        prefillTail: sent.slice(-PREFILL_TAIL),
-      },
-      samples: run.samples,
-      summary: summarizeSamples(run.samples, { model: params.model, requested: count }),
-    };
-    this.deps.log.info(`Sample Distribution (${target.label}): ${distribution.summary.totals.completed} of ${count} samples completed, ${distribution.summary.totals.failed} failed.`);
-    return { label: target.label, run: distribution, ...(nextToken ? { nextToken } : {}) };
+    const labelled = labelledRun(prepared, target, count, run.samples, nextToken);
+    const { totals } = labelled.run.summary;
+    this.deps.log.info(`Sample Distribution (${target.label}): ${totals.completed} of ${count} samples completed, ${totals.failed} failed.`);
+    return labelled;
   }
 
-  private present(runs: LabelledRun[], target: SaveTarget | undefined): void {
-    if (runs.length === 0) return;
+  /**
+   * The finished runs in the panel that showed them arriving, or in a new one if that was closed
+   * meanwhile (the samples were paid for); the panel closes when no run started at all.
+   */
+  private async present(panel: DistributionPanel, runs: LabelledRun[], target: SaveTarget | undefined): Promise<void> {
+    if (runs.length === 0) {
+      panel.panel.dispose();
+      return;
+    }
     const save = target && ((run: number, samples: readonly number[]) => this.save(target, runs[run], target.points[run], samples));
-    const panel = DistributionPanel.show(this.deps.extensionUri, runs, this.deps.log, save);
+    if (panel.isDisposed) this.track(DistributionPanel.show(this.deps.extensionUri, runs, this.deps.log, save));
+    else await panel.finish(runs, save);
+  }
+
+  private track(panel: DistributionPanel): DistributionPanel {
     this.panels.add(panel);
     this.latest = panel;
     panel.panel.onDidDispose(() => {
       this.panels.delete(panel);
       if (this.latest === panel) this.latest = undefined;
     });
+    return panel;
   }
+}
+
+/**
+ * A point's run from the samples that ended so far (in any order: shown in index order), with the
+ * model's own next-token distribution once known.
+ */
+function labelledRun(prepared: Prepared, target: { label: string; prefill: string }, count: number, samples: readonly Sample[], nextToken?: NextTokenDistribution): LabelledRun {
+  const { settings, params } = prepared;
+  const inOrder = [...samples].sort((a, b) => a.index - b.index);
+  const run: DistributionRun = {
+    request: {
+      endpoint: prepared.endpoint,
+      model: params.model,
+      temperature: params.temperature ?? null,
+      maxTokens: params.max_tokens,
+      concurrency: settings.connection.concurrency,
+      prefillTail: sentText(prepared, target.prefill).slice(-PREFILL_TAIL),
+    },
+    samples: inOrder,
+    summary: summarizeSamples(inOrder, { model: params.model, requested: count }),
+  };
+  return { label: target.label, run, ...(nextToken ? { nextToken } : {}) };
 }
 
 /** The prefill as sent: only Anthropic holds its trailing whitespace back. */

@@ -18,8 +18,22 @@ function secretId(endpoint: EndpointSettings): string {
  * (`ANTHROPIC_API_KEY` for Anthropic, `OPENAI_API_KEY` for an OpenAI-style endpoint that is not on
  * this machine). A local server gets a key only if one was set for it. Never settings, logs or files.
  */
-export class ApiKeyStore {
-  constructor(private readonly secrets: vscode.SecretStorage) {}
+export class ApiKeyStore implements vscode.Disposable {
+  /**
+   * What secret storage holds per id, read once: each read is a round trip to the workbench (up to
+   * a second on a loaded machine) before the first request of every command. Dropped when the
+   * secret changes, here or in another window; a read in flight when it changes is not kept.
+   */
+  private readonly stored = new Map<string, Thenable<string | undefined>>();
+  private readonly subscription: vscode.Disposable;
+
+  constructor(private readonly secrets: vscode.SecretStorage) {
+    this.subscription = secrets.onDidChange((e) => this.stored.delete(e.key));
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+  }
 
   /** The key for `endpoint` (the built-in Anthropic endpoint when none is given). */
   async get(endpoint?: EndpointSettings): Promise<string | undefined> {
@@ -29,10 +43,29 @@ export class ApiKeyStore {
   }
 
   private async lookUp(endpoint: EndpointSettings): Promise<string | undefined> {
-    const stored = await this.secrets.get(secretId(endpoint));
+    const stored = await this.read(secretId(endpoint));
     if (stored) return stored;
     if (endpoint.kind === 'anthropic') return process.env.ANTHROPIC_API_KEY || undefined;
     return isLocalEndpoint(endpoint) ? undefined : process.env.OPENAI_API_KEY || undefined;
+  }
+
+  private read(id: string): Thenable<string | undefined> {
+    let value = this.stored.get(id);
+    if (!value) {
+      const reading = this.secrets.get(id).then(undefined, (error: unknown) => {
+        // A failed read is not remembered: the next command asks storage again.
+        if (this.stored.get(id) === reading) this.stored.delete(id);
+        throw error;
+      });
+      this.stored.set(id, (value = reading));
+    }
+    return value;
+  }
+
+  private async write(id: string, key: string | undefined): Promise<void> {
+    this.stored.delete(id);
+    await (key === undefined ? this.secrets.delete(id) : this.secrets.store(id, key));
+    this.stored.delete(id);
   }
 
   /**
@@ -54,10 +87,10 @@ export class ApiKeyStore {
     const trimmed = key.trim();
     if (trimmed) {
       rememberSecret(trimmed);
-      await this.secrets.store(secretId(endpoint), trimmed);
+      await this.write(secretId(endpoint), trimmed);
       void vscode.window.showInformationMessage(`Prefill Loom: API key saved in secret storage, for ${endpoint.name} only.`);
     } else {
-      await this.secrets.delete(secretId(endpoint));
+      await this.write(secretId(endpoint), undefined);
       void vscode.window.showInformationMessage(`Prefill Loom: stored API key removed (${endpoint.name}).`);
     }
     return true;
@@ -85,7 +118,7 @@ export class ApiKeyStore {
   /** Stores a key for an endpoint just added (Add Endpoint…). */
   async store(endpoint: EndpointSettings, key: string): Promise<void> {
     rememberSecret(key);
-    await this.secrets.store(secretId(endpoint), key);
+    await this.write(secretId(endpoint), key);
   }
 }
 

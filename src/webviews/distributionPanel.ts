@@ -35,27 +35,70 @@ const EXPORTS: Record<DistributionExportFormat, { language: string; render: (run
   markdown: { language: 'markdown', render: distributionMarkdown },
 };
 
-/** One run, or two side by side, in a webview panel beside the editor, with exports and saving into the loom. */
+/**
+ * One run, or two side by side, in a webview panel beside the editor, with exports and saving into
+ * the loom. It opens when sampling starts and fills as samples arrive ({@link update}); saving and
+ * exports come with the finished runs ({@link finish}).
+ */
 export class DistributionPanel {
   readonly panel: vscode.WebviewPanel;
   private readonly title: string;
+  private runs: readonly LabelledRun[];
+  /** How many of how many samples arrived, while they are arriving. */
+  private progress: string | undefined;
+  private save: SaveSamples | undefined;
+  /** The page has asked for the view: from then on each change is posted to it. */
+  private pageReady = false;
+  private disposed = false;
 
   private constructor(
     extensionUri: vscode.Uri,
-    readonly runs: readonly LabelledRun[],
+    runs: readonly LabelledRun[],
+    progress: string | undefined,
     private readonly log: vscode.LogOutputChannel,
-    private readonly save: SaveSamples | undefined,
   ) {
+    this.runs = runs;
+    this.progress = progress;
     this.title = runs.length > 1 ? 'Compared Distributions' : 'Distribution at the Point';
     this.panel = vscode.window.createWebviewPanel(DISTRIBUTION_PANEL_TYPE, this.title, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, webviewOptions(extensionUri));
     this.panel.webview.html = webviewHtml(this.panel.webview, extensionUri, { script: 'distribution.js', style: 'distribution.css', title: this.title });
     const subscription = this.panel.webview.onDidReceiveMessage((raw: unknown) => void this.receive(raw));
-    this.panel.onDidDispose(() => subscription.dispose());
+    this.panel.onDidDispose(() => {
+      this.disposed = true;
+      subscription.dispose();
+    });
   }
 
-  /** `save` is left out when the document's loom cannot take samples. */
+  /** A panel for runs still sampling: `progress` says how far they are. */
+  static open(extensionUri: vscode.Uri, runs: readonly LabelledRun[], progress: string, log: vscode.LogOutputChannel): DistributionPanel {
+    return new DistributionPanel(extensionUri, runs, progress, log);
+  }
+
+  /** A panel for finished runs; `save` is left out when the document's loom cannot take samples. */
   static show(extensionUri: vscode.Uri, runs: readonly LabelledRun[], log: vscode.LogOutputChannel, save?: SaveSamples): DistributionPanel {
-    return new DistributionPanel(extensionUri, runs, log, save);
+    const panel = new DistributionPanel(extensionUri, runs, undefined, log);
+    panel.save = save;
+    return panel;
+  }
+
+  /** Closed by the user (or with the window). */
+  get isDisposed(): boolean {
+    return this.disposed;
+  }
+
+  /** The runs as they stand while samples arrive. */
+  update(runs: readonly LabelledRun[], progress: string): void {
+    this.runs = runs;
+    this.progress = progress;
+    void this.postView();
+  }
+
+  /** The finished runs; resolves once the page has them, or at once when it has not loaded yet (it asks for them when it has). */
+  finish(runs: readonly LabelledRun[], save?: SaveSamples): Promise<void> {
+    this.runs = runs;
+    this.progress = undefined;
+    this.save = save;
+    return this.postView();
   }
 
   /** Handles a message from the panel's page (public so a test can send what the page sends). */
@@ -66,7 +109,8 @@ export class DistributionPanel {
       return;
     }
     if (message.type === 'ready') {
-      await this.post({ type: 'distribution', view: panelView(this.title, this.runs, this.save !== undefined) });
+      this.pageReady = true;
+      await this.postView();
       return;
     }
     const run = this.runs[message.run]?.run;
@@ -81,7 +125,17 @@ export class DistributionPanel {
     if (saved) await this.post({ type: 'saved', run: message.run, samples, message: saved });
   }
 
+  /** What the page shows now (public so a test can read it). */
+  get view(): DistributionPanelView {
+    return panelView(this.title, this.runs, this.save !== undefined, this.progress);
+  }
+
+  private async postView(): Promise<void> {
+    if (this.pageReady) await this.post({ type: 'distribution', view: this.view });
+  }
+
   private async post(message: ToDistribution): Promise<void> {
+    if (this.disposed) return;
     await this.panel.webview.postMessage(message);
   }
 }
@@ -93,18 +147,27 @@ export async function openExport(run: DistributionRun, format: DistributionExpor
   await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, preview: false });
 }
 
-/** What the panel is sent: every run, and with two, each group's share in both. */
-export function panelView(title: string, runs: readonly LabelledRun[], savable = false): DistributionPanelView {
+/**
+ * What the panel is sent: every run, and with two, each group's share in both. `progress` (how many
+ * of how many samples arrived) while samples are arriving: nothing is cancelled then, only to come.
+ */
+export function panelView(title: string, runs: readonly LabelledRun[], savable = false, progress?: string): DistributionPanelView {
   const [a, b] = runs;
   const aligned = (mode: 'exact' | 'loose') =>
     alignGroups(a.run.summary[mode], b.run.summary[mode], mode).map(({ text, shareA, shareB, difference }) => ({ text, shareA, shareB, difference }));
-  return { title, runs: runs.map((r) => runView(r, savable)), ...(b ? { aligned: { exact: aligned('exact'), loose: aligned('loose') } } : {}) };
+  return {
+    title,
+    runs: runs.map((r) => runView(r, progress === undefined && savable, progress !== undefined)),
+    ...(b ? { aligned: { exact: aligned('exact'), loose: aligned('loose') } } : {}),
+    ...(progress === undefined ? {} : { progress }),
+  };
 }
 
-function runView({ label, run, nextToken }: LabelledRun, savable: boolean): DistributionRunView {
+function runView({ label, run, nextToken }: LabelledRun, savable: boolean, arriving: boolean): DistributionRunView {
   const { request, summary } = run;
   const { totals } = summary;
   const unfinished = totals.cancelled + totals.notStarted;
+  const samples = `${totals.completed} of ${totals.requested} completed, ${totals.failed} failed, ${unfinished} ${arriving ? 'to come' : 'cancelled'}`;
   return {
     label,
     facts: [
@@ -114,7 +177,7 @@ function runView({ label, run, nextToken }: LabelledRun, savable: boolean): Dist
       ['max_tokens', String(request.maxTokens)],
       ['Concurrency', String(request.concurrency)],
       ['Prefill ends', request.prefillTail],
-      ['Samples', `${totals.completed} of ${totals.requested} completed, ${totals.failed} failed, ${unfinished} cancelled`],
+      ['Samples', samples],
       ['Tokens', `${totals.usage.input_tokens} input / ${totals.usage.output_tokens} output${totals.costUsd === null ? '' : `, ${formatUsd(totals.costUsd)}`}`],
     ],
     samples: run.samples.map((s) => ({ index: s.index, status: s.status, text: s.text, ...(s.error ? { error: s.error.cause } : {}) })),
@@ -124,7 +187,7 @@ function runView({ label, run, nextToken }: LabelledRun, savable: boolean): Dist
     firstUnits: groups(summary.firstUnits),
     scripts: summary.scripts.map(({ script, share }) => ({ script, share })),
     ...(nextToken ? { nextToken: nextToken.alternatives } : {}),
-    partial: unfinished > 0,
+    partial: !arriving && unfinished > 0,
     savable,
   };
 }

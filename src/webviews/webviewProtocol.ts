@@ -573,6 +573,8 @@ export interface DistributionPanelView {
   readonly runs: readonly DistributionRunView[];
   /** With two runs: each group's share in both, by grouping mode. */
   readonly aligned?: { readonly exact: readonly AlignedGroupView[]; readonly loose: readonly AlignedGroupView[] };
+  /** While samples are arriving: how many of how many ("37 of 200 samples"); saving and exports wait for the end. */
+  readonly progress?: string;
 }
 
 export const DISTRIBUTION_EXPORT_FORMATS = ['json', 'csv', 'markdown'] as const;

@@ -94,11 +94,30 @@ describe('the distribution panel webview client', function () {
     await send(p, { type: 'saved', run: 0, samples: [2, 1], message: 'Saved 2 samples into the loom of demo.md as branches at the point.' });
     assert.equal(await p.getByRole('status').textContent(), 'Saved 2 samples into the loom of demo.md as branches at the point.');
     assert.equal(await saveSelected.textContent(), 'Save selected to the loom (0)', 'the ticks are cleared once saved');
-    await p.locator('details.group').nth(0).locator('summary').click();
+    // The redraw keeps the groups the person opened open.
     assert.match(await p.locator('details.group').nth(0).locator('li').nth(1).innerText(), /\(in the loom\)/);
     await p.waitForTimeout(50);
     assert.equal(await p.evaluate(() => (globalThis as unknown as PageWindow).__pwned), undefined, 'no injected script ran');
     assert.deepEqual(requests.filter((r) => !['/index.html', '/theme.css', CLIENTS.distribution.style, CLIENTS.distribution.script].includes(r)), [], 'nothing else loads, nothing throws');
+  });
+
+  it('shows a run filling as samples arrive: how many so far, no saving or exports yet, an opened group kept open', async () => {
+    p = await openClient(browser(), [], { client: 'distribution' });
+    const arriving = { ...run('At the cursor'), savable: false };
+    await send(p, { type: 'distribution', view: { ...ONE, runs: [arriving], progress: '4 of 10 samples' } });
+    assert.match(await p.locator('p.progress').innerText(), /^Sampling: 4 of 10 samples so far\./);
+    assert.equal(await p.locator('.exports, .save').count(), 0, 'nothing to save or export before the end');
+    await p.locator('details.group').first().locator('summary').click();
+    assert.equal(await p.locator('details.group').first().locator('ol.samples li').count(), 2);
+
+    await send(p, { type: 'distribution', view: { ...ONE, runs: [{ ...arriving, exact: [{ ...arriving.exact[0], count: 3, members: [0, 2, 4] }, ...arriving.exact.slice(1)] }], progress: '5 of 10 samples' } });
+    assert.match(await p.locator('p.progress').innerText(), /^Sampling: 5 of 10 samples/);
+    await eventually(async () => (await p.locator('details.group').first().locator('ol.samples li').count()) === 3, 'the opened group, still open, with the new sample');
+
+    await send(p, { type: 'distribution', view: ONE });
+    assert.equal(await p.locator('p.progress').count(), 0);
+    assert.equal(await p.locator('.exports button').count(), 3);
+    assert.equal(await p.locator('button', { hasText: 'Save all 4 to the loom' }).count(), 1);
   });
 
   it('says a cancelled run is partial', async () => {

@@ -39,10 +39,11 @@ describe('Sample Distribution from the palette on the demo document', function (
     assert.match(await dialog.innerText(), /generate 20 samples\? That is 20 requests or more/);
     await dialog.locator('.monaco-button', { hasText: 'Generate 20' }).click();
 
+    // The panel opens as sampling starts and fills as samples arrive: the run is done when it says all 20 completed and none cancelled (while arriving, the rest are "to come").
     const panel = await frameWith(page, 'details.group', 'the distribution panel', 120_000);
     assert.equal(await panel.locator('h1').innerText(), 'Distribution at the Point');
+    await eventually(async () => /Samples\s+20 of 20 completed, 0 failed, 0 cancelled/.test(await panel.locator('dl').first().innerText()), 'every sample in the panel', 120_000);
     const facts = await panel.locator('dl').first().innerText();
-    assert.match(facts, /Samples\s+20 of 20 completed, 0 failed, 0 cancelled/);
     assert.match(facts, /Model\s+simulator-mixed/);
     const counts = await panel.locator('details.group .count').allInnerTexts();
     assert.equal(counts.reduce((sum, c) => sum + Number(/^\d+/.exec(c)![0]), 0), 20, 'the groups count every sample');

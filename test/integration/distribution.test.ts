@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { LabelledRun } from '../../src/webviews/distributionPanel';
-import { panelView } from '../../src/webviews/distributionPanel';
+import { panelView, type DistributionPanel, type LabelledRun } from '../../src/webviews/distributionPanel';
+import { eventually } from '../harness/eventually';
 import { startFakeAnthropic, type FakeAnthropic } from '../server/fakeAnthropic';
 import { expectedChat, expectedTexts, requestSeeds } from '../server/openai/expected';
 import { closeAllEditors, loomApi, openDocument, setSetting, TEST_KEY } from './loomTestKit';
@@ -128,6 +128,54 @@ describe('Sample Distribution: the distribution panel', function () {
     assert.deepEqual([bodies[3].temperature, bodies[3].max_tokens], [0.5, 1], 'the model’s own next-token distribution at the same temperature');
   });
 
+  /** Starts 8 slow samples one at a time; resolves with the run and the panel once it shows two arrived. */
+  async function slowRunShowing(): Promise<{ running: Thenable<LabelledRun[]>; panel: DistributionPanel }> {
+    await setSetting('concurrency', 1);
+    server.setTokenDelay(20);
+    await openDocument(DOCUMENT);
+    const api = await loomApi();
+    const running = vscode.commands.executeCommand('prefillLoom.sampleDistribution', { count: 8, confirm: false }) as Thenable<LabelledRun[]>;
+    await eventually(() => (api.distributions.lastPanel?.view.runs[0].samples.length ?? 0) >= 2, 'the panel showing samples as they arrive');
+    return { running, panel: api.distributions.lastPanel! };
+  }
+
+  it('opens the panel when sampling starts and fills it as samples arrive; saving and exports come with the finished run', async () => {
+    try {
+      const { running, panel } = await slowRunShowing();
+      const live = panel.view;
+      assert.match(live.progress ?? '', /^[2-7] of 8 samples$/, 'still sampling');
+      const [arriving] = live.runs;
+      assert.match(arriving.facts.find(([k]) => k === 'Samples')![1], /^[2-7] of 8 completed, 0 failed, [1-6] to come$/);
+      assert.equal(arriving.exact.reduce((n, g) => n + g.count, 0), arriving.samples.length, 'the groups count what arrived');
+      assert.deepEqual([arriving.partial, arriving.savable], [false, false]);
+
+      const [{ run }] = await running;
+      assert.equal((await loomApi()).distributions.lastPanel, panel, 'the same panel shows the finished run');
+      const [finished] = panel.view.runs;
+      assert.equal(panel.view.progress, undefined);
+      assert.equal(finished.samples.length, 8);
+      assert.deepEqual(finished.exact, panelView('Distribution at the Point', [{ label: 'At the cursor', run }]).runs[0].exact);
+      assert.deepEqual([finished.partial, finished.savable], [false, true]);
+      assert.ok(finished.nextToken && finished.nextToken.length > 0, 'the next-token request, after the samples, reaches the panel');
+    } finally {
+      await setSetting('concurrency', undefined);
+    }
+  });
+
+  it('shows the finished run in a new panel when its panel was closed while sampling', async () => {
+    try {
+      const { running, panel } = await slowRunShowing();
+      panel.panel.dispose();
+      await running;
+      const reopened = (await loomApi()).distributions.lastPanel;
+      assert.ok(reopened && reopened !== panel, 'a new panel');
+      assert.equal(reopened.view.runs[0].samples.length, 8);
+      assert.equal(reopened.view.progress, undefined);
+    } finally {
+      await setSetting('concurrency', undefined);
+    }
+  });
+
   it('stops the requests on cancel and keeps what arrived, shown as a partial run', async () => {
     await setSetting('concurrency', 1);
     server.setTokenDelay(60);
@@ -146,7 +194,7 @@ describe('Sample Distribution: the distribution panel', function () {
     assert.equal(totals.completed + totals.cancelled, made, 'every sample that was started is kept');
     assert.equal(totals.notStarted, 10 - made);
     assert.equal(run.samples.length, made);
-    const view = panelView('Distribution at the Point', [{ label: 'At the cursor', run }]).runs[0];
+    const view = (await loomApi()).distributions.lastPanel!.view.runs[0];
     assert.equal(view.partial, true);
     assert.match(view.facts.find(([k]) => k === 'Samples')![1], new RegExp(`^${totals.completed} of 10 completed, 0 failed, ${10 - totals.completed} cancelled$`));
     assert.equal(view.exact.reduce((n, g) => n + g.count, 0), totals.completed, 'the groups count the completed samples only');

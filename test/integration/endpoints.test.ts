@@ -13,8 +13,21 @@ import { replaceWindowFunction } from './shownMessages';
 
 const ENV_OPENAI_KEY = 'sk-openai-from-env';
 const SECRET_A = 'sk-secret-for-local-base';
+const SECRET_B = 'sk-secret-for-local-base-changed';
 
 type Body = { prompt?: string; messages?: Array<{ role: string; content: string; prefix?: boolean; partial?: boolean }>; continue_final_message?: boolean; logprobs?: unknown; top_logprobs?: number };
+
+/** Set API Key for local-base, answered with `key` ('' removes the stored one). */
+async function setLocalBaseKey(key: string): Promise<void> {
+  const pick = replaceWindowFunction('showQuickPick', ((items: Array<{ label: string }>) => Promise.resolve(items.find((i) => i.label === 'local-base'))) as never);
+  const input = replaceWindowFunction('showInputBox', () => Promise.resolve(key));
+  try {
+    await vscode.commands.executeCommand('prefillLoom.setApiKey');
+  } finally {
+    pick.dispose();
+    input.dispose();
+  }
+}
 
 describe('Endpoints: completions and chat beside Anthropic', function () {
   this.timeout(60_000);
@@ -121,14 +134,7 @@ describe('Endpoints: completions and chat beside Anthropic', function () {
   });
 
   it('sends each key only to its own endpoint, and none to a local server without one', async () => {
-    const pick = replaceWindowFunction('showQuickPick', ((items: Array<{ label: string }>) => Promise.resolve(items.find((i) => i.label === 'local-base'))) as never);
-    const input = replaceWindowFunction('showInputBox', () => Promise.resolve(SECRET_A));
-    try {
-      await vscode.commands.executeCommand('prefillLoom.setApiKey');
-    } finally {
-      pick.dispose();
-      input.dispose();
-    }
+    await setLocalBaseKey(SECRET_A);
     try {
       for (const endpoint of ['local-base', 'local-chat', 'Anthropic']) {
         await setSetting('defaultEndpoint', endpoint);
@@ -147,12 +153,19 @@ describe('Endpoints: completions and chat beside Anthropic', function () {
       const all = JSON.stringify(generationRequests().map((r) => r.headers));
       assert.ok(!all.includes(ENV_OPENAI_KEY), 'OPENAI_API_KEY never goes to a local server');
     } finally {
-      const pickAgain = replaceWindowFunction('showQuickPick', ((items: Array<{ label: string }>) => Promise.resolve(items.find((i) => i.label === 'local-base'))) as never);
-      const clear = replaceWindowFunction('showInputBox', () => Promise.resolve(''));
-      await vscode.commands.executeCommand('prefillLoom.setApiKey');
-      pickAgain.dispose();
-      clear.dispose();
+      await setLocalBaseKey('');
     }
+  });
+
+  it('sends a key changed or removed with Set API Key in the very next request', async () => {
+    const keyOf = (h: Record<string, unknown>) => (h.authorization as string | undefined)?.replace(/^Bearer /, '');
+    for (const key of [SECRET_A, SECRET_B, '']) {
+      await setLocalBaseKey(key);
+      await openDocument('The sea was');
+      assert.equal((await continueAtCursor())?.status, 'completed');
+      await closeAllEditors();
+    }
+    assert.deepEqual(generationRequests().map((r) => keyOf(r.headers)), [SECRET_A, SECRET_B, undefined], 'a local server is sent none once the key is removed');
   });
 
   it('switches endpoint through the header and through the status bar', async () => {

@@ -11,7 +11,7 @@ import { runSamples } from '../../src/core/distribution/sampleRun';
 import { summarizeSamples } from '../../src/core/distribution/distribution';
 import { groupTexts } from '../../src/core/distribution/grouping';
 import { firstWord, withoutLastWord } from '../../src/core/distribution/firstTokens';
-import { scriptCounts, scriptShares, writingSystem } from '../../src/core/distribution/writingSystems';
+import { scriptCounts, systemShares, writingSystem } from '../../src/core/distribution/writingSystems';
 import { nextTokenDistribution } from '../../src/core/distribution/nextToken';
 import { distributionCsv, distributionJson, distributionMarkdown } from '../../src/core/distribution/distributionExport';
 
@@ -145,7 +145,7 @@ describe('distribution: grouping, first words and writing systems', () => {
     assert.equal(writingSystem(' مرحبا'), 'Arabic');
     assert.equal(writingSystem('ᚠᚢᚦ'), 'Other');
     assert.equal(writingSystem(' 123 !'), 'None');
-    assert.deepEqual(scriptShares(['a', 'b', '中', '...']), [
+    assert.deepEqual(systemShares(['a', 'b', '中', '...'].map(writingSystem)), [
       { script: 'Latin', count: 2, share: 0.5 },
       { script: 'Han', count: 1, share: 0.25 },
       { script: 'None', count: 1, share: 0.25 },

@@ -1,9 +1,9 @@
 import { costUsd } from '../shared/pricing';
 import { addUsage, ZERO_USAGE, type TokenUsage } from '../shared/tokenUsage';
-import { firstUnitDistribution, type FirstUnit } from './firstTokens';
+import { firstUnit, firstUnitDistribution, type FirstUnit } from './firstTokens';
 import { groupTexts, type TextGroup } from './grouping';
 import type { Sample } from './sampleRun';
-import { scriptShares } from './writingSystems';
+import { systemShares, writingSystem } from './writingSystems';
 
 export interface DistributionTotals {
   /** Samples asked for. */
@@ -30,19 +30,32 @@ export interface Distribution {
 }
 
 /**
+ * What a summary reads from each sample, worked out once per sample: a run is summarized again
+ * each time samples arrive (its panel fills as they do), and a sample does not change once it ended.
+ */
+const readings = new WeakMap<Sample, { first: { index: number; text: string; unit: FirstUnit }; system: string }>();
+
+function reading(sample: Sample): { first: { index: number; text: string; unit: FirstUnit }; system: string } {
+  let read = readings.get(sample);
+  if (!read) readings.set(sample, (read = { first: { index: sample.index, ...firstUnit(sample) }, system: writingSystem(sample.text) }));
+  return read;
+}
+
+/**
  * Summarizes samples. Shares are over the completed samples only: a sample cut short by an error
  * or by cancelling is not a draw from the model's distribution, so counting it would skew it.
  */
 export function summarizeSamples(samples: readonly Sample[], options: { model: string; requested: number }): Distribution {
   const completed = samples.filter((s) => s.status === 'completed');
-  const firstUnits = firstUnitDistribution(completed);
+  const read = completed.map(reading);
+  const firstUnits = firstUnitDistribution(read.map((r) => r.first));
   const usage = samples.reduce((sum, s) => addUsage(sum, s.usage), ZERO_USAGE);
   return {
     exact: groupTexts(completed, 'exact'),
     loose: groupTexts(completed, 'loose'),
     firstUnit: firstUnits.unit,
     firstUnits: firstUnits.groups,
-    scripts: scriptShares(completed.map((s) => s.text)),
+    scripts: systemShares(read.map((r) => r.system)),
     totals: {
       requested: options.requested,
       completed: completed.length,

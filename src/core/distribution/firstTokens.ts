@@ -24,12 +24,11 @@ export function firstUnit(sample: { text: string; tokens?: ReadonlyArray<{ text:
   return token ? { text: token.text, unit: 'token' } : { text: firstWord(sample.text), unit: 'word' };
 }
 
-/** The distribution of first tokens (or words) over samples, grouped exactly, most frequent first. */
-export function firstUnitDistribution(samples: ReadonlyArray<{ index: number; text: string; tokens?: ReadonlyArray<{ text: string }> }>): {
+/** The distribution of first tokens (or words, see {@link firstUnit}) over samples, grouped exactly, most frequent first. */
+export function firstUnitDistribution(units: ReadonlyArray<{ index: number; text: string; unit: FirstUnit }>): {
   unit: FirstUnit;
   groups: TextGroup[];
 } {
-  const units = samples.map((s) => ({ index: s.index, ...firstUnit(s) }));
   return {
     unit: units.length > 0 && units.every((u) => u.unit === 'token') ? 'token' : 'word',
     groups: groupTexts(units, 'exact'),

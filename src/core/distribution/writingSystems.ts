@@ -61,14 +61,11 @@ function rank(script: string): number {
   return i < 0 ? SCRIPTS.length : i;
 }
 
-/** The share of texts in each writing system, largest first; the shares add up to 1. */
-export function scriptShares(texts: readonly string[]): Array<{ script: string; count: number; share: number }> {
+/** The share of each writing system among texts' ({@link writingSystem}), largest first; the shares add up to 1. */
+export function systemShares(systems: readonly string[]): Array<{ script: string; count: number; share: number }> {
   const counts = new Map<string, number>();
-  for (const text of texts) {
-    const script = writingSystem(text);
-    counts.set(script, (counts.get(script) ?? 0) + 1);
-  }
+  for (const script of systems) counts.set(script, (counts.get(script) ?? 0) + 1);
   return [...counts.entries()]
-    .map(([script, count]) => ({ script, count, share: count / texts.length }))
+    .map(([script, count]) => ({ script, count, share: count / systems.length }))
     .sort((a, b) => b.count - a.count || rank(a.script) - rank(b.script));
 }

@@ -101,9 +101,9 @@ export class TokenProbabilities implements vscode.Disposable, vscode.HoverProvid
     return markAt(this.marksOf(document), offset);
   }
 
-  /** What is drawn in the document (empty while shading is off): for tests and the benchmark. */
-  drawnIn(document: vscode.TextDocument): DrawnToken[] {
-    return this.shown ? this.marksOf(document).map((m) => ({ start: m.start, end: m.end, level: shadingLevel(probabilityOf(m.token.logprob)) })) : [];
+  /** What is drawn in the editor (empty while shading is off): for tests and the benchmark. */
+  drawnIn(editor: vscode.TextEditor): DrawnToken[] {
+    return this.shown ? this.marksOf(editor.document).map((m) => ({ start: m.start, end: m.end, level: shadingLevel(probabilityOf(m.token.logprob)) })) : [];
   }
 
   provideHover(document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {

@@ -55,14 +55,14 @@ export async function benchTokenShading(api: PrefillLoomApi, tokens: number, run
       let start = performance.now();
       api.tokenProbabilities.refresh(document);
       shade.push(performance.now() - start);
-      const marks = api.tokenProbabilities.drawnIn(document);
+      const marks = api.tokenProbabilities.drawnIn(editor);
       if (marks.length !== tokens) throw new Error(`${marks.length} of ${tokens} tokens shaded`);
       start = performance.now();
       editor.setDecorations(plain, marks.map((m) => new vscode.Range(document.positionAt(m.start), document.positionAt(m.end))));
       plainSet.push(performance.now() - start);
       editor.setDecorations(plain, []);
     }
-    const marks = api.tokenProbabilities.drawnIn(document);
+    const marks = api.tokenProbabilities.drawnIn(editor);
     const random = seededRandom(11);
     const positions = Array.from({ length: HOVERS }, () => document.positionAt(marks[Math.floor(random() * marks.length)].start));
     const hover: number[] = [];

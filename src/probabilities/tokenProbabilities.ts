@@ -20,8 +20,6 @@ import type { LoomSessions } from '../session/loomSessions';
 export const BRANCH_AT_TOKEN_COMMAND = 'prefillLoom.branchAtToken';
 const SHOWN_KEY = 'prefillLoom.tokenProbabilitiesShown';
 const REFRESH_DELAY_MS = 60;
-/** At most one new window of decorations per editor in this time while scrolling (a scrollbar drag reports every frame). */
-const SCROLL_THROTTLE_MS = 50;
 /** The lines taken as a screen before an editor reports what it shows. */
 const FALLBACK_SCREEN_LINES = 60;
 
@@ -67,8 +65,6 @@ export class TokenProbabilities implements vscode.Disposable, vscode.HoverProvid
   private readonly watched = new Map<string, vscode.Disposable[]>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly decorated = new WeakMap<vscode.TextEditor, Decorated>();
-  private readonly decoratedAt = new WeakMap<vscode.TextEditor, number>();
-  private readonly scrollTimers = new Map<vscode.TextEditor, NodeJS.Timeout>();
   private readonly decorateEmitter = new vscode.EventEmitter<vscode.TextEditor>();
   /** An editor's shading decorations were set (for tests and the benchmark: when a user would see them). */
   readonly onDidDecorate = this.decorateEmitter.event;
@@ -99,7 +95,11 @@ export class TokenProbabilities implements vscode.Disposable, vscode.HoverProvid
   async toggle(): Promise<boolean> {
     const shown = (this.shownNow = !this.shownNow);
     // Drawn before it is stored: the workspace state's write is a round trip the user need not wait for.
-    this.refreshVisible();
+    // The marks are kept current while shading is off, so only a document without any is computed.
+    for (const editor of vscode.window.visibleTextEditors) {
+      this.marksOf(editor.document);
+      this.decorate(editor);
+    }
     await this.state.update(SHOWN_KEY, shown);
     return shown;
   }
@@ -148,7 +148,7 @@ export class TokenProbabilities implements vscode.Disposable, vscode.HoverProvid
   dispose(): void {
     for (const s of this.subscriptions) s.dispose();
     for (const list of this.watched.values()) for (const s of list) s.dispose();
-    for (const t of [...this.timers.values(), ...this.scrollTimers.values()]) clearTimeout(t);
+    for (const t of this.timers.values()) clearTimeout(t);
     for (const type of this.types.values()) type.dispose();
     this.decorateEmitter.dispose();
   }
@@ -242,7 +242,6 @@ export class TokenProbabilities implements vscode.Disposable, vscode.HoverProvid
     const byLevel = rangesByLevel(document, inWindow);
     for (const [level, type] of this.types) editor.setDecorations(type, byLevel.get(level)!);
     this.decorated.set(editor, { lines, marks: inWindow });
-    this.decoratedAt.set(editor, performance.now());
     this.decorateEmitter.fire(editor);
   }
 
@@ -250,20 +249,8 @@ export class TokenProbabilities implements vscode.Disposable, vscode.HoverProvid
   private scrolled(editor: vscode.TextEditor): void {
     const marks = this.marks.get(editor.document.uri.toString());
     // Without marks nothing is drawn anywhere: whatever was drawn before went when the marks did.
-    if (!this.shown || !marks?.length || this.scrollTimers.has(editor)) return;
-    if (windowCovers(this.decorated.get(editor)?.lines, visibleLines(editor), editor.document.lineCount)) return;
-    const wait = (this.decoratedAt.get(editor) ?? -Infinity) + SCROLL_THROTTLE_MS - performance.now();
-    if (wait <= 0) {
-      this.decorate(editor);
-      return;
-    }
-    this.scrollTimers.set(
-      editor,
-      setTimeout(() => {
-        this.scrollTimers.delete(editor);
-        if (this.shown && vscode.window.visibleTextEditors.includes(editor)) this.decorate(editor);
-      }, wait),
-    );
+    if (!this.shown || !marks?.length) return;
+    if (!windowCovers(this.decorated.get(editor)?.lines, visibleLines(editor), editor.document.lineCount)) this.decorate(editor);
   }
 
   private forget(key: string): void {

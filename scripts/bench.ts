@@ -105,8 +105,10 @@ function printFootprint(f: FootprintResult): void {
 }
 
 function printShading(t: TokenShadingResult): void {
-  console.log(`\nToken probability shading in VS Code, ${t.tokens} recorded tokens with top-5 alternatives (host side: marks from the loom + setDecorations; baseline = the same ranges set on one plain decoration type)`);
-  console.log(`shade the document         ${spreadMs(t.shadeMs)}   baseline ${spreadMs(t.plainMs)}   ratio ${ratio(t.shadeMs.median, t.plainMs.median)} (one frame: ${ratio(t.shadeMs.median, 16)} of 16 ms); the first, decoding the record: ${ms(t.firstShadeMs)}`);
+  console.log(`\nToken probability shading in VS Code, ${t.tokens} recorded tokens with top-5 alternatives, ${t.windowTokens} of them on the lines in view and the margin (host side; baseline = the same ranges set on one plain decoration type)`);
+  console.log(`toggle on, to the lines in view decorated  ${spreadMs(t.toggleMs)}   baseline ${spreadMs(t.plainToggleMs)}   ratio ${ratio(t.toggleMs.median, t.plainToggleMs.median)} (one frame: ${ratio(t.toggleMs.median, 16)} of 16 ms); the first shading, decoding the record: ${ms(t.firstShadeMs)}`);
+  console.log(`scroll one screen, to the lines decorated  ${spreadMs(t.scrollMs)} over ${t.scrollMs.samples} screens   baseline (plain decorations of the window at every scroll) ${spreadMs(t.plainScrollMs)}   ratio ${ratio(t.scrollMs.median, t.plainScrollMs.median)} (one frame: ${ratio(t.scrollMs.median, 16)} of 16 ms)`);
+  console.log(`for scale: all ${t.tokens} ranges on one plain decoration type ${spreadMs(t.plainWholeMs)}`);
   console.log(`hover one token            ${spreadMs(t.hoverMs)} over ${t.hoverMs.samples} tokens   baseline (plain-text hover of the word) ${spreadMs(t.plainHoverMs)}   ratio ${ratio(t.hoverMs.median, t.plainHoverMs.median)}`);
 }
 

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import {
   followChanges,
   markAt,
+  marksBetween,
   mergeMarks,
   pathTokenMarks,
   probabilityOf,
@@ -11,6 +12,7 @@ import {
   type TokenChoice,
   type TokenMark,
 } from '../core/probabilities/tokenShading';
+import { decorationWindow, windowCovers, type LineSpan } from '../core/probabilities/tokenWindow';
 import type { LoomSession } from '../session/loomSession';
 import type { LoomSessions } from '../session/loomSessions';
 
@@ -18,6 +20,8 @@ import type { LoomSessions } from '../session/loomSessions';
 export const BRANCH_AT_TOKEN_COMMAND = 'prefillLoom.branchAtToken';
 const SHOWN_KEY = 'prefillLoom.tokenProbabilitiesShown';
 const REFRESH_DELAY_MS = 60;
+/** The lines taken as a screen before an editor reports what it shows. */
+const FALLBACK_SCREEN_LINES = 60;
 
 /** What a hover link carries: the token by its document offset (and text, to refuse a stale link) and the choice. */
 export interface BranchLink {
@@ -35,11 +39,20 @@ export interface DrawnToken {
   readonly level: number;
 }
 
+/** What an editor shows decorated: the lines of its window and the marks drawn there. */
+interface Decorated {
+  readonly lines: LineSpan;
+  readonly marks: readonly TokenMark[];
+}
+
 /**
  * Token probabilities in the editor: every recorded token of a model node on the shown path, shaded
  * by its probability while shading is on (remembered per workspace), with a hover. Marks come from
  * the tree whenever the path or its records change, and follow the user's edits in between, so a
- * hand edit inside a token takes that token's mark and nothing else.
+ * hand edit inside a token takes that token's mark and nothing else. The marks cover the whole
+ * document; decorations only the lines in view and a margin around them (`tokenWindow`), set again
+ * when a scroll leaves too little of the margin, as setting them costs about as much per range as
+ * everything else together.
  */
 export class TokenProbabilities implements vscode.Disposable, vscode.HoverProvider {
   private readonly types = new Map<number, vscode.TextEditorDecorationType>(
@@ -51,16 +64,23 @@ export class TokenProbabilities implements vscode.Disposable, vscode.HoverProvid
   private readonly switching = new Set<string>();
   private readonly watched = new Map<string, vscode.Disposable[]>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly decorated = new WeakMap<vscode.TextEditor, Decorated>();
+  private readonly decorateEmitter = new vscode.EventEmitter<vscode.TextEditor>();
+  /** An editor's shading decorations were set (for tests and the benchmark: when a user would see them). */
+  readonly onDidDecorate = this.decorateEmitter.event;
   private readonly subscriptions: vscode.Disposable[];
+  private shownNow: boolean;
 
   constructor(
     private readonly sessions: LoomSessions,
     private readonly state: vscode.Memento,
   ) {
+    this.shownNow = state.get<boolean>(SHOWN_KEY, false);
     this.subscriptions = [
       sessions.onDidOpenSession((s) => this.watch(s)),
       vscode.workspace.onDidChangeTextDocument((e) => this.follow(e)),
       vscode.window.onDidChangeVisibleTextEditors(() => this.refreshVisible()),
+      vscode.window.onDidChangeTextEditorVisibleRanges((e) => this.scrolled(e.textEditor)),
       vscode.workspace.onDidCloseTextDocument((d) => this.forget(d.uri.toString())),
       vscode.languages.registerHoverProvider([{ scheme: 'file' }, { scheme: 'untitled' }], this),
     ];
@@ -68,14 +88,20 @@ export class TokenProbabilities implements vscode.Disposable, vscode.HoverProvid
   }
 
   get shown(): boolean {
-    return this.state.get<boolean>(SHOWN_KEY, false);
+    return this.shownNow;
   }
 
-  /** Turns shading on or off in every editor; resolves with the new state. */
+  /** Turns shading on or off in every editor; resolves with the new state once it is remembered. */
   async toggle(): Promise<boolean> {
-    await this.state.update(SHOWN_KEY, !this.shown);
-    this.refreshVisible();
-    return this.shown;
+    const shown = (this.shownNow = !this.shownNow);
+    // Drawn before it is stored: the workspace state's write is a round trip the user need not wait for.
+    // The marks are kept current while shading is off, so only a document without any is computed.
+    for (const editor of vscode.window.visibleTextEditors) {
+      this.marksOf(editor.document);
+      this.decorate(editor);
+    }
+    await this.state.update(SHOWN_KEY, shown);
+    return shown;
   }
 
   /** The document's token marks now (computed from its loom when not shown), in document offsets. */
@@ -101,9 +127,14 @@ export class TokenProbabilities implements vscode.Disposable, vscode.HoverProvid
     return markAt(this.marksOf(document), offset);
   }
 
-  /** What is drawn in the document (empty while shading is off): for tests and the benchmark. */
-  drawnIn(document: vscode.TextDocument): DrawnToken[] {
-    return this.shown ? this.marksOf(document).map((m) => ({ start: m.start, end: m.end, level: shadingLevel(probabilityOf(m.token.logprob)) })) : [];
+  /** The lines whose tokens are decorated in the editor, if any were set. */
+  decoratedLines(editor: vscode.TextEditor): LineSpan | undefined {
+    return this.decorated.get(editor)?.lines;
+  }
+
+  /** What is drawn in the editor (empty while shading is off): for tests and the benchmark. */
+  drawnIn(editor: vscode.TextEditor): DrawnToken[] {
+    return this.shown ? (this.decorated.get(editor)?.marks ?? []).map((m) => ({ start: m.start, end: m.end, level: shadingLevel(probabilityOf(m.token.logprob)) })) : [];
   }
 
   provideHover(document: vscode.TextDocument, position: vscode.Position): vscode.Hover | undefined {
@@ -119,6 +150,7 @@ export class TokenProbabilities implements vscode.Disposable, vscode.HoverProvid
     for (const list of this.watched.values()) for (const s of list) s.dispose();
     for (const t of this.timers.values()) clearTimeout(t);
     for (const type of this.types.values()) type.dispose();
+    this.decorateEmitter.dispose();
   }
 
   /** Recomputes from the tree when the path or its records change (batched: a stream changes it often). */
@@ -196,12 +228,29 @@ export class TokenProbabilities implements vscode.Disposable, vscode.HoverProvid
   }
 
   private draw(key: string): void {
-    const marks = this.shown ? (this.marks.get(key) ?? []) : [];
     for (const editor of vscode.window.visibleTextEditors) {
-      if (editor.document.uri.toString() !== key) continue;
-      const byLevel = rangesByLevel(editor.document, marks);
-      for (const [level, type] of this.types) editor.setDecorations(type, byLevel.get(level)!);
+      if (editor.document.uri.toString() === key) this.decorate(editor);
     }
+  }
+
+  /** Sets the editor's decorations over its window of lines, from the document's marks now. */
+  private decorate(editor: vscode.TextEditor): void {
+    const { document } = editor;
+    const marks = this.shown ? (this.marks.get(document.uri.toString()) ?? []) : [];
+    const lines = decorationWindow(visibleLines(editor), document.lineCount);
+    const inWindow = marksBetween(marks, document.offsetAt(new vscode.Position(lines.first, 0)), document.offsetAt(new vscode.Position(lines.last + 1, 0)));
+    const byLevel = rangesByLevel(document, inWindow);
+    for (const [level, type] of this.types) editor.setDecorations(type, byLevel.get(level)!);
+    this.decorated.set(editor, { lines, marks: inWindow });
+    this.decorateEmitter.fire(editor);
+  }
+
+  /** A scroll: new decorations once the margin runs short, at once unless some were set just before (then at the end of the throttle). */
+  private scrolled(editor: vscode.TextEditor): void {
+    const marks = this.marks.get(editor.document.uri.toString());
+    // Without marks nothing is drawn anywhere: whatever was drawn before went when the marks did.
+    if (!this.shown || !marks?.length) return;
+    if (!windowCovers(this.decorated.get(editor)?.lines, visibleLines(editor), editor.document.lineCount)) this.decorate(editor);
   }
 
   private forget(key: string): void {
@@ -214,19 +263,31 @@ export class TokenProbabilities implements vscode.Disposable, vscode.HoverProvid
   }
 }
 
+/** The lines the editor shows, from the first visible to the last (folded lines between count). */
+function visibleLines(editor: vscode.TextEditor): LineSpan {
+  const { visibleRanges } = editor;
+  if (visibleRanges.length === 0) {
+    const { line } = editor.selection.active;
+    return { first: line, last: line + FALLBACK_SCREEN_LINES - 1 };
+  }
+  return { first: visibleRanges[0].start.line, last: visibleRanges[visibleRanges.length - 1].end.line };
+}
+
 /**
  * The marks' ranges by shading level. The marks are in order, so their positions come from one walk
- * over the text's line breaks rather than a search per offset (\r\n documents too: a position's
- * line is the count of \n before it).
+ * over the line breaks of the text they lie in, from the first mark's line, rather than a search per
+ * offset (\r\n documents too: a position's line is the count of \n before it).
  */
 function rangesByLevel(document: vscode.TextDocument, marks: readonly TokenMark[]): Map<number, vscode.Range[]> {
   const byLevel = new Map<number, vscode.Range[]>(SHADING_LEVELS.map(({ level }) => [level, []]));
   if (marks.length === 0) return byLevel;
-  const text = document.getText();
-  let line = 0;
+  let { line } = document.positionAt(marks[0].start);
+  const base = document.offsetAt(new vscode.Position(line, 0));
+  const text = document.getText(new vscode.Range(new vscode.Position(line, 0), document.positionAt(marks[marks.length - 1].end)));
   let lineStart = 0;
   let nextBreak = text.indexOf('\n');
-  const position = (offset: number): vscode.Position => {
+  const position = (documentOffset: number): vscode.Position => {
+    const offset = documentOffset - base;
     while (nextBreak !== -1 && nextBreak < offset) {
       line++;
       lineStart = nextBreak + 1;

@@ -25,14 +25,16 @@ describe('npm run bench in VS Code (smoke sizes)', function () {
       viewSizes: [200],
       viewRuns: 1,
       viewKeys: false,
-      shadingTokens: 300,
+      shadingTokens: 3000,
       shadingRuns: 1,
       sampling: { samples: 6, tokens: 5, concurrency: 2, runs: 1 },
     });
     const { streaming, completionsStreaming, parallel, loomView, activation, tokenShading } = figures;
-    assert.equal(tokenShading.tokens, 300);
+    assert.equal(tokenShading.tokens, 3000);
     assert.ok(figures.sampling.commandMs.median > 0 && figures.sampling.sdkMs.median > 0);
-    assert.ok(tokenShading.shadeMs.median > 0 && tokenShading.hoverMs.samples > 0);
+    assert.ok(tokenShading.toggleMs.median > 0 && tokenShading.hoverMs.samples > 0);
+    assert.ok(tokenShading.windowTokens > 0 && tokenShading.windowTokens < 3000, `${tokenShading.windowTokens} tokens decorated`);
+    assert.ok(tokenShading.scrollMs.samples > 0 && tokenShading.plainScrollMs.samples === tokenShading.scrollMs.samples);
     assert.equal(streaming.tokens, 300);
     assert.deepEqual([streaming.kind, completionsStreaming.kind], ['anthropic', 'completions']);
     assert.equal(completionsStreaming.characters, streaming.characters, 'the same text through a completions endpoint');

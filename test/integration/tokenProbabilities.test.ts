@@ -7,6 +7,8 @@ import type { BranchLink, DrawnToken } from '../../src/probabilities/tokenProbab
 import { eventually } from '../harness/eventually';
 import { startFakeAnthropic, type FakeAnthropic } from '../server/fakeAnthropic';
 import { expectedCompletion, expectedTexts, requestSeeds } from '../server/openai/expected';
+import { packTokens, type TokenLogprob } from '../../src/core/providers/tokenLogprobs';
+import { ZERO_USAGE } from '../../src/core/shared/tokenUsage';
 import { closeAllEditors, continueAtCursor, loomApi, openDocument, openWithLineEnding, setSetting, TEST_KEY, userEdit } from './loomTestKit';
 
 // Token probabilities in a real VS Code against the simulator behind the completions route: every
@@ -66,8 +68,8 @@ describe('Token probabilities in the editor', function () {
     assert.equal(outcome!.text, text);
     const api = await loomApi();
     if (!api.tokenProbabilities.shown) assert.equal(await vscode.commands.executeCommand('prefillLoom.toggleTokenProbabilities'), true);
-    await eventually(() => api.tokenProbabilities.drawnIn(editor.document).length === logprobs.tokens.length, 'every token drawn', 5000, 10);
-    return { logprobs, drawn: api.tokenProbabilities.drawnIn(editor.document) };
+    await eventually(() => api.tokenProbabilities.drawnIn(editor).length === logprobs.tokens.length, 'every token drawn', 5000, 10);
+    return { logprobs, drawn: api.tokenProbabilities.drawnIn(editor) };
   }
 
   /** The first token whose alternatives hold another text, and that text. */
@@ -129,10 +131,10 @@ describe('Token probabilities in the editor', function () {
     assert.equal(editor.document.getText(), PREFIX + written.join(''));
     const api = await loomApi();
     assert.equal(await vscode.commands.executeCommand('prefillLoom.toggleTokenProbabilities'), true);
-    await eventually(() => api.tokenProbabilities.drawnIn(editor.document).length > 0, 'the tokens drawn', 5000, 10);
+    await eventually(() => api.tokenProbabilities.drawnIn(editor).length > 0, 'the tokens drawn', 5000, 10);
     const text = editor.document.getText();
     assert.deepEqual(
-      api.tokenProbabilities.drawnIn(editor.document).map((t) => [text.slice(t.start, t.end), t.level]),
+      api.tokenProbabilities.drawnIn(editor).map((t) => [text.slice(t.start, t.end), t.level]),
       // A token holding a character's first bytes has no text of its own: the completing token marks the character.
       written.map((piece, i) => [piece, levelOf(pieces[i][1])]).filter(([piece]) => piece !== ''),
     );
@@ -205,12 +207,12 @@ describe('Token probabilities in the editor', function () {
     await userEdit(editor, (d, b) => b.insert(d.positionAt(drawn[inside].start + 1), 'X'));
     const expected = drawn.filter((_, i) => i !== inside).map((t) => (t.start > drawn[inside].start ? { ...t, start: t.start + 1, end: t.end + 1 } : t));
     const api = await loomApi();
-    assert.deepEqual(api.tokenProbabilities.drawnIn(editor.document), expected);
+    assert.deepEqual(api.tokenProbabilities.drawnIn(editor), expected);
     // Still so once the loom has taken in the edit (its reconcile waits for a pause in typing).
     const session = api.sessions.get(editor.document)!;
     await eventually(() => session.tree.textOf(session.currentId) === session.body(), 'the loom to take in the edit', 5000, 10);
     await new Promise((resolve) => setTimeout(resolve, 200));
-    assert.deepEqual(api.tokenProbabilities.drawnIn(editor.document), expected);
+    assert.deepEqual(api.tokenProbabilities.drawnIn(editor), expected);
   });
 
   /** A saved file holding PREFIX, the cursor after it. */
@@ -239,8 +241,8 @@ describe('Token probabilities in the editor', function () {
     const { drawn } = await generateShaded(editor);
     const api = await loomApi();
     const reopened = await reopen(file, editor);
-    await eventually(() => api.tokenProbabilities.drawnIn(reopened.document).length === drawn.length, 'the marks to come back', 5000, 10);
-    assert.deepEqual(api.tokenProbabilities.drawnIn(reopened.document), drawn);
+    await eventually(() => api.tokenProbabilities.drawnIn(reopened).length === drawn.length, 'the marks to come back', 5000, 10);
+    assert.deepEqual(api.tokenProbabilities.drawnIn(reopened), drawn);
   });
 
   it('keeps the marks of the model tokens a hand edit left intact across a reopen, and none on the typed text', async () => {
@@ -258,13 +260,107 @@ describe('Token probabilities in the editor', function () {
     const text = editor.document.getText();
     const reopened = await reopen(file, editor);
     assert.equal(reopened.document.getText(), text);
-    await eventually(() => api.tokenProbabilities.drawnIn(reopened.document).length === expected.length, 'the intact tokens’ marks to come back', 5000, 10);
-    const marks = api.tokenProbabilities.drawnIn(reopened.document);
+    await eventually(() => api.tokenProbabilities.drawnIn(reopened).length === expected.length, 'the intact tokens’ marks to come back', 5000, 10);
+    const marks = api.tokenProbabilities.drawnIn(reopened);
     assert.deepEqual(marks, expected);
     assert.ok(marks.every((t) => t.end <= at || t.start >= at + 2), 'no mark on the typed text');
     // The loom says who wrote what: the typed text is the user's, the text after it still the model's.
     const reloaded = api.sessions.get(reopened.document)!;
     const authors = reloaded.tree.pathTo(reloaded.currentId).map((n) => [n.text, n.author]);
     assert.equal(authors.filter(([, author]) => author === 'user').map(([t]) => t).join(''), PREFIX + 'QQ');
+  });
+
+  /**
+   * A document far longer than a screen: PREFIX, then one model node of `count` recorded tokens
+   * (a line break every sixth token), shown with shading on. Returns every token as the test
+   * expects it drawn somewhere.
+   */
+  async function longShadedDocument(count = 3000): Promise<{ editor: vscode.TextEditor; tokens: DrawnToken[] }> {
+    const editor = await openDocument(PREFIX);
+    const api = await loomApi();
+    const session = (await api.sessions.sessionFor(editor.document))!;
+    const generated: TokenLogprob[] = Array.from({ length: count }, (_, i) => {
+      const text = i % 6 === 5 ? '.\n' : [' lamp', ' keeper', ' sea', ' light'][i % 4];
+      const logprob = -(i % 9) * 0.4;
+      return { text, logprob, top: [{ text, logprob }, { text: ' tide', logprob: logprob - 1 }] };
+    });
+    const node = session.tree.addChild(session.currentId, generated.map((t) => t.text).join(''), {
+      author: 'model',
+      generation: { model: 'test', params: {}, stopReason: 'stop', usage: ZERO_USAGE, durationMs: 0, requests: 1, status: 'completed', tokens: packTokens(generated) },
+    });
+    await session.switchTo(node.id);
+    await eventually(() => editor.document.getText().length > PREFIX.length, 'the long text in the editor', 5000, 10);
+    if (!api.tokenProbabilities.shown) assert.equal(await vscode.commands.executeCommand('prefillLoom.toggleTokenProbabilities'), true);
+    let at = PREFIX.length;
+    const tokens = generated.map((t) => ({ start: at, end: (at += t.text.length), level: levelOf(t.logprob) }));
+    return { editor, tokens };
+  }
+
+  /** The tokens on the lines the editor shows. */
+  function onVisibleLines(editor: vscode.TextEditor, tokens: readonly DrawnToken[]): DrawnToken[] {
+    const { document } = editor;
+    return tokens.filter((t) => editor.visibleRanges.some((r) => document.positionAt(t.start).line <= r.end.line && document.positionAt(t.end).line >= r.start.line));
+  }
+
+  /** Waits until every token on the lines the editor shows is drawn, and returns what is drawn. */
+  async function shadedInView(editor: vscode.TextEditor, tokens: readonly DrawnToken[], what: string): Promise<DrawnToken[]> {
+    const api = await loomApi();
+    const drawnKeys = () => new Set(api.tokenProbabilities.drawnIn(editor).map((t) => JSON.stringify(t)));
+    await eventually(() => {
+      const visible = onVisibleLines(editor, tokens);
+      const drawn = drawnKeys();
+      return visible.length > 0 && visible.every((t) => drawn.has(JSON.stringify(t)));
+    }, what, 5000, 10);
+    return api.tokenProbabilities.drawnIn(editor);
+  }
+
+  /** Scrolls `line` to the top of the editor (or near it), and waits until the editor shows it. */
+  async function scrollTo(editor: vscode.TextEditor, line: number): Promise<void> {
+    editor.revealRange(new vscode.Range(line, 0, line, 0), vscode.TextEditorRevealType.AtTop);
+    await eventually(() => editor.visibleRanges.some((r) => r.start.line <= line && line <= r.end.line), `line ${line} in view`, 5000, 10);
+  }
+
+  it('shades a long document on the lines in view (and a margin), and the newly visible lines after a scroll', async () => {
+    const { editor, tokens } = await longShadedDocument();
+    const lastLine = editor.document.lineCount - 1;
+    const lineOf = (offset: number) => editor.document.positionAt(offset).line;
+    const atTop = await shadedInView(editor, tokens, 'the tokens in view drawn');
+    assert.ok(atTop.length < tokens.length / 2, `${atTop.length} of ${tokens.length} tokens drawn with the top in view`);
+    assert.ok(atTop.every((t) => lineOf(t.start) < lastLine - 100), 'nothing drawn near the end while the top is in view');
+
+    await scrollTo(editor, lastLine - 20);
+    const atEnd = await shadedInView(editor, tokens, 'the tokens newly in view drawn');
+    assert.ok(atEnd.some((t) => lineOf(t.end) === lastLine), 'the last line drawn');
+    assert.ok(atEnd.every((t) => lineOf(t.start) > 100), 'nothing drawn near the top once the end is in view');
+    const expected = new Set(tokens.map((t) => JSON.stringify(t)));
+    assert.ok(atEnd.every((t) => expected.has(JSON.stringify(t))), 'each drawn token is a recorded token at its level');
+  });
+
+  it('follows a hand edit far outside the view: only the token typed into loses its mark, seen after scrolling there; its hover works before', async () => {
+    const { editor, tokens } = await longShadedDocument();
+    await shadedInView(editor, tokens, 'the tokens in view drawn');
+    const api = await loomApi();
+    const target = tokens.length - 30;
+    assert.ok(tokens[target].end - tokens[target].start >= 3, 'a token of three characters or more');
+    // The hover reaches a token nowhere near the view.
+    const far = tokens[target + 2];
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, editor.document.positionAt(far.start));
+    const markdown = hovers.flatMap((h) => h.contents).map((c) => (typeof c === 'string' ? c : c.value)).find((v) => v.includes('log-probability'));
+    assert.ok(markdown?.includes(`log-probability ${(-((target + 2) % 9) * 0.4).toFixed(3)}`), markdown);
+
+    const at = tokens[target].start + 1;
+    await userEdit(editor, (d, b) => b.insert(d.positionAt(at), 'X'));
+    const expected = tokens.filter((_, i) => i !== target).map((t) => (t.start > at ? { ...t, start: t.start + 1, end: t.end + 1 } : t));
+    await scrollTo(editor, editor.document.positionAt(at).line);
+    const drawn = await shadedInView(editor, expected, 'the tokens around the edit drawn');
+    const keys = new Set(expected.map((t) => JSON.stringify(t)));
+    assert.ok(drawn.every((t) => keys.has(JSON.stringify(t))), 'every drawn token as expected');
+    assert.ok(drawn.every((t) => t.end <= tokens[target].start || t.start >= tokens[target].end + 1), 'no mark over the edited token');
+    // Still so once the loom has taken in the edit.
+    const session = api.sessions.get(editor.document)!;
+    await eventually(() => session.tree.textOf(session.currentId) === session.body(), 'the loom to take in the edit', 5000, 10);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.ok(api.tokenProbabilities.drawnIn(editor).every((t) => keys.has(JSON.stringify(t))), 'every drawn token as expected after the reconcile');
+    assert.deepEqual(onVisibleLines(editor, api.tokenProbabilities.drawnIn(editor)), onVisibleLines(editor, expected));
   });
 });

@@ -8,6 +8,7 @@ import {
   cycledChoice,
   followChanges,
   markAt,
+  marksBetween,
   mergeMarks,
   newestLeaf,
   nodeTokenSpans,
@@ -193,6 +194,12 @@ describe('token shading: following edits', () => {
   it('finds the token under an offset, or the one just before it', () => {
     const marks = [span(0, 4), span(4, 8), span(10, 12)];
     assert.deepEqual([0, 3, 4, 8, 9, 10, 12, 13].map((o) => markAt(marks, o)?.start), [0, 0, 4, 4, undefined, 10, 10, undefined]);
+  });
+
+  it('finds the marks overlapping a stretch of offsets, tokens crossing either end included', () => {
+    const marks = [span(0, 4), span(4, 8), span(10, 12), span(12, 20)];
+    const between = (start: number, end: number) => marksBetween(marks, start, end).map((m) => m.start);
+    assert.deepEqual([between(0, 20), between(3, 11), between(4, 10), between(8, 10), between(13, 14), between(20, 30)], [[0, 4, 10, 12], [0, 4, 10], [4], [], [12], []]);
   });
 
   it('drops a mark an edit goes inside, moves the ones after, keeps the ones before', () => {

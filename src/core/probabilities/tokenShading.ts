@@ -132,6 +132,14 @@ export function markAt<T extends TokenSpan>(marks: readonly T[], offset: number)
   return before && before.end === offset ? before : undefined;
 }
 
+/** The sorted, disjoint marks overlapping the offsets from `start` to `end`, in order (a slice, found by binary search). */
+export function marksBetween<T extends TokenSpan>(marks: readonly T[], start: number, end: number): readonly T[] {
+  const from = firstEndingAfter(marks, start);
+  let to = from;
+  while (to < marks.length && marks[to].start < end) to++;
+  return marks.slice(from, to);
+}
+
 /** The index of the first of the sorted, disjoint marks that ends after `offset` (marks.length if none). */
 function firstEndingAfter(marks: readonly TokenSpan[], offset: number): number {
   let lo = 0;

@@ -217,19 +217,7 @@ describe('LoomTree', () => {
       assert.deepEqual([...tree.preorder()].map((n) => n.id), ['r', 'a', 'b', 'c']);
     });
     it('attaches nodes with a missing parent, or in a cycle, under the root and says so', () => {
-      const orphans: string[] = [];
-      const tree = LoomTree.fromNodes(
-        [
-          { id: 'r', parentId: null, ...base },
-          { id: 'a', parentId: 'x', ...base },
-          { id: 'b', parentId: 'c', ...base },
-          { id: 'c', parentId: 'b', ...base },
-          { id: 'd', parentId: 'c', ...base },
-          { id: 'e', parentId: 'e', ...base },
-        ],
-        'r',
-        { onOrphan: (node, why) => orphans.push(`${node.id} ${why}`) },
-      );
+      const { tree, orphans } = withOrphans([['r', null], ['a', 'x'], ['b', 'c'], ['c', 'b'], ['d', 'c'], ['e', 'e']]);
       assert.deepEqual(orphans, ['a has a missing parent x', 'e is its own parent', 'b is in a cycle']);
       assert.deepEqual([...tree.preorder()].map((n) => n.id), ['r', 'a', 'e', 'b', 'c', 'd']);
       assert.equal(tree.size, 6);
@@ -409,22 +397,20 @@ describe('LoomTree edges (issue 18: what mutation testing found unchecked)', () 
     });
 
     it('cuts a cycle at a node in it when the first node found unreachable only hangs below the cycle', () => {
-      const orphans: string[] = [];
-      const tree = LoomTree.fromNodes(
-        [
-          { id: 'r', parentId: null, ...base },
-          { id: 'd', parentId: 'c', ...base },
-          { id: 'b', parentId: 'c', ...base },
-          { id: 'c', parentId: 'b', ...base },
-        ],
-        'r',
-        { onOrphan: (node, why) => orphans.push(`${node.id} ${why}`) },
-      );
+      const { tree, orphans } = withOrphans([['r', null], ['d', 'c'], ['b', 'c'], ['c', 'b']]);
       assert.deepEqual(orphans, ['c is in a cycle']);
       assert.deepEqual([...tree.preorder()].map((n) => n.id), ['r', 'c', 'd', 'b']);
     });
   });
 });
+
+/** A tree of empty user nodes from `[id, parentId]` pairs, rooted at `r`, with what it said of each orphan. */
+function withOrphans(links: Array<[string, string | null]>): { tree: LoomTree; orphans: string[] } {
+  const orphans: string[] = [];
+  const nodes = links.map(([id, parentId]) => ({ id, parentId, text: '', author: 'user' as const, createdAt: 0 }));
+  const tree = LoomTree.fromNodes(nodes, 'r', { onOrphan: (node, why) => orphans.push(`${node.id} ${why}`) });
+  return { tree, orphans };
+}
 
 function pos(tree: LoomTree, end: string, offset: number, bias?: 'before' | 'after'): [string, number] {
   const p = tree.nodeAtOffset(end, offset, bias);

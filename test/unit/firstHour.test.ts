@@ -38,6 +38,22 @@ describe('the whitespace a continuation replaces', () => {
     const space = tree.addChild(tree.rootId, ' ', { author: 'model' });
     assert.equal(whitespaceTailAt(tree, space.id, 'door and'.length, ' '), undefined);
   });
+
+  it('leaves a user leaf alone unless it is exactly the replaced whitespace ending the path there, and never the root', () => {
+    const at = 'door and'.length;
+    const leaf = (text: string) => {
+      const tree = LoomTree.create('door and');
+      return { tree, id: tree.addChild(tree.rootId, text, { author: 'user' }).id };
+    };
+    const written = leaf('x');
+    assert.equal(whitespaceTailAt(written.tree, written.id, at, ' '), undefined, 'text the user wrote, not whitespace');
+    const empty = leaf('');
+    assert.equal(whitespaceTailAt(empty.tree, empty.id, at, ''), undefined, 'no whitespace replaced');
+    const wider = leaf('  ');
+    assert.equal(whitespaceTailAt(wider.tree, wider.id, at + 1, '  '), undefined, 'the whitespace does not end the path');
+    const blank = LoomTree.create(' ');
+    assert.equal(whitespaceTailAt(blank, blank.rootId, 0, ' '), undefined, 'the root');
+  });
 });
 
 describe('empty results', () => {

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import type { GenerationInfo, TreeOp } from '../../src/core/loom/loomNode';
+import type { GenerationInfo, RemovedSubtree, TreeOp } from '../../src/core/loom/loomNode';
 import { LoomTree } from '../../src/core/loom/loomTree';
 
 function counterIds(prefix = 'n'): () => string {
@@ -217,19 +217,7 @@ describe('LoomTree', () => {
       assert.deepEqual([...tree.preorder()].map((n) => n.id), ['r', 'a', 'b', 'c']);
     });
     it('attaches nodes with a missing parent, or in a cycle, under the root and says so', () => {
-      const orphans: string[] = [];
-      const tree = LoomTree.fromNodes(
-        [
-          { id: 'r', parentId: null, ...base },
-          { id: 'a', parentId: 'x', ...base },
-          { id: 'b', parentId: 'c', ...base },
-          { id: 'c', parentId: 'b', ...base },
-          { id: 'd', parentId: 'c', ...base },
-          { id: 'e', parentId: 'e', ...base },
-        ],
-        'r',
-        { onOrphan: (node, why) => orphans.push(`${node.id} ${why}`) },
-      );
+      const { tree, orphans } = withOrphans([['r', null], ['a', 'x'], ['b', 'c'], ['c', 'b'], ['d', 'c'], ['e', 'e']]);
       assert.deepEqual(orphans, ['a has a missing parent x', 'e is its own parent', 'b is in a cycle']);
       assert.deepEqual([...tree.preorder()].map((n) => n.id), ['r', 'a', 'e', 'b', 'c', 'd']);
       assert.equal(tree.size, 6);
@@ -265,6 +253,164 @@ describe('LoomTree', () => {
     });
   });
 });
+
+describe('LoomTree edges (issue 18: what mutation testing found unchecked)', () => {
+  const base = { text: '', author: 'user' as const, createdAt: 0 };
+
+  it('answers undefined for an unknown id, and names the offset and path it cannot place', () => {
+    const tree = sample();
+    assert.equal(tree.get('nope'), undefined);
+    assert.throws(() => tree.nodeAtOffset('n2', 17), /^RangeError: offset 17 is outside the path to n2$/);
+  });
+
+  it('records no op for a change that changes nothing: an empty append, the same bookmark, no tags on an untagged node', () => {
+    const tree = sample();
+    const ops: TreeOp[] = [];
+    tree.onDidChange((op) => ops.push(op));
+    tree.appendText('n2', '');
+    tree.setBookmark('n2', false);
+    tree.setTags('n2', []);
+    tree.setTags('n2', ['  ']);
+    assert.deepEqual(ops, []);
+  });
+
+  it('changes tags that only join to the same text: one tag with a line break is not two tags', () => {
+    const tree = sample();
+    tree.setTags('n2', ['a', 'b']);
+    tree.setTags('n2', ['a\nb']);
+    assert.deepEqual(tree.get('n2')?.tags, ['a\nb']);
+    tree.setTags('n2', ['a', 'b']);
+    assert.deepEqual(tree.get('n2')?.tags, ['a', 'b']);
+    tree.setTags('n2', ['b', 'a']);
+    assert.deepEqual(tree.get('n2')?.tags, ['b', 'a']);
+  });
+
+  it('refuses to split outside the text or between code units of an offset that is not whole, before taking an id', () => {
+    let made = 0;
+    const tree = LoomTree.create('Once', { newId: () => `id${made++}` });
+    for (const offset of [-1, 5, 1.5]) {
+      assert.throws(() => tree.splitNode(tree.rootId, offset), new RegExp(`^RangeError: cannot split node id0 \\(length 4\\) at ${offset}$`));
+    }
+    assert.equal(made, 1);
+    assert.equal(tree.size, 1);
+  });
+
+  it('refuses a split op (journal, mirror) outside the node, changing nothing', () => {
+    const tree = sample();
+    for (const offset of [-1, 6]) {
+      assert.throws(() => tree.apply({ op: 'split', id: 'n1', offset, headId: 'h' }), new RegExp(`^RangeError: cannot split node n1 at ${offset}$`));
+    }
+    assert.equal(tree.has('h'), false);
+    assert.equal(tree.get('n1')?.text, ' upon');
+  });
+
+  it('retries an id the id maker gives that is taken, and makes 10 base-36 characters by default', () => {
+    const ids = ['a', 'a', 'b'];
+    const tree = LoomTree.create('', { newId: () => ids.shift()! });
+    assert.equal(tree.addChild('a', 'x', { author: 'user' }).id, 'b');
+    const plain = LoomTree.create('');
+    assert.match(plain.rootId, /^[0-9a-z]{10}$/);
+    assert.match(plain.addChild(plain.rootId, 'x', { author: 'user' }).id, /^[0-9a-z]{10}$/);
+  });
+
+  describe('splitChain', () => {
+    const generation: GenerationInfo = GENERATION;
+    // m (model, no info) → decoys that differ in one thing each, then its real tail holding the info
+    const chainTree = () =>
+      LoomTree.fromNodes(
+        [
+          { id: 'r', parentId: null, ...base },
+          { id: 'm', parentId: 'r', text: 'a', author: 'model', kind: 'generation', createdAt: 5 },
+          { id: 'user', parentId: 'm', text: 'b', author: 'user', kind: 'generation', createdAt: 5 },
+          { id: 'later', parentId: 'm', text: 'c', author: 'model', kind: 'generation', createdAt: 6 },
+          { id: 'other', parentId: 'm', text: 'd', author: 'model', kind: 'regeneration', createdAt: 5 },
+          { id: 'tail', parentId: 'm', text: 'e', author: 'model', kind: 'generation', createdAt: 5, generation },
+          { id: 'below', parentId: 'tail', text: 'f', author: 'model', kind: 'generation', createdAt: 5, generation },
+        ],
+        'r',
+      );
+
+    it('follows only the model child made at the same moment, of the same kind, and stops at the generation info', () => {
+      assert.deepEqual(chainTree().splitChain('m').map((n) => n.id), ['m', 'tail']);
+      assert.deepEqual(chainTree().splitChain('tail').map((n) => n.id), ['tail']);
+    });
+
+    it('is empty for a node the user wrote, and ends where no tail goes on', () => {
+      assert.deepEqual(chainTree().splitChain('user'), []);
+      assert.deepEqual(chainTree().splitChain('later').map((n) => n.id), ['later']);
+    });
+  });
+
+  describe('restoreSubtree', () => {
+    it('changes nothing when an id is taken, even where the parent grew and would be split', () => {
+      const tree = LoomTree.create('Once', { newId: counterIds() });
+      tree.addChild('n0', ' upon', { author: 'model' });
+      const removed = tree.removeSubtree('n1');
+      tree.appendText('n0', ' more');
+      tree.addChild('n0', '!', { author: 'user', id: 'n1' });
+      assert.throws(() => tree.restoreSubtree(removed), /node id n1 is taken/);
+      assert.equal(tree.size, 2);
+      assert.equal(tree.get('n0')?.text, 'Once more');
+    });
+
+    it('hangs under the node that ends at the old text point, splitting nothing more, when the parent was split there', () => {
+      const tree = LoomTree.create('Once', { newId: counterIds() });
+      tree.addChild('n0', ' upon', { author: 'model' });
+      const removed = tree.removeSubtree('n1');
+      const { headId } = tree.splitNode('n0', 4);
+      tree.appendText('n0', ' more');
+      tree.restoreSubtree(removed);
+      assert.equal(tree.size, 3);
+      assert.equal(tree.parent('n1')?.id, headId);
+      assert.equal(tree.textOf('n1'), 'Once upon');
+    });
+  });
+
+  describe('ops that do not fit', () => {
+    const removedAt = (nodes: RemovedSubtree['nodes']): RemovedSubtree => ({ parentId: 'n0', index: 0, parentPathLength: 4, nodes });
+    it('names a missing parent of an add', () => {
+      const tree = sample();
+      assert.throws(() => tree.apply({ op: 'add', node: { id: 'x', parentId: 'zz', ...base } }), /^Error: no parent node zz to insert under$/);
+    });
+
+    it('refuses a restore whose top does not hang under its parent, or whose other nodes do not hang inside it, all or nothing', () => {
+      const tree = sample();
+      assert.throws(() => tree.apply({ op: 'restore', removed: removedAt([{ id: 'x', parentId: 'n4', ...base }]) }), /^Error: node x does not hang under the inserted subtree$/);
+      const stray = removedAt([{ id: 'x', parentId: 'n0', ...base }, { id: 'y', parentId: 'zz', ...base }]);
+      assert.throws(() => tree.apply({ op: 'restore', removed: stray }), /^Error: node y does not hang under the inserted subtree$/);
+      assert.equal(tree.has('x'), false);
+      assert.deepEqual(tree.children('n0').map((n) => n.id), ['n1', 'n4']);
+    });
+
+    it('takes a restore of no nodes (a damaged journal line) as changing nothing', () => {
+      const tree = sample();
+      tree.apply({ op: 'restore', removed: removedAt([]) });
+      assert.deepEqual([...tree.preorder()].map((n) => n.id), ['n0', 'n1', 'n2', 'n3', 'n4']);
+    });
+  });
+
+  describe('fromNodes', () => {
+    it('loads orphans without anyone to tell, and makes the root a root', () => {
+      const tree = LoomTree.fromNodes([{ id: 'r', parentId: 'gone', ...base }, { id: 'a', parentId: 'x', ...base }], 'r');
+      assert.equal(tree.get('r')?.parentId, null);
+      assert.deepEqual(tree.children('r').map((n) => n.id), ['a']);
+    });
+
+    it('cuts a cycle at a node in it when the first node found unreachable only hangs below the cycle', () => {
+      const { tree, orphans } = withOrphans([['r', null], ['d', 'c'], ['b', 'c'], ['c', 'b']]);
+      assert.deepEqual(orphans, ['c is in a cycle']);
+      assert.deepEqual([...tree.preorder()].map((n) => n.id), ['r', 'c', 'd', 'b']);
+    });
+  });
+});
+
+/** A tree of empty user nodes from `[id, parentId]` pairs, rooted at `r`, with what it said of each orphan. */
+function withOrphans(links: Array<[string, string | null]>): { tree: LoomTree; orphans: string[] } {
+  const orphans: string[] = [];
+  const nodes = links.map(([id, parentId]) => ({ id, parentId, text: '', author: 'user' as const, createdAt: 0 }));
+  const tree = LoomTree.fromNodes(nodes, 'r', { onOrphan: (node, why) => orphans.push(`${node.id} ${why}`) });
+  return { tree, orphans };
+}
 
 function pos(tree: LoomTree, end: string, offset: number, bias?: 'before' | 'after'): [string, number] {
   const p = tree.nodeAtOffset(end, offset, bias);

@@ -364,4 +364,22 @@ describe('export and import', () => {
       ].join('\n'),
     );
   });
+
+  it('shows each node by its first 40 characters in one line, and its text as text in the table', () => {
+    let i = 0;
+    const tree = LoomTree.create('Once  upon\n\n  a  time', { newId: () => `p${i++}`, now: () => 0 });
+    const blank = tree.addChild(tree.rootId, ' \n\t ', { author: 'user' });
+    const exact = tree.addChild(blank.id, '😀'.repeat(40), { author: 'user' });
+    const long = tree.addChild(exact.id, `${'a'.repeat(39)} and more`, { author: 'user' });
+    const generation = { ...GENERATION, model: 'my\r\nmodel', stopReason: null, status: 'cancelled' as const };
+    const marked = tree.addChild(long.id, 'a\\b <i>x</i> &lt; &amp;', { author: 'model', generation });
+    const rows = exportPathMarkdown(tree, marked.id, 't').split('\n').slice(4, 9);
+    assert.deepEqual(rows, [
+      '| 1 | user |  |  |  |  | Once upon a time |',
+      '| 2 | user |  |  |  |  | (empty) |',
+      `| 3 | user |  |  |  |  | ${'😀'.repeat(40)} |`,
+      `| 4 | user |  |  |  |  | ${'a'.repeat(39)}… |`,
+      '| 5 | model | my model | 0.7 | cancelled | 5 | a\\\\b &lt;i>x&lt;/i> &amp;lt; &amp;amp; |',
+    ]);
+  });
 });

@@ -49,4 +49,32 @@ describe('searching a loom tree', () => {
     assert.equal(result.matches.length, 2);
     assert.ok(result.total > 2);
   });
+
+  it('finds nothing for an empty query, and no match beside a bad regular expression', () => {
+    assert.deepEqual(searchTree(sample(), { text: '' }), { matches: [], total: 0 });
+    const bad = searchTree(sample(), { text: '(', regex: true });
+    assert.deepEqual([bad.matches, bad.total], [[], 0]);
+  });
+
+  it('takes only a whole query of one word after # as a tag, and a tag match as the node with an empty range', () => {
+    assert.equal(searchTree(sample(), { text: 'a #moths' }).total, 0);
+    assert.equal(searchTree(sample(), { text: '#moths x' }).total, 0);
+    const [match] = searchTree(sample(), { text: '#draft' }).matches;
+    assert.deepEqual(match, { nodeId: 'n2', start: 0, end: 0, before: '', match: '', after: ' 🦋 MOTH again' });
+  });
+
+  it('takes every character of a plain query literally', () => {
+    const tree = LoomTree.create('1 a+b (c) $d ab', { newId: () => 'r' });
+    assert.deepEqual(found(searchTree(tree, { text: 'a+b' })), [['r', 2, 5, 'a+b']]);
+    assert.deepEqual(found(searchTree(tree, { text: '(c) $d' })), [['r', 6, 12, '(c) $d']]);
+  });
+
+  it('steps past an empty match by one code point: one code unit, two for a surrogate pair', () => {
+    const tree = LoomTree.create('baa\uffffa😀a', { newId: () => 'r' });
+    assert.deepEqual(found(searchTree(tree, { text: 'a*', regex: true })), [
+      ['r', 1, 3, 'aa'],
+      ['r', 4, 5, 'a'],
+      ['r', 7, 8, 'a'],
+    ]);
+  });
 });

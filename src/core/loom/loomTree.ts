@@ -206,7 +206,9 @@ export class LoomTree {
   /** Sets a node's tags: trimmed, without blanks or repeats, in the order given. */
   setTags(id: string, tags: readonly string[]): void {
     const clean = normalizeTags(tags);
-    if ((this.entry(id).node.tags ?? []).join('\n') !== clean.join('\n')) this.apply({ op: 'tags', id, tags: clean });
+    const old = this.entry(id).node.tags ?? [];
+    // Compared tag by tag: joined, one tag holding a line break would equal two tags.
+    if (old.length !== clean.length || clean.some((tag, i) => tag !== old[i])) this.apply({ op: 'tags', id, tags: clean });
   }
 
   /**

@@ -56,7 +56,7 @@ function preview(node: LoomNode): string {
   return chars.length > 40 ? `${chars.slice(0, 40).join('').trimEnd()}…` : text;
 }
 
-/** Text safe inside a Markdown table cell. */
+/** Text safe inside a Markdown table cell; `&` too, or text such as `&lt;` would show as `<`. */
 function cell(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/[\r\n]+/g, ' ');
+  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/[\r\n]+/g, ' ');
 }

@@ -1,5 +1,5 @@
 import { unpackTokens, type PackedTokens, type TokenLogprob } from '../providers/tokenLogprobs';
-import { partialCharacterBytes } from './tokenText';
+import { isPartialCharacter, partialCharacterBytes } from './tokenText';
 
 /** Where one generated token lies in a node's text (UTF-16 offsets, end exclusive). */
 export interface TokenSpan {
@@ -36,7 +36,8 @@ export function placedTokens(packed: PackedTokens | undefined, text: string): To
   if (!packed) return undefined;
   let entry = placements.get(packed);
   if (!entry) {
-    const tokens = unpackTokens(packed);
+    const tokens = unpacked.get(packed) ?? unpackTokens(packed);
+    unpacked.delete(packed);
     entry = { decoded: tokens && decodedOf(tokens), byText: new Map() };
     placements.set(packed, entry);
   }
@@ -46,6 +47,15 @@ export function placedTokens(packed: PackedTokens | undefined, text: string): To
   if (entry.byText.size >= TEXTS_PER_RECORD) entry.byText.delete(entry.byText.keys().next().value!);
   entry.byText.set(text, placement);
   return placement;
+}
+
+/**
+ * Tells the placement cache what `packed` decodes to, for a caller that has just packed it from
+ * `tokens` (packing is exact, so unpacking would give them back): an import packs a node's tokens
+ * the first time they are asked for, and unpacking them again at once was most of the first view's cost.
+ */
+export function rememberUnpacked(packed: PackedTokens, tokens: readonly TokenLogprob[]): void {
+  if (!placements.has(packed)) unpacked.set(packed, tokens);
 }
 
 /** The spans of {@link placeTokens}. */
@@ -72,6 +82,8 @@ const LINE_ENDINGS: readonly LineEnding[] = ['asSent', '\r\n', '\n'];
 
 /** Packings never change (a node's record gets a new one), so they key the cache. */
 const placements = new WeakMap<PackedTokens, { decoded: Decoded | undefined; byText: Map<string, TokenPlacement | undefined> }>();
+/** Tokens handed over with their packing ({@link rememberUnpacked}), until it is first placed (not decoded before: a save needs only the packing). */
+const unpacked = new WeakMap<PackedTokens, readonly TokenLogprob[]>();
 
 function decodedOf(tokens: readonly TokenLogprob[]): Decoded {
   return { tokens, variants: new Map([['asSent', decodeTokens(tokens)]]) };
@@ -114,6 +126,29 @@ function tokenBytes(text: string): Uint8Array {
 
 /** The text the tokens produce, and where each token's text ends in it. */
 function decodeTokens(tokens: readonly TokenLogprob[]): { text: string; ends: number[] } {
+  if (!tokens.every(isWholeCharacters)) return decodedBytes(tokens);
+  const whole = joined(tokens);
+  return whole.text.startsWith('\uFEFF') ? decodedBytes(tokens) : whole;
+}
+
+/**
+ * Most tokens are whole characters, and then their texts joined are what decoding their bytes
+ * gives: a decoder only changes `bytes:` names, lone surrogates and a byte order mark at the start.
+ * Encoding and decoding every token was most of the cost of placing them.
+ */
+function isWholeCharacters(token: TokenLogprob): boolean {
+  return !LONE_SURROGATE.test(token.text) && !isPartialCharacter(token.text);
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+function joined(tokens: readonly TokenLogprob[]): { text: string; ends: number[] } {
+  let text = '';
+  const ends = tokens.map((token) => (text += token.text).length);
+  return { text, ends };
+}
+
+function decodedBytes(tokens: readonly TokenLogprob[]): { text: string; ends: number[] } {
   const decoder = new TextDecoder('utf-8');
   let text = '';
   const ends = tokens.map((token) => {

@@ -2,7 +2,6 @@ import type { GenerationInfo, LoomNode, NodeOrigin } from '../loom/loomNode';
 import { packTokens } from '../providers/tokenLogprobs';
 import { LoomTree, type TreePlace } from '../loom/loomTree';
 import { tokensWhenAsked } from '../loom/tokensAside';
-import { rememberUnpacked } from '../probabilities/tokenPlacement';
 
 /** The formats of other looms this project reads. */
 export const FOREIGN_FORMATS = ['tk-loom', 'loomsidian', 'exoloom', 'miniloom', 'bonsai'] as const;
@@ -164,12 +163,7 @@ function importedGeneration(format: ForeignFormat, tokens: ImportedTokens, model
     tokens: undefined, // its place among the keys, for the same file on every save
     imported: format,
   };
-  tokensWhenAsked(generation, () => {
-    const read = tokens.read();
-    const packed = packTokens(read);
-    rememberUnpacked(packed, read);
-    return packed;
-  });
+  tokensWhenAsked(generation, () => packTokens(tokens.read()));
   return generation;
 }
 

@@ -36,8 +36,7 @@ export function placedTokens(packed: PackedTokens | undefined, text: string): To
   if (!packed) return undefined;
   let entry = placements.get(packed);
   if (!entry) {
-    const tokens = unpacked.get(packed) ?? unpackTokens(packed);
-    unpacked.delete(packed);
+    const tokens = unpackTokens(packed);
     entry = { decoded: tokens && decodedOf(tokens), byText: new Map() };
     placements.set(packed, entry);
   }
@@ -47,15 +46,6 @@ export function placedTokens(packed: PackedTokens | undefined, text: string): To
   if (entry.byText.size >= TEXTS_PER_RECORD) entry.byText.delete(entry.byText.keys().next().value!);
   entry.byText.set(text, placement);
   return placement;
-}
-
-/**
- * Tells the placement cache what `packed` decodes to, for a caller that has just packed it from
- * `tokens` (packing is exact, so unpacking would give them back): an import packs a node's tokens
- * the first time they are asked for, and unpacking them again at once was most of the first view's cost.
- */
-export function rememberUnpacked(packed: PackedTokens, tokens: readonly TokenLogprob[]): void {
-  if (!placements.has(packed)) unpacked.set(packed, tokens);
 }
 
 /** The spans of {@link placeTokens}. */
@@ -82,8 +72,6 @@ const LINE_ENDINGS: readonly LineEnding[] = ['asSent', '\r\n', '\n'];
 
 /** Packings never change (a node's record gets a new one), so they key the cache. */
 const placements = new WeakMap<PackedTokens, { decoded: Decoded | undefined; byText: Map<string, TokenPlacement | undefined> }>();
-/** Tokens handed over with their packing ({@link rememberUnpacked}), until it is first placed (not decoded before: a save needs only the packing). */
-const unpacked = new WeakMap<PackedTokens, readonly TokenLogprob[]>();
 
 function decodedOf(tokens: readonly TokenLogprob[]): Decoded {
   return { tokens, variants: new Map([['asSent', decodeTokens(tokens)]]) };

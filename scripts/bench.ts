@@ -167,6 +167,10 @@ function printLooms(): void {
   console.log(
     `${String(r.nodes).padEnd(8)} ${(r.fileBytes / 1e6).toFixed(1)} MB, depth ${r.depth}, ${r.withTokens} nodes with tokens: import ${spreadMs(r.importMs)}; baseline ${spreadMs(r.parseMs)}; ratio of medians ${ratio(r.importMs.median, r.parseMs.median)} (target ≤ 1.5); CPU time ${ms(r.importCpuMs.median)} vs ${ms(r.parseCpuMs.median)} (${ratio(r.importCpuMs.median, r.parseCpuMs.median)})`,
   );
+  const u = r.firstUse;
+  console.log(`First use of the imported tree, ${u.firstViewMs.samples} runs (its tokens are packed when first asked for; baseline = the same again, packed)`);
+  console.log(`first loom view (snapshot) ${spreadMs(u.firstViewMs)}; again ${spreadMs(u.laterViewMs)}; CPU time ${ms(u.firstViewCpuMs.median)} vs ${ms(u.laterViewCpuMs.median)} (${ratio(u.firstViewCpuMs.median, u.laterViewCpuMs.median)})`);
+  console.log(`first save (tree file text) ${spreadMs(u.firstSaveMs)}; again ${spreadMs(u.laterSaveMs)}; CPU time ${ms(u.firstSaveCpuMs.median)} vs ${ms(u.laterSaveCpuMs.median)} (${ratio(u.firstSaveCpuMs.median, u.laterSaveCpuMs.median)})`);
   console.log('\nFind in the loom over every node (baseline = a plain toLowerCase().includes scan of the same texts)');
   for (const query of ['dragon gull', 'lighthouse', 'lamp']) {
     const f: TreeFindResult = benchTreeFind(imported.tree, query, smoke ? 2 : 21);

@@ -47,6 +47,14 @@ describe('LoomTree', () => {
     assert.equal(tree.textOf('n3'), 'Once upon more');
     assert.equal(tree.size, 5);
     assert.deepEqual([...tree.preorder()].map((n) => n.id), ['n0', 'n1', 'n2', 'n3', 'n4']);
+    const walked = (fromId?: string) => {
+      const ids: string[] = [];
+      tree.forEachNode((n) => ids.push(n.id), fromId);
+      return ids;
+    };
+    assert.deepEqual(walked(), ['n0', 'n1', 'n2', 'n3', 'n4']);
+    assert.deepEqual(walked('n1'), [...tree.preorder('n1')].map((n) => n.id));
+    assert.deepEqual(walked('n1'), ['n1', 'n2', 'n3']);
     assert.throws(() => tree.children('nope'), /no node nope/);
   });
 

@@ -24,6 +24,13 @@ describe('token probabilities, packed', () => {
     assert.deepEqual(unpackTokens(packTokens(narrow)), narrow);
   });
 
+  it('packs a long generation exactly, and a short one after it (the buffers packing reuses keep nothing of the last)', () => {
+    const long: TokenLogprob[] = Array.from({ length: 3000 }, (_, i) => ({ text: ` w${i}`, logprob: -i / 7, top: Array.from({ length: 5 }, (_, k) => ({ text: `${k}`.repeat(k), logprob: -k / 3 })) }));
+    assert.deepEqual(unpackTokens(packTokens(long)), long);
+    assert.deepEqual(unpackTokens(packTokens(SAMPLE)), SAMPLE);
+    assert.deepEqual(packTokens([{ text: 'ab', logprob: -0.5, top: [{ text: 'c', logprob: -1 }] }]), ['abc', 'AQIB', 'AAAAvwAAgL8=', 4]);
+  });
+
   it('round-trips random tokens exactly', () => {
     const random = seededRandom(3);
     for (let run = 0; run < 50; run++) {

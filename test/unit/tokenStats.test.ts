@@ -76,6 +76,26 @@ describe('token statistics', () => {
     assert.deepEqual(tokenBoundaries(tokens, ' I我!'), [2, 3]);
   });
 
+  it('places tokens as their bytes decode: a leading byte order mark dropped, a surrogate pair split between tokens not joined', () => {
+    const spans = (tokens: TokenLogprob[], text: string) => tokenSpans(tokens, text)?.map((s) => [s.start, s.end, s.token.text]);
+    assert.deepEqual(spans([token('', -1), token('\uFEFFHi', -1), token(' 😀\uFEFF', -1)], 'Hi 😀\uFEFF'), [
+      [0, 0, ''],
+      [0, 2, '\uFEFFHi'],
+      [2, 6, ' 😀\uFEFF'],
+    ]);
+    // Each half of 😀 alone is not UTF-8: each decodes to U+FFFD.
+    const halves = [token('a\uD83D', -1), token('\uDE00', -1)];
+    assert.equal(spans(halves, 'a😀'), undefined);
+    assert.deepEqual(spans(halves, 'a\uFFFD\uFFFD'), [
+      [0, 2, 'a\uD83D'],
+      [2, 3, '\uDE00'],
+    ]);
+    assert.deepEqual(spans([token('a', -1), token('😀', -1)], 'a😀'), [
+      [0, 1, 'a'],
+      [1, 3, '😀'],
+    ]);
+  });
+
   it('says nothing when the node text is not what the tokens produced', () => {
     assert.equal(tokenSpans(TOKENS, ' The dog,\n sat'), undefined);
     assert.equal(tokenBoundaries(TOKENS, 'completely different'), undefined);

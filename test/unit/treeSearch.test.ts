@@ -44,6 +44,27 @@ describe('searching a loom tree', () => {
     assert.deepEqual(searchTree(sample(), { text: '#draft' }).matches.map((m) => m.nodeId), ['n2']);
   });
 
+  it('keeps the first matches up to the limit, in tree order with their context, and counts the rest without them', () => {
+    const tree = sample();
+    for (const query of [{ text: 'a' }, { text: 'm.', regex: true }, { text: '#moths' }, { text: 'x*', regex: true }]) {
+      const all = searchTree(tree, query, Infinity);
+      for (const limit of [0, 1, 2, 3]) {
+        const kept = searchTree(tree, query, limit);
+        assert.deepEqual(kept.matches, all.matches.slice(0, limit), `${query.text}, limit ${limit}`);
+        assert.equal(kept.total, all.total);
+      }
+    }
+    assert.deepEqual(found(searchTree(tree, { text: 'a' }, Infinity)), [
+      ['n0', 9, 10, 'a'],
+      ['n0', 18, 19, 'a'],
+      ['n2', 9, 10, 'a'],
+      ['n2', 11, 12, 'a'],
+      ['n3', 0, 1, 'a'],
+      ['n3', 1, 2, 'a'],
+      ['n3', 2, 3, 'a'],
+    ]);
+  });
+
   it('keeps at most the limit but counts every match', () => {
     const result = searchTree(sample(), { text: 'a' }, 2);
     assert.equal(result.matches.length, 2);

@@ -105,8 +105,10 @@ export function buildImportedTree(imported: ImportedTree): ImportResult {
     keep(node);
     const parent = node.parentId === null ? undefined : places.get(node.parentId);
     if (parent === undefined) throw new ImportError('corrupt', `node ${JSON.stringify(node.id)} names a parent that is not in the file, or comes before it`);
-    if (places.has(node.id)) throw new ImportError('corrupt', `the file is damaged: two nodes have the id ${JSON.stringify(node.id)}`);
+    // One map operation per node, not a look-up and then a set: a repeated id is found by the size not growing.
+    const known = places.size;
     places.set(node.id, grown.add(parent, toLoomNode(imported.format, node, parent.node.id, newId())));
+    if (places.size === known) throw new ImportError('corrupt', `the file is damaged: two nodes have the id ${JSON.stringify(node.id)}`);
   }
   const { tree } = grown;
   const currentId = (imported.currentId !== undefined && places.get(imported.currentId)?.node.id) || tree.rootId;

@@ -7,10 +7,13 @@ export function isJsonObject(v: unknown): v is JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** `raw` without `keys`: what a format has no place for, kept verbatim. */
+/**
+ * `raw` without `keys`: what a format has no place for, kept verbatim. A `for…in` rather than
+ * `Object.entries`, which made a pair per key of every node of an import (same keys, same order).
+ */
 export function otherFields(raw: JsonObject, keys: readonly string[]): JsonObject {
   const rest: JsonObject = {};
-  for (const [key, value] of Object.entries(raw)) if (!keys.includes(key)) rest[key] = value;
+  for (const key in raw) if (!keys.includes(key) && Object.hasOwn(raw, key)) rest[key] = raw[key];
   return rest;
 }
 

@@ -42,7 +42,7 @@ export function readTkLoom(raw: JsonObject): ImportedTree {
 function* tkNodes(raw: JsonObject, root: JsonObject, simple: boolean): Generator<ImportedNode> {
   const chapters = isJsonObject(raw.chapters) ? raw.chapters : {};
   const responses = isJsonObject(raw.model_responses) ? raw.model_responses : {};
-  timestamps.clear(); // the local time zone may have changed since the last import
+  forgetTimestamps();
   const nodes: unknown[] = [root];
   const parents: Array<string | null> = [null];
   const depths: number[] = [0];
@@ -183,16 +183,29 @@ function alternatives(raw: unknown): Array<{ text: string; logprob: number }> {
 
 /** Timestamps read, by their text: the nodes of one generation share theirs, and a local date is slow to build. */
 const timestamps = new Map<string, number | undefined>();
+/** The last timestamp read: a node's is most often its parent's or its previous sibling's, found without a look-up. */
+let lastText: string | undefined;
+let lastTime: number | undefined;
 
 /** Loom writes local times as `%Y-%m-%d-%H.%M.%S`. */
 function parseTimestamp(v: unknown): number | undefined {
   if (typeof v !== 'string') return undefined;
-  const known = timestamps.get(v);
-  if (known !== undefined || timestamps.has(v)) return known;
-  if (timestamps.size > 10_000) timestamps.clear();
-  const parsed = parseLocalTime(v);
-  timestamps.set(v, parsed);
+  if (v === lastText) return lastTime;
+  let parsed = timestamps.get(v);
+  if (parsed === undefined && !timestamps.has(v)) {
+    if (timestamps.size > 10_000) timestamps.clear();
+    parsed = parseLocalTime(v);
+    timestamps.set(v, parsed);
+  }
+  lastText = v;
+  lastTime = parsed;
   return parsed;
+}
+
+/** Forgets the timestamps read: the local time zone may have changed since the last import. */
+function forgetTimestamps(): void {
+  timestamps.clear();
+  lastText = undefined;
 }
 
 function parseLocalTime(v: string): number | undefined {

@@ -177,8 +177,13 @@ export class LoomTree {
   }
 
   /** Nodes of the subtree at `fromId` (default: all), parents before children, children in order. */
-  *preorder(fromId: string = this.rootId): IterableIterator<LoomNode> {
-    for (const e of this.index.preorder(this.entry(fromId))) yield e.node;
+  preorder(fromId: string = this.rootId): IterableIterator<LoomNode> {
+    return lazyPreorder(this.entry(fromId));
+  }
+
+  /** Calls `visit` with every node of {@link preorder}'s walk, several times faster than iterating it: for walks that never stop early. */
+  forEachNode(visit: (node: LoomNode) => void, fromId: string = this.rootId): void {
+    this.index.walk(this.entry(fromId), (e) => visit(e.node));
   }
 
   /** Adds a last child of `parentId`. */
@@ -313,6 +318,16 @@ export class LoomTree {
     const merged: { error?: string | null } = dropUndefined({ ...node.generation, ...patch });
     if (merged.error === null) delete merged.error; // how a journal line says "clear the error"
     node.generation = merged as GenerationInfo;
+  }
+}
+
+/** The nodes of a subtree in preorder, one at a time (one generator, not one wrapped round another). */
+function* lazyPreorder(top: Entry): IterableIterator<LoomNode> {
+  const stack: Entry[] = [top];
+  while (stack.length > 0) {
+    const e = stack.pop()!;
+    yield e.node;
+    for (let i = e.children.length - 1; i >= 0; i--) stack.push(e.children[i]);
   }
 }
 

@@ -1,5 +1,5 @@
 import { unpackTokens, type PackedTokens, type TokenLogprob } from '../providers/tokenLogprobs';
-import { partialCharacterBytes } from './tokenText';
+import { isPartialCharacter, partialCharacterBytes } from './tokenText';
 
 /** Where one generated token lies in a node's text (UTF-16 offsets, end exclusive). */
 export interface TokenSpan {
@@ -114,6 +114,29 @@ function tokenBytes(text: string): Uint8Array {
 
 /** The text the tokens produce, and where each token's text ends in it. */
 function decodeTokens(tokens: readonly TokenLogprob[]): { text: string; ends: number[] } {
+  if (!tokens.every(isWholeCharacters)) return decodedBytes(tokens);
+  const whole = joined(tokens);
+  return whole.text.startsWith('\uFEFF') ? decodedBytes(tokens) : whole;
+}
+
+/**
+ * Most tokens are whole characters, and then their texts joined are what decoding their bytes
+ * gives: a decoder only changes `bytes:` names, lone surrogates and a byte order mark at the start.
+ * Encoding and decoding every token was most of the cost of placing them.
+ */
+function isWholeCharacters(token: TokenLogprob): boolean {
+  return !LONE_SURROGATE.test(token.text) && !isPartialCharacter(token.text);
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+function joined(tokens: readonly TokenLogprob[]): { text: string; ends: number[] } {
+  let text = '';
+  const ends = tokens.map((token) => (text += token.text).length);
+  return { text, ends };
+}
+
+function decodedBytes(tokens: readonly TokenLogprob[]): { text: string; ends: number[] } {
   const decoder = new TextDecoder('utf-8');
   let text = '';
   const ends = tokens.map((token) => {

@@ -28,23 +28,60 @@ export interface TokenLogprob {
 export type PackedTokens = readonly [texts: string, layout: string, logprobs: string, width: 4 | 8];
 
 export function packTokens(tokens: readonly TokenLogprob[]): PackedTokens {
-  let texts = '';
-  const layout: number[] = [];
-  const values: number[] = [];
+  // One pass to size the packing and choose its width, one to write it into buffers kept between
+  // calls: allocating typed arrays was most of a packing's time, and a first view of an imported
+  // tree packs every node's tokens (220,000 of them in a 100,000-node file).
+  let count = 0;
+  let narrow = true;
   for (const token of tokens) {
-    layout.push(token.top.length, token.text.length);
+    count += 1 + token.top.length;
+    narrow &&= Math.fround(token.logprob) === token.logprob;
+    for (const alt of token.top) narrow &&= Math.fround(alt.logprob) === alt.logprob;
+  }
+  const width = narrow ? 4 : 8;
+  const layout = (buffers.layout = roomFor(buffers.layout, (tokens.length + count) * MAX_VARINT_BYTES));
+  if (buffers.valueBytes.length < count * width) Object.assign(buffers, valueBuffers(2 * count * width));
+  const values = buffers.values;
+  let length = 0;
+  const put = (n: number): void => {
+    for (; n >= 0x80; n = Math.floor(n / 0x80)) layout[length++] = (n & 0x7f) | 0x80;
+    layout[length++] = n;
+  };
+  let at = 0;
+  const value = (x: number): void => {
+    if (narrow) values.setFloat32(at, x, true);
+    else values.setFloat64(at, x, true);
+    at += width;
+  };
+  let texts = '';
+  for (const token of tokens) {
+    put(token.top.length);
+    put(token.text.length);
     texts += token.text;
-    values.push(token.logprob);
+    value(token.logprob);
     for (const alt of token.top) {
-      layout.push(alt.text.length);
+      put(alt.text.length);
       texts += alt.text;
-      values.push(alt.logprob);
+      value(alt.logprob);
     }
   }
-  const width = values.every((v) => Math.fround(v) === v) ? 4 : 8;
-  const bytes = new DataView(new ArrayBuffer(values.length * width));
-  values.forEach((v, i) => (width === 4 ? bytes.setFloat32(i * 4, v, true) : bytes.setFloat64(i * 8, v, true)));
-  return [texts, toBase64(encodeVarints(layout)), toBase64(new Uint8Array(bytes.buffer)), width];
+  return [texts, toBase64(layout, length), toBase64(buffers.valueBytes, at), width];
+}
+
+/** A UTF-16 length (below 2^32) takes at most 5 bytes of 7 bits. */
+const MAX_VARINT_BYTES = 5;
+
+/** What packing writes into, grown when too small (JavaScript runs one packing at a time). */
+const buffers = { layout: new Uint8Array(1024), base64: new Uint8Array(2048), ...valueBuffers(1024) };
+
+/** The log-probabilities' bytes, written through the view. */
+function valueBuffers(size: number): { valueBytes: Uint8Array<ArrayBuffer>; values: DataView } {
+  const valueBytes = new Uint8Array(size);
+  return { valueBytes, values: new DataView(valueBytes.buffer) };
+}
+
+function roomFor(buffer: Uint8Array<ArrayBuffer>, size: number): Uint8Array<ArrayBuffer> {
+  return buffer.length >= size ? buffer : new Uint8Array(2 * size);
 }
 
 /** Decodes packed tokens; undefined when the value is not a consistent packing. */
@@ -106,18 +143,6 @@ export function nodeTokens(generation: { readonly tokens?: PackedTokens } | unde
   return generation?.tokens && unpackTokens(generation.tokens);
 }
 
-function encodeVarints(numbers: readonly number[]): Uint8Array {
-  const out: number[] = [];
-  for (let n of numbers) {
-    while (n >= 0x80) {
-      out.push((n & 0x7f) | 0x80);
-      n = Math.floor(n / 0x80);
-    }
-    out.push(n);
-  }
-  return Uint8Array.from(out);
-}
-
 function decodeVarints(bytes: Uint8Array): number[] | undefined {
   const out: number[] = [];
   let n = 0;
@@ -138,22 +163,34 @@ function decodeVarints(bytes: Uint8Array): number[] | undefined {
 
 const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
-// By table rather than through btoa of a binary string (or Buffer, which the webview code cannot
-// type-check against): an import packs the tokens of every node, and this is several times faster.
-function toBase64(bytes: Uint8Array): string {
-  let out = '';
+// By table into bytes decoded once, rather than through btoa of a binary string (or Buffer, which the
+// webview code cannot type-check against) or a string grown four characters at a time.
+function toBase64(bytes: Uint8Array, length: number): string {
+  const out = (buffers.base64 = roomFor(buffers.base64, Math.ceil(length / 3) * 4));
+  let o = 0;
   let i = 0;
-  for (; i + 2 < bytes.length; i += 3) {
+  for (; i + 2 < length; i += 3) {
     const n = (bytes[i] << 16) | (bytes[i + 1] << 8) | bytes[i + 2];
-    out += BASE64[n >> 18] + BASE64[(n >> 12) & 63] + BASE64[(n >> 6) & 63] + BASE64[n & 63];
+    out[o++] = BASE64_CODES[n >> 18];
+    out[o++] = BASE64_CODES[(n >> 12) & 63];
+    out[o++] = BASE64_CODES[(n >> 6) & 63];
+    out[o++] = BASE64_CODES[n & 63];
   }
-  const rest = bytes.length - i;
+  const rest = length - i;
   if (rest > 0) {
     const n = (bytes[i] << 16) | (rest === 2 ? bytes[i + 1] << 8 : 0);
-    out += BASE64[n >> 18] + BASE64[(n >> 12) & 63] + (rest === 2 ? BASE64[(n >> 6) & 63] : '=') + '=';
+    out[o++] = BASE64_CODES[n >> 18];
+    out[o++] = BASE64_CODES[(n >> 12) & 63];
+    out[o++] = rest === 2 ? BASE64_CODES[(n >> 6) & 63] : EQUALS;
+    out[o++] = EQUALS;
   }
-  return out;
+  return ascii.decode(out.subarray(0, o));
 }
+
+const BASE64_CODES = Uint8Array.from(BASE64, (c) => c.charCodeAt(0));
+const EQUALS = '='.charCodeAt(0);
+/** Base64 is ASCII, which UTF-8 decodes character for character. */
+const ascii = new TextDecoder('utf-8');
 
 function fromBase64(text: string): Uint8Array {
   const binary = atob(text);

@@ -10,6 +10,7 @@ import type { GenerationParams } from '../../src/core/conversation/generationSet
 import { runSamples } from '../../src/core/distribution/sampleRun';
 import { summarizeSamples } from '../../src/core/distribution/distribution';
 import { groupTexts } from '../../src/core/distribution/grouping';
+import { alignGroups } from '../../src/core/distribution/comparison';
 import { firstWord, withoutLastWord } from '../../src/core/distribution/firstTokens';
 import { scriptCounts, scriptShares, writingSystem } from '../../src/core/distribution/writingSystems';
 import { nextTokenDistribution } from '../../src/core/distribution/nextToken';
@@ -193,6 +194,14 @@ describe('distribution: exports', () => {
     assert.match(md, /`  a, "b"\\nc `/);
     assert.match(md, /1 failed/);
   });
+
+  it('Markdown keeps each table row on one line whatever line break a sample holds (CR alone, CRLF, LF)', () => {
+    const texts = [' a\rb', ' c\r\nd', ' e\nf'];
+    const breaks = texts.map((text, index) => ({ ...samples[0], index, text }));
+    const md = distributionMarkdown({ ...run, samples: breaks, summary: summarizeSamples(breaks, { model: 'm', requested: 3 }) });
+    const rows = md.split(/\r\n|\r|\n/).filter((line) => line.startsWith('| 1 |'));
+    assert.deepEqual(rows, ['| 1 | 33.3% | `  a\\rb ` |', '| 1 | 33.3% | `  c\\r\\nd ` |', '| 1 | 33.3% | `  e\\nf ` |']);
+  });
 });
 
 describe('distribution: the compared prefill', () => {
@@ -201,5 +210,26 @@ describe('distribution: the compared prefill', () => {
     assert.equal(withoutLastWord('Test. OK'), 'Test. ');
     assert.equal(withoutLastWord('The cat sat  '), 'The cat ');
     assert.equal(withoutLastWord(''), '');
+  });
+});
+
+describe('distribution: two runs side by side', () => {
+  const groups = (texts: string[], mode: 'exact' | 'loose') => groupTexts(texts.map((text, index) => ({ index, text })), mode);
+
+  it('gives every text of either run one row, with its count and share in each and their difference, largest change first', () => {
+    const a = groups([' OK', ' OK', ' OK', ' Sure'], 'exact');
+    const b = groups([' Sure', ' Sure', ' OK', ' No'], 'exact');
+    assert.deepEqual(alignGroups(a, b, 'exact'), [
+      { text: ' OK', countA: 3, shareA: 0.75, countB: 1, shareB: 0.25, difference: -0.5 },
+      { text: ' Sure', countA: 1, shareA: 0.25, countB: 2, shareB: 0.5, difference: 0.25 },
+      { text: ' No', countA: 0, shareA: 0, countB: 1, shareB: 0.25, difference: 0.25 },
+    ]);
+  });
+
+  it('matches the runs’ groups by the key that made them, showing the first run’s text', () => {
+    const a = groups([' OK then', ' Sure'], 'loose');
+    const b = groups(['ok then', 'ok then'], 'loose');
+    assert.deepEqual(alignGroups(a, b, 'loose').map((r) => [r.text, r.countA, r.countB]), [[' OK then', 1, 2], [' Sure', 1, 0]]);
+    assert.equal(alignGroups(groups([' OK then'], 'exact'), groups(['ok then'], 'exact'), 'exact').length, 2);
   });
 });

@@ -98,6 +98,14 @@ describe('the sampling picker’s typed values', () => {
     assert.deepEqual(typedMaxTokens('50'), { value: 50 });
     for (const bad of ['0', '2.5', '', '128001', '1e3']) assert.ok('problem' in typedMaxTokens(bad), bad);
   });
+
+  it('takes the ends of each range and spaces around a value, refuses spaces alone, and says what is allowed', () => {
+    assert.deepEqual(typedTemperature('1'), { value: 1 });
+    assert.deepEqual(typedTemperature('  '), { problem: 'Type a temperature from 0 to 1, e.g. 1 or 0.7.' });
+    assert.deepEqual(typedMaxTokens('1'), { value: 1 });
+    assert.deepEqual(typedMaxTokens(' 128000\t'), { value: 128_000 });
+    assert.deepEqual(typedMaxTokens('12 8'), { problem: 'Type a whole number of tokens from 1 to 128000, e.g. 50.' });
+  });
 });
 
 describe('the distribution panel’s messages', () => {

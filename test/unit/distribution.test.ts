@@ -110,6 +110,21 @@ describe('distribution at a point: many samples through the one generation loop'
     assert.equal(summary.exact.reduce((sum, g) => sum + g.share, 0).toFixed(9), (1).toFixed(9));
   });
 
+  it('records each sample’s requests and time, an error with its next step only where it failed, and a run not cancelled as such', async () => {
+    suite.server.enqueueFault({ kind: 'status', status: 400 });
+    const ended: number[] = [];
+    const result = await run(chatClient(), { count: 4, concurrency: 0, onSample: (s) => ended.push(s.index) });
+    assert.equal(result.cancelled, false);
+    assert.deepEqual([...ended].sort(), [0, 1, 2, 3], 'a concurrency below 1 still runs one at a time');
+    for (const s of result.samples) {
+      assert.equal(s.requests, 1);
+      assert.ok(s.durationMs >= 0 && Number.isFinite(s.durationMs));
+      if (s.status === 'failed') assert.ok(s.error && s.error.cause.length > 0 && s.error.nextStep.length > 0);
+      else assert.equal(s.error, undefined);
+    }
+    assert.equal(result.samples.filter((s) => s.status === 'failed').length, 1);
+  });
+
   it('cancelling stops the requests and starts no more, keeping the samples that arrived', async () => {
     const abort = new AbortController();
     const expected = tally(expectedSamples(N).map((b) => expectedTexts(b)[0]));
@@ -317,6 +332,8 @@ describe('distribution: two runs side by side', () => {
       { text: ' Sure', countA: 1, shareA: 0.25, countB: 2, shareB: 0.5, difference: 0.25 },
       { text: ' No', countA: 0, shareA: 0, countB: 1, shareB: 0.25, difference: 0.25 },
     ]);
+    const moved = alignGroups(groups([' x', ' x', ' y'], 'exact'), groups([' x', ' x', ' z'], 'exact'), 'exact');
+    assert.deepEqual(moved.map((r) => [r.text, r.difference]), [[' y', -1 / 3], [' z', 1 / 3], [' x', 0]]);
   });
 
   it('matches the runs’ groups by the key that made them, showing the first run’s text', () => {

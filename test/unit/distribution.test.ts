@@ -189,6 +189,7 @@ describe('distribution: ties, empty runs and totals', () => {
 
   it('breaks a tie of letters by the order scripts are listed, in a text and across texts', () => {
     assert.equal(writingSystem('中文ab'), 'Latin');
+    assert.equal(writingSystem('ab中文'), 'Latin');
     assert.equal(writingSystem('ᚠᚢ中文'), 'Han');
     assert.deepEqual(scriptShares(['中', 'a']).map((s) => s.script), ['Latin', 'Han']);
     assert.deepEqual(scriptShares([]), []);

@@ -10,7 +10,10 @@ import type { GenerationParams } from '../../src/core/conversation/generationSet
 import { runSamples } from '../../src/core/distribution/sampleRun';
 import { summarizeSamples } from '../../src/core/distribution/distribution';
 import { groupTexts } from '../../src/core/distribution/grouping';
-import { firstWord, withoutLastWord } from '../../src/core/distribution/firstTokens';
+import { alignGroups } from '../../src/core/distribution/comparison';
+import { firstUnit, firstUnitDistribution, firstWord, withoutLastWord } from '../../src/core/distribution/firstTokens';
+import type { Sample } from '../../src/core/distribution/sampleRun';
+import { costUsd } from '../../src/core/shared/pricing';
 import { scriptCounts, systemShares, writingSystem } from '../../src/core/distribution/writingSystems';
 import { nextTokenDistribution } from '../../src/core/distribution/nextToken';
 import { distributionCsv, distributionJson, distributionMarkdown } from '../../src/core/distribution/distributionExport';
@@ -107,6 +110,21 @@ describe('distribution at a point: many samples through the one generation loop'
     assert.equal(summary.exact.reduce((sum, g) => sum + g.share, 0).toFixed(9), (1).toFixed(9));
   });
 
+  it('records each sample’s requests and time, an error with its next step only where it failed, and a run not cancelled as such', async () => {
+    suite.server.enqueueFault({ kind: 'status', status: 400 });
+    const ended: number[] = [];
+    const result = await run(chatClient(), { count: 4, concurrency: 0, onSample: (s) => ended.push(s.index) });
+    assert.equal(result.cancelled, false);
+    assert.deepEqual([...ended].sort(), [0, 1, 2, 3], 'a concurrency below 1 still runs one at a time');
+    for (const s of result.samples) {
+      assert.equal(s.requests, 1);
+      assert.ok(s.durationMs >= 0 && Number.isFinite(s.durationMs));
+      if (s.status === 'failed') assert.ok(s.error && s.error.cause.length > 0 && s.error.nextStep.length > 0);
+      else assert.equal(s.error, undefined);
+    }
+    assert.equal(result.samples.filter((s) => s.status === 'failed').length, 1);
+  });
+
   it('cancelling stops the requests and starts no more, keeping the samples that arrived', async () => {
     const abort = new AbortController();
     const expected = tally(expectedSamples(N).map((b) => expectedTexts(b)[0]));
@@ -161,6 +179,45 @@ describe('distribution: grouping, first words and writing systems', () => {
   });
 });
 
+describe('distribution: ties, empty runs and totals', () => {
+  const done = (index: number, text: string, extra: Partial<Sample> = {}): Sample => ({ index, status: 'completed', text, replaced: '', stopReason: 'stop', usage: { input_tokens: 10, output_tokens: 5 }, durationMs: 1, requests: 1, ...extra });
+
+  it('puts the most frequent group first even when it appeared last', () => {
+    const items = ['a', 'b', 'b'].map((text, index) => ({ index, text }));
+    assert.deepEqual(groupTexts(items, 'exact').map((g) => [g.text, g.count, g.share]), [['b', 2, 2 / 3], ['a', 1, 1 / 3]]);
+  });
+
+  it('breaks a tie of letters by the order scripts are listed, in a text and across texts', () => {
+    assert.equal(writingSystem('中文ab'), 'Latin');
+    assert.equal(writingSystem('ab中文'), 'Latin');
+    assert.equal(writingSystem('ᚠᚢ中文'), 'Han');
+    assert.deepEqual(systemShares(['中', 'a'].map(writingSystem)).map((s) => s.script), ['Latin', 'Han']);
+    assert.deepEqual(systemShares([]), []);
+  });
+
+  it('calls first units tokens only when every sample has them, and words for an empty run', () => {
+    const withToken = { index: 0, ...firstUnit({ text: ' OK then', tokens: [{ text: ' O' }] }) };
+    const withoutTokens = { index: 1, ...firstUnit({ text: ' OK now' }) };
+    assert.deepEqual(firstUnitDistribution([withToken]), { unit: 'token', groups: [{ text: ' O', count: 1, share: 1, members: [0] }] });
+    assert.equal(firstUnitDistribution([withToken, withoutTokens]).unit, 'word');
+    assert.deepEqual(firstUnitDistribution([]), { unit: 'word', groups: [] });
+  });
+
+  it('counts each status apart, the usage of every sample, and the cost at list price', () => {
+    const samples = [
+      done(0, ' a'),
+      done(1, ' a', { status: 'failed', text: '' }),
+      done(2, ' b', { status: 'cancelled' }),
+      done(3, ' c', { status: 'cancelled' }),
+    ];
+    const summary = summarizeSamples(samples, { model: 'claude-haiku-4-5', requested: 7 });
+    assert.deepEqual({ ...summary.totals, costUsd: undefined }, { requested: 7, completed: 1, failed: 1, cancelled: 2, notStarted: 3, usage: { input_tokens: 40, output_tokens: 20 }, costUsd: undefined });
+    assert.equal(summary.totals.costUsd, costUsd('claude-haiku-4-5', { input_tokens: 40, output_tokens: 20 }));
+    assert.ok(summary.totals.costUsd! > 0);
+    assert.deepEqual(summary.exact.map((g) => [g.text, g.count, g.share]), [[' a', 1, 1]]);
+  });
+});
+
 describe('distribution: exports', () => {
   const samples = [
     { index: 0, status: 'completed' as const, text: ' a, "b"\nc', replaced: '', stopReason: 'stop', usage: { input_tokens: 3, output_tokens: 4 }, durationMs: 5, requests: 1 },
@@ -193,6 +250,67 @@ describe('distribution: exports', () => {
     assert.match(md, /`  a, "b"\\nc `/);
     assert.match(md, /1 failed/);
   });
+
+  it('JSON also holds the loose groups, the first units, the writing systems and the totals, and a sample without an error has none', () => {
+    const json = JSON.parse(distributionJson(run));
+    assert.deepEqual(Object.keys(json), ['request', 'samples', 'groups', 'looseGroups', 'firstUnit', 'firstUnits', 'scripts', 'totals']);
+    assert.deepEqual(json.samples[0], { index: 0, status: 'completed', text: ' a, "b"\nc', stopReason: 'stop', usage: { input_tokens: 3, output_tokens: 4 } });
+    assert.deepEqual(json.groups[1], { text: ' a | b', count: 1, share: 0.5, samples: [1] });
+    assert.deepEqual(json.looseGroups, json.groups);
+    assert.equal(json.firstUnit, 'word');
+    assert.deepEqual(json.firstUnits, [{ text: ' a', count: 2, share: 1, samples: [0, 1] }]);
+    assert.deepEqual(json.scripts, [{ script: 'Latin', count: 2, share: 1 }]);
+    assert.deepEqual(json.totals, { requested: 3, completed: 2, failed: 1, cancelled: 0, notStarted: 0, usage: { input_tokens: 6, output_tokens: 6 }, costUsd: null });
+    assert.ok(distributionJson(run).endsWith('}\n'));
+  });
+
+  it('CSV names its columns and gives a failed sample its cause', () => {
+    assert.equal(
+      distributionCsv(run),
+      'index,status,text,stop_reason,input_tokens,output_tokens,error\r\n0,completed," a, ""b""\nc",stop,3,4,\r\n1,completed, a | b,stop,3,2,\r\n2,failed,,,0,0,Bad request.\r\n',
+    );
+    const cr = distributionCsv({ ...run, samples: [{ ...samples[0], text: 'a\rb' }] }).split('\r\n')[1];
+    assert.equal(cr, '0,completed,"a\rb",stop,3,4,');
+  });
+
+  it('Markdown says what was asked, the writing systems and the totals', () => {
+    assert.equal(
+      distributionMarkdown(run),
+      [
+        '# Distribution at the point: 2 samples',
+        '',
+        '- Endpoint: local; model: m; temperature: 1; max_tokens: 30',
+        '- Prefill ends: ` OK, `',
+        '- Writing systems: Latin 100.0%',
+        '- Totals: 6 input / 6 output tokens; 1 failed, 0 cancelled',
+        '',
+        '| Count | Share | Text |',
+        '| ---: | ---: | --- |',
+        '| 1 | 50.0% | `  a, "b"\\nc ` |',
+        '| 1 | 50.0% | `  a \\| b ` |',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('Markdown gives the cost of a priced model, the API default temperature, cancelled and unstarted samples together, and fences text holding backticks', () => {
+    const ticks = [{ ...samples[0], text: ' `x` and ``y``' }, { ...samples[1], status: 'cancelled' as const }];
+    const summary = summarizeSamples(ticks, { model: 'claude-haiku-4-5', requested: 4 });
+    const md = distributionMarkdown({ request: { ...run.request, model: 'claude-haiku-4-5', temperature: null }, samples: ticks, summary });
+    assert.match(md, /^- Endpoint: local; model: claude-haiku-4-5; temperature: API default; max_tokens: 30$/m);
+    assert.ok(md.includes(`- Totals: 6 input / 6 output tokens, $${summary.totals.costUsd!.toFixed(6)}; 0 failed, 3 cancelled\n`), md);
+    assert.ok(md.includes('| 1 | 100.0% | ```  `x` and ``y`` ``` |'), md);
+    const none = distributionMarkdown({ ...run, samples: [samples[2]], summary: summarizeSamples([samples[2]], { model: 'm', requested: 1 }) });
+    assert.match(none, /^- Writing systems: none$/m);
+  });
+
+  it('Markdown keeps each table row on one line whatever line break a sample holds (CR alone, CRLF, LF)', () => {
+    const texts = [' a\rb', ' c\r\nd', ' e\nf'];
+    const breaks = texts.map((text, index) => ({ ...samples[0], index, text }));
+    const md = distributionMarkdown({ ...run, samples: breaks, summary: summarizeSamples(breaks, { model: 'm', requested: 3 }) });
+    const rows = md.split(/\r\n|\r|\n/).filter((line) => line.startsWith('| 1 |'));
+    assert.deepEqual(rows, ['| 1 | 33.3% | `  a\\rb ` |', '| 1 | 33.3% | `  c\\r\\nd ` |', '| 1 | 33.3% | `  e\\nf ` |']);
+  });
 });
 
 describe('distribution: the compared prefill', () => {
@@ -201,5 +319,28 @@ describe('distribution: the compared prefill', () => {
     assert.equal(withoutLastWord('Test. OK'), 'Test. ');
     assert.equal(withoutLastWord('The cat sat  '), 'The cat ');
     assert.equal(withoutLastWord(''), '');
+  });
+});
+
+describe('distribution: two runs side by side', () => {
+  const groups = (texts: string[], mode: 'exact' | 'loose') => groupTexts(texts.map((text, index) => ({ index, text })), mode);
+
+  it('gives every text of either run one row, with its count and share in each and their difference, largest change first', () => {
+    const a = groups([' OK', ' OK', ' OK', ' Sure'], 'exact');
+    const b = groups([' Sure', ' Sure', ' OK', ' No'], 'exact');
+    assert.deepEqual(alignGroups(a, b, 'exact'), [
+      { text: ' OK', countA: 3, shareA: 0.75, countB: 1, shareB: 0.25, difference: -0.5 },
+      { text: ' Sure', countA: 1, shareA: 0.25, countB: 2, shareB: 0.5, difference: 0.25 },
+      { text: ' No', countA: 0, shareA: 0, countB: 1, shareB: 0.25, difference: 0.25 },
+    ]);
+    const moved = alignGroups(groups([' x', ' x', ' y'], 'exact'), groups([' x', ' x', ' z'], 'exact'), 'exact');
+    assert.deepEqual(moved.map((r) => [r.text, r.difference]), [[' y', -1 / 3], [' z', 1 / 3], [' x', 0]]);
+  });
+
+  it('matches the runs’ groups by the key that made them, showing the first run’s text', () => {
+    const a = groups([' OK then', ' Sure'], 'loose');
+    const b = groups(['ok then', 'ok then'], 'loose');
+    assert.deepEqual(alignGroups(a, b, 'loose').map((r) => [r.text, r.countA, r.countB]), [[' OK then', 1, 2], [' Sure', 1, 0]]);
+    assert.equal(alignGroups(groups([' OK then'], 'exact'), groups(['ok then'], 'exact'), 'exact').length, 2);
   });
 });

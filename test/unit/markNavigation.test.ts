@@ -19,4 +19,10 @@ describe('moving between divergence marks', () => {
   it('has nowhere to go without marks', () => {
     assert.equal(markFrom([], 3, 'next'), undefined);
   });
+
+  it('takes marks that start together in the order they end', () => {
+    const nested = [{ start: 10, end: 20 }, { start: 10, end: 12 }];
+    assert.equal(markFrom(nested, 0, 'next')?.end, 12);
+    assert.equal(markFrom(nested, 15, 'previous')?.end, 20);
+  });
 });

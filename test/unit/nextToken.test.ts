@@ -1,6 +1,8 @@
 import * as assert from 'node:assert/strict';
 import type { GenerationParams } from '../../src/core/conversation/generationSettings';
-import { requestNextToken } from '../../src/core/distribution/nextToken';
+import { nextTokenDistribution, requestNextToken } from '../../src/core/distribution/nextToken';
+import { createAnthropicClient } from '../../src/core/providers/anthropicClient';
+import { DEFAULT_API_KEY } from '../server/fakeAnthropic';
 import { createOpenAIStyleClient } from '../../src/core/providers/openaiClient';
 import { tokenString } from '../server/openai/logprobs';
 import { samplingDistribution } from '../server/simulator/sampling';
@@ -45,5 +47,16 @@ describe('the next token at a point (one request, the most alternatives allowed)
     assert.equal(body.logprobs, true);
     assert.equal(body.top_logprobs, 20);
     assert.ok(distribution && distribution.alternatives.length > 5);
+  });
+
+  it('gives no distribution when the request fails, and none for an endpoint without probabilities', async () => {
+    suite.server.enqueueFault({ kind: 'status', status: 400 });
+    const { outcome, distribution } = await requestNextToken({ client: client('completions'), params: PARAMS, prefill: PREFILL });
+    assert.equal(outcome.status, 'failed');
+    assert.equal(distribution, undefined);
+    const anthropic = createAnthropicClient({ apiKey: DEFAULT_API_KEY, baseUrl: suite.server.url, timeoutMs: 10_000, maxRetries: 0 });
+    const sent = suite.server.requests.length;
+    assert.equal(await nextTokenDistribution({ client: anthropic, params: PARAMS, prefill: PREFILL }), undefined);
+    assert.equal(suite.server.requests.length, sent, 'nothing is asked of it');
   });
 });

@@ -79,3 +79,54 @@ describe('the prefill tail in a report cell', () => {
     assert.equal(prefillTailCell('short, and', 10), 'short, and', 'an uncut tail is as it is');
   });
 });
+
+describe('probe report, line by line', () => {
+  const sample = (text: string, consistent: boolean) => ({ text, consistent, stopReason: 'max_tokens' });
+
+  it('says what was asked, the system prompt included, and shows a one-sample outcome without a count', () => {
+    const markdown = probeReportMarkdown({
+      ...REPORT,
+      model: '`odd` model',
+      params: { ...REPORT.params, system: 'Be brief.' },
+      basePrefillLength: 12,
+      nodeText: 'x'.repeat(30),
+      samples: 1,
+      split: 'char',
+      points: [{ offset: 24, expected: 'xxxxxx', samples: [sample('xx', true)], verdict: 'consistent' }],
+      costUsd: undefined,
+    });
+    assert.equal(
+      markdown,
+      [
+        '# Prefill-consistency probe',
+        '',
+        '- Model: `` `odd` model ``',
+        '- Parameters: `{"temperature":0,"max_tokens":1024}`',
+        '- System: `"Be brief."`',
+        '- User turn: `"Test"`',
+        '- Prefill before the probed text: 12 characters; probed text: 30 characters',
+        '- Split: char; samples per point: 1; probe tokens: 4',
+        '- Result: 1 points: 1 consistent, 0 divergent, 0 mixed, 0 failed',
+        '- Usage: 1000 input, 24 output tokens',
+        '',
+        '| Offset | Prefill ends | Expected | Got | Verdict |',
+        '| ---: | --- | --- | --- | --- |',
+        `| 24 | \`"${'x'.repeat(24)}"\` | \`"xxxxxx"\` | \`"xx"\` | consistent |`,
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('writes a failed request’s message on one line', () => {
+    const failed = { text: '', consistent: false, stopReason: null, error: 'Overloaded:\n  try\tlater' };
+    const markdown = probeReportMarkdown({ ...REPORT, points: [{ offset: 3, expected: ', I', samples: [failed], verdict: 'failed' }] });
+    assert.ok(markdown.includes('| failed: Overloaded: try later | failed |'), markdown);
+  });
+});
+
+describe('the prefill tail in a report cell, cut inside a word', () => {
+  it('shows the whole cut tail after the ellipsis when no word starts in it', () => {
+    const text = 'y'.repeat(40);
+    assert.equal(prefillTailCell(text, 40), `…${'y'.repeat(24)}`);
+  });
+});

@@ -43,6 +43,7 @@ describe('probeSplitPoints', () => {
     assert.deepEqual(probeSplitPoints('hi 😀😀!', 'word'), [2]);
     assert.deepEqual(cuts('cafe\u0301, ok', probeSplitPoints('cafe\u0301, ok', 'word')), ['cafe\u0301', 'cafe\u0301,']);
     assert.deepEqual(cuts('I ❤\uFE0F it', probeSplitPoints('I ❤\uFE0F it', 'word')), ['I', 'I ❤\uFE0F']);
+    assert.deepEqual(probeSplitPoints('\u0301ab', 'word'), [1], 'a mark with nothing before it is a character of its own');
   });
 
   it('gives nothing for text too short to cut', () => {

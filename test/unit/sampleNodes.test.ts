@@ -5,6 +5,7 @@ import { encodeEntries, parseJournal, replayJournal } from '../../src/core/loom/
 import type { TreeOp } from '../../src/core/loom/loomNode';
 import { addSampleNodes } from '../../src/core/distribution/sampleNodes';
 import type { Sample } from '../../src/core/distribution/sampleRun';
+import { unpackTokens } from '../../src/core/providers/tokenLogprobs';
 import { summarize } from '../../src/loom/loomViewDeltas';
 import { decodeNode, encodeTree, parseFromDistribution, type WireTree } from '../../src/webviews/webviewProtocol';
 import { typedMaxTokens, typedTemperature } from '../../src/core/distribution/samplingParams';
@@ -45,6 +46,17 @@ describe('samples saved into the loom', () => {
     const [id] = addSampleNodes(t, { anchorId: t.rootId, offset: 8 }, [sample(0, ' half', { status: 'cancelled', replaced: ' ', stopReason: null })], RECORD);
     assert.equal(t.get(id)?.generation?.status, 'cancelled');
     assert.equal(t.get(id)?.generation?.replacedWhitespace, ' ');
+  });
+
+  it('records on each node the run’s model, parameters and endpoint, and the sample’s own stop, time, requests, error and tokens', () => {
+    const t = tree();
+    const tokens = [{ text: ' O', logprob: -0.5, top: [{ text: ' O', logprob: -0.5 }] }, { text: 'K', logprob: -0.1, top: [] }];
+    const failed = sample(5, ' O', { status: 'failed', stopReason: null, durationMs: 70, requests: 2, error: { cause: 'Overloaded.', nextStep: 'Try later.' } });
+    const [plain, withTokens, broken] = addSampleNodes(t, { anchorId: t.rootId, offset: 8 }, [sample(1, ' OK'), sample(4, ' OK', { tokens }), failed], RECORD).map((id) => t.get(id)!.generation!);
+    assert.deepEqual(plain, { model: 'simulator-mixed', params: RECORD.params, stopReason: 'stop', usage: { input_tokens: 5, output_tokens: 3 }, durationMs: 40, requests: 1, status: 'completed', endpoint: 'local-chat', endpointKind: 'chat' });
+    assert.notEqual(plain.params, RECORD.params, 'each node has its own copy of the parameters');
+    assert.deepEqual(unpackTokens(withTokens.tokens), tokens);
+    assert.deepEqual({ ...broken, params: undefined }, { model: 'simulator-mixed', params: undefined, stopReason: null, usage: { input_tokens: 5, output_tokens: 3 }, durationMs: 70, requests: 2, status: 'failed', endpoint: 'local-chat', endpointKind: 'chat', error: 'Overloaded.' });
   });
 
   it('keeps the sample mark through the tree file and the journal', () => {
@@ -97,6 +109,14 @@ describe('the sampling picker’s typed values', () => {
     for (const bad of ['', '1.5', '-0.1', 'hot', 'NaN']) assert.ok('problem' in typedTemperature(bad), bad);
     assert.deepEqual(typedMaxTokens('50'), { value: 50 });
     for (const bad of ['0', '2.5', '', '128001', '1e3']) assert.ok('problem' in typedMaxTokens(bad), bad);
+  });
+
+  it('takes the ends of each range and spaces around a value, refuses spaces alone, and says what is allowed', () => {
+    assert.deepEqual(typedTemperature('1'), { value: 1 });
+    assert.deepEqual(typedTemperature('  '), { problem: 'Type a temperature from 0 to 1, e.g. 1 or 0.7.' });
+    assert.deepEqual(typedMaxTokens('1'), { value: 1 });
+    assert.deepEqual(typedMaxTokens(' 128000\t'), { value: 128_000 });
+    assert.deepEqual(typedMaxTokens('12 8'), { problem: 'Type a whole number of tokens from 1 to 128000, e.g. 50.' });
   });
 });
 

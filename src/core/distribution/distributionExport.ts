@@ -60,9 +60,12 @@ function percent(share: number): string {
   return `${(share * 100).toFixed(1)}%`;
 }
 
-/** Model text as a code span (spaces at its ends shown), pipes and line breaks escaped so the table keeps its shape. */
+/**
+ * Model text as a code span (spaces at its ends shown), pipes and line breaks escaped so the table
+ * keeps its shape: a CR alone ends a Markdown line too, and each is shown as written.
+ */
 function inlineCode(text: string): string {
-  const flat = text.replace(/\|/g, '\\|').replace(/\r?\n/g, '\\n');
+  const flat = text.replace(/\|/g, '\\|').replace(/\r/g, '\\r').replace(/\n/g, '\\n');
   const fence = '`'.repeat((flat.match(/`+/g) ?? ['']).reduce((m, r) => Math.max(m, r.length), 0) + 1);
   return `${fence} ${flat} ${fence}`;
 }

@@ -126,6 +126,12 @@ describe('importing other looms: refusals and edge shapes', () => {
     const note = (nodes: Json, extra: Json = {}) => ({ current: 'a', nodes, ...extra });
     const notes = (count: number) => ({ state: Object.fromEntries(Array.from({ length: count }, (_, i) => [`n${i + 1}.md`, note({ a: { text: 'x', parentId: null } })])) });
 
+    it('keeps a bookmark that is not true or false as a field, and reads it as none', () => {
+      const result = importForeignTree(note({ a: { text: 'A', bookmarked: 'yes' } }));
+      assert.deepEqual([imported(result, 'a').bookmarked ?? false, imported(result, 'a').origin!.fields], [false, { bookmarked: 'yes' }]);
+      assert.equal(imported(importForeignTree(note({ a: { text: 'A', bookmarked: true } })), 'a').origin!.fields, undefined);
+    });
+
     it('reads a single note\'s state as its own file, with nothing invented on its root', () => {
       const result = importForeignTree(note({ a: { text: 'A' }, b: { text: 'B', parentId: 'a' } }));
       assert.equal(result.tree.textOf(result.currentId), 'A');
@@ -191,6 +197,13 @@ describe('importing other looms: refusals and edge shapes', () => {
 
   describe('Bonsai', () => {
     const damaged = (what: string) => `This Bonsai file is damaged: ${what}.`;
+
+    it('keeps a bookmark or hidden mark that is not true or false as a field, and reads it as none', () => {
+      const result = importForeignTree({ nodes: [{ id: 'r', text: 'A', bookmarked: 1, hidden: 'no' }, { id: 'c', text: 'B', parentIds: ['r'], bookmarked: true, hidden: false }] });
+      const root = imported(result, 'r');
+      assert.deepEqual([root.bookmarked ?? false, root.hidden ?? false, root.origin!.fields], [false, false, { bookmarked: 1, hidden: 'no' }]);
+      assert.deepEqual([imported(result, 'c').bookmarked, imported(result, 'c').origin!.fields], [true, undefined]);
+    });
 
     it('reads nodes with only parentIds or only childrenIds, and a root without either', () => {
       const file = { nodes: [{ id: 'r', text: 'A' }, { id: 'c', text: 'B', parentIds: ['r'] }] };
@@ -323,6 +336,21 @@ describe('importing other looms: refusals and edge shapes', () => {
       assert.equal(one({ tags: ['x'] }).origin!.fields, undefined);
       assert.deepEqual(one({ bookmark: 'yes' }).origin!.fields, { bookmark: 'yes' });
       assert.equal(one({ bookmark: false }).origin!.fields, undefined);
+    });
+
+    it('keeps tags that are not a list and a meta that is not an object as fields, and drops neither', () => {
+      const labelled = one({ tags: 'bookmark' });
+      assert.deepEqual([labelled.tags, labelled.bookmarked ?? false, labelled.origin!.fields], [undefined, false, { tags: 'bookmark' }]);
+      const odd = one({ meta: 'AI' });
+      assert.deepEqual([odd.author, odd.origin!.authorship, odd.origin!.fields], ['user', 'unknown', { meta: 'AI' }]);
+    });
+
+    it('exports back a time it could not read as it was, not as the time the node was given', () => {
+      for (const value of ['yesterday', ['2024-06-01-10.00.00']]) {
+        const result = importForeignTree({ root: { id: 'r', text: 'R', meta: { source: 'prompt', creation_timestamp: value }, children: [] } });
+        const root = JSON.parse(writeTkLoom(result.tree, result.tree.rootId)).root;
+        assert.deepEqual(root.meta.creation_timestamp, value, JSON.stringify(value));
+      }
     });
 
     it('keeps a source it does not know in the meta, and calls the authorship unknown', () => {

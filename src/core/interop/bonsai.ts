@@ -4,10 +4,11 @@
 // DAG); here it hangs under its first, and the others stay in its fields.
 
 import type { ImportedNode, ImportedTree } from './importedTree';
-import { expect, idText, isJsonObject, otherFields, parentsFirst, timeOf, type JsonObject } from './jsonShape';
+import { expect, idText, isJsonObject, otherFields, parentsFirst, readFlags, timeOf, type JsonObject } from './jsonShape';
 
 const FORMAT = 'Bonsai';
-const NODE_KEYS = ['id', 'text', 'childrenIds', 'bookmarked', 'hidden', 'createdAt'];
+const NODE_KEYS = ['id', 'text', 'childrenIds', 'createdAt'];
+const FLAGS = ['bookmarked', 'hidden'];
 // A time that is not read as one stays a field: nothing in the file is dropped.
 const UNTIMED_KEYS = NODE_KEYS.filter((k) => k !== 'createdAt');
 const USER_TYPES = new Set(['human', 'user', 'prompt']);
@@ -32,7 +33,7 @@ export function readBonsai(raw: JsonObject): ImportedTree {
     const n = nodes.get(id)!;
     const extraParents = Array.isArray(n.parentIds) && n.parentIds.length > 1;
     const createdAt = timeOf(n.createdAt);
-    const fields = otherFields(n, [...(createdAt === undefined ? UNTIMED_KEYS : NODE_KEYS), ...(extraParents ? [] : ['parentIds'])]);
+    const fields = otherFields(n, [...(createdAt === undefined ? UNTIMED_KEYS : NODE_KEYS), ...readFlags(n, FLAGS), ...(extraParents ? [] : ['parentIds'])]);
     const author = authorOf(n);
     return {
       id,

@@ -17,6 +17,11 @@ export function otherFields(raw: JsonObject, keys: readonly string[]): JsonObjec
   return rest;
 }
 
+/** Of `flags`, the ones `raw` holds as true or false: those are read as marks; any other value stays a field, kept as it was. */
+export function readFlags(raw: JsonObject, flags: readonly string[]): string[] {
+  return flags.filter((key) => typeof raw[key] === 'boolean');
+}
+
 /** Throws the corrupt-file error of `format` unless `ok`: the message says what was expected. */
 export function expect(ok: boolean, format: string, what: string): asserts ok {
   if (!ok) throw new ImportError('corrupt', `This ${format} file is damaged: ${what}.`);

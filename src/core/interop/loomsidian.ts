@@ -6,10 +6,10 @@
 
 import type { ImportedNode, ImportedTree } from './importedTree';
 import { ImportError } from './importedTree';
-import { expect, isJsonObject, otherFields, parentsFirst, type JsonObject } from './jsonShape';
+import { expect, isJsonObject, otherFields, parentsFirst, readFlags, type JsonObject } from './jsonShape';
 
 const FORMAT = 'Loomsidian';
-const NODE_KEYS = ['text', 'parentId', 'bookmarked'];
+const NODE_KEYS = ['text', 'parentId'];
 const NOTE_KEYS = ['current', 'nodes'];
 
 /** Every note's tree in a plugin `data.json`, or the single note a per-note export holds. */
@@ -44,7 +44,7 @@ export function readLoomsidian(raw: JsonObject, note: string | undefined): Impor
       author: 'user',
       authorship: 'unknown',
       bookmarked: n.bookmarked === true,
-      fields: otherFields(n, NODE_KEYS),
+      fields: otherFields(n, [...NODE_KEYS, ...readFlags(n, ['bookmarked'])]),
     };
   });
   const noteFields = otherFields(state, NOTE_KEYS);

@@ -90,6 +90,9 @@ function readNode(node: JsonObject, id: string, parentId: string | null, chapter
   if (restMeta && authorship === 'unknown' && source !== undefined) restMeta.source = source;
   if (restMeta && hasKeys(restMeta)) fields.meta = restMeta;
   if (tags && !tags.every((t) => typeof t === 'string')) fields.tags = tags;
+  // Tags that are no list and a meta that is no object are read as none, and kept as they were.
+  if (node.tags !== undefined && tags === undefined) fields.tags = node.tags;
+  if (node.meta !== undefined && meta === undefined) fields.meta = node.meta;
   const chapterEntry = typeof node.chapter_id === 'string' ? chapters[node.chapter_id] : undefined;
   const chapter = isJsonObject(chapterEntry) ? chapterEntry : undefined;
   const generation = isJsonObject(node.generation) ? node.generation : undefined;
@@ -236,7 +239,10 @@ export function writeTkLoom(tree: LoomTree, currentId: string): string {
     usedIds.add(own);
     tkIds.set(node.id, own);
     const out: JsonObject = { ...fields, id: own, text: node.text };
-    const meta = { ...(isJsonObject(fields.meta) ? fields.meta : {}), ...sourceOf(node), creation_timestamp: formatTimestamp(node.createdAt), ...logprobsOf(node) };
+    const kept = isJsonObject(fields.meta) ? fields.meta : {};
+    // A kept creation_timestamp is one the import could not read: it goes back as it came.
+    const created = kept.creation_timestamp ?? formatTimestamp(node.createdAt);
+    const meta = { ...kept, ...sourceOf(node), creation_timestamp: created, ...logprobsOf(node) };
     out.meta = meta;
     const tags = [...(node.tags ?? []), ...(node.bookmarked ? [BOOKMARK_TAG] : []), ...(node.hidden ? [HIDDEN_TAG] : [])];
     if (tags.length > 0) out.tags = tags;

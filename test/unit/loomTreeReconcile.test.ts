@@ -198,11 +198,61 @@ describe('reconcile', () => {
     tree.addChild('n2', ' there', { author: 'user', kind: 'edit' });
     // Deleting "n" of " upon": the rest of the user's node and the model's node after it are kept.
     const { currentId } = reconcile(tree, 'n3', 'Once upo a time there');
-    const path = tree.pathTo(currentId).map((n) => [n.text, n.author]);
-    assert.deepEqual(path, [['Once', 'user'], [' upo', 'user'], [' a time', 'model'], [' there', 'user']]);
+    const path = tree.pathTo(currentId).map((n) => [n.text, n.author, n.kind]);
+    assert.deepEqual(path, [['Once', 'user', undefined], [' upo', 'user', 'edit'], [' a time', 'model', 'generation'], [' there', 'user', 'edit']]);
     const copy = tree.parent(currentId)!;
     assert.deepEqual(copy.generation, { ...generation, usage: { input_tokens: 0, output_tokens: 0 }, durationMs: 0, requests: 0 });
     assert.equal(tree.get('n1')?.text, 'n');
+  });
+
+  it('keeps the model’s text after a deletion inside the root as the model’s', () => {
+    const tree = sample();
+    const result = reconcile(tree, 'n2', 'On upon a time');
+    assert.equal(result.changed, true);
+    const path = tree.pathTo(result.currentId).map((n) => [n.text, n.author]);
+    assert.deepEqual(path, [['On', 'user'], [' upon', 'model'], [' a time', 'model']]);
+    assert.equal(tree.textOf('n2'), 'Once upon a time');
+  });
+
+  it('keeps nothing after a match off the current path, even where the buffer ends as the current text does', () => {
+    // " time" ends both, but the buffer follows the user leaf n4: the rest is typed after it.
+    const tree = sample();
+    const { currentId } = reconcile(tree, 'n2', 'Once more time');
+    assert.deepEqual([tree.parent(currentId)?.id, tree.get(currentId)?.text, tree.get(currentId)?.author], ['n4', ' time', 'user']);
+    assert.equal(tree.textOf(currentId), 'Once more time');
+    const gone = sample();
+    assert.equal(gone.textOf(reconcile(gone, 'gone', 'Once upon a time!').currentId), 'Once upon a time!');
+  });
+
+  it('splits where a deletion at the end leaves the buffer, even when both end in the same whitespace', () => {
+    const tree = LoomTree.create('Once', { newId: counterIds() });
+    tree.addChild('n0', ' upon a time ', { author: 'model' });
+    // The buffer ends in the current path: there is no edit after it whose end could be kept.
+    const { currentId } = reconcile(tree, 'n1', 'Once upon ');
+    assert.deepEqual([tree.get(currentId)?.text, ids(tree, currentId), tree.get('n1')?.text], [' upon ', ['n1'], 'a time ']);
+    assert.equal(tree.size, 3);
+  });
+
+  it('copies no empty node (a stream that never started) with the kept text', () => {
+    const tree = sample();
+    const streaming = tree.addChild('n2', '', { author: 'model' });
+    const { currentId } = reconcile(tree, streaming.id, 'Once upon a big time');
+    assert.deepEqual([tree.get(currentId)?.text, tree.get(currentId)?.author, ids(tree, currentId)], [' time', 'model', []]);
+  });
+
+  it('knows the whole low-surrogate range: a pair whose high half differs goes whole into the edit node', () => {
+    // U+10000/U+10400 share the low half U+DC00, U+103FF/U+107FF share U+DFFF; U+FF01 is no half of a pair.
+    for (const [was, now, typed, kept] of [
+      ['\u{10000}', '\u{10400}', '\u{10400}', ' b'],
+      ['\u{103FF}', '\u{107FF}', '\u{107FF}', ' b'],
+      ['x\uFF01', 'y\uFF01', 'y', '\uFF01 b'],
+    ]) {
+      const tree = LoomTree.create('Once', { newId: counterIds() });
+      tree.addChild('n0', ` a${was} b`, { author: 'model' });
+      const { currentId } = reconcile(tree, 'n1', `Once a${now} b`);
+      const edit = tree.parent(currentId)!;
+      assert.deepEqual([edit.text, edit.author, tree.get(currentId)?.text, tree.get(currentId)?.author], [typed, 'user', kept, 'model'], JSON.stringify(now));
+    }
   });
 
   it('keeps nothing of a deletion that took the model’s text up to the end, and never copies user text alone', () => {

@@ -30,7 +30,7 @@ describe('Import a tree from another loom, find and filter by tag in it, as a pe
     await input.fill(path.join(loom.workspace, 'story.json'));
     await page.keyboard.press('Enter');
     // Reading, importing and opening the document and the view take several seconds on a loaded machine.
-    await eventually(async () => (await readEditorText(page, TEXT_EDITOR)) === 'Once upon a time there was a 🐉.', 'the selected path of the imported tree in a new editor', 30_000);
+    await eventually(async () => (await readEditorText(page, TEXT_EDITOR)) === 'Once upon a time there was a 🐉.', 'the selected path of the imported tree in a new editor', 60_000);
     const view = webviewFrame(page);
     const rows = view.locator('[role="treeitem"]');
     await eventually(async () => (await rows.count()) === 5, 'the whole imported tree in the loom view');

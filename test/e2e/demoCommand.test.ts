@@ -4,22 +4,10 @@
  */
 import * as assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import * as net from 'node:net';
 import * as path from 'node:path';
-import { repoRoot } from '../harness/codeServer';
+import { freePort, repoRoot } from '../harness/codeServer';
 
 const ADDRESS_LINE = /Open VS Code with Prefill Loom:\s+(http:\/\/127\.0\.0\.1:\d+)/;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Resolves with the address the demo prints, or rejects with its output when it exits first. */
 function printedAddress(child: ChildProcess, timeoutMs: number): Promise<string> {

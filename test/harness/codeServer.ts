@@ -116,7 +116,8 @@ export function makeRunDir(): string {
   return fs.mkdtempSync(path.join(base, 'pl-'));
 }
 
-function freePort(): Promise<number> {
+/** A loopback port nothing listens on now. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.on('error', reject);

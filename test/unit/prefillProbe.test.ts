@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import type Anthropic from '@anthropic-ai/sdk';
 import { createAnthropicClient } from '../../src/core/providers/anthropicClient';
 import { createOpenAIStyleClient } from '../../src/core/providers/openaiClient';
 import { runGeneration } from '../../src/core/generation/generation';
@@ -229,6 +230,104 @@ describe('runProbe against the simulator', function () {
   });
 });
 
+describe('planning a probe', () => {
+  /** Word cuts after `one`, `two` and `three`. */
+  const input = { params: PARAMS, basePrefill: BASE, nodeText: 'one two three four', split: 'word' as const, samples: 1, probeTokens: 8 };
+  const CUTS = [3, 7, 13];
+
+  it('refuses each count that is not a whole number of 1 or more, by its name', () => {
+    assert.throws(() => planProbe({ ...input, samples: 1.5 }), /^RangeError: samples must/);
+    assert.throws(() => planProbe({ ...input, probeTokens: 0 }), /^RangeError: probeTokens must/);
+    assert.throws(() => planProbe({ ...input, maxPoints: 0 }), /^RangeError: maxPoints must/);
+  });
+
+  it('probes every split point, once each, when the budget allows as many or more', () => {
+    assert.deepEqual(probeSplitPoints(input.nodeText, 'word'), CUTS);
+    assert.deepEqual(planProbe({ ...input, maxPoints: 3 }).offsets, CUTS);
+    assert.deepEqual(planProbe({ ...input, maxPoints: 10 }).offsets, CUTS);
+  });
+
+  it('estimates each request’s input from the system prompt, the user turn, the prefill and the cut, four characters a token', () => {
+    const estimate = (promptLength: number) => CUTS.reduce((sum, k) => sum + Math.ceil((promptLength + k) / 4), 0);
+    assert.equal(planProbe(input).estimatedInputTokens, estimate(USER.length + BASE.length));
+    assert.equal(planProbe({ ...input, params: { ...PARAMS, system: 'Be brief.' } }).estimatedInputTokens, estimate('Be brief.'.length + USER.length + BASE.length));
+  });
+});
+
+/** A reply as the Messages API sends it whole: `blocks` as given, usage of one token each way. */
+function message(blocks: Array<Record<string, string>>, stopReason = 'max_tokens') {
+  return { content: blocks, stop_reason: stopReason, usage: { input_tokens: 1, output_tokens: 1 } };
+}
+
+const textReply = (text: string) => message([{ type: 'text', text }]);
+
+/**
+ * A stand-in for the Anthropic client whose n-th request gets `replies[n]` (a reply, or an error to
+ * throw); each reply is made when its request starts, so it can act on the probe (cancel it) first.
+ */
+function scriptedClient(replies: Array<() => unknown>) {
+  let calls = 0;
+  const create = async () => {
+    const reply = replies[calls++]();
+    if (reply instanceof Error) throw reply;
+    return reply;
+  };
+  return { client: { messages: { create } } as unknown as Anthropic, calls: () => calls };
+}
+
+describe('runProbe, reply by reply', () => {
+  /** One split point, after `X`: the node's text after it is `abcdef`. */
+  const probe = async (replies: Array<() => unknown>, overrides: Partial<ProbeOptions> = {}) => {
+    const scripted = scriptedClient(replies);
+    const report = await runProbe({ client: scripted.client, params: PARAMS, basePrefill: BASE, nodeText: 'Xabcdef', split: 'char', samples: 1, probeTokens: 1, maxPoints: 1, concurrency: 1, ...overrides });
+    return { report, requests: scripted.calls() };
+  };
+  const onlyPoint = async (...args: Parameters<typeof probe>) => {
+    const { report } = await probe(...args);
+    assert.equal(report.points.length, 1);
+    return report.points[0];
+  };
+
+  it('reads the text of every text block of a reply, in order, and nothing of its thinking', async () => {
+    const point = await onlyPoint([() => message([{ type: 'thinking', thinking: 'Hmm.', signature: 's' }, { type: 'text', text: 'ab' }, { type: 'text', text: 'c' }])]);
+    assert.deepEqual(point.samples, [{ text: 'abc', consistent: true, stopReason: 'max_tokens' }]);
+  });
+
+  it('expects the rest of the node as far as the longer of the longest reply and the probe tokens’ estimated length', async () => {
+    assert.equal((await onlyPoint([() => textReply('a')])).expected, 'abcd', 'one probe token: four characters');
+    assert.equal((await onlyPoint([() => textReply('abcde')])).expected, 'abcde');
+  });
+
+  it('says where the first sample that differs leaves the node, past what it shares with it', async () => {
+    const at = async (replies: Array<() => unknown>) => (await onlyPoint(replies, { samples: replies.length })).divergesAt;
+    assert.equal(await at([() => textReply('abX')]), 3);
+    assert.equal(await at([() => textReply('abc'), () => textReply('aZ')]), 2, 'the consistent sample is passed over');
+    assert.equal(await at([() => new Error('refused'), () => textReply('aZ')]), 2, 'the failed sample is passed over');
+    assert.equal(await at([() => textReply('abc')]), undefined);
+    assert.equal(await at([() => new Error('refused')]), undefined);
+  });
+
+  it('marks a failed request’s sample failed, inconsistent and without text', async () => {
+    const [sample] = (await onlyPoint([() => new Error('refused')])).samples;
+    assert.deepEqual({ ...sample, error: typeof sample.error }, { text: '', consistent: false, stopReason: null, error: 'string' });
+  });
+
+  it('drops a point whose request failed because the probe was cancelled, and starts no request after', async () => {
+    /** A reply that cancels the probe as its request starts. */
+    const cancelling = (abort: AbortController, reply: unknown) => () => {
+      abort.abort();
+      return reply;
+    };
+    const cutOff = new AbortController();
+    const { report: failed } = await probe([cancelling(cutOff, new Error('socket closed'))], { signal: cutOff.signal });
+    assert.deepEqual({ points: failed.points, cancelled: failed.cancelled }, { points: [], cancelled: true });
+
+    const halfway = new AbortController();
+    const { report, requests } = await probe([cancelling(halfway, textReply('abc')), () => textReply('abc')], { samples: 2, signal: halfway.signal });
+    assert.deepEqual({ points: report.points, requests }, { points: [], requests: 1 }, 'the second sample was never asked for, so the point is unfinished');
+  });
+});
+
 describe('probing an OpenAI-style completions endpoint', function () {
   this.timeout(30_000);
   const suite = openAiServerSuite();
@@ -256,6 +355,14 @@ describe('probing an OpenAI-style completions endpoint', function () {
     }
     assert.ok(report.usage.input_tokens > 0 && report.usage.output_tokens > 0);
     assert.equal(report.cancelled, false);
+  });
+
+  it('leaves out a point whose request the cancel cut off, rather than record a sample for it', async () => {
+    suite.server.enqueueFault({ kind: 'hang' });
+    const abort = new AbortController();
+    const report = await runProbe({ client: client(), params, basePrefill: base, nodeText: ' lit the lamp', split: 'word', samples: 2, probeTokens: 4, maxPoints: 1, concurrency: 2, signal: abort.signal, onRequestEnd: () => abort.abort() });
+    assert.equal(suite.server.requests.filter((r) => r.path === '/v1/completions').length, 2, 'both samples were asked for; one got no answer');
+    assert.deepEqual({ points: report.points, cancelled: report.cancelled }, { points: [], cancelled: true });
   });
 
   it('records the failure of each request as its sample, with no text', async () => {

@@ -117,6 +117,17 @@ describe('probe report, line by line', () => {
     );
   });
 
+  it('has no system line without a system prompt', () => {
+    const head = probeReportMarkdown(REPORT).split('\n').slice(2, 6);
+    assert.deepEqual(head, ['- Model: `claude-haiku-4-5`', '- Parameters: `{"temperature":0,"max_tokens":1024}`', '- User turn: `"Test"`', '- Prefill before the probed text: 0 characters; probed text: 26 characters']);
+  });
+
+  it('fences a code span with more backticks than any run inside it, and pads it when it ends in one', () => {
+    const modelLine = (model: string) => probeReportMarkdown({ ...REPORT, model }).split('\n')[2];
+    assert.equal(modelLine('a``b'), '- Model: ```a``b```');
+    assert.equal(modelLine('model `odd`'), '- Model: `` model `odd` ``');
+  });
+
   it('writes a failed request’s message on one line', () => {
     const failed = { text: '', consistent: false, stopReason: null, error: 'Overloaded:\n  try\tlater' };
     const markdown = probeReportMarkdown({ ...REPORT, points: [{ offset: 3, expected: ', I', samples: [failed], verdict: 'failed' }] });

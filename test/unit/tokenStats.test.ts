@@ -131,6 +131,7 @@ describe('token statistics', () => {
   it('says nothing when the node text is not what the tokens produced', () => {
     assert.equal(tokenSpans(TOKENS, ' The dog,\n sat'), undefined);
     assert.equal(tokenBoundaries(TOKENS, 'completely different'), undefined);
+    assert.equal(tokenSpans(TOKENS, ' The cat,\n sat\uFFFD'), undefined, 'U+FFFD stands only for a character the tokens leave unfinished');
   });
 
   it('finds the boundaries between tokens inside the node, never at its ends', () => {

@@ -41,6 +41,7 @@ describe('throttle: progress shown at most once per interval, the last change ne
       update.changed();
     }
     assert.deepEqual(shown, [1], 'nothing more within the interval');
+    assert.equal(clock.pending(), 1, 'one wait, however many changes');
     clock.advance(69);
     assert.deepEqual(shown, [1]);
     clock.advance(1);
@@ -57,6 +58,10 @@ describe('throttle: progress shown at most once per interval, the last change ne
     update.changed();
     assert.equal(count, 2);
     assert.equal(clock.pending(), 0);
+    clock.advance(100);
+    update.changed();
+    assert.equal(count, 3, 'exactly one interval after the last showing is not within it');
+    assert.equal(clock.pending(), 0);
   });
 
   it('flush shows a pending change now and cancels the wait; with nothing pending it shows nothing', () => {
@@ -64,6 +69,8 @@ describe('throttle: progress shown at most once per interval, the last change ne
     const shown: number[] = [];
     let value = 1;
     const update = throttle(() => shown.push(value), 100, clock);
+    update.flush();
+    assert.deepEqual(shown, [], 'nothing changed yet, nothing to show');
     update.changed();
     value = 2;
     update.changed();

@@ -31,6 +31,12 @@ describe('token probabilities, packed', () => {
     assert.deepEqual(packTokens([{ text: 'ab', logprob: -0.5, top: [{ text: 'c', logprob: -1 }] }]), ['abc', 'AQIB', 'AAAAvwAAgL8=', 4]);
   });
 
+  it('writes the same packing whatever was packed before: a last base64 group of one byte reads nothing after it', () => {
+    // The value after -0.5 leaves a non-zero byte in the buffer just past the next packing's 4 value bytes.
+    packTokens([{ text: 'a', logprob: -0.5, top: [{ text: 'b', logprob: Math.fround(-0.1) }] }]);
+    assert.deepEqual(packTokens([{ text: 'a', logprob: -0.5, top: [] }]), ['a', 'AAE=', 'AAAAvw==', 4]);
+  });
+
   it('round-trips random tokens exactly', () => {
     const random = seededRandom(3);
     for (let run = 0; run < 50; run++) {
@@ -281,6 +287,7 @@ describe('token probabilities, a damaged packing (a hand-edited or truncated tre
       ['logprobs not a whole number of values', ['abc', b64([1, 1, 2]), b64([0, 0, 0]), 4]],
       ['a text longer than the texts', ['abc', b64([1, 1, 3]), floats(-0.5, -1.5), 4]],
       ['a token without its text length', ['a', b64([0]), floats(-0.5), 4]],
+      ['a text past the end, then one that uses the texts up', ['a', b64([0, 2, 0, 1]), floats(-0.5, -1.5), 4]],
       ['an alternative without its text length', ['a', b64([1, 1]), floats(-0.5, -1.5), 4]],
       ['more alternatives than values', ['abc', b64([1, 1, 2]), floats(-0.5), 4]],
       ['a value left over', ['abc', b64([1, 1, 2]), floats(-0.5, -1.5, -2.5), 4]],

@@ -7,12 +7,14 @@ import {
   branchAtToken,
   cycledChoice,
   followChanges,
+  formatProbability,
   markAt,
   marksBetween,
   mergeMarks,
   newestLeaf,
   nodeTokenSpans,
   pathTokenMarks,
+  SHADING_LEGEND,
   shadingLevel,
   tokenChoices,
   tokenHoverMarkdown,
@@ -50,6 +52,8 @@ describe('token shading: which text is which recorded token', () => {
     const plain = tree.addChild(tree.rootId, ' upon', { author: 'model', generation: { model: 'm', params: {}, stopReason: null, usage: ZERO_USAGE, durationMs: 0, requests: 1, status: 'completed' } });
     const typed = tree.addChild(plain.id, ' a time', { author: 'user', kind: 'edit' });
     assert.deepEqual(pathTokenMarks(tree, typed.id), []);
+    assert.deepEqual(nodeTokenSpans(tree, typed.id), []);
+    assert.deepEqual(nodeTokenSpans(tree, plain.id), []);
   });
 
   it('keeps the marks of both halves of a split node, and drops only the token a hand edit went into', () => {
@@ -164,6 +168,7 @@ describe('token shading: levels, choices, hover', () => {
     assert.deepEqual(tokenChoices(TOKENS[1]).map((c) => [c.text, c.chosen]), [[' dog', false], [' cat', true]]);
     assert.deepEqual(tokenChoices(TOKENS[2]).map((c) => c.text), [' ran', ' sat']);
     assert.equal(tokenChoices(TOKENS[0])[0].probability, Math.exp(-0.1));
+    assert.deepEqual(tokenChoices(tok(' a', -0.5, [['', -1], [' b', -2]])).map((c) => c.text), [' a', ' b'], 'an empty alternative is no text to branch on');
   });
 
   it('offers no alternative that is part of a character: alone it is no text to branch on', () => {
@@ -176,6 +181,9 @@ describe('token shading: levels, choices, hover', () => {
     assert.equal(cycledChoice(three, 1)?.text, 'c');
     assert.equal(cycledChoice(three, -1)?.text, 'a');
     assert.equal(cycledChoice(tok('x', 0), 1), undefined);
+    const two = tok('a', -1, [['b', -2]]);
+    assert.equal(cycledChoice(two, 1)?.text, 'b');
+    assert.equal(cycledChoice(two, -1)?.text, 'b');
   });
 
   it('writes the hover as a table whose token texts are escaped and whitespace shown', () => {
@@ -186,6 +194,27 @@ describe('token shading: levels, choices, hover', () => {
     assert.match(md, /\| \*\*·\\\*x\\\*⏎\*\* \(written\) \|/);
     assert.match(md, /_Shading: /);
     assert.equal(visibleToken('\t a\r\n'), '→·a⏎');
+  });
+
+  it('writes the whole hover: the token line, a blank line, the table with its header, a blank line, the legend', () => {
+    const md = tokenHoverMarkdown(tok(' x', -0.25, [[' y', -1.5]]), (c) => `L${c.text.length}`);
+    assert.equal(
+      md,
+      [
+        '**·x** — probability 77.9 %, log-probability -0.250',
+        '',
+        '| Token | Probability | Log-probability |',
+        '|---|---:|---:|',
+        '| **·x** (written) | 77.9 % | -0.250 |',
+        '| [·y](L2) | 22.3 % | -1.500 |',
+        '',
+        `_${SHADING_LEGEND}_`,
+      ].join('\n'),
+    );
+  });
+
+  it('writes a probability from 0.1 % with one decimal, and a smaller one in scientific notation', () => {
+    assert.deepEqual([0.5, 0.001, 0.000234].map(formatProbability), ['50.0 %', '0.1 %', '2.3e-2 %']);
   });
 });
 
@@ -225,7 +254,10 @@ describe('token shading: branching from an alternative', () => {
     assert.equal(node.text, ' dog');
     assert.equal(tree.textOf(branch.nodeId), 'Once the dog');
     assert.equal(node.author, 'model');
+    assert.equal(node.kind, 'generation');
     assert.equal(node.generation?.endpoint, 'local');
+    assert.equal(node.generation?.endpointKind, 'completions');
+    assert.equal(node.generation?.status, 'completed');
     assert.deepEqual(node.generation?.params, { model: 'sim', temperature: 0.7 });
     const [recorded] = nodeTokens(node.generation)!;
     assert.deepEqual([recorded.text, recorded.logprob, recorded.top.map((t) => t.text)], [' dog', -0.9, [' dog', ' cat']]);
@@ -244,5 +276,26 @@ describe('token shading: branching from an alternative', () => {
     assert.deepEqual(branchAtToken(tree, first.nodeId, dogMark, { text: ' cat', logprob: -1.6 }), { nodeId, created: false });
     const child = tree.addChild(first.nodeId, ' barked', { author: 'user' });
     assert.equal(newestLeaf(tree, first.nodeId), child.id);
+  });
+
+  it('makes a new branch beside a typed child (no tokens) and beside a model child whose text starts inside a token', () => {
+    const { tree, nodeId } = treeWithGeneration();
+    const typed = tree.addChild(tree.rootId, ' upon', { author: 'user' });
+    // The tail of " the cat sat" from inside " cat": its first whole token is " sat", at offset 2.
+    const tail = tree.addChild(tree.rootId, 'at sat', { author: 'model', kind: 'generation', generation: tree.get(nodeId)!.generation! });
+    assert.deepEqual(nodeTokenSpans(tree, tail.id).map((s) => [s.start, s.token.text]), [[2, ' sat']]);
+    const the = pathTokenMarks(tree, nodeId)[0];
+    const branch = branchAtToken(tree, nodeId, the, { text: ' sat', logprob: -3 });
+    assert.equal(branch.created, true);
+    assert.deepEqual(tree.children(tree.rootId).map((n) => n.id), [nodeId, typed.id, tail.id, branch.nodeId]);
+  });
+
+  it('records a branch from a generation without an endpoint with no endpoint fields at all', () => {
+    const { tree, nodeId } = treeWithGeneration();
+    const { endpoint: _endpoint, endpointKind: _kind, ...withoutEndpoint } = tree.get(nodeId)!.generation!;
+    const plain = tree.addChild(tree.rootId, ' the cat sat', { author: 'model', kind: 'generation', generation: withoutEndpoint });
+    const branch = branchAtToken(tree, plain.id, pathTokenMarks(tree, plain.id)[1], { text: ' dog', logprob: -0.9 });
+    const generation = tree.get(branch.nodeId)!.generation!;
+    assert.deepEqual(Object.keys(generation).sort(), ['durationMs', 'model', 'params', 'requests', 'status', 'stopReason', 'tokens', 'usage']);
   });
 });

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { packTokens, type TokenLogprob } from '../../src/core/providers/tokenLogprobs';
 import { probabilityOf } from '../../src/core/probabilities/tokenShading';
-import { tokenSpans } from '../../src/core/probabilities/tokenPlacement';
+import { placeTokens, tokenSpans } from '../../src/core/probabilities/tokenPlacement';
 import { nodeTokenStats, tokenBoundaries, tokenStats } from '../../src/core/probabilities/tokenStats';
 import { isPartialCharacter, percent, probabilityBar, visibleToken } from '../../src/core/probabilities/tokenText';
 
@@ -96,9 +96,42 @@ describe('token statistics', () => {
     ]);
   });
 
+  it('places a generation cut inside a character (the length limit fell between its byte tokens), whether the server dropped the unfinished character or sent U+FFFD for it', () => {
+    const tokens = [token(' I', -0.1), token('bytes:\\xe6\\x88', -0.7)];
+    const expected = { spans: [{ start: 0, end: 2, token: tokens[0] }, { start: 2, end: 2, token: tokens[1] }], cut: false };
+    assert.deepEqual(placeTokens(tokens, ' I'), expected);
+    assert.deepEqual(placeTokens(tokens, ' I\uFFFD'), expected);
+    assert.deepEqual(placeTokens(tokens, 'I'), { spans: [{ start: 0, end: 1, token: tokens[0] }, { start: 1, end: 1, token: tokens[1] }], cut: true });
+    assert.equal(nodeTokenStats({ tokens: packTokens(tokens) }, ' I')?.count, 2);
+  });
+
+  it('leaves out the empty tokens and the first bytes of a character lying before a split node\'s text', () => {
+    const tokens = [token('', -1), token(' I', -0.1), token('bytes:\\xe6\\x88', -0.7), token('bytes:\\x91', -0.01), token('!', -0.2)];
+    assert.deepEqual(placeTokens(tokens, '!'), { spans: [{ start: 0, end: 1, token: tokens[4] }], cut: false });
+    assert.deepEqual(placeTokens(tokens, '我!'), { spans: [{ start: 0, end: 0, token: tokens[2] }, { start: 0, end: 1, token: tokens[3] }, { start: 1, end: 2, token: tokens[4] }], cut: false });
+  });
+
+  it('places a text made only of byte tokens, and finds no boundary at the start of a node whose first token holds part of a character', () => {
+    const tokens = [token('bytes:\\xe6\\x88', -0.7), token('bytes:\\x91', -0.01)];
+    assert.deepEqual(tokenSpans(tokens, '我')?.map((s) => [s.start, s.end]), [[0, 0], [0, 1]]);
+    assert.deepEqual(tokenBoundaries([...tokens, token('!', -0.2)], '我!'), [1]);
+  });
+
+  it('drops a byte order mark that opens the generation, however the tokens end', () => {
+    const tokens = [token('\uFEFF', -1), token('Hi', -1)];
+    assert.deepEqual(tokenSpans(tokens, 'Hi')?.map((s) => [s.start, s.end, s.token.text]), [[0, 0, '\uFEFF'], [0, 2, 'Hi']]);
+  });
+
+  it('follows a model that wrote CRLF and lone CR line breaks into an LF or CRLF document, a token ending between CR and LF', () => {
+    const tokens = [token('a\r', -1), token('\nb', -1), token('\r', -1), token('c', -1)];
+    assert.deepEqual(tokenSpans(tokens, 'a\nb\nc')?.map((s) => [s.start, s.end]), [[0, 1], [1, 3], [3, 4], [4, 5]]);
+    assert.deepEqual(tokenSpans(tokens, 'a\r\nb\r\nc')?.map((s) => [s.start, s.end]), [[0, 1], [1, 4], [4, 6], [6, 7]]);
+  });
+
   it('says nothing when the node text is not what the tokens produced', () => {
     assert.equal(tokenSpans(TOKENS, ' The dog,\n sat'), undefined);
     assert.equal(tokenBoundaries(TOKENS, 'completely different'), undefined);
+    assert.equal(tokenSpans(TOKENS, ' The cat,\n sat\uFFFD'), undefined, 'U+FFFD stands only for a character the tokens leave unfinished');
   });
 
   it('finds the boundaries between tokens inside the node, never at its ends', () => {
@@ -114,6 +147,11 @@ describe('token statistics', () => {
     assert.equal(stats?.lowest.start, 4);
     assert.equal(stats?.meanLogprob, (-0.1 - 2.5 - 0.05 - 1 - 0.4) / 5);
     assert.equal(tokenStats([]), undefined);
+  });
+
+  it('names the first of equally unlikely tokens', () => {
+    const stats = tokenStats(tokenSpans([token(' a', -0.5), token(' b', -2), token(' c', -2)], ' a b c')!);
+    assert.deepEqual(stats?.lowest, { text: ' b', logprob: -2, start: 2 });
   });
 
   it('reads a node: stats of its own tokens, none for a node without tokens', () => {
@@ -143,6 +181,7 @@ describe('tokens as a list shows them', () => {
     assert.equal(percent(0.3124), '31.2%');
     assert.equal(percent(0.0001), '<0.1%');
     assert.equal(percent(0), '0.0%');
+    assert.equal(percent(0.0005), '0.1%', 'rounds to 0.1%: not below it');
   });
 
   it('knows a token that holds part of a character', () => {

@@ -65,6 +65,8 @@ interface Decoded {
   readonly tokens: readonly TokenLogprob[];
   /** The generated text as the tokens produce it, then with \r\n and with \n line breaks (made when first asked for). */
   readonly variants: Map<LineEnding, { text: string; ends: number[] }>;
+  /** What the bytes of a character the generation stopped inside decode to (U+FFFD), else ''. */
+  readonly unfinished: string;
 }
 
 type LineEnding = 'asSent' | '\r\n' | '\n';
@@ -74,7 +76,8 @@ const LINE_ENDINGS: readonly LineEnding[] = ['asSent', '\r\n', '\n'];
 const placements = new WeakMap<PackedTokens, { decoded: Decoded | undefined; byText: Map<string, TokenPlacement | undefined> }>();
 
 function decodedOf(tokens: readonly TokenLogprob[]): Decoded {
-  return { tokens, variants: new Map([['asSent', decodeTokens(tokens)]]) };
+  const { text, ends, unfinished } = decodeTokens(tokens);
+  return { tokens, variants: new Map([['asSent', { text, ends }]]), unfinished };
 }
 
 function variant(decoded: Decoded, lineEnding: LineEnding): { text: string; ends: number[] } {
@@ -89,8 +92,10 @@ function variant(decoded: Decoded, lineEnding: LineEnding): { text: string; ends
 function place(decoded: Decoded, nodeText: string): TokenPlacement | undefined {
   for (const lineEnding of LINE_ENDINGS) {
     const { text, ends } = variant(decoded, lineEnding);
-    if (!text.endsWith(nodeText)) continue;
-    const cutAt = text.length - nodeText.length;
+    // A generation stopped inside a character: servers drop the unfinished character, or send U+FFFD for it.
+    const generated = text.endsWith(nodeText) ? text : text + decoded.unfinished;
+    if (!generated.endsWith(nodeText)) continue;
+    const cutAt = generated.length - nodeText.length;
     const spans: TokenSpan[] = [];
     let cut = false;
     decoded.tokens.forEach((token, i) => {
@@ -112,11 +117,11 @@ function tokenBytes(text: string): Uint8Array {
   return partialCharacterBytes(text) ?? encoder.encode(text);
 }
 
-/** The text the tokens produce, and where each token's text ends in it. */
-function decodeTokens(tokens: readonly TokenLogprob[]): { text: string; ends: number[] } {
+/** The text the tokens produce, where each token's text ends in it, and what a character they leave unfinished decodes to. */
+function decodeTokens(tokens: readonly TokenLogprob[]): { text: string; ends: number[]; unfinished: string } {
   if (!tokens.every(isWholeCharacters)) return decodedBytes(tokens);
   const whole = joined(tokens);
-  return whole.text.startsWith('\uFEFF') ? decodedBytes(tokens) : whole;
+  return whole.text.startsWith('\uFEFF') ? decodedBytes(tokens) : { ...whole, unfinished: '' };
 }
 
 /**
@@ -136,15 +141,14 @@ function joined(tokens: readonly TokenLogprob[]): { text: string; ends: number[]
   return { text, ends };
 }
 
-function decodedBytes(tokens: readonly TokenLogprob[]): { text: string; ends: number[] } {
+function decodedBytes(tokens: readonly TokenLogprob[]): { text: string; ends: number[]; unfinished: string } {
   const decoder = new TextDecoder('utf-8');
   let text = '';
   const ends = tokens.map((token) => {
     text += decoder.decode(tokenBytes(token.text), { stream: true });
     return text.length;
   });
-  text += decoder.decode();
-  return { text, ends };
+  return { text, ends, unfinished: decoder.decode() };
 }
 
 /** The same text with every line break (\r\n, \r, \n) written as `lineEnding`, ends moved along. */

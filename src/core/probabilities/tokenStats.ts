@@ -5,8 +5,9 @@ import { nodeSpans, tokenSpans, type TokenSpan } from './tokenPlacement';
 export function tokenBoundaries(tokens: readonly TokenLogprob[], nodeText: string): number[] | undefined {
   const spans = tokenSpans(tokens, nodeText);
   if (!spans) return undefined;
+  // The spans are in order, so their ends are too.
   const ends = new Set(spans.map((s) => s.end).filter((k) => k > 0 && k < nodeText.length));
-  return [...ends].sort((a, b) => a - b);
+  return [...ends];
 }
 
 /** What a row of the loom view says of a node's tokens. */

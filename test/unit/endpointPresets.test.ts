@@ -6,6 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ENDPOINT_PRESETS } from '../../src/core/providers/endpointPresets';
+import { isLocalEndpoint, validateEndpoints } from '../../src/core/providers/endpointSettings';
 
 const README = fs.readFileSync(path.resolve(__dirname, '../../../README.md'), 'utf8');
 
@@ -41,6 +42,21 @@ describe('Add Endpoint presets and the README', () => {
       assert.match(probabilities, preset.logprobs ? /^yes\b/ : /^no\b/, `${preset.label}: probabilities`);
     }
     assert.equal(rows.size, ENDPOINT_PRESETS.length, 'no row without a preset');
+  });
+
+  it('marks as local exactly the presets whose server is on this machine (no key is asked for those), and not the custom one', () => {
+    for (const preset of ENDPOINT_PRESETS) {
+      assert.equal(preset.local, isLocalEndpoint(preset), preset.label);
+    }
+  });
+
+  it('suggests endpoint names the settings accept, none used twice (with the -chat one Add Endpoint makes of a two-route server)', () => {
+    const entries = ENDPOINT_PRESETS.flatMap((p) => {
+      const baseUrl = p.custom ? 'http://127.0.0.1:8000/v1' : p.baseUrl;
+      const names = p.kinds.length > 1 ? [p.suggestedName, `${p.suggestedName}-chat`] : [p.suggestedName];
+      return names.map((name) => ({ name, kind: p.kinds[0], baseUrl }));
+    });
+    assert.deepEqual(validateEndpoints(entries, 'https://api.anthropic.com').problems, []);
   });
 
   it('says what happens on a model that refuses a prefill, and the way out', () => {

@@ -204,6 +204,17 @@ describe('runGeneration against the wire-compatible server', () => {
       assert.equal(outcome.requests[0].ignoredAfterStop, undefined);
       assert.deepEqual(outcome.warnings, []);
     });
+
+    it('also when Stop came before the request went out: the request starts cancelled and nothing is received', async () => {
+      const abort = new AbortController();
+      abort.abort();
+      const { run, edits } = generate({ prefill: STORY.slice(0, 40).trimEnd(), signal: abort.signal });
+      const outcome = await run;
+      assert.equal(outcome.status, 'cancelled');
+      assert.equal(outcome.requests[0].error, 'cancelled');
+      assert.equal(outcome.text, '');
+      assert.deepEqual(edits, []);
+    });
   });
 
   describe('the output budget does not trust the counts', () => {

@@ -157,6 +157,14 @@ describe('validateGenerationDefaults', () => {
     for (const problem of problems) assert.ok(!problem.includes(secret), problem);
   });
 
+  it('describes a wrong value by its kind: a list, an object, null, a boolean', () => {
+    const { problems } = validateGenerationDefaults({ topK: { key: 1 }, temperature: [0.5], stopSequences: [null, false] });
+    assert.deepEqual(
+      problems.map((p) => /got (.*?)\)/.exec(p)?.[1]),
+      ['a list', 'a value of type object', 'null', 'false'],
+    );
+  });
+
   it('reports a settings value that is not an object', () => {
     for (const raw of ['claude', 3, ['model']]) {
       const { defaults, problems } = validateGenerationDefaults(raw);

@@ -110,6 +110,8 @@ describe('costUsd', () => {
     const usage = { input_tokens: 1000, output_tokens: Number.NaN, cache_creation_input_tokens: null, cache_read_input_tokens: -5, cache_creation: null };
     assertUsd(costUsd('claude-haiku-4-5', usage), 0.001);
     assertUsd(costUsd('claude-haiku-4-5', { input_tokens: 0, output_tokens: 0 }), 0);
+    // JSON reads an overflowing count (1e400) as Infinity, which would make the whole cost infinite.
+    assertUsd(costUsd('claude-haiku-4-5', { input_tokens: 1000, output_tokens: Number.POSITIVE_INFINITY }), 0.001);
   });
 
   it('is undefined for a model without a price', () => {

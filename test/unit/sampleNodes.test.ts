@@ -78,13 +78,36 @@ describe('samples saved into the loom', () => {
     assert.deepEqual([...replayed.preorder()].find((n) => n.text === ' yes')?.sample, { run: 'r1', index: 4, of: 20 });
   });
 
-  it('drops a malformed sample mark with a warning, keeping the node', () => {
-    const t = tree();
-    const text = serializeTree(t, { currentId: 'n0', document: 'd.md' }).replace('"text":"Test OK,"', '"sample":{"run":1},"text":"Test OK,"');
+  /** The root node read back from a tree file whose root carries `mark` (JSON) as its sample mark. */
+  function readMark(mark: string) {
+    const text = serializeTree(tree(), { currentId: 'n0', document: 'd.md' }).replace('"text":"Test OK,"', `"sample":${mark},"text":"Test OK,"`);
     const parsed = parseTreeFile(text, 'd.md.loom.json');
-    assert.ok(parsed.ok);
-    assert.equal(parsed.value.tree.get('n0')?.sample, undefined);
-    assert.equal(parsed.value.warnings.length, 1);
+    assert.ok(parsed.ok, mark);
+    return { sample: parsed.value.tree.get('n0')?.sample, warnings: parsed.value.warnings };
+  }
+
+  it('drops a malformed sample mark with a warning, keeping the node', () => {
+    const malformed = [
+      '{"run":1,"index":0,"of":1}',
+      '{"run":"r1","of":1}',
+      '{"run":"r1","index":-1,"of":1}',
+      '{"run":"r1","index":1.5,"of":2}',
+      '{"run":"r1","index":1e300,"of":2}',
+      '{"run":"r1","index":0}',
+      '{"run":"r1","index":0,"of":-1}',
+      'null',
+      '"r1"',
+      '[{"run":"r1","index":0,"of":1}]',
+    ];
+    for (const mark of malformed) {
+      const { sample, warnings } = readMark(mark);
+      assert.equal(sample, undefined, mark);
+      assert.deepEqual(warnings, ['node n0: malformed "sample" ignored'], mark);
+    }
+  });
+
+  it('keeps a sample mark numbered from 0', () => {
+    assert.deepEqual(readMark('{"run":"r1","index":0,"of":1}'), { sample: { run: 'r1', index: 0, of: 1 }, warnings: [] });
   });
 
   it('shows the mark in the loom view: the summary and the wire format carry it', () => {

@@ -203,6 +203,14 @@ describe('distribution: ties, empty runs and totals', () => {
     assert.deepEqual(firstUnitDistribution([]), { unit: 'word', groups: [] });
   });
 
+  it('groups the completed samples both exactly and loosely, and their first words exactly, each unit called a word', () => {
+    const summary = summarizeSamples([done(0, ' OK then'), done(1, 'ok then'), done(2, ' OK then')], { model: 'm', requested: 3 });
+    assert.deepEqual(summary.exact.map((g) => [g.text, g.members]), [[' OK then', [0, 2]], ['ok then', [1]]]);
+    assert.deepEqual(summary.loose.map((g) => [g.text, g.members]), [[' OK then', [0, 1, 2]]]);
+    assert.deepEqual(summary.firstUnits.map((g) => [g.text, g.members]), [[' OK', [0, 2]], ['ok', [1]]]);
+    assert.deepEqual(firstUnit({ text: ' OK now' }), { text: ' OK', unit: 'word' });
+  });
+
   it('counts each status apart, the usage of every sample, and the cost at list price', () => {
     const samples = [
       done(0, ' a'),
@@ -302,6 +310,12 @@ describe('distribution: exports', () => {
     assert.ok(md.includes('| 1 | 100.0% | ```  `x` and ``y`` ``` |'), md);
     const none = distributionMarkdown({ ...run, samples: [samples[2]], summary: summarizeSamples([samples[2]], { model: 'm', requested: 1 }) });
     assert.match(none, /^- Writing systems: none$/m);
+  });
+
+  it('Markdown lists each writing system with its share, largest first', () => {
+    const mixed = ['中文', ' ab', ' cd'].map((text, index) => ({ ...samples[0], index, text }));
+    const md = distributionMarkdown({ ...run, samples: mixed, summary: summarizeSamples(mixed, { model: 'm', requested: 3 }) });
+    assert.match(md, /^- Writing systems: Latin 66\.7%, Han 33\.3%$/m);
   });
 
   it('Markdown keeps each table row on one line whatever line break a sample holds (CR alone, CRLF, LF)', () => {

@@ -1,9 +1,10 @@
 import * as assert from 'node:assert/strict';
+import OpenAI from 'openai';
 import type { GenerationParams } from '../../src/core/conversation/generationSettings';
 import { nextTokenDistribution, requestNextToken } from '../../src/core/distribution/nextToken';
 import { createAnthropicClient } from '../../src/core/providers/anthropicClient';
 import { DEFAULT_API_KEY } from '../server/fakeAnthropic';
-import { createOpenAIStyleClient } from '../../src/core/providers/openaiClient';
+import { createOpenAIStyleClient, OpenAIStyleClient } from '../../src/core/providers/openaiClient';
 import { tokenString } from '../server/openai/logprobs';
 import { samplingDistribution } from '../server/simulator/sampling';
 import { decodeToken, encode, START_OF_TEXT } from '../server/simulator/tokenizer';
@@ -58,5 +59,53 @@ describe('the next token at a point (one request, the most alternatives allowed)
     const sent = suite.server.requests.length;
     assert.equal(await nextTokenDistribution({ client: anthropic, params: PARAMS, prefill: PREFILL }), undefined);
     assert.equal(suite.server.requests.length, sent, 'nothing is asked of it');
+  });
+});
+
+/** A completions chunk carrying one token, its logprob and the alternatives the server sent for it (in the order given). */
+function tokenChunk(text: string, logprob: number, top: Record<string, number> | null) {
+  return { id: 'cmpl-1', object: 'text_completion', created: 0, model: 'm', choices: [{ index: 0, text, finish_reason: null, logprobs: { tokens: [text], token_logprobs: [logprob], top_logprobs: [top] } }] };
+}
+
+/** A completions client whose server streams exactly `events` (JSON chunks, then `[DONE]`), whatever is asked. */
+function scriptedClient(events: object[]): OpenAIStyleClient {
+  const body = [...events.map((e) => `data: ${JSON.stringify(e)}\n\n`), 'data: [DONE]\n\n'].join('');
+  const fetch = async () => new Response(body, { status: 200, headers: { 'content-type': 'text/event-stream' } });
+  return new OpenAIStyleClient(new OpenAI({ apiKey: 'local', baseURL: 'http://127.0.0.1:1/v1', maxRetries: 0, fetch }), { kind: 'completions', prefillStyle: 'plain' });
+}
+
+const STOP = { id: 'cmpl-1', object: 'text_completion', created: 0, model: 'm', choices: [{ index: 0, text: '', finish_reason: 'length' }] };
+
+describe('the next token as the server sent it', () => {
+  const ask = (events: object[]) => requestNextToken({ client: scriptedClient(events), params: PARAMS, prefill: PREFILL });
+
+  it('lists the alternatives most likely first whatever order they came in', async () => {
+    const { outcome, distribution } = await ask([tokenChunk(' a', -0.5, { ' b': -2, ' a': -0.5, ' c': -1 }), STOP]);
+    assert.equal(outcome.status, 'completed');
+    assert.deepEqual(distribution, {
+      alternatives: [
+        { text: ' a', probability: Math.exp(-0.5), logprob: -0.5 },
+        { text: ' c', probability: Math.exp(-1), logprob: -1 },
+        { text: ' b', probability: Math.exp(-2), logprob: -2 },
+      ],
+    });
+  });
+
+  it('gives no distribution for a token sent without alternatives, or a reply without tokens', async () => {
+    for (const top of [{}, null]) {
+      const { outcome, distribution } = await ask([tokenChunk(' a', -0.5, top), STOP]);
+      assert.equal(outcome.status, 'completed');
+      assert.equal(distribution, undefined, JSON.stringify(top));
+    }
+    const plain = { ...STOP, choices: [{ index: 0, text: ' a', finish_reason: 'length' }] };
+    const { outcome, distribution } = await ask([plain]);
+    assert.deepEqual([outcome.status, outcome.text, distribution], ['completed', ' a', undefined]);
+  });
+
+  it('gives no distribution when the reply fails after its token came', async () => {
+    const { outcome, distribution } = await ask([tokenChunk(' a', -0.5, { ' a': -0.5, ' b': -1 }), { error: { message: 'overloaded', type: 'server_error' } }]);
+    assert.equal(outcome.status, 'failed');
+    assert.equal(outcome.tokens?.length, 1, 'the token that came is kept on the outcome');
+    assert.equal(distribution, undefined);
   });
 });

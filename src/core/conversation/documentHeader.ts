@@ -394,6 +394,13 @@ class EntryText {
     return { line: this.entry.line + k, start: start - this.starts[k], end: Math.min(Math.max(end, start), lineEnd) - this.starts[k] };
   }
 
+  /** The `-` of the block list item whose value would start at `offset`: an empty item has no text to point at. */
+  itemDash(offset: number): Span {
+    const at = this.span(offset, offset);
+    const dash = this.entry.lines[at.line - this.entry.line].lastIndexOf('-', at.start - 1);
+    return dash < 0 ? at : { line: at.line, start: dash, end: dash + 1 };
+  }
+
   /** The whole of the key's line. */
   keyLine(): Span {
     return { line: this.entry.line, start: 0, end: this.entry.lines[0].length };
@@ -550,7 +557,9 @@ function rawValue(node: YamlNode | null | undefined, text: EntryText, fallback?:
     }
     return { kind: 'scalar', text: value, plain: node.type === 'PLAIN', span };
   }
-  if (isSeq(node)) return { kind: 'list', items: node.items.map((item) => rawValue(item as YamlNode, text, span)), span };
+  if (isSeq(node)) {
+    return { kind: 'list', items: node.items.map((item) => rawValue(item as YamlNode, text, text.itemDash(rangeOf(item as YamlNode)[0]))), span };
+  }
   if (isMap(node)) {
     const pairs = node.items.map((pair) => {
       const key = pair.key as YamlNode | null;

@@ -300,6 +300,11 @@ describe('parseDocumentHeader', () => {
           message: 'user: All mapping items must start at the same column (as YAML reads it); check this line\'s indentation and its ": ".',
         },
       ]);
+      // What it quotes of the line is kept as written, down to a final full stop.
+      assert.equal(
+        onlyDiagnostic('user: |a.b.\n  x').message,
+        'user: Block scalar header includes extra characters: |a.b. (as YAML reads it); check this line\'s indentation and its ": ".',
+      );
     });
   });
 

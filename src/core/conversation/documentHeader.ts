@@ -269,23 +269,15 @@ function matchEntry(text: string): { key: string; valueStart: number } | string 
 /**
  * An entry's lines are the blank and indented lines after its key (a `|+` block keeps trailing
  * blank lines). A comment at column 0 stays inside only when an indented line follows it (between
- * two list items), not when the next key does.
+ * two list items), not when the next key does. Blank lines after such a comment may stay: YAML
+ * ends a block at the comment, so they add nothing to the value.
  */
 function countIndentedLines(lines: string[], from: number): number {
   let last = from - 1;
-  let afterComment = false;
   for (let j = from; j < lines.length; j++) {
     const text = lines[j];
-    if (isBlank(text)) {
-      if (!afterComment) last = j;
-    } else if (/^[ \t]/.test(text) || LIST_ITEM.test(text)) {
-      last = j;
-      afterComment = false;
-    } else if (text.startsWith('#')) {
-      afterComment = true;
-    } else {
-      break;
-    }
+    if (isBlank(text) || /^[ \t]/.test(text) || LIST_ITEM.test(text)) last = j;
+    else if (!text.startsWith('#')) break;
   }
   return last - from + 1;
 }
@@ -423,7 +415,8 @@ function readEntry(entry: Entry): ReadEntry {
   const document = parseDocument(text.source, { schema: 'failsafe', uniqueKeys: false, prettyErrors: false });
   const pair = isMap(document.contents) ? document.contents.items[0] : undefined;
   const node = pair?.value as YamlNode | null | undefined;
-  const end = node && rangeOf(node)[0] < keyLine.length && !isBlockScalar(node) ? Math.min(rangeOf(node)[1], keyLine.length) : keyLine.length;
+  // A value below the key line, or a block (its range takes its line break), ends past the key line.
+  const end = node ? Math.min(rangeOf(node)[1], keyLine.length) : keyLine.length;
   const error = document.errors[0];
   if (error) return { end, problem: yamlProblem(error, text, node) };
   if (!node) return { end };
@@ -465,7 +458,7 @@ function yamlProblem(error: YAMLError, text: EntryText, node: YamlNode | null | 
   if (error.code === 'BAD_SCALAR_START') {
     return { span: text.span(start, Number.MAX_SAFE_INTEGER), message: 'Text starting with "@" or "`" is not supported unquoted; put it in quotes.' };
   }
-  return { span: text.span(start, end), message: `${message.replace(/\.$/, '')} (as YAML reads it); check this line's indentation and its ": ".` };
+  return { span: text.span(start, end), message: `${message} (as YAML reads it); check this line's indentation and its ": ".` };
 }
 
 /** The first YAML feature that has no place in a header, anywhere in the value. */

@@ -230,11 +230,17 @@ describe('parseDocumentHeader', () => {
     it('allows a comment after a quoted value but nothing else', () => {
       assert.deepEqual(fieldsOf('model: "m" # pinned'), { model: 'm' });
       const d = onlyDiagnostic('model: "m" extra');
-      assert.deepEqual([d.startColumn, d.endColumn], [10, 16]);
+      assert.deepEqual([d.startColumn, d.endColumn], [11, 16]);
       assert.match(d.message, /after the value/);
       const glued = onlyDiagnostic('model: "m"extra');
       assert.deepEqual([glued.startColumn, glued.endColumn], [10, 15]);
-      assert.equal(glued.message, 'model: Unexpected text after the value.');
+      assert.equal(glued.message, 'model: Unexpected text after the value: put it inside the quotes or brackets, or after " #" as a comment.');
+    });
+
+    it('says the same, at the same place, of text after a value inside a list', () => {
+      const d = onlyDiagnostic('messages:\n  - user: "a" b');
+      assert.deepEqual([d.line, d.startColumn, d.endColumn], [2, 14, 15]);
+      assert.match(d.message, /^messages: Unexpected text after the value: put it inside the quotes/);
     });
 
     it('points at an unknown escape', () => {
@@ -247,6 +253,29 @@ describe('parseDocumentHeader', () => {
     it('reports quotes that do not close on their line', () => {
       assert.match(onlyDiagnostic('user: "abc').message, /closing quote/);
       assert.match(onlyDiagnostic("user: 'abc").message, /closing quote/);
+    });
+
+    it('points a missing closing quote at the opening one, also inside a list of turns', () => {
+      const d = onlyDiagnostic('messages:\n  - user: hi\n  - assistant: "yo\n  - user: ok');
+      assert.deepEqual([d.line, d.startColumn, d.endColumn], [3, 15, 18]);
+      assert.match(d.message, /closing quote is missing/);
+    });
+
+    it('explains a list item written on its key\'s line', () => {
+      for (const entry of ['user: - item', 'stop_sequences: - ###']) {
+        const d = onlyDiagnostic(entry);
+        assert.deepEqual([d.line, d.startColumn, d.endColumn], [1, entry.indexOf('-'), entry.length], entry);
+        assert.match(d.message, /: A list item \("- "\) goes on its own line under its key: "key:" then " {2}- item"\. To write text that starts with "- ", put it in quotes\.$/);
+      }
+    });
+
+    it('names a leading "?" as a cause of text read as a key', () => {
+      assert.match(onlyDiagnostic('user: ? x').message, /a "\?" first\); put the text in quotes/);
+    });
+
+    it('keeps a problem at the end of its line inside the line', () => {
+      const d = onlyDiagnostic('user: {a');
+      assert.ok(d.startColumn <= d.endColumn && d.endColumn <= 'user: {a'.length, JSON.stringify(d));
     });
 
     it('reads flow lists of quoted and plain items, with a trailing comma', () => {

@@ -1,4 +1,4 @@
-import { isAlias, isCollection, isMap, isScalar, isSeq, parseDocument, type Node as YamlNode, type YAMLError } from 'yaml';
+import { isAlias, isCollection, isMap, isNode, isPair, isScalar, isSeq, parseDocument, type Node as YamlNode, type YAMLError } from 'yaml';
 
 /**
  * The front matter of a loom document: an optional YAML block at the very top that sets the
@@ -383,7 +383,9 @@ class EntryText {
     let k = this.starts.length - 1;
     while (k > 0 && this.starts[k] > start) k--;
     const lineEnd = this.starts[k] + this.entry.lines[k].length;
-    return { line: this.entry.line + k, start: start - this.starts[k], end: Math.min(Math.max(end, start), lineEnd) - this.starts[k] };
+    // yaml may place an error just past the line's end (at its line break); a span never starts there.
+    const from = Math.min(start, lineEnd);
+    return { line: this.entry.line + k, start: from - this.starts[k], end: Math.min(Math.max(end, from), lineEnd) - this.starts[k] };
   }
 
   /** The `-` of the block list item whose value would start at `offset`: an empty item has no text to point at. */
@@ -439,7 +441,9 @@ function yamlProblem(error: YAMLError, text: EntryText, node: YamlNode | null | 
   const [start, end] = error.pos;
   const message = error.message.split('\n')[0];
   if (error.code === 'MISSING_CHAR' && /quote/.test(message)) {
-    return { span: text.span(node ? rangeOf(node)[0] : start, Number.MAX_SAFE_INTEGER), message: 'The closing quote is missing. Write line breaks as \\n, or use a "|" block.' };
+    // The error sits where the text ends; the opening quote is where the unclosed text starts.
+    const quoted = node ? rangeOf(nodeAt(node, start))[0] : start;
+    return { span: text.span(quoted, Number.MAX_SAFE_INTEGER), message: 'The closing quote is missing. Write line breaks as \\n, or use a "|" block.' };
   }
   if (error.code === 'BAD_DQ_ESCAPE' && node && isScalar(node)) {
     return escapeProblem(node, text) ?? { span: text.span(start, end), message };
@@ -449,11 +453,20 @@ function yamlProblem(error: YAMLError, text: EntryText, node: YamlNode | null | 
   }
   if (error.code === 'MISSING_CHAR' && /flow sequence/.test(message)) return { span: text.span(start, end), message: 'Expected "," or "]".' };
   if (error.code === 'UNEXPECTED_TOKEN' && /Unexpected ,/.test(message)) return { span: text.span(start, end), message: 'Empty list item.' };
-  if (error.code === 'UNEXPECTED_TOKEN' && node && start >= rangeOf(node)[1]) {
-    return { span: text.span(rangeOf(node)[1], Number.MAX_SAFE_INTEGER), message: 'Unexpected text after the value.' };
+  if (error.code === 'UNEXPECTED_TOKEN' && /block-seq-ind/.test(message)) {
+    return {
+      span: text.span(start, Number.MAX_SAFE_INTEGER),
+      message: 'A list item ("- ") goes on its own line under its key: "key:" then "  - item". To write text that starts with "- ", put it in quotes.',
+    };
+  }
+  if (error.code === 'UNEXPECTED_TOKEN' && /at node end/.test(message)) {
+    return { span: text.span(start, Number.MAX_SAFE_INTEGER), message: 'Unexpected text after the value: put it inside the quotes or brackets, or after " #" as a comment.' };
   }
   if (error.code === 'BLOCK_AS_IMPLICIT_KEY') {
-    return { span: text.span(start, Number.MAX_SAFE_INTEGER), message: 'A ": " inside this text reads as a new key; put the text in quotes or in a "|" block.' };
+    return {
+      span: text.span(start, Number.MAX_SAFE_INTEGER),
+      message: 'This text reads as a new key (a ": " inside it, or a "?" first); put the text in quotes or in a "|" block.',
+    };
   }
   if (error.code === 'BAD_SCALAR_START') {
     return { span: text.span(start, Number.MAX_SAFE_INTEGER), message: 'Text starting with "@" or "`" is not supported unquoted; put it in quotes.' };
@@ -521,6 +534,17 @@ function escapeProblem(node: YamlNode, text: EntryText): Problem | undefined {
     i = JSON_ESCAPE.lastIndex - 1;
   }
   return undefined;
+}
+
+/** The innermost node (a list item, a turn's text) whose range holds `offset`. */
+function nodeAt(node: YamlNode, offset: number): YamlNode {
+  if (!isCollection(node)) return node;
+  for (const item of node.items) {
+    for (const part of isPair(item) ? [item.key, item.value] : [item]) {
+      if (isNode(part) && rangeOf(part)[0] <= offset && offset <= rangeOf(part)[1]) return nodeAt(part, offset);
+    }
+  }
+  return node;
 }
 
 /** A parsed node always has its range; the type allows none for nodes built in code. */

@@ -435,6 +435,8 @@ describe('parseDocumentHeader', () => {
         ['stop_sequences:\n  a: b', [2, 2, 6], 'stop_sequences: must be a list of strings, not a map.'],
         ['stop_sequences:\n  - a: b', [2, 4, 8], 'stop_sequences: Nested lists and maps are not supported.'],
         ['stop_sequences:\n  - a\n  -', [3, 2, 3], 'stop_sequences: each stop sequence needs a visible character (the API rejects empty or whitespace-only ones).'],
+        ['stop_sequences:\n  - a\n  -  #- empty', [3, 2, 3], 'stop_sequences: each stop sequence needs a visible character (the API rejects empty or whitespace-only ones).'],
+        ['stop_sequences:\n- a\n-', [3, 0, 1], 'stop_sequences: each stop sequence needs a visible character (the API rejects empty or whitespace-only ones).'],
       ];
       for (const [entry, place, message] of cases) {
         const d = onlyDiagnostic(entry);

@@ -259,6 +259,9 @@ describe('parseDocumentHeader', () => {
       const d = onlyDiagnostic('messages:\n  - user: hi\n  - assistant: "yo\n  - user: ok');
       assert.deepEqual([d.line, d.startColumn, d.endColumn], [3, 15, 18]);
       assert.match(d.message, /closing quote is missing/);
+      // A key without a value ("? user") in the same turn has no node to look into.
+      const beside = onlyDiagnostic('messages:\n  - ? user\n    assistant: "yo');
+      assert.deepEqual([beside.line, beside.startColumn, beside.endColumn], [3, 15, 18]);
     });
 
     it('explains a list item written on its key\'s line', () => {

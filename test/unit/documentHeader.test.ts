@@ -140,11 +140,11 @@ describe('parseDocumentHeader', () => {
     it('reports a line that is not key: value', () => {
       const d = onlyDiagnostic('just some words');
       assert.deepEqual([d.line, d.startColumn, d.endColumn, d.severity], [1, 0, 15, 'error']);
-      assert.equal(d.message, 'Expected "key: value", a "# comment" or a blank line.');
+      assert.equal(d.message, 'Expected "key: value", a "# comment" or a blank line; a line of a "|" block is indented under its key.');
       // A "#" inside a line does not make it a comment; a colon after something that is no key
       // does not ask for a space.
       for (const line of ['model#x: y', '9lives:x', '-x:y']) {
-        assert.equal(onlyDiagnostic(line).message, 'Expected "key: value", a "# comment" or a blank line.', line);
+        assert.equal(onlyDiagnostic(line).message, 'Expected "key: value", a "# comment" or a blank line; a line of a "|" block is indented under its key.', line);
       }
     });
 
@@ -305,6 +305,20 @@ describe('parseDocumentHeader', () => {
     it('refuses maps in braces by name, in a value or as a turn', () => {
       assert.match(onlyDiagnostic('user: {a: 1}').message, /braces/);
       assert.match(onlyDiagnostic('messages:\n  - {user: hi}').message, /braces/);
+    });
+
+    it('says a ": " inside a bracketed list item reads as a key, and to quote the item', () => {
+      assert.equal(
+        onlyDiagnostic('stop_sequences: ["a", b: c]').message,
+        'stop_sequences: A ": " inside a list item in brackets reads as a key; put the item in quotes.',
+      );
+    });
+
+    it('says a block\'s lines are indented when one is not', () => {
+      const header = parseDocumentHeader(doc('---', 'system: |', '  You are', 'a poet', '---'));
+      assert.deepEqual(header.diagnostics.map((d) => [d.line, d.message]), [
+        [3, 'Expected "key: value", a "# comment" or a blank line; a line of a "|" block is indented under its key.'],
+      ]);
     });
 
     it('refuses an anchor on any item of a list, not only the first', () => {

@@ -263,7 +263,7 @@ function matchEntry(text: string): { key: string; valueStart: number } | string 
   const match = ENTRY.exec(text);
   if (match) return { key: match[1], valueStart: match[0].length };
   if (/^[A-Za-z_][\w.-]*:/.test(text)) return 'Put a space after the ":" (write "key: value").';
-  return 'Expected "key: value", a "# comment" or a blank line.';
+  return 'Expected "key: value", a "# comment" or a blank line; a line of a "|" block is indented under its key.';
 }
 
 /**
@@ -481,7 +481,11 @@ function refusedFeature(node: YamlNode, text: EntryText): Problem | undefined {
   if (node.anchor) return { span, message: 'Anchors ("&name") are not supported: write the text out where it is used.' };
   if (node.tag) return { span, message: 'Tags ("!tag") are not supported: a header value is text, a number or a list.' };
   if (isScalar(node)) return scalarFeature(node, text);
-  if (isMap(node) && node.flow) return { span, message: 'Maps written in braces ("{…}") are not supported; write "key: value" on its own line.' };
+  if (isMap(node) && node.flow) {
+    // yaml reads `[a, b: c]` as a list holding a one-pair map, with no braces to be seen.
+    if (text.source[rangeOf(node)[0]] !== '{') return { span, message: 'A ": " inside a list item in brackets reads as a key; put the item in quotes.' };
+    return { span, message: 'Maps written in braces ("{…}") are not supported; write "key: value" on its own line.' };
+  }
   if (isCollection(node)) {
     for (const item of node.items) {
       const inner = isScalar(item) || isCollection(item) || isAlias(item) ? refusedFeature(item, text) : pairFeature(item, text);

@@ -72,6 +72,22 @@ describe('importConversation', () => {
     assert.deepEqual(fields.messages, [{ role: 'user', content: 'a\n\nb' }]);
   });
 
+  it('takes developer messages as system ones, joining several with a blank line', () => {
+    const { fields } = imported([
+      { role: 'system', content: 'Be brief.' },
+      { role: 'developer', content: [{ type: 'text', text: 'Be kind.' }] },
+      { role: 'user', content: 'Hi' },
+    ]);
+    assert.deepEqual(fields, { system: 'Be brief.\n\nBe kind.', messages: [{ role: 'user', content: 'Hi' }] });
+  });
+
+  it('leaves out a model that is not text or is blank, rather than writing a header that cannot be sent', () => {
+    for (const model of [42, '', '  ', null]) {
+      const { fields } = imported({ model, messages: [{ role: 'user', content: 'Hi' }] });
+      assert.deepEqual(fields, { messages: [{ role: 'user', content: 'Hi' }] }, JSON.stringify(model));
+    }
+  });
+
   const refused: Array<[string, string, RegExp]> = [
     ['text that is not JSON', 'hello', /not JSON/],
     ['an empty array', '[]', /no messages/],
@@ -80,6 +96,18 @@ describe('importConversation', () => {
     ['an image', '[{"role":"user","content":[{"type":"image","source":{}}]}]', /only text/],
     ['a blank turn', '[{"role":"user","content":"  "}]', /message 1 .*blank/],
     ['an object without messages', '{"model":"m"}', /messages array/],
+    ['only a system message', '[{"role":"system","content":"Be brief."}]', /first message \(after any system message\) must be a user message/],
+    ['a message that is not an object', '[{"role":"user","content":"a"},"hi"]', /^Message 2 is not an object with "role" and "content"\.$/],
+    ['a null message', '[null]', /^Message 1 is not an object/],
+    ['a message that is an array', '[["user","hi"]]', /^Message 1 is not an object/],
+    ['content that is neither text nor blocks', '[{"role":"user","content":5}]', /^The content of message 1 is neither text nor a list of text blocks\.$/],
+    ['a block that is not an object', '[{"role":"user","content":["hi"]}]', /^The content of message 1 holds a block of type a non-object; only text/],
+    ['a text block without text', '[{"role":"user","content":[{"type":"text"}]}]', /block of type "text"; only text/],
+    ['an image block that also has text', '[{"role":"user","content":[{"type":"image","text":"x"}]}]', /block of type "image"/],
+    ['an image in the second message', '[{"role":"user","content":"a"},{"role":"assistant","content":[{"type":"image"}]}]', /content of message 2 holds/],
+    ['a blank system prompt', '{"system":" ","messages":[{"role":"user","content":"a"}]}', /^The system prompt is blank; a header cannot hold a blank one\. Remove "system" and import again\.$/],
+    ['an empty list of system blocks', '{"system":[],"messages":[{"role":"user","content":"a"}]}', /system prompt is blank/],
+    ['a system prompt that is not text', '{"system":[{"type":"image"}],"messages":[{"role":"user","content":"a"}]}', /^The content of the system prompt holds a block of type "image"/],
   ];
   for (const [name, json, message] of refused) {
     it(`refuses ${name} with a message naming the cause`, () => {
@@ -98,5 +126,12 @@ describe('newLoomDocument', () => {
     assert.ok(header.fields.system);
     assert.equal(header.fields.messages?.[0].role, 'user');
     assert.equal(document.slice(header.bodyOffset), '');
+  });
+
+  it('writes the model it is given into the header', () => {
+    const header = parseDocumentHeader(newLoomDocument('claude-haiku-4-5'));
+    assert.deepEqual(header.diagnostics, []);
+    assert.equal(header.fields.model, 'claude-haiku-4-5');
+    assert.equal(parseDocumentHeader(newLoomDocument()).fields.model, undefined);
   });
 });

@@ -67,7 +67,8 @@ describe('parseDocumentHeader', () => {
     });
 
     it('treats a document without a first-line fence as all body', () => {
-      for (const text of ['Once upon a time', '', 'x\n---\nmodel: a\n---\n', ' ---\nmodel: a\n---\n', '----\n---\n']) {
+      // A byte-order mark is allowed only before the fence, not inside it.
+      for (const text of ['Once upon a time', '', 'x\n---\nmodel: a\n---\n', ' ---\nmodel: a\n---\n', '----\n---\n', '-\uFEFF--\nmodel: a\n---\n']) {
         assert.deepEqual(parseDocumentHeader(text), { present: false, fields: {}, bodyOffset: 0, diagnostics: [] }, text);
       }
     });
@@ -115,7 +116,11 @@ describe('parseDocumentHeader', () => {
         { ...header.diagnostics[0], message: '' },
         { line: 0, startColumn: 0, endColumn: 3, severity: 'error', message: '' },
       );
-      assert.match(header.diagnostics[0].message, /never closed/);
+      assert.equal(
+        header.diagnostics[0].message,
+        'The header opened by "---" on the first line is never closed, so nothing will be sent. Add a line "---" after the header. ' +
+          'To start the prefill itself with "---", put an empty header (two "---" lines) above it.',
+      );
       assert.equal(hasHeaderErrors(header), true);
     });
 
@@ -129,11 +134,32 @@ describe('parseDocumentHeader', () => {
   describe('lines', () => {
     it('skips blank lines and # comments, indented or not', () => {
       assert.deepEqual(fieldsOf('# the model', '', 'model: m', '   # aside', '\t', 'user: u'), { model: 'm', user: 'u' });
+      assert.deepEqual(fieldsOf('  # an indented comment first', 'model: m'), { model: 'm' });
     });
 
     it('reports a line that is not key: value', () => {
       const d = onlyDiagnostic('just some words');
       assert.deepEqual([d.line, d.startColumn, d.endColumn, d.severity], [1, 0, 15, 'error']);
+      assert.equal(d.message, 'Expected "key: value", a "# comment" or a blank line; a line of a "|" block is indented under its key.');
+      // A "#" inside a line does not make it a comment; a colon after something that is no key
+      // does not ask for a space.
+      for (const line of ['model#x: y', '9lives:x', '-x:y']) {
+        assert.equal(onlyDiagnostic(line).message, 'Expected "key: value", a "# comment" or a blank line; a line of a "|" block is indented under its key.', line);
+      }
+    });
+
+    it('reads "..." and "%" inside a value as text, not as document markers', () => {
+      assert.deepEqual(fieldsOf('user: 50% done...'), { user: '50% done...' });
+    });
+
+    it('keeps a comment at column 0 between list items inside the list', () => {
+      assert.deepEqual(fieldsOf('messages:', '  - user: a', '# a comment', '  - assistant: b', '  - user: c'), {
+        messages: [
+          { role: 'user', content: 'a' },
+          { role: 'assistant', content: 'b' },
+          { role: 'user', content: 'c' },
+        ],
+      });
     });
 
     it('asks for a space after the colon', () => {
@@ -159,6 +185,38 @@ describe('parseDocumentHeader', () => {
       });
     });
 
+    it('reads a plain value holding ": " whole, whatever blanks, comments and blank lines surround it', () => {
+      for (const entries of [
+        ['user: Title: the story'],
+        ['user: Title: the story   '],
+        ['user:\tTitle: the story'],
+        ['user: Title: the story', '', 'model: m'],
+        ['user: Title: the story', '    # a note'],
+      ]) {
+        assert.equal(fieldsOf(...entries).user, 'Title: the story', JSON.stringify(entries));
+      }
+      assert.deepEqual(fieldsOf('user: Title:'), { user: 'Title:' });
+    });
+
+    it('does not drop an indented line under a plain value holding ": "', () => {
+      for (const next of ['  more', '  more # not all a comment']) {
+        const header = parseDocumentHeader(doc('---', 'user: Title: x', next, '---'));
+        assert.deepEqual(header.fields, {}, next);
+        assert.equal(errors(header).length, 1, next);
+      }
+    });
+
+    it('checks a plain value holding ": " against its field, and points at it', () => {
+      const d = onlyDiagnostic('temperature: 0.5: x');
+      assert.deepEqual([d.line, d.startColumn, d.endColumn], [1, 13, 19]);
+      assert.equal(d.message, 'temperature: must be a number from 0 to 1 (got 0.5: x).');
+      const header = parseDocumentHeader(doc('---', 'model: a: b', 'model: c: d # again', '---'));
+      assert.deepEqual(
+        header.diagnostics.map((x) => [x.line, x.startColumn, x.endColumn]),
+        [[2, 0, 11]],
+      );
+    });
+
     it('decodes JSON escapes in double quotes', () => {
       assert.deepEqual(fieldsOf('system: "a\\nb\\tc \\"q\\" \\\\ \\/ \\u00e9\\ud83d\\ude00 \\r\\b\\f"'), {
         system: 'a\nb\tc "q" \\ / é😀 \r\b\f',
@@ -172,8 +230,17 @@ describe('parseDocumentHeader', () => {
     it('allows a comment after a quoted value but nothing else', () => {
       assert.deepEqual(fieldsOf('model: "m" # pinned'), { model: 'm' });
       const d = onlyDiagnostic('model: "m" extra');
-      assert.deepEqual([d.startColumn, d.endColumn], [10, 16]);
+      assert.deepEqual([d.startColumn, d.endColumn], [11, 16]);
       assert.match(d.message, /after the value/);
+      const glued = onlyDiagnostic('model: "m"extra');
+      assert.deepEqual([glued.startColumn, glued.endColumn], [10, 15]);
+      assert.equal(glued.message, 'model: Unexpected text after the value: put it inside the quotes or brackets, or after " #" as a comment.');
+    });
+
+    it('says the same, at the same place, of text after a value inside a list', () => {
+      const d = onlyDiagnostic('messages:\n  - user: "a" b');
+      assert.deepEqual([d.line, d.startColumn, d.endColumn], [2, 14, 15]);
+      assert.match(d.message, /^messages: Unexpected text after the value: put it inside the quotes/);
     });
 
     it('points at an unknown escape', () => {
@@ -186,6 +253,32 @@ describe('parseDocumentHeader', () => {
     it('reports quotes that do not close on their line', () => {
       assert.match(onlyDiagnostic('user: "abc').message, /closing quote/);
       assert.match(onlyDiagnostic("user: 'abc").message, /closing quote/);
+    });
+
+    it('points a missing closing quote at the opening one, also inside a list of turns', () => {
+      const d = onlyDiagnostic('messages:\n  - user: hi\n  - assistant: "yo\n  - user: ok');
+      assert.deepEqual([d.line, d.startColumn, d.endColumn], [3, 15, 18]);
+      assert.match(d.message, /closing quote is missing/);
+      // A key without a value ("? user") in the same turn has no node to look into.
+      const beside = onlyDiagnostic('messages:\n  - ? user\n    assistant: "yo');
+      assert.deepEqual([beside.line, beside.startColumn, beside.endColumn], [3, 15, 18]);
+    });
+
+    it('explains a list item written on its key\'s line', () => {
+      for (const entry of ['user: - item', 'stop_sequences: - ###']) {
+        const d = onlyDiagnostic(entry);
+        assert.deepEqual([d.line, d.startColumn, d.endColumn], [1, entry.indexOf('-'), entry.length], entry);
+        assert.match(d.message, /: A list item \("- "\) goes on its own line under its key: "key:" then " {2}- item"\. To write text that starts with "- ", put it in quotes\.$/);
+      }
+    });
+
+    it('names a leading "?" as a cause of text read as a key', () => {
+      assert.match(onlyDiagnostic('user: ? x').message, /a "\?" first\); put the text in quotes/);
+    });
+
+    it('keeps a problem at the end of its line inside the line', () => {
+      const d = onlyDiagnostic('user: {a');
+      assert.ok(d.startColumn <= d.endColumn && d.endColumn <= 'user: {a'.length, JSON.stringify(d));
     });
 
     it('reads flow lists of quoted and plain items, with a trailing comma', () => {
@@ -207,6 +300,57 @@ describe('parseDocumentHeader', () => {
       }
       assert.match(onlyDiagnostic('user: >\n  folded').message, /Folded/);
       assert.match(onlyDiagnostic('user: |2\n  x').message, /indentation numbers/);
+    });
+
+    it('refuses maps in braces by name, in a value or as a turn', () => {
+      assert.match(onlyDiagnostic('user: {a: 1}').message, /braces/);
+      assert.match(onlyDiagnostic('messages:\n  - {user: hi}').message, /braces/);
+    });
+
+    it('says a ": " inside a bracketed list item reads as a key, and to quote the item', () => {
+      assert.equal(
+        onlyDiagnostic('stop_sequences: ["a", b: c]').message,
+        'stop_sequences: A ": " inside a list item in brackets reads as a key; put the item in quotes.',
+      );
+    });
+
+    it('says a block\'s lines are indented when one is not', () => {
+      const header = parseDocumentHeader(doc('---', 'system: |', '  You are', 'a poet', '---'));
+      assert.deepEqual(header.diagnostics.map((d) => [d.line, d.message]), [
+        [3, 'Expected "key: value", a "# comment" or a blank line; a line of a "|" block is indented under its key.'],
+      ]);
+    });
+
+    it('refuses an anchor on any item of a list, not only the first', () => {
+      assert.match(onlyDiagnostic('stop_sequences: [a, &x b]').message, /Anchors/);
+      assert.match(onlyDiagnostic('messages:\n  - user: a\n  - assistant: b\n  - user: &x c').message, /Anchors/);
+    });
+
+    it('points at the block indicator it refuses', () => {
+      for (const [entry, message] of [['user: >  # folded', /Folded/], ['user: |2  # numbered', /indentation numbers/]] as const) {
+        const d = onlyDiagnostic(`${entry}\n    text`);
+        assert.deepEqual([d.line, d.startColumn, d.endColumn], [1, 6, entry.indexOf(' ', 6)], entry);
+        assert.match(d.message, message);
+      }
+    });
+
+    it("words YAML's own complaints in full and points at the line they are about", () => {
+      // A comment at column 0 ends a block; the indented line after it belongs to nothing.
+      const header = parseDocumentHeader(doc('---', 'user: |', '  a', '# c', '  b', '---'));
+      assert.deepEqual(header.diagnostics, [
+        {
+          line: 3,
+          startColumn: 0,
+          endColumn: 1,
+          severity: 'error',
+          message: 'user: All mapping items must start at the same column (as YAML reads it); check this line\'s indentation and its ": ".',
+        },
+      ]);
+      // What it quotes of the line is kept as written, down to a final full stop.
+      assert.equal(
+        onlyDiagnostic('user: |a.b.\n  x').message,
+        'user: Block scalar header includes extra characters: |a.b. (as YAML reads it); check this line\'s indentation and its ": ".',
+      );
     });
   });
 
@@ -247,6 +391,8 @@ describe('parseDocumentHeader', () => {
       const d = onlyDiagnostic('temperature: |\n  0.5');
       assert.deepEqual([d.line, d.startColumn, d.endColumn], [1, 13, 14]);
       assert.match(d.message, /not quoted text/);
+      const commented = onlyDiagnostic('temperature: |-  # why\n  0.5');
+      assert.deepEqual([commented.line, commented.startColumn, commented.endColumn], [1, 13, 15]);
     });
   });
 
@@ -283,6 +429,9 @@ describe('parseDocumentHeader', () => {
       ['stop_sequences: ["a", "  "]', /visible character/],
       ['stop_sequences: ""', /visible character/],
       ['stop_sequences: "\\n\\n"', /visible character/],
+      ['temperature:', /needs a value; delete the line/],
+      ['temperature: null', /null is not a value/],
+      ['endpoint: ""', /needs the name of an endpoint from your settings, e.g\. local-llama\./],
     ];
     for (const [entry, message] of bad) {
       it(`rejects ${entry}`, () => {
@@ -296,6 +445,22 @@ describe('parseDocumentHeader', () => {
         assert.deepEqual(header.fields, {}, 'invalid values are left out, not defaulted');
       });
     }
+
+    it('refuses maps where text or a list of text belongs, and an empty list item', () => {
+      const cases: Array<[string, [number, number, number], string]> = [
+        ['model:\n  a: b', [2, 2, 6], 'model: must be text; maps are not supported here.'],
+        ['stop_sequences:\n  a: b', [2, 2, 6], 'stop_sequences: must be a list of strings, not a map.'],
+        ['stop_sequences:\n  - a: b', [2, 4, 8], 'stop_sequences: Nested lists and maps are not supported.'],
+        ['stop_sequences:\n  - a\n  -', [3, 2, 3], 'stop_sequences: each stop sequence needs a visible character (the API rejects empty or whitespace-only ones).'],
+        ['stop_sequences:\n  - a\n  -  #- empty', [3, 2, 3], 'stop_sequences: each stop sequence needs a visible character (the API rejects empty or whitespace-only ones).'],
+        ['stop_sequences:\n- a\n-', [3, 0, 1], 'stop_sequences: each stop sequence needs a visible character (the API rejects empty or whitespace-only ones).'],
+      ];
+      for (const [entry, place, message] of cases) {
+        const d = onlyDiagnostic(entry);
+        assert.deepEqual([d.line, d.startColumn, d.endColumn], place, entry);
+        assert.equal(d.message, message);
+      }
+    });
 
     it('points a missing value at its entry', () => {
     const d = onlyDiagnostic('model:   # none');
@@ -337,7 +502,11 @@ describe('parseDocumentHeader', () => {
       assert.match(d.message, /Unknown key "maxTokens".*Did you mean "max_tokens"\?/);
       assert.match(d.message, /model, system, user, temperature, max_tokens, top_p, top_k, stop_sequences/);
       assert.match(onlyDiagnostic('stop: ["x"]').message, /Did you mean "stop_sequences"/);
-      assert.doesNotMatch(onlyDiagnostic('colour: blue').message, /Did you mean/);
+      assert.equal(
+        onlyDiagnostic('colour: blue').message,
+        'Unknown key "colour" is ignored. Known keys: endpoint, model, system, user, temperature, max_tokens, top_p, top_k, stop_sequences, messages.',
+      );
+      assert.match(onlyDiagnostic('max-tokens: 5').message, /Did you mean "max_tokens"/);
     });
 
     it('ignores the value of an unknown key, including its block', () => {
@@ -354,6 +523,22 @@ describe('parseDocumentHeader', () => {
       const d = header.diagnostics[0];
       assert.deepEqual([d.line, d.startColumn, d.endColumn, d.severity], [3, 0, 8, 'error']);
       assert.match(d.message, /already set on line 2/);
+    });
+
+    it('points a duplicate key at its entry up to the value, not its comment', () => {
+      const header = parseDocumentHeader(doc('---', 'model: m # c', 'model: n # again', '---'));
+      assert.deepEqual(
+        header.diagnostics.map((d) => [d.line, d.startColumn, d.endColumn]),
+        [[2, 0, 8]],
+      );
+    });
+
+    it('warns about temperature with top_p only when both are valid, and says what to do', () => {
+      const both = parseDocumentHeader(doc('---', 'temperature: 0.5', 'top_p: 0.9', '---'));
+      assert.equal(both.diagnostics.length, 1);
+      assert.match(both.diagnostics[0].message, /both temperature and top_p is rejected by newer Claude models.*keep one\.$/);
+      const badTopP = parseDocumentHeader(doc('---', 'temperature: 0.5', 'top_p: 2', '---'));
+      assert.deepEqual(badTopP.diagnostics.map((d) => d.severity), ['error']);
     });
 
     it('takes endpoint as the name of an endpoint from the settings', () => {
@@ -379,7 +564,7 @@ describe('parseDocumentHeader', () => {
         const d = header.diagnostics[0];
         assert.equal(d.severity, 'error');
         assert.deepEqual([d.line, d.startColumn, d.endColumn], [1, 0, key.length + 2 + secret.length]);
-        assert.match(d.message, /VS Code settings and SecretStorage/);
+        assert.match(d.message, /VS Code settings and SecretStorage.*Remove this line\.$/);
         assert.ok(!d.message.includes(secret));
         assert.deepEqual(header.fields, {});
         assert.equal(hasHeaderErrors(header), true);
@@ -416,10 +601,12 @@ describe('parseDocumentHeader', () => {
       [['messages:', '  - user: a', '  - user: b'], 3, /alternate/],
       [['messages:', '  - user: a', '  - assistant: b'], 3, /last turn must be a user turn.*body/],
       [['messages:', '  - user: a', '  - assistant: "  "', '  - user: c'], 3, /must not be blank/],
-      [['messages:', '  - user: a', '  - assistant:', '  - user: c'], 3, /needs a value/],
+      [['messages:', '  - user: a', '  - assistant:', '  - user: c'], 3, /needs a value: write the turn's text, or delete the turn\./],
+      [['messages:', '  - ? user'], 2, /needs a value: write the turn's text/],
       [['messages:', '  - user: a', '  - robot: b'], 3, /"user" or "assistant"/],
       [['messages:', '  - user: a', '  - just text'], 3, /one "user: …" or "assistant: …"/],
       [['messages:', '  - user: a', '    assistant: b'], 2, /one "user: …" or "assistant: …"/],
+      [['messages:', '  - user: a', '    user: b'], 2, /one "user: …" or "assistant: …"/],
       [['messages:', '  - user: one', '    two'], 3, /as YAML reads it.*indentation/],
       [['messages: hello'], 1, /list of turns/],
       [['messages: []'], 1, /at least one turn/],
@@ -502,7 +689,7 @@ describe('renderDocumentHeader', () => {
 
   it('writes text plainly only when no YAML reader could take it for anything else', () => {
     const line = (value: string) => renderDocumentHeader({ user: value }).split('\n')[1];
-    for (const plain of ['Write a story.', 'é, (really)', '_under/score', "it's 5+5 - no?"]) {
+    for (const plain of ['Write a story.', 'é, (really)', '_under/score', "it's 5+5 - no?", 'yesterday', 'Turn it on', 'nullable']) {
       assert.equal(line(plain), `user: ${plain}`, plain);
     }
     for (const quoted of ['word ', 'yes', 'Off', 'n', '1.5', '-1', 'a: b', 'a #b', '-dash', ' lead', '"q"', 'tab\there']) {
@@ -528,6 +715,14 @@ describe('renderDocumentHeader', () => {
     assert.equal(quoted('a\ud800\nb'), 'user: "a\\ud800\\nb"', 'half a surrogate pair');
     assert.equal(quoted('a\udc00\nb'), 'user: "a\\udc00\\nb"');
     assert.equal(quoted('😀\nb'), 'user: |-', 'a whole pair is fine in a block');
+    // The edges of both halves' ranges: whole pairs go in a block, lone halves are escaped one by one.
+    for (const pair of ['\ud800\udc00', '\udbff\udfff', '\ud800\udfff', '\udbff\udc00', '\ue000', '\ud7ff']) {
+      assert.equal(quoted(`${pair}\nb`), 'user: |-', JSON.stringify(pair));
+    }
+    assert.equal(quoted('a\udbff\nb'), 'user: "a\\udbff\\nb"');
+    assert.equal(quoted('a\udfff\nb'), 'user: "a\\udfff\\nb"');
+    assert.equal(quoted('a\ud800\ue000\nb'), 'user: "a\\ud800\ue000\\nb"');
+    assert.equal(quoted('a\udc00\udc00\nb'), 'user: "a\\udc00\\udc00\\nb"');
   });
 
   const cases: Array<[string, HeaderFields]> = [

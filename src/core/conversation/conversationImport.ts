@@ -29,6 +29,8 @@ export function importConversation(json: string): ImportResult {
   if (request.system !== undefined) {
     const system = textOf(request.system, 'the system prompt');
     if (typeof system !== 'string') return system;
+    // The header refuses a blank system prompt; writing one would give a document that cannot be sent.
+    if (system.trim() === '') return { problem: 'The system prompt is blank; a header cannot hold a blank one. Remove "system" and import again.' };
     systems.push(system);
   }
   const turns: ConversationTurn[] = [];

@@ -1,4 +1,4 @@
-import { isAlias, isCollection, isMap, isScalar, isSeq, parseDocument, type Node as YamlNode, type YAMLError } from 'yaml';
+import { isAlias, isCollection, isMap, isNode, isPair, isScalar, isSeq, parseDocument, type Node as YamlNode, type YAMLError } from 'yaml';
 
 /**
  * The front matter of a loom document: an optional YAML block at the very top that sets the
@@ -263,29 +263,21 @@ function matchEntry(text: string): { key: string; valueStart: number } | string 
   const match = ENTRY.exec(text);
   if (match) return { key: match[1], valueStart: match[0].length };
   if (/^[A-Za-z_][\w.-]*:/.test(text)) return 'Put a space after the ":" (write "key: value").';
-  return 'Expected "key: value", a "# comment" or a blank line.';
+  return 'Expected "key: value", a "# comment" or a blank line; a line of a "|" block is indented under its key.';
 }
 
 /**
  * An entry's lines are the blank and indented lines after its key (a `|+` block keeps trailing
  * blank lines). A comment at column 0 stays inside only when an indented line follows it (between
- * two list items), not when the next key does.
+ * two list items), not when the next key does. Blank lines after such a comment may stay: YAML
+ * ends a block at the comment, so they add nothing to the value.
  */
 function countIndentedLines(lines: string[], from: number): number {
   let last = from - 1;
-  let afterComment = false;
   for (let j = from; j < lines.length; j++) {
     const text = lines[j];
-    if (isBlank(text)) {
-      if (!afterComment) last = j;
-    } else if (/^[ \t]/.test(text) || LIST_ITEM.test(text)) {
-      last = j;
-      afterComment = false;
-    } else if (text.startsWith('#')) {
-      afterComment = true;
-    } else {
-      break;
-    }
+    if (isBlank(text) || /^[ \t]/.test(text) || LIST_ITEM.test(text)) last = j;
+    else if (!text.startsWith('#')) break;
   }
   return last - from + 1;
 }
@@ -391,7 +383,16 @@ class EntryText {
     let k = this.starts.length - 1;
     while (k > 0 && this.starts[k] > start) k--;
     const lineEnd = this.starts[k] + this.entry.lines[k].length;
-    return { line: this.entry.line + k, start: start - this.starts[k], end: Math.min(Math.max(end, start), lineEnd) - this.starts[k] };
+    // yaml may place an error just past the line's end (at its line break); a span never starts there.
+    const from = Math.min(start, lineEnd);
+    return { line: this.entry.line + k, start: from - this.starts[k], end: Math.min(Math.max(end, from), lineEnd) - this.starts[k] };
+  }
+
+  /** The `-` of the block list item whose value would start at `offset`: an empty item has no text to point at. */
+  itemDash(offset: number): Span {
+    const at = this.span(offset, offset);
+    const dash = this.entry.lines[at.line - this.entry.line].lastIndexOf('-', at.start - 1);
+    return dash < 0 ? at : { line: at.line, start: dash, end: dash + 1 };
   }
 
   /** The whole of the key's line. */
@@ -416,7 +417,8 @@ function readEntry(entry: Entry): ReadEntry {
   const document = parseDocument(text.source, { schema: 'failsafe', uniqueKeys: false, prettyErrors: false });
   const pair = isMap(document.contents) ? document.contents.items[0] : undefined;
   const node = pair?.value as YamlNode | null | undefined;
-  const end = node && rangeOf(node)[0] < keyLine.length && !isBlockScalar(node) ? Math.min(rangeOf(node)[1], keyLine.length) : keyLine.length;
+  // A value below the key line, or a block (its range takes its line break), ends past the key line.
+  const end = node ? Math.min(rangeOf(node)[1], keyLine.length) : keyLine.length;
   const error = document.errors[0];
   if (error) return { end, problem: yamlProblem(error, text, node) };
   if (!node) return { end };
@@ -439,7 +441,9 @@ function yamlProblem(error: YAMLError, text: EntryText, node: YamlNode | null | 
   const [start, end] = error.pos;
   const message = error.message.split('\n')[0];
   if (error.code === 'MISSING_CHAR' && /quote/.test(message)) {
-    return { span: text.span(node ? rangeOf(node)[0] : start, Number.MAX_SAFE_INTEGER), message: 'The closing quote is missing. Write line breaks as \\n, or use a "|" block.' };
+    // The error sits where the text ends; the opening quote is where the unclosed text starts.
+    const quoted = node ? rangeOf(nodeAt(node, start))[0] : start;
+    return { span: text.span(quoted, Number.MAX_SAFE_INTEGER), message: 'The closing quote is missing. Write line breaks as \\n, or use a "|" block.' };
   }
   if (error.code === 'BAD_DQ_ESCAPE' && node && isScalar(node)) {
     return escapeProblem(node, text) ?? { span: text.span(start, end), message };
@@ -449,16 +453,25 @@ function yamlProblem(error: YAMLError, text: EntryText, node: YamlNode | null | 
   }
   if (error.code === 'MISSING_CHAR' && /flow sequence/.test(message)) return { span: text.span(start, end), message: 'Expected "," or "]".' };
   if (error.code === 'UNEXPECTED_TOKEN' && /Unexpected ,/.test(message)) return { span: text.span(start, end), message: 'Empty list item.' };
-  if (error.code === 'UNEXPECTED_TOKEN' && node && start >= rangeOf(node)[1]) {
-    return { span: text.span(rangeOf(node)[1], Number.MAX_SAFE_INTEGER), message: 'Unexpected text after the value.' };
+  if (error.code === 'UNEXPECTED_TOKEN' && /block-seq-ind/.test(message)) {
+    return {
+      span: text.span(start, Number.MAX_SAFE_INTEGER),
+      message: 'A list item ("- ") goes on its own line under its key: "key:" then "  - item". To write text that starts with "- ", put it in quotes.',
+    };
+  }
+  if (error.code === 'UNEXPECTED_TOKEN' && /at node end/.test(message)) {
+    return { span: text.span(start, Number.MAX_SAFE_INTEGER), message: 'Unexpected text after the value: put it inside the quotes or brackets, or after " #" as a comment.' };
   }
   if (error.code === 'BLOCK_AS_IMPLICIT_KEY') {
-    return { span: text.span(start, Number.MAX_SAFE_INTEGER), message: 'A ": " inside this text reads as a new key; put the text in quotes or in a "|" block.' };
+    return {
+      span: text.span(start, Number.MAX_SAFE_INTEGER),
+      message: 'This text reads as a new key (a ": " inside it, or a "?" first); put the text in quotes or in a "|" block.',
+    };
   }
   if (error.code === 'BAD_SCALAR_START') {
     return { span: text.span(start, Number.MAX_SAFE_INTEGER), message: 'Text starting with "@" or "`" is not supported unquoted; put it in quotes.' };
   }
-  return { span: text.span(start, end), message: `${message.replace(/\.$/, '')} (as YAML reads it); check this line's indentation and its ": ".` };
+  return { span: text.span(start, end), message: `${message} (as YAML reads it); check this line's indentation and its ": ".` };
 }
 
 /** The first YAML feature that has no place in a header, anywhere in the value. */
@@ -468,7 +481,11 @@ function refusedFeature(node: YamlNode, text: EntryText): Problem | undefined {
   if (node.anchor) return { span, message: 'Anchors ("&name") are not supported: write the text out where it is used.' };
   if (node.tag) return { span, message: 'Tags ("!tag") are not supported: a header value is text, a number or a list.' };
   if (isScalar(node)) return scalarFeature(node, text);
-  if (isMap(node) && node.flow) return { span, message: 'Maps written in braces ("{…}") are not supported; write "key: value" on its own line.' };
+  if (isMap(node) && node.flow) {
+    // yaml reads `[a, b: c]` as a list holding a one-pair map, with no braces to be seen.
+    if (text.source[rangeOf(node)[0]] !== '{') return { span, message: 'A ": " inside a list item in brackets reads as a key; put the item in quotes.' };
+    return { span, message: 'Maps written in braces ("{…}") are not supported; write "key: value" on its own line.' };
+  }
   if (isCollection(node)) {
     for (const item of node.items) {
       const inner = isScalar(item) || isCollection(item) || isAlias(item) ? refusedFeature(item, text) : pairFeature(item, text);
@@ -523,6 +540,17 @@ function escapeProblem(node: YamlNode, text: EntryText): Problem | undefined {
   return undefined;
 }
 
+/** The innermost node (a list item, a turn's text) whose range holds `offset`. */
+function nodeAt(node: YamlNode, offset: number): YamlNode {
+  if (!isCollection(node)) return node;
+  for (const item of node.items) {
+    for (const part of isPair(item) ? [item.key, item.value] : [item]) {
+      if (isNode(part) && rangeOf(part)[0] <= offset && offset <= rangeOf(part)[1]) return nodeAt(part, offset);
+    }
+  }
+  return node;
+}
+
 /** A parsed node always has its range; the type allows none for nodes built in code. */
 function rangeOf(node: YamlNode): [number, number] {
   const range = node.range ?? [0, 0, 0];
@@ -550,7 +578,9 @@ function rawValue(node: YamlNode | null | undefined, text: EntryText, fallback?:
     }
     return { kind: 'scalar', text: value, plain: node.type === 'PLAIN', span };
   }
-  if (isSeq(node)) return { kind: 'list', items: node.items.map((item) => rawValue(item as YamlNode, text, span)), span };
+  if (isSeq(node)) {
+    return { kind: 'list', items: node.items.map((item) => rawValue(item as YamlNode, text, text.itemDash(rangeOf(item as YamlNode)[0]))), span };
+  }
   if (isMap(node)) {
     const pairs = node.items.map((pair) => {
       const key = pair.key as YamlNode | null;

@@ -17,6 +17,8 @@ let current: DistributionPanelView | undefined;
 /** Per run: the samples ticked for saving, and those saved already. */
 const selected = new Map<number, Set<number>>();
 const saved = new Map<number, Set<number>>();
+/** Per run: each sample's text, as first sent (later views leave it out). */
+const texts = new Map<number, Map<number, string>>();
 /** Per run: its "Save selected" button, relabelled as boxes are ticked. */
 const saveButtons = new Map<number, HTMLButtonElement>();
 
@@ -44,6 +46,7 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
   if (typeof message !== 'object' || message === null) return;
   if (message.type === 'distribution') {
     current = message.view;
+    current.runs.forEach((run, i) => keepTexts(i, run));
     render();
   } else if (message.type === 'saved') {
     const done = setOf(saved, message.run);
@@ -55,9 +58,18 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
 });
 
 function setOf(map: Map<number, Set<number>>, run: number): Set<number> {
-  let set = map.get(run);
-  if (!set) map.set(run, (set = new Set()));
-  return set;
+  return entry(map, run, () => new Set());
+}
+
+function entry<V>(map: Map<number, V>, run: number, make: () => V): V {
+  let value = map.get(run);
+  if (value === undefined) map.set(run, (value = make()));
+  return value;
+}
+
+function keepTexts(run: number, view: DistributionRunView): void {
+  const known = entry(texts, run, () => new Map<number, string>());
+  for (const { index, text } of view.samples) if (text !== undefined) known.set(index, text);
 }
 
 function render(): void {
@@ -94,9 +106,9 @@ function runSection(index: number): Part<DistributionRunView> {
       partial.textContent = `Cancelled: a partial run. The shares are over the ${completed.length} samples that completed; the others are listed below the groups.`;
       facts.replaceChildren(...run.facts.flatMap(([label, value]) => [element('dt', label), element('dd', value)]));
       saving.update(run);
-      const texts = new Map(run.samples.map((s) => [s.index, s.text]));
       const groups = lists[mode];
-      groups.update(run[mode].map((group) => ({ group, texts, savable: run.savable })));
+      const known = entry(texts, index, () => new Map<number, string>());
+      groups.update(run[mode].map((group) => ({ group, texts: known, savable: run.savable })));
       const notes = run.samples.filter((s) => s.status !== 'completed').map((s) => element('li', `Sample ${s.index + 1}: ${s.status}${s.error ? ` — ${s.error}` : ''}`));
       failed.replaceChildren(...notes);
       firstUnits.textContent = run.firstUnit === 'token' ? 'First token' : 'First word';

@@ -157,6 +157,22 @@ describe('the distribution panel webview client', function () {
     assert.equal(await p.locator('button', { hasText: 'Save selected to the loom (1)' }).count(), 1);
   });
 
+  it('keeps each sample’s text from the view that first carried it: later views leave it out', async () => {
+    p = await openClient(browser(), [], { client: 'distribution' });
+    /** `n` samples arrived, the text sent for those from `sent` on only. */
+    const arriving = (n: number, sent: number): DistributionPanelView => {
+      const r = longRun(n, false);
+      return { ...ONE, runs: [{ ...r, samples: r.samples.map(({ index, status, text }) => (index >= sent ? { index, status, text } : { index, status })) }], progress: `${n} of 100 samples` };
+    };
+    await send(p, { type: 'distribution', view: arriving(5, 0) });
+    await send(p, { type: 'distribution', view: arriving(10, 5) });
+    // Opened only now: its first four samples' texts came with the first view only.
+    await p.locator('details.group summary').first().click();
+    const rows = p.locator('details.group').first().locator('ol.samples li code');
+    await eventually(async () => (await rows.count()) === 8, 'the group open');
+    assert.deepEqual(await rows.allTextContents(), Array(8).fill(" I'm here and ready to help".replace(' ', '·')));
+  });
+
   it('says a cancelled run is partial', async () => {
     p = await openClient(browser(), [], { client: 'distribution' });
     await send(p, { type: 'distribution', view: TWO });

@@ -49,6 +49,8 @@ export class DistributionPanel {
   private save: SaveSamples | undefined;
   /** The page has asked for the view: from then on each change is posted to it. */
   private pageReady = false;
+  /** Per run: the samples whose text the page has; a page that (re)loads has none. */
+  private readonly sentTexts = new Map<number, Set<number>>();
   private disposed = false;
 
   private constructor(
@@ -110,6 +112,7 @@ export class DistributionPanel {
     }
     if (message.type === 'ready') {
       this.pageReady = true;
+      this.sentTexts.clear();
       await this.postView();
       return;
     }
@@ -131,7 +134,7 @@ export class DistributionPanel {
   }
 
   private async postView(): Promise<void> {
-    if (this.pageReady) await this.post({ type: 'distribution', view: this.view });
+    if (this.pageReady) await this.post({ type: 'distribution', view: withTextsOnce(this.view, this.sentTexts) });
   }
 
   private async post(message: ToDistribution): Promise<void> {
@@ -161,6 +164,25 @@ export function panelView(title: string, runs: readonly LabelledRun[], savable =
     ...(b ? { aligned: { exact: aligned('exact'), loose: aligned('loose') } } : {}),
     ...(progress === undefined ? {} : { progress }),
   };
+}
+
+/**
+ * `view` with each sample's text left out where `sent` (per run, the samples whose text the page
+ * has) says the page has it already; adds those it carries to `sent`. A live run is posted up to ten
+ * times a second, and its samples' texts were most of every message.
+ */
+export function withTextsOnce(view: DistributionPanelView, sent: Map<number, Set<number>>): DistributionPanelView {
+  const runs = view.runs.map((run, i) => {
+    const known = sent.get(i) ?? new Set<number>();
+    sent.set(i, known);
+    const samples = run.samples.map(({ text, ...rest }) => {
+      if (known.has(rest.index)) return rest;
+      known.add(rest.index);
+      return { ...rest, text };
+    });
+    return { ...run, samples };
+  });
+  return { ...view, runs };
 }
 
 function runView({ label, run, nextToken }: LabelledRun, savable: boolean, arriving: boolean): DistributionRunView {

@@ -544,7 +544,11 @@ export interface DistributionRunView {
   readonly label: string;
   /** Endpoint, model, parameters, prefill tail and totals, as label and value. */
   readonly facts: readonly (readonly [label: string, value: string])[];
-  readonly samples: readonly { readonly index: number; readonly status: string; readonly text: string; readonly error?: string }[];
+  /**
+   * `text` is left out when this page was sent it already: a sample's text never changes, and a live
+   * run is sent again up to ten times a second.
+   */
+  readonly samples: readonly { readonly index: number; readonly status: string; readonly text?: string; readonly error?: string }[];
   readonly exact: readonly DistributionGroupView[];
   readonly loose: readonly DistributionGroupView[];
   /** Whether first units are the endpoint's tokens or first words. */

@@ -46,6 +46,16 @@ function run(label: string, partial = false): DistributionRunView {
   };
 }
 
+/** A run with `n` samples, four in five of them in one group: long enough to scroll with that group open. */
+function longRun(n: number, savable: boolean): DistributionRunView {
+  const texts = Array.from({ length: n }, (_, i) => (i % 5 === 4 ? ' 我收到了你的测试消息' : " I'm here and ready to help"));
+  const groups = [...new Set(texts)].map((text) => {
+    const members = texts.flatMap((t, i) => (t === text ? [i] : []));
+    return { text, count: members.length, share: members.length / n, members };
+  });
+  return { ...run('At the cursor'), samples: texts.map((text, index) => ({ index, status: 'completed' as const, text })), exact: groups, loose: groups, savable };
+}
+
 const ONE: DistributionPanelView = { title: 'Distribution at the Point', runs: [run('At the cursor')] };
 const TWO: DistributionPanelView = {
   title: 'Compared Distributions',
@@ -118,6 +128,49 @@ describe('the distribution panel webview client', function () {
     assert.equal(await p.locator('p.progress').count(), 0);
     assert.equal(await p.locator('.exports button').count(), 3);
     assert.equal(await p.locator('button', { hasText: 'Save all 4 to the loom' }).count(), 1);
+  });
+
+  it('keeps the focus, the scroll position and the ticked boxes through updates', async () => {
+    p = await openClient(browser(), [], { client: 'distribution' });
+    const scrollY = () => p.evaluate(() => (globalThis as unknown as { scrollY: number }).scrollY);
+    const arriving = (n: number): DistributionPanelView => ({ ...ONE, runs: [longRun(n, false)], progress: `${n} of 100 samples` });
+    await send(p, { type: 'distribution', view: arriving(40) });
+    await p.locator('details.group summary').first().click();
+    const rows = p.locator('details.group').first().locator('ol.samples li');
+    await eventually(async () => (await rows.count()) === 32, 'the group open');
+    await p.evaluate(() => (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 1e6));
+    const scrolled = await scrollY();
+    assert.ok(scrolled > 0, 'the page scrolls');
+    for (const n of [45, 50]) await send(p, { type: 'distribution', view: arriving(n) });
+    await eventually(async () => (await rows.count()) === 40, 'the open group with the new samples');
+    assert.equal(await scrollY(), scrolled, 'the page stays where the person scrolled it');
+    assert.equal(await p.locator('details.group > summary:focus').count(), 1, 'the group keeps the focus');
+
+    const finished: DistributionPanelView = { ...TWO, runs: [longRun(50, true), TWO.runs[1]] };
+    await send(p, { type: 'distribution', view: finished });
+    const box = p.locator('section[data-run="0"]').getByLabel('Sample 3', { exact: true });
+    await box.check();
+    await send(p, { type: 'saved', run: 1, samples: [0], message: 'Saved 1 sample into the loom.' });
+    await send(p, { type: 'distribution', view: finished });
+    assert.equal(await box.isChecked(), true, 'the ticked box stays ticked');
+    assert.equal(await p.locator('input[type=checkbox]:focus').count(), 1, 'and keeps the focus');
+    assert.equal(await p.locator('button', { hasText: 'Save selected to the loom (1)' }).count(), 1);
+  });
+
+  it('keeps each sample’s text from the view that first carried it: later views leave it out', async () => {
+    p = await openClient(browser(), [], { client: 'distribution' });
+    /** `n` samples arrived, the text sent for those from `sent` on only. */
+    const arriving = (n: number, sent: number): DistributionPanelView => {
+      const r = longRun(n, false);
+      return { ...ONE, runs: [{ ...r, samples: r.samples.map(({ index, status, text }) => (index >= sent ? { index, status, text } : { index, status })) }], progress: `${n} of 100 samples` };
+    };
+    await send(p, { type: 'distribution', view: arriving(5, 0) });
+    await send(p, { type: 'distribution', view: arriving(10, 5) });
+    // Opened only now: its first four samples' texts came with the first view only.
+    await p.locator('details.group summary').first().click();
+    const rows = p.locator('details.group').first().locator('ol.samples li code');
+    await eventually(async () => (await rows.count()) === 8, 'the group open');
+    assert.deepEqual(await rows.allTextContents(), Array(8).fill(" I'm here and ready to help".replace(' ', '·')));
   });
 
   it('says a cancelled run is partial', async () => {

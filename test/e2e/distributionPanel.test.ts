@@ -4,7 +4,7 @@
  * marked there.
  */
 import * as assert from 'node:assert/strict';
-import type { Page } from 'playwright-core';
+import type { Frame, Page } from 'playwright-core';
 import type { Demo } from '../../scripts/demoServer';
 import { eventually } from '../harness/eventually';
 import { openAtEnd, readEditorText, runCommand, waitForWorkbench } from '../harness/workbench';
@@ -25,7 +25,8 @@ describe('Sample Distribution from the palette on the demo document', function (
     await eventually(async () => (await readEditorText(page)).includes('The old woman nodded'), "welcome.md's text", 60_000);
   });
 
-  it('samples 20 at the end of distribution.md, shows them grouped with writing systems, and saves a ticked one into the loom', async () => {
+  /** From the palette at the end of distribution.md: 20 samples, Enter through the parameters and the cost question; resolves with the panel once it shows a group. */
+  async function sampleTwenty(): Promise<Frame> {
     await openAtEnd(page, 'distribution.md');
     await runCommand(page, 'Prefill Loom: Sample Distribution…');
     const rows = page.locator('.quick-input-widget .monaco-list-row');
@@ -38,11 +39,19 @@ describe('Sample Distribution from the palette on the demo document', function (
     await dialog.waitFor({ timeout: 20_000 });
     assert.match(await dialog.innerText(), /generate 20 samples\? That is 20 requests or more/);
     await dialog.locator('.monaco-button', { hasText: 'Generate 20' }).click();
+    // The panel opens as sampling starts and fills as samples arrive.
+    return frameWith(page, 'details.group', 'the distribution panel', 120_000);
+  }
 
-    // The panel opens as sampling starts and fills as samples arrive: the run is done when it says all 20 completed and none cancelled (while arriving, the rest are "to come").
-    const panel = await frameWith(page, 'details.group', 'the distribution panel', 120_000);
-    assert.equal(await panel.locator('h1').innerText(), 'Distribution at the Point');
+  /** The run is done when the panel says all 20 completed and none cancelled (while arriving, the rest are "to come"). */
+  async function allTwenty(panel: Frame): Promise<void> {
     await eventually(async () => /Samples\s+20 of 20 completed, 0 failed, 0 cancelled/.test(await panel.locator('dl').first().innerText()), 'every sample in the panel', 120_000);
+  }
+
+  it('samples 20 at the end of distribution.md, shows them grouped with writing systems, and saves a ticked one into the loom', async () => {
+    const panel = await sampleTwenty();
+    assert.equal(await panel.locator('h1').innerText(), 'Distribution at the Point');
+    await allTwenty(panel);
     const facts = await panel.locator('dl').first().innerText();
     assert.match(facts, /Model\s+simulator-mixed/);
     const counts = await panel.locator('details.group .count').allInnerTexts();
@@ -66,5 +75,33 @@ describe('Sample Distribution from the palette on the demo document', function (
     const view = await frameWith(page, sampled, 'the saved sample in the Loom view', 60_000);
     assert.match((await view.locator(sampled).first().getAttribute('aria-label')) ?? '', /^sampled \(sample \d+ of 20\) by simulator-mixed/);
     assert.equal(await view.locator(`${sampled} .mark.sample:not([hidden])`).count(), 1);
+  });
+
+  it('keeps keyboard focus on a group while the panel fills, so Enter opens and closes it mid-run', async () => {
+    // Slow samples (250 ms a token, 4 at a time): the panel is updated many times while the person works in it.
+    demo.mixed.setTokenDelay(250);
+    try {
+      const panel = await sampleTwenty();
+      const progress = panel.locator('p.progress');
+      const focusedGroup = panel.locator('details.group > summary:focus code');
+      const focused = async () => ((await focusedGroup.count()) === 1 ? focusedGroup.innerText() : undefined);
+      await panel.locator('details.group summary').first().click();
+      const group = await focused();
+      assert.ok(group !== undefined, 'the click focuses the group');
+      for (let update = 0; update < 2; update++) {
+        const before = await progress.innerText();
+        await eventually(async () => (await progress.innerText()) !== before, 'a further update of the panel', 60_000);
+      }
+      assert.ok(await progress.count(), 'still sampling');
+      assert.equal(await focused(), group, 'the group keeps the focus through the updates');
+      const opened = async () => (await panel.locator('details.group[open] > summary:focus').count()) === 1;
+      assert.equal(await opened(), true, 'the click opened it');
+      await page.keyboard.press('Enter');
+      await eventually(async () => (await opened()) === false, 'Enter closing the focused group');
+      await allTwenty(panel);
+      assert.equal(await focused(), group, 'and keeps it when the finished run is shown');
+    } finally {
+      demo.mixed.setTokenDelay(15);
+    }
   });
 });

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { panelView, type DistributionPanel, type LabelledRun } from '../../src/webviews/distributionPanel';
+import { panelView, withTextsOnce, type DistributionPanel, type LabelledRun } from '../../src/webviews/distributionPanel';
+import type { DistributionRunView } from '../../src/webviews/webviewProtocol';
 import { eventually } from '../harness/eventually';
 import { startFakeAnthropic, type FakeAnthropic } from '../server/fakeAnthropic';
 import { expectedChat, expectedTexts, requestSeeds } from '../server/openai/expected';
@@ -115,6 +116,27 @@ describe('Sample Distribution: the distribution panel', function () {
     const csv = vscode.window.activeTextEditor!.document.getText();
     assert.ok(csv.startsWith('index,status,text,'), csv.slice(0, 40));
     assert.equal(csv.split('\r\n').filter((line) => /^\d+,completed,/.test(line)).length, 6);
+  });
+
+  it('sends each sample’s text to the page once: later views of a live run leave it out', () => {
+    const run = (n: number): DistributionRunView => ({
+      label: 'At the cursor',
+      facts: [],
+      samples: Array.from({ length: n }, (_, index) => ({ index, status: 'completed', text: `sample ${index}` })),
+      exact: [],
+      loose: [],
+      firstUnit: 'word',
+      firstUnits: [],
+      scripts: [],
+      partial: false,
+      savable: false,
+    });
+    const sent = new Map<number, Set<number>>();
+    const texts = (view: { runs: readonly DistributionRunView[] }) => view.runs.map((r) => r.samples.map((s) => s.text));
+    assert.deepEqual(texts(withTextsOnce({ title: 'T', runs: [run(2)] }, sent)), [['sample 0', 'sample 1']]);
+    assert.deepEqual(texts(withTextsOnce({ title: 'T', runs: [run(3), run(1)] }, sent)), [[undefined, undefined, 'sample 2'], ['sample 0']], 'each run keeps its own');
+    sent.clear();
+    assert.deepEqual(texts(withTextsOnce({ title: 'T', runs: [run(1)] }, sent)), [['sample 0']], 'a page loaded again is sent every text');
   });
 
   it('samples with the temperature and max_tokens given for the run, not the document’s', async () => {

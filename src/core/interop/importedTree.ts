@@ -152,7 +152,7 @@ function hasKeys(value: object): boolean {
 
 /** What a generation another loom recorded holds here: its model and tokens, and no request. */
 function importedGeneration(format: ForeignFormat, tokens: ImportedTokens, model: string | undefined): GenerationInfo {
-  const generation: GenerationInfo = {
+  const generation: { -readonly [K in keyof GenerationInfo]: GenerationInfo[K] } = {
     model: model ?? '',
     params: {},
     stopReason: null,
@@ -160,10 +160,10 @@ function importedGeneration(format: ForeignFormat, tokens: ImportedTokens, model
     durationMs: 0,
     requests: 0,
     status: 'completed',
-    tokens: undefined, // its place among the keys, for the same file on every save
-    imported: format,
   };
+  // `tokens` goes before `imported` among the keys, for the same file on every save.
   tokensWhenAsked(generation, () => packTokens(tokens.read()));
+  generation.imported = format;
   return generation;
 }
 

@@ -184,38 +184,74 @@ function alternatives(raw: unknown): Array<{ text: string; logprob: number }> {
   return top;
 }
 
-/** Timestamps read, by their text: the nodes of one generation share theirs, and a local date is slow to build. */
-const timestamps = new Map<string, number | undefined>();
-/** The last timestamp read: a node's is most often its parent's or its previous sibling's, found without a look-up. */
+/** The last timestamp read: a node's is most often its parent's or its previous sibling's, found without parsing. */
 let lastText: string | undefined;
 let lastTime: number | undefined;
+/**
+ * Where each local hour read starts, by `yyyymmddhh`, or NaN where the offset from UTC changes inside
+ * it. Building a date from local time is slow in V8 (no offset cache that way: a tenth of an
+ * import's own time, once per distinct second), and within an hour of one offset a time is its
+ * hour's start plus its minutes and seconds.
+ */
+const hourStarts = new Map<number, number>();
 
 /** Loom writes local times as `%Y-%m-%d-%H.%M.%S`. */
 function parseTimestamp(v: unknown): number | undefined {
   if (typeof v !== 'string') return undefined;
-  if (v === lastText) return lastTime;
-  let parsed = timestamps.get(v);
-  if (parsed === undefined && !timestamps.has(v)) {
-    if (timestamps.size > 10_000) timestamps.clear();
-    parsed = parseLocalTime(v);
-    timestamps.set(v, parsed);
+  if (v !== lastText) {
+    lastText = v;
+    lastTime = parseLocalTime(v);
   }
-  lastText = v;
-  lastTime = parsed;
-  return parsed;
+  return lastTime;
 }
 
-/** Forgets the timestamps read: the local time zone may have changed since the last import. */
+/** Forgets the hours read: the local time zone may have changed since the last import. */
 function forgetTimestamps(): void {
-  timestamps.clear();
+  hourStarts.clear();
   lastText = undefined;
 }
 
+/** As `new Date(year, month - 1, day, hour, minute, second)` of `yyyy-mm-dd-hh.mm.ss` (ASCII digits), or undefined. */
 function parseLocalTime(v: string): number | undefined {
-  const m = /^(\d{4})-(\d{2})-(\d{2})-(\d{2})\.(\d{2})\.(\d{2})$/.exec(v);
-  if (!m) return undefined;
-  const [year, month, day, hour, minute, second] = m.slice(1).map(Number);
-  return new Date(year, month - 1, day, hour, minute, second).getTime();
+  if (v.length !== 19 || v[4] !== '-' || v[7] !== '-' || v[10] !== '-' || v[13] !== '.' || v[16] !== '.') return undefined;
+  const year = digits(v, 0, 4);
+  const month = digits(v, 5, 2);
+  const day = digits(v, 8, 2);
+  const hour = digits(v, 11, 2);
+  const minute = digits(v, 14, 2);
+  const second = digits(v, 17, 2);
+  if (year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0) return undefined;
+  const start = hourStart(year, month, day, hour);
+  // Minutes or seconds past 59 roll over into another hour, as the Date constructor rolls them.
+  if (Number.isNaN(start) || minute > 59 || second > 59) return new Date(year, month - 1, day, hour, minute, second).getTime();
+  return start + (minute * 60 + second) * 1000;
+}
+
+/**
+ * When the local hour starts, or NaN if its two ends are not an hour less a second apart (the offset
+ * changes inside it: a daylight saving change, or a zone's rule; offsets change at most once an hour).
+ */
+function hourStart(year: number, month: number, day: number, hour: number): number {
+  const key = ((year * 100 + month) * 100 + day) * 100 + hour;
+  let start = hourStarts.get(key);
+  if (start === undefined) {
+    if (hourStarts.size > 10_000) hourStarts.clear();
+    start = new Date(year, month - 1, day, hour, 0, 0).getTime();
+    if (new Date(year, month - 1, day, hour, 59, 59).getTime() - start !== 3_599_000) start = NaN;
+    hourStarts.set(key, start);
+  }
+  return start;
+}
+
+/** The number written by `length` ASCII digits at `at`, or -1. */
+function digits(v: string, at: number, length: number): number {
+  let n = 0;
+  for (let i = at; i < at + length; i++) {
+    const d = v.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
 }
 
 function formatTimestamp(ms: number): string {

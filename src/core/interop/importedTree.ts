@@ -1,7 +1,7 @@
 import type { GenerationInfo, LoomNode, NodeOrigin } from '../loom/loomNode';
 import { packTokens } from '../providers/tokenLogprobs';
 import { LoomTree, type TreePlace } from '../loom/loomTree';
-import { tokensWhenAsked } from '../loom/tokensAside';
+import { tokensWhenAsked, whenAsked } from '../loom/tokensAside';
 
 /** The formats of other looms this project reads. */
 export const FOREIGN_FORMATS = ['tk-loom', 'loomsidian', 'exoloom', 'miniloom', 'bonsai'] as const;
@@ -19,7 +19,9 @@ export interface ImportedToken {
  * while reading the file was most of an import's own time, and the parsed file holds them anyway.
  */
 export interface ImportedTokens {
-  /** How many tokens `read` gives. */
+  /** Whether `read` gives any token: known at import, where counting them all would cost a tenth of it. */
+  readonly some: boolean;
+  /** How many tokens `read` gives: asked for only when the generation's usage is. */
   readonly count: number;
   read(): ImportedToken[];
 }
@@ -125,7 +127,7 @@ function rootOf(imported: ImportedTree, first: IteratorResult<ImportedNode>): Im
 function toLoomNode(format: ForeignFormat, node: ImportedNode, parentId: string | null, id: string): LoomNode {
   // A model node's probabilities become its generation's token data, as a recorded generation's are;
   // on a node nobody says a model wrote they stay the other loom's field.
-  const generation = node.author === 'model' && node.tokens && node.tokens.count > 0 ? importedGeneration(format, node.tokens, node.model) : undefined;
+  const generation = node.author === 'model' && node.tokens && node.tokens.some ? importedGeneration(format, node.tokens, node.model) : undefined;
   const fields = node.tokens && !generation ? { ...node.fields, tokens: node.tokens.read() } : node.fields;
   const origin: { -readonly [K in keyof NodeOrigin]: NodeOrigin[K] } = { format, id: node.id };
   if (node.authorship !== undefined) origin.authorship = node.authorship;
@@ -156,7 +158,7 @@ function importedGeneration(format: ForeignFormat, tokens: ImportedTokens, model
     model: model ?? '',
     params: {},
     stopReason: null,
-    usage: { input_tokens: 0, output_tokens: tokens.count },
+    usage: outputTokens(tokens),
     durationMs: 0,
     requests: 0,
     status: 'completed',
@@ -165,6 +167,13 @@ function importedGeneration(format: ForeignFormat, tokens: ImportedTokens, model
   tokensWhenAsked(generation, () => packTokens(tokens.read()));
   generation.imported = format;
   return generation;
+}
+
+/** No input tokens, and as many output tokens as the other loom recorded, counted when first asked for. */
+function outputTokens(tokens: ImportedTokens): GenerationInfo['usage'] {
+  const usage = { input_tokens: 0 };
+  whenAsked(usage, 'output_tokens', () => tokens.count);
+  return usage as GenerationInfo['usage'];
 }
 
 function importSummary(format: ForeignFormat, size: number, kept: Map<string, number>): string {

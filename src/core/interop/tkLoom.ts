@@ -9,7 +9,7 @@
 import type { LoomNode } from '../loom/loomNode';
 import { nodeTokens } from '../providers/tokenLogprobs';
 import type { LoomTree } from '../loom/loomTree';
-import type { ImportedNode, ImportedTokens, ImportedTree } from './importedTree';
+import type { ImportedNode, ImportedToken, ImportedTokens, ImportedTree } from './importedTree';
 import { expect, idText, isJsonObject, otherFields, type JsonObject } from './jsonShape';
 
 const FORMAT = 'Loom';
@@ -142,12 +142,7 @@ function treeFields(raw: JsonObject): JsonObject {
 function tokensOf(generation: JsonObject | undefined, response: unknown, meta: JsonObject | undefined): ImportedTokens | undefined {
   const completions = isJsonObject(response) && Array.isArray(response.completions) ? response.completions : undefined;
   const completion = completions && typeof generation?.index === 'number' ? completions[generation.index] : undefined;
-  if (isJsonObject(completion) && Array.isArray(completion.tokens)) {
-    const list: unknown[] = completion.tokens;
-    let count = 0;
-    for (const raw of list) if (isToken(raw)) count++;
-    return { count, read: () => list.filter(isToken).map((raw) => ({ text: raw.generatedToken.token, logprob: raw.generatedToken.logprob, top: alternatives(raw.counterfactuals) })) };
-  }
+  if (isJsonObject(completion) && Array.isArray(completion.tokens)) return new ResponseTokens(completion.tokens);
   const old = meta && isJsonObject(meta.generation) && isJsonObject(meta.generation.logprobs) ? meta.generation.logprobs : undefined;
   if (!old || !Array.isArray(old.tokens) || !Array.isArray(old.token_logprobs)) return undefined;
   const texts: unknown[] = old.tokens;
@@ -157,9 +152,36 @@ function tokensOf(generation: JsonObject | undefined, response: unknown, meta: J
   let count = 0;
   for (let i = 0; i < texts.length; i++) if (readable(i)) count++;
   return {
+    some: count > 0,
     count,
     read: () => texts.flatMap((text, i) => (readable(i) ? [{ text: text as string, logprob: logprobs[i] as number, top: alternatives(top[i]) }] : [])),
   };
+}
+
+/** The tokens of a completion in `model_responses`, counted only when asked: most files have one on every model node. */
+class ResponseTokens implements ImportedTokens {
+  private counted = -1;
+
+  constructor(private readonly list: readonly unknown[]) {}
+
+  get some(): boolean {
+    return this.list.some(isToken);
+  }
+
+  get count(): number {
+    if (this.counted < 0) {
+      let count = 0;
+      for (const raw of this.list) if (isToken(raw)) count++;
+      this.counted = count;
+    }
+    return this.counted;
+  }
+
+  read(): ImportedToken[] {
+    const tokens = this.list.filter(isToken).map((raw) => ({ text: raw.generatedToken.token, logprob: raw.generatedToken.logprob, top: alternatives(raw.counterfactuals) }));
+    this.counted = tokens.length;
+    return tokens;
+  }
 }
 
 /** The model of the response the node's generation names, or the one older files name under `meta.generation`. */

@@ -108,38 +108,57 @@ export class AsideTuples {
   }
 }
 
-/** Each lazy generation's reader, under a key no save, export, spread or comparison sees (not enumerable, a symbol). */
-const READER = Symbol('tokens reader');
-
 /**
- * One accessor shared by every lazy generation. A getter made per generation gave each object a
- * property of its own kind, and V8 turned every such object into a slow dictionary (at 20,000
- * imported generations that was a fifth of the import's own time); one getter, reading its reader
- * from the object, keeps them all of one fast shape.
+ * Makes `holder[key]` computed by `read` the first time it is asked for, and a plain property from
+ * then on (reading `undefined` removes the key). One getter per key, shared by every holder: a getter
+ * made per object gave each its own kind of property, and V8 turned every such object into a slow
+ * dictionary (at 20,000 imported generations, a fifth of the import's own time). Where `key` is not
+ * yet a key of `holder`, it goes last: an object made without it, with this call where it goes among
+ * the keys, stays fast. The reader waits under a symbol, not enumerable: no save, export, spread or
+ * comparison sees it.
  */
-const LAZY_TOKENS: PropertyDescriptor = {
-  configurable: true,
-  enumerable: true,
-  get(this: { tokens?: PackedTokens; [READER]?: () => PackedTokens | undefined }): PackedTokens | undefined {
-    const read = this[READER]!;
-    this[READER] = undefined;
-    const value = read();
-    if (value === undefined) delete this.tokens;
-    else Object.defineProperty(this, 'tokens', { value, configurable: true, enumerable: true, writable: true });
-    return value;
-  },
-};
+export function whenAsked(holder: object, key: string, read: () => unknown): void {
+  const lazy = lazyKey(key);
+  Object.defineProperty(holder, key, lazy.descriptor);
+  Object.defineProperty(holder, lazy.reader, { value: read, writable: true });
+}
+
+interface LazyKey {
+  readonly descriptor: PropertyDescriptor;
+  readonly reader: symbol;
+}
+
+const lazyKeys = new Map<string, LazyKey>();
+
+function lazyKey(key: string): LazyKey {
+  let lazy = lazyKeys.get(key);
+  if (lazy === undefined) {
+    const reader = Symbol(`reader of ${key}`);
+    const descriptor: PropertyDescriptor = {
+      configurable: true,
+      enumerable: true,
+      get(this: Record<string | symbol, unknown>): unknown {
+        const read = this[reader] as () => unknown;
+        this[reader] = undefined;
+        const value = read();
+        if (value === undefined) delete this[key];
+        else Object.defineProperty(this, key, { value, configurable: true, enumerable: true, writable: true });
+        return value;
+      },
+    };
+    lazy = { descriptor, reader };
+    lazyKeys.set(key, lazy);
+  }
+  return lazy;
+}
 
 /**
- * Makes `generation.tokens` computed by `read` the first time it is asked for, and a plain property
- * from then on. Tree files set their tuples aside this way, and an import from another loom packs
- * the tokens it read only when they are asked for (by the view, a save or an export), not while the
- * file is being read. Reading no tokens removes the key. Where `tokens` is not yet a key, it is added
- * last: an object made without it, with this call where it goes among the keys, stays fast.
+ * `generation.tokens`, read when first asked for. Tree files set their tuples aside this way, and an
+ * import from another loom packs the tokens it read only when they are asked for (by the view, a
+ * save or an export), not while the file is being read.
  */
 export function tokensWhenAsked(generation: object, read: () => PackedTokens | undefined): void {
-  Object.defineProperty(generation, 'tokens', LAZY_TOKENS);
-  Object.defineProperty(generation, READER, { value: read, writable: true });
+  whenAsked(generation, 'tokens', read);
 }
 
 function parseTuple(tuple: string): PackedTokens | undefined {

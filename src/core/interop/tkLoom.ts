@@ -10,7 +10,7 @@ import type { LoomNode } from '../loom/loomNode';
 import { nodeTokens } from '../providers/tokenLogprobs';
 import type { LoomTree } from '../loom/loomTree';
 import type { ImportedNode, ImportedToken, ImportedTokens, ImportedTree } from './importedTree';
-import { expect, idText, isJsonObject, otherFields, type JsonObject } from './jsonShape';
+import { expect, hasOtherKeys, idText, isJsonObject, otherFields, type JsonObject } from './jsonShape';
 
 const FORMAT = 'Loom';
 const NODE_KEYS = ['id', 'text', 'children', 'parent_id', 'meta', 'tags', 'bookmark', 'chapter_id'];
@@ -85,10 +85,15 @@ function readNode(node: JsonObject, id: string, parentId: string | null, chapter
   const fields = otherFields(node, NODE_KEYS);
   const createdAt = parseTimestamp(meta?.creation_timestamp);
   const authorship = source === 'mixed' ? 'mixed' : source === 'AI' || source === 'prompt' ? undefined : 'unknown';
-  const restMeta = meta && otherFields(meta, createdAt === undefined ? UNTIMED_META_KEYS : META_KEYS);
+  const metaKeys = createdAt === undefined ? UNTIMED_META_KEYS : META_KEYS;
   // A source Loom does not write is kept as it was (the authorship is unknown), not dropped.
-  if (restMeta && authorship === 'unknown' && source !== undefined) restMeta.source = source;
-  if (restMeta && hasKeys(restMeta)) fields.meta = restMeta;
+  const keepSource = authorship === 'unknown' && source !== undefined;
+  // Most metas hold only what is mapped: no empty copy is made for those.
+  if (meta && (keepSource || hasOtherKeys(meta, metaKeys))) {
+    const restMeta = otherFields(meta, metaKeys);
+    if (keepSource) restMeta.source = source;
+    fields.meta = restMeta;
+  }
   if (tags && !tags.every((t) => typeof t === 'string')) fields.tags = tags;
   // Tags that are no list and a meta that is no object are read as none, and kept as they were.
   if (node.tags !== undefined && tags === undefined) fields.tags = node.tags;

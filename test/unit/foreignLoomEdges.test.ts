@@ -315,6 +315,43 @@ describe('importing other looms: refusals and edge shapes', () => {
     });
   });
 
+  describe('Loom\'s local times', () => {
+    /** `yyyy-mm-dd-hh.mm.ss` as Loom writes it. */
+    const written = (parts: number[]): string => {
+      const [y, mo, d, h, mi, s] = parts.map((n, i) => String(n).padStart(i === 0 ? 4 : 2, '0'));
+      return `${y}-${mo}-${d}-${h}.${mi}.${s}`;
+    };
+    // Around the offset changes of 2024 in each zone (New York: an hour at 2:00; Lord Howe: half an
+    // hour; Kathmandu: none), each time read as the Date constructor reads it, in one import so the
+    // hours read before an offset change stand beside the hour it happens in.
+    const ZONES: Array<[string, number[][]]> = [
+      ['America/New_York', [[2024, 3, 10], [2024, 11, 3]]],
+      ['Australia/Lord_Howe', [[2024, 4, 7], [2024, 10, 6]]],
+      ['Asia/Kathmandu', [[2024, 6, 1]]],
+    ];
+
+    it('reads every time as a date built from local time does, across an offset change and past 59 minutes or seconds', () => {
+      const zone = process.env.TZ;
+      try {
+        for (const [tz, days] of ZONES) {
+          process.env.TZ = tz;
+          const times: number[][] = [];
+          for (const [y, mo, d] of days) for (let minute = 0; minute < 4 * 60; minute += 7) times.push([y, mo, d, Math.floor(minute / 60), minute % 60, (minute * 13) % 60]);
+          times.push([2024, 3, 10, 1, 60, 0], [2024, 11, 3, 1, 59, 99], [2024, 12, 31, 24, 0, 0], [2024, 13, 1, 0, 0, 0], [99, 1, 1, 0, 0, 0]);
+          const children = times.map((t, i) => ({ id: `n${i}`, text: 'x', meta: { source: 'prompt', creation_timestamp: written(t) }, children: [] }));
+          const result = importForeignTree({ root: { id: 'r', text: 'R', children } });
+          times.forEach((t, i) => {
+            const [y, mo, d, h, mi, s] = t;
+            assert.equal(imported(result, `n${i}`).createdAt, new Date(y, mo - 1, d, h, mi, s).getTime(), `${tz} ${written(t)}`);
+          });
+        }
+      } finally {
+        if (zone === undefined) delete process.env.TZ;
+        else process.env.TZ = zone;
+      }
+    });
+  });
+
   describe('the original Loom (tk-loom)', () => {
     const tk = (children: Json[], extra: Json = {}): Json => ({ root: { id: 'r', text: 'R', children }, ...extra });
     const one = (node: Json, extra: Json = {}) => imported(importForeignTree(tk([{ id: 'a', text: 'A', ...node }], extra)), 'a');

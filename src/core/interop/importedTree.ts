@@ -1,7 +1,7 @@
 import type { GenerationInfo, LoomNode, NodeOrigin } from '../loom/loomNode';
 import { packTokens } from '../providers/tokenLogprobs';
 import { LoomTree, type TreePlace } from '../loom/loomTree';
-import { tokensWhenAsked } from '../loom/tokensAside';
+import { tokensWhenAsked, whenAsked } from '../loom/tokensAside';
 
 /** The formats of other looms this project reads. */
 export const FOREIGN_FORMATS = ['tk-loom', 'loomsidian', 'exoloom', 'miniloom', 'bonsai'] as const;
@@ -19,7 +19,9 @@ export interface ImportedToken {
  * while reading the file was most of an import's own time, and the parsed file holds them anyway.
  */
 export interface ImportedTokens {
-  /** How many tokens `read` gives. */
+  /** Whether `read` gives any token: known at import, where counting them all would cost a tenth of it. */
+  readonly some: boolean;
+  /** How many tokens `read` gives: asked for only when the generation's usage is. */
   readonly count: number;
   read(): ImportedToken[];
 }
@@ -88,8 +90,7 @@ export class ImportError extends Error {
  * 100,000 nodes the garbage collector copying records that outlive the loop was most of the time.
  */
 export function buildImportedTree(imported: ImportedTree): ImportResult {
-  let next = 0;
-  const newId = () => `i${(next++).toString(36)}`;
+  const newId = importedIds();
   const keptFields = new Map<string, number>();
   const keep = (node: ImportedNode) => {
     for (const key in node.fields) keptFields.set(key, (keptFields.get(key) ?? 0) + 1);
@@ -115,6 +116,23 @@ export function buildImportedTree(imported: ImportedTree): ImportResult {
   return { tree, currentId, keptFields, summary: importSummary(imported.format, tree.size, keptFields) };
 }
 
+const BASE_36 = '0123456789abcdefghijklmnopqrstuvwxyz';
+
+/**
+ * `i0`, `i1`, … `iz`, `i10`, …: `i` and a count in base 36. The last digit comes from a table and the
+ * rest is made once per 36 ids: `toString(36)` per id was a twentieth of an import's own time.
+ */
+function importedIds(): () => string {
+  let next = 0;
+  let head = 'i';
+  return () => {
+    const last = next % 36;
+    if (last === 0 && next > 0) head = `i${(next / 36).toString(36)}`;
+    next++;
+    return head + BASE_36[last];
+  };
+}
+
 /** The first node read, which must be the root. */
 function rootOf(imported: ImportedTree, first: IteratorResult<ImportedNode>): ImportedNode {
   if (first.done || first.value.id !== imported.rootId || first.value.parentId !== null) throw new ImportError('corrupt', `the root node ${JSON.stringify(imported.rootId)} is missing`);
@@ -125,7 +143,7 @@ function rootOf(imported: ImportedTree, first: IteratorResult<ImportedNode>): Im
 function toLoomNode(format: ForeignFormat, node: ImportedNode, parentId: string | null, id: string): LoomNode {
   // A model node's probabilities become its generation's token data, as a recorded generation's are;
   // on a node nobody says a model wrote they stay the other loom's field.
-  const generation = node.author === 'model' && node.tokens && node.tokens.count > 0 ? importedGeneration(format, node.tokens, node.model) : undefined;
+  const generation = node.author === 'model' && node.tokens && node.tokens.some ? importedGeneration(format, node.tokens, node.model) : undefined;
   const fields = node.tokens && !generation ? { ...node.fields, tokens: node.tokens.read() } : node.fields;
   const origin: { -readonly [K in keyof NodeOrigin]: NodeOrigin[K] } = { format, id: node.id };
   if (node.authorship !== undefined) origin.authorship = node.authorship;
@@ -152,19 +170,26 @@ function hasKeys(value: object): boolean {
 
 /** What a generation another loom recorded holds here: its model and tokens, and no request. */
 function importedGeneration(format: ForeignFormat, tokens: ImportedTokens, model: string | undefined): GenerationInfo {
-  const generation: GenerationInfo = {
+  const generation: { -readonly [K in keyof GenerationInfo]: GenerationInfo[K] } = {
     model: model ?? '',
     params: {},
     stopReason: null,
-    usage: { input_tokens: 0, output_tokens: tokens.count },
+    usage: outputTokens(tokens),
     durationMs: 0,
     requests: 0,
     status: 'completed',
-    tokens: undefined, // its place among the keys, for the same file on every save
-    imported: format,
   };
+  // `tokens` goes before `imported` among the keys, for the same file on every save.
   tokensWhenAsked(generation, () => packTokens(tokens.read()));
+  generation.imported = format;
   return generation;
+}
+
+/** No input tokens, and as many output tokens as the other loom recorded, counted when first asked for. */
+function outputTokens(tokens: ImportedTokens): GenerationInfo['usage'] {
+  const usage = { input_tokens: 0 };
+  whenAsked(usage, 'output_tokens', () => tokens.count);
+  return usage as GenerationInfo['usage'];
 }
 
 function importSummary(format: ForeignFormat, size: number, kept: Map<string, number>): string {

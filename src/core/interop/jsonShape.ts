@@ -17,6 +17,12 @@ export function otherFields(raw: JsonObject, keys: readonly string[]): JsonObjec
   return rest;
 }
 
+/** Whether `raw` has a key not in `keys`: what {@link otherFields} would keep, without a copy. */
+export function hasOtherKeys(raw: JsonObject, keys: readonly string[]): boolean {
+  for (const key in raw) if (!keys.includes(key) && Object.hasOwn(raw, key)) return true;
+  return false;
+}
+
 /** Of `flags`, the ones `raw` holds as true or false: those are read as marks; any other value stays a field, kept as it was. */
 export function readFlags(raw: JsonObject, flags: readonly string[]): string[] {
   return flags.filter((key) => typeof raw[key] === 'boolean');

@@ -9,8 +9,8 @@
 import type { LoomNode } from '../loom/loomNode';
 import { nodeTokens } from '../providers/tokenLogprobs';
 import type { LoomTree } from '../loom/loomTree';
-import type { ImportedNode, ImportedTokens, ImportedTree } from './importedTree';
-import { expect, idText, isJsonObject, otherFields, type JsonObject } from './jsonShape';
+import type { ImportedNode, ImportedToken, ImportedTokens, ImportedTree } from './importedTree';
+import { expect, hasOtherKeys, idText, isJsonObject, otherFields, type JsonObject } from './jsonShape';
 
 const FORMAT = 'Loom';
 const NODE_KEYS = ['id', 'text', 'children', 'parent_id', 'meta', 'tags', 'bookmark', 'chapter_id'];
@@ -85,10 +85,15 @@ function readNode(node: JsonObject, id: string, parentId: string | null, chapter
   const fields = otherFields(node, NODE_KEYS);
   const createdAt = parseTimestamp(meta?.creation_timestamp);
   const authorship = source === 'mixed' ? 'mixed' : source === 'AI' || source === 'prompt' ? undefined : 'unknown';
-  const restMeta = meta && otherFields(meta, createdAt === undefined ? UNTIMED_META_KEYS : META_KEYS);
+  const metaKeys = createdAt === undefined ? UNTIMED_META_KEYS : META_KEYS;
   // A source Loom does not write is kept as it was (the authorship is unknown), not dropped.
-  if (restMeta && authorship === 'unknown' && source !== undefined) restMeta.source = source;
-  if (restMeta && hasKeys(restMeta)) fields.meta = restMeta;
+  const keepSource = authorship === 'unknown' && source !== undefined;
+  // Most metas hold only what is mapped: no empty copy is made for those.
+  if (meta && (keepSource || hasOtherKeys(meta, metaKeys))) {
+    const restMeta = otherFields(meta, metaKeys);
+    if (keepSource) restMeta.source = source;
+    fields.meta = restMeta;
+  }
   if (tags && !tags.every((t) => typeof t === 'string')) fields.tags = tags;
   // Tags that are no list and a meta that is no object are read as none, and kept as they were.
   if (node.tags !== undefined && tags === undefined) fields.tags = node.tags;
@@ -142,12 +147,7 @@ function treeFields(raw: JsonObject): JsonObject {
 function tokensOf(generation: JsonObject | undefined, response: unknown, meta: JsonObject | undefined): ImportedTokens | undefined {
   const completions = isJsonObject(response) && Array.isArray(response.completions) ? response.completions : undefined;
   const completion = completions && typeof generation?.index === 'number' ? completions[generation.index] : undefined;
-  if (isJsonObject(completion) && Array.isArray(completion.tokens)) {
-    const list: unknown[] = completion.tokens;
-    let count = 0;
-    for (const raw of list) if (isToken(raw)) count++;
-    return { count, read: () => list.filter(isToken).map((raw) => ({ text: raw.generatedToken.token, logprob: raw.generatedToken.logprob, top: alternatives(raw.counterfactuals) })) };
-  }
+  if (isJsonObject(completion) && Array.isArray(completion.tokens)) return new ResponseTokens(completion.tokens);
   const old = meta && isJsonObject(meta.generation) && isJsonObject(meta.generation.logprobs) ? meta.generation.logprobs : undefined;
   if (!old || !Array.isArray(old.tokens) || !Array.isArray(old.token_logprobs)) return undefined;
   const texts: unknown[] = old.tokens;
@@ -157,9 +157,36 @@ function tokensOf(generation: JsonObject | undefined, response: unknown, meta: J
   let count = 0;
   for (let i = 0; i < texts.length; i++) if (readable(i)) count++;
   return {
+    some: count > 0,
     count,
     read: () => texts.flatMap((text, i) => (readable(i) ? [{ text: text as string, logprob: logprobs[i] as number, top: alternatives(top[i]) }] : [])),
   };
+}
+
+/** The tokens of a completion in `model_responses`, counted only when asked: most files have one on every model node. */
+class ResponseTokens implements ImportedTokens {
+  private counted = -1;
+
+  constructor(private readonly list: readonly unknown[]) {}
+
+  get some(): boolean {
+    return this.list.some(isToken);
+  }
+
+  get count(): number {
+    if (this.counted < 0) {
+      let count = 0;
+      for (const raw of this.list) if (isToken(raw)) count++;
+      this.counted = count;
+    }
+    return this.counted;
+  }
+
+  read(): ImportedToken[] {
+    const tokens = this.list.filter(isToken).map((raw) => ({ text: raw.generatedToken.token, logprob: raw.generatedToken.logprob, top: alternatives(raw.counterfactuals) }));
+    this.counted = tokens.length;
+    return tokens;
+  }
 }
 
 /** The model of the response the node's generation names, or the one older files name under `meta.generation`. */
@@ -184,38 +211,74 @@ function alternatives(raw: unknown): Array<{ text: string; logprob: number }> {
   return top;
 }
 
-/** Timestamps read, by their text: the nodes of one generation share theirs, and a local date is slow to build. */
-const timestamps = new Map<string, number | undefined>();
-/** The last timestamp read: a node's is most often its parent's or its previous sibling's, found without a look-up. */
+/** The last timestamp read: a node's is most often its parent's or its previous sibling's, found without parsing. */
 let lastText: string | undefined;
 let lastTime: number | undefined;
+/**
+ * Where each local hour read starts, by `yyyymmddhh`, or NaN where the offset from UTC changes inside
+ * it. Building a date from local time is slow in V8 (no offset cache that way: a tenth of an
+ * import's own time, once per distinct second), and within an hour of one offset a time is its
+ * hour's start plus its minutes and seconds.
+ */
+const hourStarts = new Map<number, number>();
 
 /** Loom writes local times as `%Y-%m-%d-%H.%M.%S`. */
 function parseTimestamp(v: unknown): number | undefined {
   if (typeof v !== 'string') return undefined;
-  if (v === lastText) return lastTime;
-  let parsed = timestamps.get(v);
-  if (parsed === undefined && !timestamps.has(v)) {
-    if (timestamps.size > 10_000) timestamps.clear();
-    parsed = parseLocalTime(v);
-    timestamps.set(v, parsed);
+  if (v !== lastText) {
+    lastText = v;
+    lastTime = parseLocalTime(v);
   }
-  lastText = v;
-  lastTime = parsed;
-  return parsed;
+  return lastTime;
 }
 
-/** Forgets the timestamps read: the local time zone may have changed since the last import. */
+/** Forgets the hours read: the local time zone may have changed since the last import. */
 function forgetTimestamps(): void {
-  timestamps.clear();
+  hourStarts.clear();
   lastText = undefined;
 }
 
+/** As `new Date(year, month - 1, day, hour, minute, second)` of `yyyy-mm-dd-hh.mm.ss` (ASCII digits), or undefined. */
 function parseLocalTime(v: string): number | undefined {
-  const m = /^(\d{4})-(\d{2})-(\d{2})-(\d{2})\.(\d{2})\.(\d{2})$/.exec(v);
-  if (!m) return undefined;
-  const [year, month, day, hour, minute, second] = m.slice(1).map(Number);
-  return new Date(year, month - 1, day, hour, minute, second).getTime();
+  if (v.length !== 19 || v[4] !== '-' || v[7] !== '-' || v[10] !== '-' || v[13] !== '.' || v[16] !== '.') return undefined;
+  const year = digits(v, 0, 4);
+  const month = digits(v, 5, 2);
+  const day = digits(v, 8, 2);
+  const hour = digits(v, 11, 2);
+  const minute = digits(v, 14, 2);
+  const second = digits(v, 17, 2);
+  if (year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0) return undefined;
+  const start = hourStart(year, month, day, hour);
+  // Minutes or seconds past 59 roll over into another hour, as the Date constructor rolls them.
+  if (Number.isNaN(start) || minute > 59 || second > 59) return new Date(year, month - 1, day, hour, minute, second).getTime();
+  return start + (minute * 60 + second) * 1000;
+}
+
+/**
+ * When the local hour starts, or NaN if its two ends are not an hour less a second apart (the offset
+ * changes inside it: a daylight saving change, or a zone's rule; offsets change at most once an hour).
+ */
+function hourStart(year: number, month: number, day: number, hour: number): number {
+  const key = ((year * 100 + month) * 100 + day) * 100 + hour;
+  let start = hourStarts.get(key);
+  if (start === undefined) {
+    if (hourStarts.size > 10_000) hourStarts.clear();
+    start = new Date(year, month - 1, day, hour, 0, 0).getTime();
+    if (new Date(year, month - 1, day, hour, 59, 59).getTime() - start !== 3_599_000) start = NaN;
+    hourStarts.set(key, start);
+  }
+  return start;
+}
+
+/** The number written by `length` ASCII digits at `at`, or -1. */
+function digits(v: string, at: number, length: number): number {
+  let n = 0;
+  for (let i = at; i < at + length; i++) {
+    const d = v.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
 }
 
 function formatTimestamp(ms: number): string {

@@ -109,24 +109,56 @@ export class AsideTuples {
 }
 
 /**
- * Makes `generation.tokens` (which must exist, to keep its place among the keys) computed by `read`
- * the first time it is asked for, and a plain property from then on. Tree files set their tuples
- * aside this way, and an import from another loom packs the tokens it read only when they are
- * asked for (by the view, a save or an export), not while the file is being read. Reading no tokens
- * removes the key.
+ * Makes `holder[key]` computed by `read` the first time it is asked for, and a plain property from
+ * then on (reading `undefined` removes the key). One getter per key, shared by every holder: a getter
+ * made per object gave each its own kind of property, and V8 turned every such object into a slow
+ * dictionary (at 20,000 imported generations, a fifth of the import's own time). Where `key` is not
+ * yet a key of `holder`, it goes last: an object made without it, with this call where it goes among
+ * the keys, stays fast. The reader waits under a symbol, not enumerable: no save, export, spread or
+ * comparison sees it.
+ */
+export function whenAsked(holder: object, key: string, read: () => unknown): void {
+  const lazy = lazyKey(key);
+  Object.defineProperty(holder, key, lazy.descriptor);
+  Object.defineProperty(holder, lazy.reader, { value: read, writable: true });
+}
+
+interface LazyKey {
+  readonly descriptor: PropertyDescriptor;
+  readonly reader: symbol;
+}
+
+const lazyKeys = new Map<string, LazyKey>();
+
+function lazyKey(key: string): LazyKey {
+  let lazy = lazyKeys.get(key);
+  if (lazy === undefined) {
+    const reader = Symbol(`reader of ${key}`);
+    const descriptor: PropertyDescriptor = {
+      configurable: true,
+      enumerable: true,
+      get(this: Record<string | symbol, unknown>): unknown {
+        const read = this[reader] as () => unknown;
+        this[reader] = undefined;
+        const value = read();
+        if (value === undefined) delete this[key];
+        else Object.defineProperty(this, key, { value, configurable: true, enumerable: true, writable: true });
+        return value;
+      },
+    };
+    lazy = { descriptor, reader };
+    lazyKeys.set(key, lazy);
+  }
+  return lazy;
+}
+
+/**
+ * `generation.tokens`, read when first asked for. Tree files set their tuples aside this way, and an
+ * import from another loom packs the tokens it read only when they are asked for (by the view, a
+ * save or an export), not while the file is being read.
  */
 export function tokensWhenAsked(generation: object, read: () => PackedTokens | undefined): void {
-  const holder = generation as { tokens?: PackedTokens };
-  Object.defineProperty(holder, 'tokens', {
-    configurable: true,
-    enumerable: true,
-    get(): PackedTokens | undefined {
-      const value = read();
-      if (value === undefined) delete holder.tokens;
-      else Object.defineProperty(holder, 'tokens', { value, configurable: true, enumerable: true, writable: true });
-      return value;
-    },
-  });
+  whenAsked(generation, 'tokens', read);
 }
 
 function parseTuple(tuple: string): PackedTokens | undefined {

@@ -52,6 +52,9 @@ export class DistributionPanel {
   /** Per run: the samples whose text the page has; a page that (re)loads has none. */
   private readonly sentTexts = new Map<number, Set<number>>();
   private disposed = false;
+  private finishedShown!: () => void;
+  /** Resolves once the page has the finished runs, or the panel is closed. */
+  readonly shown = new Promise<void>((resolve) => (this.finishedShown = resolve));
 
   private constructor(
     extensionUri: vscode.Uri,
@@ -68,6 +71,7 @@ export class DistributionPanel {
     this.panel.onDidDispose(() => {
       this.disposed = true;
       subscription.dispose();
+      this.finishedShown();
     });
   }
 
@@ -134,7 +138,10 @@ export class DistributionPanel {
   }
 
   private async postView(): Promise<void> {
-    if (this.pageReady) await this.post({ type: 'distribution', view: withTextsOnce(this.view, this.sentTexts) });
+    if (!this.pageReady) return;
+    const finished = this.progress === undefined;
+    await this.post({ type: 'distribution', view: withTextsOnce(this.view, this.sentTexts) });
+    if (finished) this.finishedShown();
   }
 
   private async post(message: ToDistribution): Promise<void> {

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { panelView, withTextsOnce, type DistributionPanel, type LabelledRun } from '../../src/webviews/distributionPanel';
+import { DistributionPanel, panelView, withTextsOnce, type LabelledRun } from '../../src/webviews/distributionPanel';
 import type { DistributionRunView } from '../../src/webviews/webviewProtocol';
 import { eventually } from '../harness/eventually';
 import { startFakeAnthropic, type FakeAnthropic } from '../server/fakeAnthropic';
@@ -116,6 +116,29 @@ describe('Sample Distribution: the distribution panel', function () {
     const csv = vscode.window.activeTextEditor!.document.getText();
     assert.ok(csv.startsWith('index,status,text,'), csv.slice(0, 40));
     assert.equal(csv.split('\r\n').filter((line) => /^\d+,completed,/.test(line)).length, 6);
+  });
+
+  it('says when the page holds the finished runs, not before, or that the panel closed (the benchmark stops its clock there)', async () => {
+    await openDocument(DOCUMENT);
+    const runs = (await vscode.commands.executeCommand('prefillLoom.sampleDistribution', { count: 2, confirm: false })) as LabelledRun[];
+    const extensionUri = vscode.extensions.getExtension('prefill-loom.prefill-loom')!.extensionUri;
+    const log = vscode.window.createOutputChannel('Distribution Panel Test', { log: true });
+    const settled = (panel: DistributionPanel) => Promise.race([panel.shown.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 200))]);
+    try {
+      const panel = DistributionPanel.open(extensionUri, runs, '1 of 2 samples', log);
+      await panel.receive({ type: 'ready' });
+      panel.update(runs, '2 of 2 samples');
+      assert.equal(await settled(panel), false, 'not while samples are arriving');
+      await panel.finish(runs);
+      assert.equal(await settled(panel), true, 'the page has the finished runs');
+      panel.panel.dispose();
+
+      const closed = DistributionPanel.open(extensionUri, runs, '0 of 2 samples', log);
+      closed.panel.dispose();
+      assert.equal(await settled(closed), true, 'nothing left to wait for once closed');
+    } finally {
+      log.dispose();
+    }
   });
 
   it('sends each sample’s text to the page once: later views of a live run leave it out', () => {

@@ -8,14 +8,14 @@ import * as inspector from 'node:inspector';
 import OpenAI from 'openai';
 import * as vscode from 'vscode';
 import type { LabelledRun } from '../../../src/webviews/distributionPanel';
-import { closeAllEditors, openDocument, setSetting } from '../../integration/loomTestKit';
+import { closeAllEditors, loomApi, openDocument, setSetting } from '../../integration/loomTestKit';
 import { spread, type Spread } from '../stats';
 
 export interface InHostSamplingResult {
   samples: number;
   tokens: number;
   concurrency: number;
-  /** From the command to its panel open with every sample. */
+  /** From the command to its panel's page holding every sample. */
   commandMs: Spread;
   sdkMs: Spread;
   /** CPU time of the extension host over the same spans: less swayed than wall time by other processes on a busy machine. */
@@ -80,6 +80,8 @@ async function sampleWithCommand(samples: number): Promise<Timing> {
       const runs = await vscode.commands.executeCommand<LabelledRun[] | undefined>('prefillLoom.sampleDistribution', { count: samples, confirm: false });
       const done = runs?.[0]?.run.samples.filter((s) => s.status === 'completed').length ?? 0;
       if (done !== samples) throw new Error(`${done} of ${samples} samples completed`);
+      // The command can return before the panel's page has loaded; the run is through the panel once the page has it.
+      await (await loomApi()).distributions.lastPanel?.shown;
     });
   } finally {
     await closeAllEditors();

@@ -139,7 +139,8 @@ function printInHost(figures: InHostFigures, plainViews: WebviewClientResult[]):
 
 function printInHostSampling(d: InHostSamplingResult): void {
   console.log(`\nSample Distribution… in VS Code, the command to its panel (baseline = the openai package alone making the same ${d.samples} requests, ${d.concurrency} at a time, in the extension host), ${d.commandMs.samples} runs`);
-  console.log(`${d.samples} samples of ${d.tokens} tokens: command ${spreadMs(d.commandMs)}; SDK alone ${spreadMs(d.sdkMs)}; ratio of medians ${ratio(d.commandMs.median, d.sdkMs.median)} (target ≤ 1.1)`);
+  console.log(`${d.samples} samples of ${d.tokens} tokens: command to the page holding them ${spreadMs(d.commandMs)}; SDK alone ${spreadMs(d.sdkMs)}; ratio of medians ${ratio(d.commandMs.median, d.sdkMs.median)} (target ≤ 1.1)`);
+  console.log(`  of which the command to its return (the page may still be loading) ${spreadMs(d.returnedMs)}; ratio of medians ${ratio(d.returnedMs.median, d.sdkMs.median)}`);
   console.log(`extension host CPU time over the same spans: command ${spreadMs(d.commandCpuMs)}; SDK alone ${spreadMs(d.sdkCpuMs)}; ratio of medians ${ratio(d.commandCpuMs.median, d.sdkCpuMs.median)}`);
 }
 

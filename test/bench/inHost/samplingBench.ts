@@ -17,6 +17,8 @@ export interface InHostSamplingResult {
   concurrency: number;
   /** From the command to its panel's page holding every sample. */
   commandMs: Spread;
+  /** From the command to its return, with every sample: the panel's page may still be loading. */
+  returnedMs: Spread;
   sdkMs: Spread;
   /** CPU time of the extension host over the same spans: less swayed than wall time by other processes on a busy machine. */
   commandCpuMs: Spread;
@@ -41,13 +43,14 @@ export async function benchSamplingInHost(serverUrl: string, setup: SamplingSetu
   await setSetting('defaultEndpoint', ENDPOINT);
   await setSetting('maxTokens', setup.tokens);
   await setSetting('concurrency', setup.concurrency);
-  const times: Record<'command' | 'sdk' | 'commandCpu' | 'sdkCpu', number[]> = { command: [], sdk: [], commandCpu: [], sdkCpu: [] };
+  const times: Record<'command' | 'returned' | 'sdk' | 'commandCpu' | 'sdkCpu', number[]> = { command: [], returned: [], sdk: [], commandCpu: [], sdkCpu: [] };
   try {
     for (let run = -1; run < setup.runs; run++) {
       const command = await sampleWithCommand(setup.samples);
       const sdk = await sampleWithSdk(serverUrl, setup);
       if (run >= 0) {
         times.command.push(command.wallMs);
+        times.returned.push(command.returnedMs);
         times.commandCpu.push(command.cpuMs);
         times.sdk.push(sdk.wallMs);
         times.sdkCpu.push(sdk.cpuMs);
@@ -57,7 +60,7 @@ export async function benchSamplingInHost(serverUrl: string, setup: SamplingSetu
   } finally {
     for (const name of ['endpoints', 'defaultEndpoint', 'maxTokens', 'concurrency']) await setSetting(name, undefined);
   }
-  return { samples: setup.samples, tokens: setup.tokens, concurrency: setup.concurrency, commandMs: spread(times.command), sdkMs: spread(times.sdk), commandCpuMs: spread(times.commandCpu), sdkCpuMs: spread(times.sdkCpu) };
+  return { samples: setup.samples, tokens: setup.tokens, concurrency: setup.concurrency, commandMs: spread(times.command), returnedMs: spread(times.returned), sdkMs: spread(times.sdk), commandCpuMs: spread(times.commandCpu), sdkCpuMs: spread(times.sdkCpu) };
 }
 
 interface Timing {
@@ -73,16 +76,20 @@ async function timed(body: () => Promise<void>): Promise<Timing> {
   return { wallMs: performance.now() - start, cpuMs: (user + system) / 1000 };
 }
 
-async function sampleWithCommand(samples: number): Promise<Timing> {
+async function sampleWithCommand(samples: number): Promise<Timing & { returnedMs: number }> {
   await openDocument(PREFILL);
   try {
-    return await timed(async () => {
+    const start = performance.now();
+    let returned = 0;
+    const timing = await timed(async () => {
       const runs = await vscode.commands.executeCommand<LabelledRun[] | undefined>('prefillLoom.sampleDistribution', { count: samples, confirm: false });
       const done = runs?.[0]?.run.samples.filter((s) => s.status === 'completed').length ?? 0;
       if (done !== samples) throw new Error(`${done} of ${samples} samples completed`);
+      returned = performance.now();
       // The command can return before the panel's page has loaded; the run is through the panel once the page has it.
       await (await loomApi()).distributions.lastPanel?.shown;
     });
+    return { ...timing, returnedMs: returned - start };
   } finally {
     await closeAllEditors();
   }

@@ -27,11 +27,14 @@ describe('npm run bench in VS Code (smoke sizes)', function () {
       viewKeys: false,
       shadingTokens: 3000,
       shadingRuns: 1,
-      sampling: { samples: 6, tokens: 5, concurrency: 2, runs: 1 },
+      sampling: { samples: 6, tokens: 5, concurrency: 2, runs: 1, pacedTokenMs: 1, pacedRuns: 1 },
     });
     const { streaming, completionsStreaming, parallel, loomView, activation, tokenShading } = figures;
     assert.equal(tokenShading.tokens, 3000);
-    assert.ok(figures.sampling.commandMs.median > 0 && figures.sampling.sdkMs.median > 0);
+    const { instant, paced } = figures.sampling;
+    assert.ok(instant.commandMs.median >= instant.returnedMs.median && instant.returnedMs.median > 0 && instant.sdkMs.median > 0);
+    assert.equal(paced?.tokenDelayMs, 1);
+    assert.ok(paced.sdkMs.median >= 5 * 1, 'the paced SDK run waits for every token');
     assert.ok(tokenShading.toggleMs.median > 0 && tokenShading.hoverMs.samples > 0);
     assert.ok(tokenShading.windowTokens > 0 && tokenShading.windowTokens < 3000, `${tokenShading.windowTokens} tokens decorated`);
     assert.ok(tokenShading.scrollMs.samples > 0 && tokenShading.plainScrollMs.samples === tokenShading.scrollMs.samples);

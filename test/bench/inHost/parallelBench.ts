@@ -60,7 +60,7 @@ async function branchOut(api: PrefillLoomApi, count: number): Promise<number> {
 }
 
 /** Through the fake server's control API (test/server/control.ts): the server runs in another process. */
-async function setTokenDelay(serverUrl: string, ms: number): Promise<void> {
+export async function setTokenDelay(serverUrl: string, ms: number): Promise<void> {
   const response = await fetch(`${serverUrl}/__control/delay`, { method: 'POST', body: JSON.stringify({ ms }) });
   if (!response.ok) throw new Error(`the fake server refused a token delay: ${response.status}`);
 }

@@ -10,11 +10,12 @@ import * as vscode from 'vscode';
 import type { LabelledRun } from '../../../src/webviews/distributionPanel';
 import { closeAllEditors, loomApi, openDocument, setSetting } from '../../integration/loomTestKit';
 import { spread, type Spread } from '../stats';
+import { setTokenDelay } from './parallelBench';
 
-export interface InHostSamplingResult {
-  samples: number;
-  tokens: number;
-  concurrency: number;
+/** One way of serving the samples: the command (to its return, and to its page holding them) against the SDK alone. */
+export interface SamplingFigures {
+  /** The server's delay before each token (0: as fast as it can). */
+  tokenDelayMs: number;
   /** From the command to its panel's page holding every sample. */
   commandMs: Spread;
   /** From the command to its return, with every sample: the panel's page may still be loading. */
@@ -25,11 +26,24 @@ export interface InHostSamplingResult {
   sdkCpuMs: Spread;
 }
 
+export interface InHostSamplingResult {
+  samples: number;
+  tokens: number;
+  concurrency: number;
+  /** The server as fast as it can: the command's fixed costs (the key, the progress notification, the panel's page) weigh most. */
+  instant: SamplingFigures;
+  /** The server at a hosted API's pace, where those fixed costs are spread over a run of seconds. */
+  paced?: SamplingFigures;
+}
+
 export interface SamplingSetup {
   samples: number;
   tokens: number;
   concurrency: number;
   runs: number;
+  /** With a delay before each token (ms), the same runs again at that pace. */
+  pacedTokenMs?: number;
+  pacedRuns?: number;
   /** Where to write a CPU profile of the extension host during one more command run, after the timed ones. */
   profilePath?: string;
 }
@@ -43,9 +57,22 @@ export async function benchSamplingInHost(serverUrl: string, setup: SamplingSetu
   await setSetting('defaultEndpoint', ENDPOINT);
   await setSetting('maxTokens', setup.tokens);
   await setSetting('concurrency', setup.concurrency);
-  const times: Record<'command' | 'returned' | 'sdk' | 'commandCpu' | 'sdkCpu', number[]> = { command: [], returned: [], sdk: [], commandCpu: [], sdkCpu: [] };
   try {
-    for (let run = -1; run < setup.runs; run++) {
+    const instant = await measure(serverUrl, setup, setup.runs, 0);
+    if (setup.profilePath) await profile(setup.profilePath, () => sampleWithCommand(setup.samples));
+    const paced = setup.pacedTokenMs ? await measure(serverUrl, setup, setup.pacedRuns ?? setup.runs, setup.pacedTokenMs) : undefined;
+    return { samples: setup.samples, tokens: setup.tokens, concurrency: setup.concurrency, instant, ...(paced ? { paced } : {}) };
+  } finally {
+    for (const name of ['endpoints', 'defaultEndpoint', 'maxTokens', 'concurrency']) await setSetting(name, undefined);
+  }
+}
+
+/** `runs` alternating runs of the command and the SDK alone, after one warm-up of each, with the server waiting `tokenDelayMs` before each token. */
+async function measure(serverUrl: string, setup: SamplingSetup, runs: number, tokenDelayMs: number): Promise<SamplingFigures> {
+  const times: Record<'command' | 'returned' | 'sdk' | 'commandCpu' | 'sdkCpu', number[]> = { command: [], returned: [], sdk: [], commandCpu: [], sdkCpu: [] };
+  await setTokenDelay(serverUrl, tokenDelayMs);
+  try {
+    for (let run = -1; run < runs; run++) {
       const command = await sampleWithCommand(setup.samples);
       const sdk = await sampleWithSdk(serverUrl, setup);
       if (run >= 0) {
@@ -56,11 +83,10 @@ export async function benchSamplingInHost(serverUrl: string, setup: SamplingSetu
         times.sdkCpu.push(sdk.cpuMs);
       }
     }
-    if (setup.profilePath) await profile(setup.profilePath, () => sampleWithCommand(setup.samples));
   } finally {
-    for (const name of ['endpoints', 'defaultEndpoint', 'maxTokens', 'concurrency']) await setSetting(name, undefined);
+    await setTokenDelay(serverUrl, 0);
   }
-  return { samples: setup.samples, tokens: setup.tokens, concurrency: setup.concurrency, commandMs: spread(times.command), returnedMs: spread(times.returned), sdkMs: spread(times.sdk), commandCpuMs: spread(times.commandCpu), sdkCpuMs: spread(times.sdkCpu) };
+  return { tokenDelayMs, commandMs: spread(times.command), returnedMs: spread(times.returned), sdkMs: spread(times.sdk), commandCpuMs: spread(times.commandCpu), sdkCpuMs: spread(times.sdkCpu) };
 }
 
 interface Timing {

@@ -56,6 +56,10 @@ describe('Sample Distribution from the palette on the demo document', function (
     assert.match(facts, /Model\s+simulator-mixed/);
     const counts = await panel.locator('details.group .count').allInnerTexts();
     assert.equal(counts.reduce((sum, c) => sum + Number(/^\d+/.exec(c)![0]), 0), 20, 'the groups count every sample');
+    const edges = await panel.locator('details.group summary').evaluateAll((summaries) =>
+      summaries.map((summary) => [summary.querySelector('.count')!.getBoundingClientRect().right, summary.querySelector('code')!.getBoundingClientRect().left]),
+    );
+    assert.ok(edges.every(([countRight, textLeft]) => textLeft >= countRight), `every continuation starts right of its count, long ones wrapping there: ${JSON.stringify(edges)}`);
     const scripts = await panel.locator('table').last().innerText();
     assert.match(scripts, /Latin/);
     assert.equal(demo.mixed.requests.filter((r) => r.path === '/v1/chat/completions').length, 21, '20 samples and the next-token request');

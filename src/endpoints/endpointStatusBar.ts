@@ -16,7 +16,8 @@ export class EndpointStatusBar implements vscode.Disposable {
     this.item.command = 'prefillLoom.pickEndpoint';
     this.subscriptions = [
       vscode.window.onDidChangeActiveTextEditor(() => this.update()),
-      vscode.workspace.onDidChangeTextDocument((e) => e.document === vscode.window.activeTextEditor?.document && this.update()),
+      vscode.window.onDidChangeVisibleTextEditors(() => this.update()),
+      vscode.workspace.onDidChangeTextDocument((e) => e.document === documentInView() && this.update()),
       vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('prefillLoom') && this.update()),
     ];
     this.update();
@@ -31,7 +32,7 @@ export class EndpointStatusBar implements vscode.Disposable {
     const config = vscode.workspace.getConfiguration('prefillLoom');
     const baseUrl = config.get<unknown>('baseUrl');
     const { endpoints, defaultEndpoint } = readEndpointConfig(typeof baseUrl === 'string' ? baseUrl.replace(/\/+$/, '') : '');
-    const document = vscode.window.activeTextEditor?.document;
+    const document = documentInView();
     const header = document ? parseDocumentHeader(document.getText()).fields : {};
     const endpoint = resolveEndpoint(endpoints, defaultEndpoint, header.endpoint);
     const configuredModel = config.get<unknown>('model');
@@ -50,4 +51,15 @@ export class EndpointStatusBar implements vscode.Disposable {
     this.item.dispose();
     for (const s of this.subscriptions) s.dispose();
   }
+}
+
+/**
+ * The document the person works on: the active editor's, or, while a panel beside it has the focus
+ * (a distribution, a comparison), the one text editor in view; with no document, the default endpoint shows.
+ */
+function documentInView(): vscode.TextDocument | undefined {
+  const active = vscode.window.activeTextEditor;
+  if (active) return active.document;
+  const visible = vscode.window.visibleTextEditors;
+  return visible.length === 1 ? visible[0].document : undefined;
 }

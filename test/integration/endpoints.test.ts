@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { loadTree } from '../../src/core/loom/treePersistence';
 import { nodeTreeStorage } from '../../src/core/loom/treeStorage';
 import { nodeTokens } from '../../src/core/providers/tokenLogprobs';
+import { eventually } from '../harness/eventually';
 import { startFakeAnthropic, type FakeAnthropic } from '../server/fakeAnthropic';
 import { CHAT_PREFILL_PROFILES, PREFILL_STYLES } from '../server/openai/chatPrefill';
 import { closeAllEditors, continueAtCursor, loomApi, openDocument, setSetting, TEST_KEY } from './loomTestKit';
@@ -189,6 +190,18 @@ describe('Endpoints: completions and chat beside Anthropic', function () {
     const outcome = await continueAtCursor();
     assert.equal(outcome?.status, 'completed');
     assert.equal(generationRequests().at(-1)?.path, '/v1/messages');
+  });
+
+  it('keeps showing the document’s endpoint while a panel beside it has the focus', async () => {
+    await openDocument('---\nendpoint: local-chat\n---\nThe sea was');
+    const api = await loomApi();
+    const panel = vscode.window.createWebviewPanel('prefillLoom.test', 'A panel beside', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false });
+    try {
+      await eventually(() => vscode.window.activeTextEditor === undefined, 'the panel has the focus');
+      assert.match(api.endpointStatus.text, /local-chat · simulator/);
+    } finally {
+      panel.dispose();
+    }
   });
 
   it('refuses a header that names an endpoint not defined, sending nothing', async () => {

@@ -82,6 +82,8 @@ export class LoomSessions implements vscode.Disposable {
 
   /** Saves soon: changes are batched, so a streaming generation does not write per token. */
   scheduleFlush(session: LoomSession): void {
+    // A closed buffer's loom (a generation ending after the close) must not take the timer of the new buffer under its name.
+    if (this.sessions.get(session.document.uri.toString()) !== session) return;
     const timers = this.timersOf(session.document);
     timers.flush ??= setTimeout(() => {
       timers.flush = undefined;
@@ -289,12 +291,14 @@ export class LoomSessions implements vscode.Disposable {
     const key = document.uri.toString();
     const session = this.sessions.get(key);
     if (!session || session.document !== document) return this.closing.get(key) ?? Promise.resolve();
+    // Reconciling may schedule a flush: only once the loom is no longer the name's do its timers go,
+    // or a stale one would hold the slot of the next buffer under this name and save the closed loom instead.
+    session.reconcile();
+    this.sessions.delete(key);
     const timers = this.timers.get(key);
     clearTimeout(timers?.reconcile);
     clearTimeout(timers?.flush);
     this.timers.delete(key);
-    session.reconcile();
-    this.sessions.delete(key);
     const closing = this.flush(session).finally(() => {
       session.store.dispose();
       if (this.closing.get(key) === closing) this.closing.delete(key);

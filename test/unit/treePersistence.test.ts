@@ -498,6 +498,41 @@ describe('TreeStore: what it reads, writes and keeps at the edges', () => {
       assert.deepEqual(nodes((await reload()).tree), nodes(second.tree));
     });
 
+    it('a flush with nothing to write reports no conflict, though the files changed; the next change does', async () => {
+      const saved: string[] = [];
+      const first = await open(nodeTreeStorage, { onConflict: (to) => saved.push(to) });
+      first.tree.addChild(first.tree.rootId, ' upon', { author: 'user' });
+      await first.flush();
+      const second = await open();
+      second.tree.addChild(second.tree.rootId, ' there was', { author: 'user' });
+      await second.flush();
+      await first.flush();
+      assert.deepEqual(saved, [], 'nothing of the first was left to save');
+      first.tree.addChild(first.tree.rootId, ' mine', { author: 'user' });
+      await first.flush();
+      assert.equal(saved.length, 1, 'a change to save meets the other window’s files');
+    });
+
+    it('a closed store writes nothing and reports nothing: a new buffer under the closed one’s name owns the files now', async () => {
+      const saved: string[] = [];
+      const closed = await open(nodeTreeStorage, { onConflict: (to) => saved.push(to) });
+      closed.tree.addChild(closed.tree.rootId, ' upon', { author: 'user' });
+      await closed.flush();
+      closed.dispose();
+      const next = await open();
+      next.tree.addChild(next.tree.rootId, ' there was', { author: 'user' });
+      await next.flush();
+      const files = readdirSync(dir).sort();
+      // A late move of the closed buffer's cursor, say.
+      const upon = closed.tree.children(closed.tree.rootId)[0];
+      closed.setCurrent(upon.id === closed.currentId ? closed.tree.rootId : upon.id);
+      await closed.flush();
+      await closed.compact();
+      assert.deepEqual(saved, []);
+      assert.deepEqual(readdirSync(dir).sort(), files, 'no file written or added');
+      assert.deepEqual(nodes((await reload()).tree), nodes(next.tree));
+    });
+
     it('nothing stays queued once the tree is saved aside', async () => {
       const { first } = await conflicted({ onConflict: () => undefined });
       first.tree.addChild(first.tree.rootId, ' mine', { author: 'user' });

@@ -148,6 +148,8 @@ export class TreeStore {
   private snapshotExists: boolean;
   /** Set once another writer changed the files: this store's tree is saved here instead. */
   private conflictCopy: string | undefined;
+  /** A closed document's store: the files may be another buffer's by now (Untitled-1 again), so it writes nothing more. */
+  private disposed = false;
 
   private constructor(
     private readonly storage: TreeStorage,
@@ -202,12 +204,13 @@ export class TreeStore {
 
   /** Writes what changed since the last flush. Flushes run one after another. */
   flush(): Promise<void> {
-    return this.enqueue(() => this.unlessChangedOnDisk(() => this.write()));
+    // Nothing to write is no reason to look at the files: another writer's change is only a conflict when there is something to lose.
+    return this.enqueue(() => (!this.disposed && (this.pending.length > 0 || this.state.needsCompaction) ? this.unlessChangedOnDisk(() => this.write()) : Promise.resolve()));
   }
 
   /** Rewrites the snapshot now and clears the journal. */
   compact(): Promise<void> {
-    return this.enqueue(() => this.unlessChangedOnDisk(() => this.writeSnapshot()));
+    return this.enqueue(() => (this.disposed ? Promise.resolve() : this.unlessChangedOnDisk(() => this.writeSnapshot())));
   }
 
   /** Replaces the whole tree (an import) and writes it as the new snapshot. */
@@ -219,9 +222,10 @@ export class TreeStore {
     return this.compact();
   }
 
-  /** Stops following the tree. Flush first: changes still pending are dropped. */
+  /** Stops following the tree and writing. Flush first: changes still pending are dropped. */
   dispose(): void {
     this.subscription.dispose();
+    this.disposed = true;
   }
 
   private enqueue(work: () => Promise<void>): Promise<void> {
@@ -278,7 +282,6 @@ export class TreeStore {
   }
 
   private async write(): Promise<void> {
-    if (this.pending.length === 0 && !this.state.needsCompaction) return;
     const threshold = Math.max(this.compaction.minBytes, this.compaction.ratio * this.state.snapshotBytes);
     const entries: JournalEntry[] = this.pending.map((op) => ({ seq: ++this.state.seq, op }));
     const journalId = this.state.journalBytes === 0 ? newId() : this.state.journalId;

@@ -500,12 +500,7 @@ describe('TreeStore: what it reads, writes and keeps at the edges', () => {
 
     it('a flush with nothing to write reports no conflict, though the files changed; the next change does', async () => {
       const saved: string[] = [];
-      const first = await open(nodeTreeStorage, { onConflict: (to) => saved.push(to) });
-      first.tree.addChild(first.tree.rootId, ' upon', { author: 'user' });
-      await first.flush();
-      const second = await open();
-      second.tree.addChild(second.tree.rootId, ' there was', { author: 'user' });
-      await second.flush();
+      const { first } = await conflicted({ onConflict: (to) => saved.push(to) });
       await first.flush();
       assert.deepEqual(saved, [], 'nothing of the first was left to save');
       first.tree.addChild(first.tree.rootId, ' mine', { author: 'user' });

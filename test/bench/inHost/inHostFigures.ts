@@ -26,7 +26,7 @@ export interface InHostPlan {
   shadingOnly?: boolean;
   /** Sample Distribution… through the command, against the SDK alone. */
   sampling: SamplingSetup;
-  /** Measure only the sampling figure (`npm run bench -- --sampling`): a minute, where all take several. */
+  /** Measure only the sampling figure (`npm run bench -- --sampling`): about five minutes, most of them the paced runs. */
   samplingOnly?: boolean;
 }
 

@@ -118,7 +118,8 @@ describe('the distribution panel webview client', function () {
     assert.match(await p.locator('p.progress').innerText(), /^Sampling: 4 of 10 samples so far\./);
     assert.equal(await p.locator('.exports, .save').count(), 0, 'nothing to save or export before the end');
     await p.locator('details.group').first().locator('summary').click();
-    assert.equal(await p.locator('details.group').first().locator('ol.samples li').count(), 2);
+    // A group draws its samples on its toggle event, which comes after the click.
+    await eventually(async () => (await p.locator('details.group').first().locator('ol.samples li').count()) === 2, 'the opened group with its two samples');
 
     await send(p, { type: 'distribution', view: { ...ONE, runs: [{ ...arriving, exact: [{ ...arriving.exact[0], count: 3, members: [0, 2, 4] }, ...arriving.exact.slice(1)] }], progress: '5 of 10 samples' } });
     assert.match(await p.locator('p.progress').innerText(), /^Sampling: 5 of 10 samples/);

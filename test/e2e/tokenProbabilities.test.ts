@@ -8,7 +8,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { repoRoot } from '../harness/codeServer';
 import { eventually } from '../harness/eventually';
 import { openAtEnd, readEditorText, runCommand, runCommandByKeyboard, webviewFrame } from '../harness/workbench';
@@ -51,6 +51,31 @@ function nextTokenAlternatives(request: RecordedRequest, seed: number): string[]
   return Object.entries(choice.logprobs.top_logprobs[0]).sort(([, a], [, b]) => b - a).map(([token]) => token);
 }
 
+/**
+ * Hovers the shaded tokens of the continuation, from the third on, until one's hover offers an
+ * alternative to branch at (a token the model was sure of lists only itself), and returns that hover.
+ */
+async function hoverATokenWithAlternatives(page: Page): Promise<Locator> {
+  const hover = page.locator('.monaco-hover', { hasText: 'log-probability' }).first();
+  const link = hover.locator('table a').first();
+  const shades = await page.locator(SHADES).count();
+  for (let i = 2; i < shades; i++) {
+    const box = await page.locator(SHADES).nth(i).boundingBox();
+    if (!box) continue;
+    for (let attempt = 0; attempt < 3 && !(await hover.isVisible()); attempt++) {
+      await page.mouse.move(box.x + 2 + attempt, box.y + box.height / 2);
+      await page.mouse.move(box.x + 5 + attempt, box.y + box.height / 2);
+      await hover.waitFor({ state: 'visible', timeout: 3000 }).catch(() => undefined);
+    }
+    if (await link.isVisible()) return hover;
+    // Away from the text, so the next token gets a hover of its own.
+    await page.mouse.move(1, 1);
+    await hover.waitFor({ state: 'hidden', timeout: 3000 }).catch(() => undefined);
+  }
+  await page.screenshot({ path: SCREENSHOT.replace('.png', '-no-hover.png') });
+  return assert.fail(`none of the ${shades} shaded tokens showed a hover with an alternative`);
+}
+
 const SETTINGS = (url: string): Record<string, unknown> => ({
   'prefillLoom.endpoints': [{ name: 'local-probs', kind: 'completions', baseUrl: `${url}/v1`, model: 'simulator', logprobs: true, topLogprobs: 5 }],
   'prefillLoom.defaultEndpoint': 'local-probs',
@@ -84,17 +109,7 @@ describe('Token probabilities, as a person uses them', function () {
     await runCommand(page, 'Prefill Loom: Toggle Token Probabilities');
     await eventually(async () => (await page.locator(SHADES).count()) > 3, 'the tokens to be shaded', 15_000);
 
-    // Hover a token in the middle of the continuation (the third shade).
-    const box = await page.locator(SHADES).nth(2).boundingBox();
-    assert.ok(box);
-    const hover = page.locator('.monaco-hover', { hasText: 'log-probability' }).first();
-    for (let attempt = 0; attempt < 5 && !(await hover.isVisible()); attempt++) {
-      await page.mouse.move(box.x + 2 + attempt, box.y + box.height / 2);
-      await page.mouse.move(box.x + 5 + attempt, box.y + box.height / 2);
-      await hover.waitFor({ state: 'visible', timeout: 3000 }).catch(() => undefined);
-    }
-    if (!(await hover.isVisible())) await page.screenshot({ path: SCREENSHOT.replace('.png', '-no-hover.png') });
-    assert.ok(await hover.isVisible(), 'the token hover');
+    const hover = await hoverATokenWithAlternatives(page);
     await hover.locator('table').waitFor({ timeout: 5000 });
     assert.match(await hover.innerText(), /Shading: /);
     fs.mkdirSync(path.dirname(SCREENSHOT), { recursive: true });

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { throttle, type ThrottleClock } from '../../src/core/shared/throttle';
+import { eventually } from '../harness/eventually';
 
 /** A clock the test moves by hand: timers fire only when `advance` passes their time. */
 function manualClock(): ThrottleClock & { advance(ms: number): void; pending(): number } {
@@ -80,5 +81,14 @@ describe('throttle: progress shown at most once per interval, the last change ne
     update.flush();
     clock.advance(1000);
     assert.deepEqual(shown, [1, 2]);
+  });
+
+  it('on the real clock (the one the extension uses): a change gathered within the interval is shown when it ends', async () => {
+    let shown = 0;
+    const update = throttle(() => shown++, 20);
+    update.changed();
+    update.changed();
+    assert.equal(shown, 1, 'the first at once, the second gathered');
+    await eventually(() => shown === 2, 'the gathered change shown', 2000, 5);
   });
 });

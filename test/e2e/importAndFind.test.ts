@@ -27,7 +27,11 @@ describe('Import a tree from another loom, find and filter by tag in it, as a pe
     // code-server's open dialog is a quick input taking a path.
     const input = page.locator(QUICK_INPUT_BOX);
     await input.waitFor({ state: 'visible' });
-    await input.fill(path.join(loom.workspace, 'story.json'));
+    // It writes its folder into the box once it has read it, over anything typed before: type after that.
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'story.json' }).waitFor();
+    const file = path.join(loom.workspace, 'story.json');
+    await input.fill(file);
+    await eventually(async () => (await input.inputValue()) === file, 'the path in the open dialog');
     await page.keyboard.press('Enter');
     // Reading, importing and opening the document and the view take several seconds on a loaded machine.
     await eventually(async () => (await readEditorText(page, TEXT_EDITOR)) === 'Once upon a time there was a 🐉.', 'the selected path of the imported tree in a new editor', 60_000);

@@ -10,7 +10,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { startDemo, type Demo } from '../../scripts/demoServer';
 import { launchBrowser } from '../harness/browser';
 import { eventually } from '../harness/eventually';
-import { readEditorText, waitForWorkbench } from '../harness/workbench';
+import { readEditorText, waitForLoomContributions, waitForWorkbench } from '../harness/workbench';
 import { E2E_KEY } from './loomWorkbench';
 
 /** Where keyboard focus is, for a failure message: keys reach a command only from the editor's text. */
@@ -51,6 +51,7 @@ describe('The loom keys in the demo workspace, pressed as a person does', functi
     // as focused (its editorTextFocus context key stays false until focus moves: the keybinding log says
     // "no when clauses matched" while plain arrows work); a click on the tab, as a person makes on a
     // new page, moves focus without moving the cursor. README: Keys.
+    await waitForLoomContributions(page);
     await page.locator('.editor-group-container.active .tab.active', { hasText: 'welcome.md' }).click();
     await page.keyboard.press('Control+Alt+Enter');
     await eventually(async () => messages() >= 1, `the continuation's request (focus: ${await focusOf(page)})`, 30_000);

@@ -57,6 +57,15 @@ export async function waitForWorkbench(page: Page, timeoutMs = WORKBENCH_TIMEOUT
 }
 
 /**
+ * Waits until the workbench has taken in the extension's contributions, which a person sees as the
+ * loom's icon in the activity bar. The editor can show a file before that (seen under load), and a
+ * loom key pressed then is bound to nothing, so it is lost rather than queued.
+ */
+export async function waitForLoomContributions(page: Page, timeoutMs = WORKBENCH_TIMEOUT_MS): Promise<void> {
+  await page.locator('.part.activitybar [aria-label^="Prefill Loom"]').first().waitFor({ state: 'visible', timeout: timeoutMs });
+}
+
+/**
  * Runs a command by its palette title (with category, e.g. "View: Toggle Word Wrap"). Commands of
  * an extension that is still activating may be missing from a palette opened too early, so the
  * palette is reopened until the title shows up.

@@ -124,6 +124,7 @@ export class LoomApp {
         scrolled: () => this.scheduleSave(),
       },
     );
+    element.classList.toggle('shading-off', store.shadingOff);
     element.addEventListener('keydown', (e) => this.onKeyDown(e));
     // Focusing the webview (e.g. the view's keyboard shortcut) puts the keyboard on the tree: one tab stop.
     window.addEventListener('focus', () => element.focus());
@@ -399,9 +400,10 @@ export class LoomApp {
     }
   }
 
-  /** Token shading in the previews, on by default; the bars and numbers stay. */
+  /** Token shading in the previews, on by default and remembered; the bars and numbers stay. */
   private toggleShading(): void {
     const off = this.view.element.classList.toggle('shading-off');
+    this.store.shadingOff = off;
     this.announcer.say(off ? 'Token shading off' : 'Token shading on');
   }
 

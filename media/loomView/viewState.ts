@@ -12,36 +12,47 @@ interface Persisted {
   readonly version: 1;
   /** By tree (its root id), least recently used first. */
   readonly trees: readonly (readonly [string, TreeUiState])[];
+  /** Token shading turned off with `p`: a way of reading, so it holds for every tree. */
+  readonly shadingOff?: boolean;
 }
 
 /** Trees remembered at once: switching between a few documents keeps each one's folds. */
 const MAX_TREES = 10;
 
 /**
- * The view's UI state (folds, hoist, focus, scroll) in VS Code's webview state, which survives the
+ * The view's UI state (folds, hoist, focus, scroll; whether tokens are shaded) in VS Code's webview state, which survives the
  * view being hidden (the page is destroyed: `retainContextWhenHidden` is off) and window reloads.
  */
 export class ViewStateStore {
   constructor(private readonly api: Pick<VsCodeApi, 'getState' | 'setState'>) {}
 
   load(treeKey: string): TreeUiState | undefined {
-    return this.read().find(([key]) => key === treeKey)?.[1];
+    return this.read().trees.find(([key]) => key === treeKey)?.[1];
   }
 
   save(treeKey: string, state: TreeUiState): void {
-    const trees = this.read().filter(([key]) => key !== treeKey);
+    const stored = this.read();
+    const trees = stored.trees.filter(([key]) => key !== treeKey);
     trees.push([treeKey, state]);
-    const persisted: Persisted = { version: 1, trees: trees.slice(-MAX_TREES) };
-    this.api.setState(persisted);
+    this.api.setState({ ...stored, trees: trees.slice(-MAX_TREES) });
   }
 
-  /** The stored trees; anything unreadable (an older client's state) counts as nothing stored. */
-  private read(): (readonly [string, TreeUiState])[] {
+  get shadingOff(): boolean {
+    return this.read().shadingOff === true;
+  }
+
+  set shadingOff(off: boolean) {
+    this.api.setState({ ...this.read(), shadingOff: off });
+  }
+
+  /** What is stored; anything unreadable (an older client's state) counts as nothing stored. */
+  private read(): Persisted {
     const raw = this.api.getState() as Partial<Persisted> | undefined;
     if (!raw || raw.version !== 1 || !Array.isArray(raw.trees)) {
-      return [];
+      return { version: 1, trees: [] };
     }
-    return raw.trees.filter((entry): entry is readonly [string, TreeUiState] => Array.isArray(entry) && typeof entry[0] === 'string' && isUiState(entry[1]));
+    const trees = raw.trees.filter((entry): entry is readonly [string, TreeUiState] => Array.isArray(entry) && typeof entry[0] === 'string' && isUiState(entry[1]));
+    return { version: 1, trees, shadingOff: raw.shadingOff === true };
   }
 }
 

@@ -313,13 +313,13 @@ describe('the loom tree webview client', function () {
   });
 
   /** A model node whose tokens the host summarized: " upon" likely, " a" less so, " midnight" least, " dreary" between. */
-  function tokenTree(): TreeSnapshot {
+  function tokenTree(rootId = 'root'): TreeSnapshot {
     return {
-      rootId: 'root',
-      currentPath: ['root', 't'],
+      rootId,
+      currentPath: [rootId, 't'],
       nodes: [
-        node('root', undefined, 'Once', { childIds: ['t'] }),
-        node('t', 'root', ' upon a midnight dreary', { model: 'base', tokens: { count: 4, lowest: ' midnight', lowestProbability: 0.03, meanLogprob: Math.log(0.25), preview: [5, 0, 2, 1, 9, 4, 7, 2] } }),
+        node(rootId, undefined, 'Once', { childIds: ['t'] }),
+        node('t', rootId, ' upon a midnight dreary', { model: 'base', tokens: { count: 4, lowest: ' midnight', lowestProbability: 0.03, meanLogprob: Math.log(0.25), preview: [5, 0, 2, 1, 9, 4, 7, 2] } }),
       ],
     };
   }
@@ -350,6 +350,32 @@ describe('the loom tree webview client', function () {
     await p.keyboard.press('p');
     assert.equal(await shaded(), before, 'and on again');
     assert.deepEqual(await auditPage(p), [], 'the shaded rows pass the audit');
+  });
+
+  it('remembers p across a reload of the page, for every tree, beside the folds it keeps', async () => {
+    await send(p, snapshot(tokenTree()));
+    const tinted = async (page: Page) =>
+      (await page.locator('.tok.b4').evaluate((e) => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(e).backgroundColor)) !== 'rgba(0, 0, 0, 0)';
+    await p.locator('.tree').focus();
+    await p.keyboard.press('p');
+    await p.keyboard.press('k');
+    await p.keyboard.press('h');
+    await p.waitForTimeout(400);
+    const reopen = async () => {
+      const state = await p.evaluate(() => (globalThis as unknown as PageWindow).__state);
+      await p.close();
+      p = await openClient(context, requests, { state });
+    };
+    await reopen();
+    await send(p, snapshot(tokenTree()));
+    assert.equal(await p.locator(ROW, { hasText: 'Once' }).getAttribute('aria-expanded'), 'false', 'the fold is kept');
+    await send(p, snapshot(tokenTree('other')));
+    assert.equal(await tinted(p), false, 'shading is still off after the reload, and for another tree');
+    await p.locator('.tree').focus();
+    await p.keyboard.press('p');
+    await reopen();
+    await send(p, snapshot(tokenTree('other')));
+    assert.equal(await tinted(p), true, 'on again once p turned it on');
   });
 
   for (const theme of ['vscode-dark', 'vscode-high-contrast', 'vscode-high-contrast-light'] as const) {

@@ -205,12 +205,12 @@ export class TreeStore {
   /** Writes what changed since the last flush. Flushes run one after another. */
   flush(): Promise<void> {
     // Nothing to write is no reason to look at the files: another writer's change is only a conflict when there is something to lose.
-    return this.enqueue(() => (!this.disposed && (this.pending.length > 0 || this.state.needsCompaction) ? this.unlessChangedOnDisk(() => this.write()) : Promise.resolve()));
+    return this.enqueue(() => (this.pending.length > 0 || this.state.needsCompaction ? this.unlessChangedOnDisk(() => this.write()) : Promise.resolve()));
   }
 
   /** Rewrites the snapshot now and clears the journal. */
   compact(): Promise<void> {
-    return this.enqueue(() => (this.disposed ? Promise.resolve() : this.unlessChangedOnDisk(() => this.writeSnapshot())));
+    return this.enqueue(() => this.unlessChangedOnDisk(() => this.writeSnapshot()));
   }
 
   /** Replaces the whole tree (an import) and writes it as the new snapshot. */
@@ -235,11 +235,12 @@ export class TreeStore {
   }
 
   /**
-   * Writes only over files as this store left them. Two windows on one document each hold a tree:
-   * appending to or replacing files the other wrote would lose its nodes, so the second to write
-   * saves its own tree aside instead, and says where.
+   * Writes only over files as this store left them, and only while it is open. Two windows on one
+   * document each hold a tree: appending to or replacing files the other wrote would lose its nodes,
+   * so the second to write saves its own tree aside instead, and says where.
    */
   private async unlessChangedOnDisk(work: () => Promise<void>): Promise<void> {
+    if (this.disposed) return;
     for (const file of [this.paths.snapshot, this.paths.journal]) {
       if (await this.storage.isLink(file)) throw new LinkError(file);
     }

@@ -12,7 +12,7 @@ interface Persisted {
   readonly version: 1;
   /** By tree (its root id), least recently used first. */
   readonly trees: readonly (readonly [string, TreeUiState])[];
-  /** Token shading turned off with `p`: a way of reading, so it holds for every tree. */
+  /** Token shading turned off with `p`: a way of reading, so it holds for every tree (a panel opened anew has no state, so it starts shaded). */
   readonly shadingOff?: boolean;
 }
 
